@@ -1,0 +1,36 @@
+# The two commands a newcomer needs (see README):
+#   make serve   set up everything and serve the registry with demo data on SQLite
+#   make test    set up everything and run the whole test suite (SQLite, then PostgreSQL)
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: serve test setup setup-dev translations lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(MAKE) --no-print-directory translations
+
+setup-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(MAKE) --no-print-directory translations
+
+translations:
+	$(BIN)/pybabel compile --use-fuzzy -q -d registry/translations
+
+serve: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint:
+	$(BIN)/ruff check .
+
+test: setup-dev
+	bash .ci/test-suite

@@ -1,0 +1,86 @@
+"""The registry application: create_app() builds it from configuration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+import config as config_module
+from registry.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the Flask app; test_config overrides settings (tests pass their own)."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "registry" / "static"),
+        instance_path=str(config_module.INSTANCE_DIR),
+    )
+    base = (
+        config_module.TestConfig
+        if test_config and test_config.get("TESTING")
+        else config_module.Config
+    )
+    app.config.from_object(base)
+    if test_config:
+        app.config.update(test_config)
+    _refuse_development_secret_in_production(app)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from registry.cli import register_cli
+
+    register_cli(app)
+    from registry.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from registry.templating import register_template_helpers
+
+    register_template_helpers(app)
+    return app
+
+
+def _refuse_development_secret_in_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] == "production" and (
+        app.config["SECRET_KEY"] == config_module.DEVELOPMENT_SECRET_KEY
+    ):
+        raise RuntimeError(
+            "Set REGISTRY_SECRET_KEY: the development secret is refused in production."
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    from registry.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "registry" / "translations"),
+    )
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    import registry.models  # noqa: F401  (register every model with the metadata)
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from registry.models import User
+
+        return db.session.get(User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from registry.api import bp as api_bp
+    from registry.i18n import bp as i18n_bp
+    from registry.views import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(i18n_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # the read-only API takes no cookie-authenticated writes

@@ -1,0 +1,38 @@
+"""All models, importable from one place (Alembic and the app load this module)."""
+
+from registry.models.audit import AuditEvent, AuditTrailIsAppendOnly
+from registry.models.decision import (
+    AssessmentRound,
+    DecisionVote,
+    EvidenceDecision,
+    OutcomeRating,
+    PanelMember,
+)
+from registry.models.intervention import Intervention, InterventionVersion
+from registry.models.organisation import Organisation
+from registry.models.search_change import SearchChange
+from registry.models.study import Finding, InterventionStudy, Study, StudyAuthor
+from registry.models.user import User, UserRole
+from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
+
+__all__ = [
+    "AssessmentRound",
+    "AuditEvent",
+    "AuditTrailIsAppendOnly",
+    "DecisionVote",
+    "EvidenceDecision",
+    "Finding",
+    "Intervention",
+    "InterventionStudy",
+    "InterventionVersion",
+    "Organisation",
+    "SearchChange",
+    "OutcomeRating",
+    "PanelMember",
+    "Study",
+    "StudyAuthor",
+    "User",
+    "UserRole",
+    "VocabularyRelease",
+    "VocabularyTerm",
+]

@@ -1,0 +1,60 @@
+"""Users and their roles (a user may hold several)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.extensions import db
+from registry.models.base import TimestampMixin
+from registry.models.organisation import Organisation
+
+ROLES = ("professional", "owner", "researcher", "reviewer", "secretary", "admin")
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    role_grants: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", back_populates="user"
+    )
+
+    @property
+    def is_active(self) -> bool:  # flask-login reads this
+        return self.active
+
+    @property
+    def roles(self) -> set[str]:
+        return {grant.role for grant in self.role_grants}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        CheckConstraint(
+            "role IN ('professional', 'owner', 'researcher', 'reviewer', 'secretary', 'admin')",
+            name="role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="role_grants")

@@ -1,0 +1,1 @@
+"""Business rules: plain functions that take a session's objects, flush, never commit."""

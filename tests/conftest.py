@@ -1,0 +1,94 @@
+"""Test fixtures: one migrated database per run (SQLite or PostgreSQL), a rolled-back
+transaction per test, and factories bound to the test session.
+
+REGISTRY_TEST_DATABASE_URL picks the database server; for PostgreSQL each run creates
+and drops its own database, so parallel runs never meet.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy.engine import make_url
+
+from registry import create_app
+from registry.extensions import db
+from registry.services.vocabularies import load_vocabularies
+
+
+def _is_postgres(url: str) -> bool:
+    return url.startswith("postgresql")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    server_url = os.environ.get("REGISTRY_TEST_DATABASE_URL", "")
+    if not _is_postgres(server_url):
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'registry.sqlite'}"
+        return
+    name = f"registry_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_test_app(database_url: str, tmp_path, **overrides) -> Flask:
+    """A test app on an existing database, with its own index folder."""
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INDEX_DIR": str(tmp_path / "index"),
+        "WTF_CSRF_ENABLED": False,
+    }
+    settings.update(overrides)
+    return create_app(settings)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory) -> Iterator[Flask]:
+    app = make_test_app(database_url, tmp_path_factory.mktemp("app"))
+    with app.app_context():
+        upgrade()
+        load_vocabularies()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db_session(request) -> Iterator:
+    """Run each test inside a transaction that is rolled back, savepoints for its commits."""
+    if "app" not in request.fixturenames:
+        yield None
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
