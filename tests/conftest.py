@@ -67,12 +67,8 @@ def app(database_url, tmp_path_factory) -> Iterator[Flask]:
 
 
 @pytest.fixture(autouse=True)
-def db_session(request) -> Iterator:
+def db_session(app) -> Iterator:
     """Run each test inside a transaction that is rolled back, savepoints for its commits."""
-    if "app" not in request.fixturenames:
-        yield None
-        return
-    app = request.getfixturevalue("app")
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()

@@ -1,0 +1,156 @@
+"""Reading the public catalogue: what anyone may see of interventions and studies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from registry.errors import NotFound
+from registry.extensions import db
+from registry.models import (
+    EvidenceDecision,
+    Intervention,
+    InterventionStudy,
+    InterventionVersion,
+    Study,
+)
+
+T = TypeVar("T")
+
+# Sort keys a caller may ask for; anything else is refused by the schema layer.
+INTERVENTION_SORTS = ("title", "-title", "level", "-level", "decided", "-decided")
+STUDY_SORTS = ("year", "-year", "title", "-title")
+
+_LEVEL_ORDER = {
+    "not_recognised": 0,
+    "provisional": 1,
+    "well_described": 2,
+    "well_founded": 3,
+    "effective_first": 4,
+    "effective_good": 5,
+    "effective_strong": 6,
+}
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def public_status(intervention: Intervention) -> str:
+    """The status the public sees: not_assessed, a decision outcome, or expired."""
+    decision = intervention.current_decision
+    return decision.public_status if decision is not None else "not_assessed"
+
+
+def _published_interventions() -> Select:
+    return (
+        select(Intervention)
+        .join(InterventionVersion, Intervention.published_version_id == InterventionVersion.id)
+        .outerjoin(EvidenceDecision, Intervention.current_decision_id == EvidenceDecision.id)
+        .options(
+            selectinload(Intervention.published_version).selectinload(InterventionVersion.tags),
+            selectinload(Intervention.current_decision),
+        )
+    )
+
+
+def _intervention_order(sort: str):
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    level_rank = db.case(
+        *((EvidenceDecision.outcome == code, rank) for code, rank in _LEVEL_ORDER.items()),
+        else_=-1,
+    )
+    # Expired recognitions rank below every current one.
+    level_rank = db.case((EvidenceDecision.expired_at.is_not(None), -1), else_=level_rank)
+    column = {
+        "title": InterventionVersion.title,
+        "level": level_rank,
+        "decided": EvidenceDecision.decided_on,
+    }[key]
+    primary = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    return [primary, InterventionVersion.title.asc()]
+
+
+def list_interventions(page: int, per_page: int, sort: str = "title") -> Page[Intervention]:
+    """One page of published interventions. Raises NotFound for a page past the end."""
+    base = _published_interventions()
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    stmt = base.order_by(*_intervention_order(sort)).limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.scalars(stmt))
+    return Page(items, page, per_page, total or 0)
+
+
+def get_intervention(slug: str) -> Intervention:
+    """A published intervention by slug. Raises NotFound when unknown or unpublished."""
+    stmt = _published_interventions().where(Intervention.slug == slug).options(
+        selectinload(Intervention.decisions).selectinload(EvidenceDecision.ratings),
+        selectinload(Intervention.study_links)
+        .selectinload(InterventionStudy.study)
+        .selectinload(Study.findings),
+    )
+    intervention = db.session.scalars(stmt).first()
+    if intervention is None:
+        raise NotFound(f"Interventie '{slug}' bestaat niet of is niet gepubliceerd.")
+    return intervention
+
+
+def public_decisions(intervention: Intervention) -> list[EvidenceDecision]:
+    """The decision history the public may see: published ones, newest first."""
+    return [d for d in intervention.decisions if d.published_at is not None]
+
+
+def counts_per_status() -> dict[str, int]:
+    """How many published interventions have each public status (for the home page)."""
+    counts: dict[str, int] = {}
+    for intervention in db.session.scalars(_published_interventions()):
+        status = public_status(intervention)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _studies() -> Select:
+    return select(Study).options(
+        selectinload(Study.authors), selectinload(Study.design), selectinload(Study.findings)
+    )
+
+
+def list_studies(page: int, per_page: int, sort: str = "-year") -> Page[Study]:
+    """One page of studies, newest first by default."""
+    total = db.session.scalar(select(func.count(Study.id)))
+    key = sort.lstrip("-")
+    column = {"year": Study.year, "title": Study.title}[key]
+    order = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
+    stmt = _studies().order_by(order, Study.id).limit(per_page).offset((page - 1) * per_page)
+    return Page(list(db.session.scalars(stmt)), page, per_page, total or 0)
+
+
+def get_study(study_id: int) -> Study:
+    """A study by id. Raises NotFound when unknown."""
+    study = db.session.scalars(
+        _studies().where(Study.id == study_id).options(selectinload(Study.intervention_links))
+    ).first()
+    if study is None:
+        raise NotFound(f"Studie {study_id} bestaat niet.")
+    return study
+
+
+def public_interventions_of(study: Study) -> list[Intervention]:
+    """The published interventions a study is linked to."""
+    return [
+        link.intervention
+        for link in study.intervention_links
+        if link.intervention.published_version_id is not None
+    ]
+
