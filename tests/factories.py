@@ -25,7 +25,9 @@ from registry.models import (
 
 def term(vocabulary: str, code: str) -> VocabularyTerm:
     """A seeded vocabulary term (the test database has the seed file loaded)."""
-    return db.session.scalars(select(VocabularyTerm).filter_by(vocabulary=vocabulary, code=code)).one()
+    return db.session.scalars(
+        select(VocabularyTerm).filter_by(vocabulary=vocabulary, code=code)
+    ).one()
 
 
 class BaseFactory(factory.alchemy.SQLAlchemyModelFactory):
@@ -117,7 +119,9 @@ def make_intervention(
     if published:
         intervention.published_version = version
     if outcome:
-        decision = DecisionFactory(intervention=intervention, version_id=version.id, outcome=outcome)
+        decision = DecisionFactory(
+            intervention=intervention, version_id=version.id, outcome=outcome
+        )
         if expired:
             decision.valid_until = date.today() - timedelta(days=1)
             decision.expired_at = db.func.now()
@@ -147,7 +151,9 @@ class StudyFactory(BaseFactory):
         names = extracted or [("Berg", "van den", "J."), ("Yılmaz", None, "A.")]
         for position, (family, particle, given) in enumerate(names, start=1):
             self.authors.append(
-                StudyAuthor(position=position, family_name=family, particle=particle, given_names=given)
+                StudyAuthor(
+                    position=position, family_name=family, particle=particle, given_names=given
+                )
             )
         if create:
             db.session.flush()

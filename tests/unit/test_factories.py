@@ -6,7 +6,10 @@ def test_make_intervention_publishes_version_with_tags_and_decision(db_session):
         outcome="effective_good", tags={"barrier": ["debt", "language"]}, title="Schuldhulp"
     )
     assert intervention.published_version.title == "Schuldhulp"
-    assert {t.code for t in intervention.published_version.tags_of("barrier")} == {"debt", "language"}
+    assert {t.code for t in intervention.published_version.tags_of("barrier")} == {
+        "debt",
+        "language",
+    }
     assert intervention.current_decision.public_status == "effective_good"
 
 
