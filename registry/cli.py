@@ -26,3 +26,16 @@ def load_vocabularies_command() -> None:
     result = load_vocabularies()
     db.session.commit()
     click.echo(f"Vocabularies {result.version}: {result.added} added, {result.updated} updated.")
+
+
+@demo_cli.command("load")
+def load_demo_command() -> None:
+    """Load the fictional demo catalogue; running it again changes nothing."""
+    from registry.demo.loader import load_demo
+
+    report = load_demo()
+    db.session.commit()
+    click.echo(
+        f"Demo catalogue: {report.organisations} organisations, {report.interventions} "
+        f"interventions, {report.studies} studies added; {len(report.skipped)} already present."
+    )

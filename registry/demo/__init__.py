@@ -1,0 +1,1 @@
+"""The demo catalogue (fictional, written for this project) and its loader."""
