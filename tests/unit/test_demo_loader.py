@@ -89,7 +89,9 @@ def data_dir(tmp_path):
 
 def test_load_creates_versions_decision_and_links(db_session, data_dir):
     load_demo(data_dir([_intervention()]))
-    intervention = db_session.scalars(select(Intervention).filter_by(slug="proef-interventie")).one()
+    intervention = db_session.scalars(
+        select(Intervention).filter_by(slug="proef-interventie")
+    ).one()
     assert [v.status for v in intervention.versions] == ["superseded", "published"]
     assert intervention.versions[0].duration == "3 maanden"
     assert intervention.current_decision.public_status == "expired"

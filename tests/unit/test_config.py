@@ -1,0 +1,43 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+import config
+from registry import ROOT, create_app
+
+
+def test_production_refuses_the_development_secret(monkeypatch):
+    monkeypatch.setattr(config.Config, "ENV_NAME", "production")
+    monkeypatch.setattr(config.Config, "SECRET_KEY", config.DEVELOPMENT_SECRET_KEY)
+    with pytest.raises(RuntimeError, match="REGISTRY_SECRET_KEY"):
+        create_app()
+
+
+@pytest.mark.parametrize(
+    ("variable", "setting", "value"),
+    [
+        ("REGISTRY_DATABASE_URL", "SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://db/registry"),
+        ("REGISTRY_INDEX_DIR", "INDEX_DIR", "/srv/index"),
+        ("REGISTRY_SECRET_KEY", "SECRET_KEY", "s3cret-from-env"),
+    ],
+)
+def test_settings_come_from_registry_environment_variables(variable, setting, value):
+    code = f"import config; print(config.Config.{setting})"
+    env = {**os.environ, variable: value}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == value
+
+
+def test_laptop_defaults_live_under_instance():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
+    code = "import config; print(config.Config.SQLALCHEMY_DATABASE_URI, config.Config.INDEX_DIR)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    database, index = result.stdout.split()
+    assert database.startswith("sqlite:///") and "/instance/" in database
+    assert index.endswith("instance/index")
