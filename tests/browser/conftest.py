@@ -1,0 +1,79 @@
+"""Browser tests: a live server on its own SQLite file with the demo catalogue, and
+Debian's Chromium driven by Playwright (never a downloaded browser).
+
+Without /usr/bin/chromium these tests skip, unless REGISTRY_REQUIRE_BROWSER=1 (CI),
+where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from registry.demo.loader import load_demo
+from registry.extensions import db
+from tests.conftest import make_test_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _require_chromium() -> None:
+    if shutil.which(CHROMIUM):
+        return
+    if os.environ.get("REGISTRY_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{CHROMIUM} is required (REGISTRY_REQUIRE_BROWSER=1) but missing")
+    pytest.skip(f"{CHROMIUM} not installed: apt-get install -y chromium")
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """Base URL of the registry served with the demo catalogue on a free local port."""
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("live")
+    app = make_test_app(f"sqlite:///{folder / 'live.sqlite'}", folder)
+    with app.app_context():
+        upgrade()
+        load_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
