@@ -70,6 +70,7 @@ class Lookup:
         terms = db.session.scalars(select(VocabularyTerm))
         self.terms = {(t.vocabulary, t.code): t for t in terms}
         self.organisations = {o.slug: o for o in db.session.scalars(select(Organisation))}
+        self.interventions = {i.slug: i for i in db.session.scalars(select(Intervention))}
 
     def term(self, vocabulary: str, code: str, where: str) -> VocabularyTerm:
         try:
@@ -102,19 +103,22 @@ def load_demo(data_dir: Path = DATA_DIR) -> LoadReport:
         report.organisations += _ensure_organisation(record)
     db.session.flush()
     lookup = Lookup()
-    for record in _read("interventions-*.json", data_dir):
-        if _exists(Intervention, slug=record["slug"]):
-            report.skipped.append(record["slug"])
-            continue
-        create_intervention(record, lookup)
-        report.interventions += 1
-    db.session.flush()
-    for record in _read("studies-*.json", data_dir):
-        if _study_exists(record):
-            report.skipped.append(record["key"])
-            continue
-        create_study(record, lookup)
-        report.studies += 1
+    # One query per kind up front: per-record existence checks would autoflush each time.
+    with db.session.no_autoflush:
+        for record in _read("interventions-*.json", data_dir):
+            if record["slug"] in lookup.interventions:
+                report.skipped.append(record["slug"])
+                continue
+            lookup.interventions[record["slug"]] = create_intervention(record, lookup)
+            report.interventions += 1
+        known = _known_studies()
+        for record in _read("studies-*.json", data_dir):
+            if _study_identity(record) & known:
+                report.skipped.append(record["key"])
+                continue
+            create_study(record, lookup)
+            known |= _study_identity(record)
+            report.studies += 1
     db.session.flush()
     return report
 
@@ -123,10 +127,15 @@ def _exists(model, **criteria) -> bool:
     return db.session.scalar(select(model.id).filter_by(**criteria)) is not None
 
 
-def _study_exists(record: dict[str, Any]) -> bool:
+def _known_studies() -> set[tuple]:
+    rows = db.session.execute(select(Study.doi, Study.title, Study.year))
+    return {("doi", doi) if doi else ("title", title, year) for doi, title, year in rows}
+
+
+def _study_identity(record: dict[str, Any]) -> set[tuple]:
     if record.get("doi"):
-        return _exists(Study, doi=record["doi"].lower())
-    return _exists(Study, title=record["title"], year=record["year"])
+        return {("doi", record["doi"].lower())}
+    return {("title", record["title"], record["year"])}
 
 
 def _ensure_organisation(record: dict[str, Any]) -> int:
@@ -241,13 +250,13 @@ def create_study(record: dict[str, Any], lookup: Lookup) -> Study:
             fields["counts_towards_rating"] = True
         study.findings.append(Finding(outcome_domain=domain, **fields))
     db.session.add(study)
-    _link_interventions(study, record.get("interventions", []), where)
+    _link_interventions(study, record.get("interventions", []), lookup, where)
     return study
 
 
-def _link_interventions(study: Study, links: list[dict[str, str]], where: str) -> None:
+def _link_interventions(study: Study, links: list[dict[str, str]], lookup: Lookup, where) -> None:
     for item in links:
-        intervention = db.session.scalar(select(Intervention).filter_by(slug=item["slug"]))
+        intervention = lookup.interventions.get(item["slug"])
         if intervention is None:
             raise DemoDataError(f"{where}: unknown intervention {item['slug']!r}")
         study.intervention_links.append(
