@@ -42,6 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from registry.templating import register_template_helpers
 
     register_template_helpers(app)
+    from search_index.changelog import init_search
+
+    init_search(app)
     return app
 
 
@@ -84,3 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(i18n_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the read-only API takes no cookie-authenticated writes
+    app.register_blueprint(__import__("registry.auth", fromlist=["bp"]).bp)
+    app.register_blueprint(__import__("registry.views.admin", fromlist=["bp"]).bp)
+    app.register_blueprint(__import__("registry.views.dashboard", fromlist=["bp"]).bp)
+    app.register_blueprint(__import__("registry.views.procedure", fromlist=["bp"]).bp)

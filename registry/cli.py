@@ -12,6 +12,14 @@ from registry.extensions import db
 def register_cli(app: Flask) -> None:
     app.cli.add_command(vocabularies_cli)
     app.cli.add_command(demo_cli)
+    from search_index.cli import index_cli
+
+    app.cli.add_command(index_cli)
+    from importers.cli import import_cli  # noqa: E402
+
+    app.cli.add_command(import_cli)
+    app.cli.add_command(__import__("registry.auth.cli", fromlist=["users_cli"]).users_cli)
+    app.cli.add_command(__import__("registry.procedure.cli", fromlist=["x"]).procedure_cli)
 
 
 vocabularies_cli = AppGroup("vocabularies", help="Controlled vocabularies.")
@@ -39,3 +47,17 @@ def load_demo_command() -> None:
         f"Demo catalogue: {report.organisations} organisations, {report.interventions} "
         f"interventions, {report.studies} studies added; {len(report.skipped)} already present."
     )
+
+
+@demo_cli.command("generate")
+@click.option("--interventions", "count", type=int, required=True, help="How many to add.")
+@click.option("--studies", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--bulk/--no-bulk", default=None, help="Core inserts (default: above 500).")
+def generate_demo_command(count: int, studies: int, seed: int, bulk: bool | None) -> None:
+    """Add a large synthetic catalogue (realistic Dutch text and tags) for load tests."""
+    from registry.demo.generator import generate
+
+    added = generate(count, studies, seed, bulk=count > 500 if bulk is None else bulk)
+    db.session.commit()
+    click.echo(f"{added} synthetic interventions added; run `flask index rebuild` next.")

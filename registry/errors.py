@@ -116,7 +116,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
-        return error_response(status, _HTTP_CODES.get(status, "error"), _http_message(status))
+        body, status = error_response(
+            status, _HTTP_CODES.get(status, "error"), _http_message(status)
+        )
+        # Keep headers such as Allow (405) and Retry-After (429) that the exception carries.
+        headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

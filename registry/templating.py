@@ -2,22 +2,101 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
 from flask import Flask, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
+from markupsafe import Markup, escape
 
 from registry import evidence
+from registry.services.catalogue import public_status
+from registry.views import labels
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def register_template_helpers(app: Flask) -> None:
-    @app.context_processor
-    def inject_globals():
-        return {
-            "current_locale": str(get_locale()),
-            "evidence_labels": evidence.LABELS,
-            "evidence_explanations": evidence.EXPLANATIONS,
-            "current_path": request.full_path.rstrip("?") if request else "/",
-        }
+    # Globals, not context values, so macros imported without context can use them too.
+    app.jinja_env.globals.update(
+        evidence_labels=evidence.LABELS,
+        evidence_explanations=evidence.EXPLANATIONS,
+        evidence_rank=evidence.rank,
+        public_status=public_status,
+        labels=labels,
+        has_endpoint=lambda endpoint: endpoint in app.view_functions,
+    )
+    app.context_processor(_inject_request_values)
+    app.add_template_filter(term_label, "term_label")
+    app.add_template_filter(paragraphs, "paragraphs")
+    app.add_template_filter(web_url, "web_url")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(p_value, "p_value")
+    app.add_template_filter(language_name, "language_name")
+    app.add_template_filter(country_name, "country_name")
 
-    @app.template_filter("term_label")
-    def term_label(term) -> str:
-        return term.label(str(get_locale())) if term is not None else ""
+
+def _inject_request_values() -> dict:
+    return {
+        "current_locale": str(get_locale()),
+        "current_path": request.full_path.rstrip("?") if request else "/",
+    }
+
+
+def term_label(term) -> str:
+    return term.label(str(get_locale())) if term is not None else ""
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text as escaped paragraphs: blank lines split them, single newlines break lines."""
+    if not text:
+        return Markup("")
+    blocks = [block.strip() for block in _BLANK_LINE.split(text.strip())]
+    return Markup("\n").join(
+        Markup("<p>%s</p>") % Markup("<br>\n").join(escape(line) for line in block.splitlines())
+        for block in blocks
+        if block
+    )
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL when it is a web address; None otherwise, so javascript: links never render."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def number(value, digits: int = 2) -> str:
+    """A decimal in the current locale's notation (1,30 in Dutch, 1.30 in English)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0." + "0" * digits)
+
+
+def p_value(value: float | None) -> str:
+    """A p-value as researchers write it: 'p = 0,03' or 'p < 0,001'."""
+    if value is None:
+        return ""
+    if value < 0.001:
+        return "p < " + format_decimal(0.001, format="0.000")
+    return "p = " + format_decimal(value, format="0.00#")
+
+
+def language_name(code: str | None) -> str:
+    """'nl' as 'Nederlands' (or 'Dutch' in English); the code itself when Babel lacks it."""
+    if not code:
+        return ""
+    try:
+        name = Locale.parse(code).get_display_name(str(get_locale()))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
+
+
+def country_name(code: str | None) -> str:
+    """An ISO country code as its name in the current locale."""
+    if not code:
+        return ""
+    return Locale.parse(str(get_locale())).territories.get(code.upper(), code)

@@ -91,7 +91,10 @@ class DecisionFactory(BaseFactory):
         model = EvidenceDecision
 
     outcome = "effective_good"
-    level = factory.LazyAttribute(lambda d: None if d.outcome == "not_recognised" else d.outcome)
+    # A provisional decision's level is where its conditions lead; none by default.
+    level = factory.LazyAttribute(
+        lambda d: None if d.outcome in ("not_recognised", "provisional") else d.outcome
+    )
     decided_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
     valid_until = factory.LazyAttribute(lambda d: d.decided_on + timedelta(days=5 * 365))
     rationale = "De commissie vond de onderbouwing overtuigend."

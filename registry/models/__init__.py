@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic and the app load this module)."""
 
+from registry.models.account import ApiToken, FailedLogin, Notice
 from registry.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from registry.models.decision import (
     AssessmentRound,
@@ -8,20 +9,41 @@ from registry.models.decision import (
     OutcomeRating,
     PanelMember,
 )
+from registry.models.imports import ImportBatch, ImportBatchItem, PendingDuplicate
 from registry.models.intervention import Intervention, InterventionVersion
 from registry.models.organisation import Organisation
+from registry.models.procedure import (
+    Assessment,
+    AssessmentScore,
+    ConflictDeclaration,
+    RoundComment,
+    ScreeningReview,
+    Submission,
+)
 from registry.models.search_change import SearchChange
 from registry.models.study import Finding, InterventionStudy, Study, StudyAuthor
 from registry.models.user import User, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
+    "ApiToken",
+    "Assessment",
+    "AssessmentScore",
+    "ConflictDeclaration",
+    "FailedLogin",
+    "Notice",
+    "RoundComment",
+    "ScreeningReview",
+    "Submission",
     "AssessmentRound",
     "AuditEvent",
     "AuditTrailIsAppendOnly",
     "DecisionVote",
     "EvidenceDecision",
     "Finding",
+    "ImportBatch",
+    "ImportBatchItem",
+    "PendingDuplicate",
     "Intervention",
     "InterventionStudy",
     "InterventionVersion",

@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     Float,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -49,6 +50,7 @@ class Study(TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("quality IN ('high', 'moderate', 'low')", name="quality"),
         CheckConstraint("year BETWEEN 1900 AND 2100", name="year"),
+        Index("ix_studies_dedup_block", "first_author_key", "year"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +77,9 @@ class Study(TimestampMixin, db.Model):
     follow_up_months: Mapped[int | None] = mapped_column(Integer)
     quality: Mapped[str | None] = mapped_column(String(10))
     quality_rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Dedup keys (importers.normalise), kept in step by registry.models.imports.
+    title_key: Mapped[str | None] = mapped_column(String(300), index=True)
+    first_author_key: Mapped[str | None] = mapped_column(String(200))
 
     design: Mapped[VocabularyTerm | None] = relationship()
     authors: Mapped[list[StudyAuthor]] = relationship(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
@@ -88,21 +89,38 @@ def list_interventions(page: int, per_page: int, sort: str = "title") -> Page[In
     base = _published_interventions()
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     stmt = base.order_by(*_intervention_order(sort)).limit(per_page).offset((page - 1) * per_page)
-    items = list(db.session.scalars(stmt))
-    return Page(items, page, per_page, total or 0)
+    result = Page(list(db.session.scalars(stmt)), page, per_page, total or 0)
+    _refuse_page_past_end(result)
+    return result
+
+
+def _refuse_page_past_end(result: Page) -> None:
+    # Page 1 of an empty list is a valid, empty answer; page 9 of 3 is a broken link.
+    if result.page > result.pages:
+        raise NotFound(
+            _(
+                "Pagina %(page)s bestaat niet; de laatste pagina is %(last)s.",
+                page=result.page,
+                last=result.pages,
+            )
+        )
 
 
 def get_intervention(slug: str) -> Intervention:
     """A published intervention by slug. Raises NotFound when unknown or unpublished."""
-    stmt = _published_interventions().where(Intervention.slug == slug).options(
-        selectinload(Intervention.decisions).selectinload(EvidenceDecision.ratings),
-        selectinload(Intervention.study_links)
-        .selectinload(InterventionStudy.study)
-        .selectinload(Study.findings),
+    stmt = (
+        _published_interventions()
+        .where(Intervention.slug == slug)
+        .options(
+            selectinload(Intervention.decisions).selectinload(EvidenceDecision.ratings),
+            selectinload(Intervention.study_links)
+            .selectinload(InterventionStudy.study)
+            .selectinload(Study.findings),
+        )
     )
     intervention = db.session.scalars(stmt).first()
     if intervention is None:
-        raise NotFound(f"Interventie '{slug}' bestaat niet of is niet gepubliceerd.")
+        raise NotFound(_("Interventie '%(slug)s' bestaat niet of is niet gepubliceerd.", slug=slug))
     return intervention
 
 
@@ -127,13 +145,15 @@ def _studies() -> Select:
 
 
 def list_studies(page: int, per_page: int, sort: str = "-year") -> Page[Study]:
-    """One page of studies, newest first by default."""
+    """One page of studies, newest first by default. Raises NotFound for a page past the end."""
     total = db.session.scalar(select(func.count(Study.id)))
     key = sort.lstrip("-")
     column = {"year": Study.year, "title": Study.title}[key]
     order = column.desc().nulls_last() if sort.startswith("-") else column.asc().nulls_last()
     stmt = _studies().order_by(order, Study.id).limit(per_page).offset((page - 1) * per_page)
-    return Page(list(db.session.scalars(stmt)), page, per_page, total or 0)
+    result = Page(list(db.session.scalars(stmt)), page, per_page, total or 0)
+    _refuse_page_past_end(result)
+    return result
 
 
 def get_study(study_id: int) -> Study:
@@ -142,7 +162,7 @@ def get_study(study_id: int) -> Study:
         _studies().where(Study.id == study_id).options(selectinload(Study.intervention_links))
     ).first()
     if study is None:
-        raise NotFound(f"Studie {study_id} bestaat niet.")
+        raise NotFound(_("Studie %(id)s bestaat niet.", id=study_id))
     return study
 
 
@@ -153,4 +173,3 @@ def public_interventions_of(study: Study) -> list[Intervention]:
         for link in study.intervention_links
         if link.intervention.published_version_id is not None
     ]
-

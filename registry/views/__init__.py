@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-from registry.views import public  # noqa: E402,F401
+# One sorted line, as ruff's import order wants it; add new page modules here.
+from registry.views import interventions, public, search, studies  # noqa: E402,F401

@@ -1,0 +1,138 @@
+"""Measure one catalogue in a fresh process (so its memory is the serving process's).
+
+python -m bench.search.probe DATABASE_URL INDEX_DIR FTS_PATH  -> JSON on stdout
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import resource
+import sqlite3
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from werkzeug.serving import make_server
+
+from bench.search import fts
+from registry import create_app
+from registry.extensions import db
+from search_index import searchers
+from search_index.profile import ClientProfile, run_profile
+from search_index.query import SearchRequest, parse_text, run_search
+
+TEXTS = ["schuldhulp jongeren", "jobcoaching werkgever", "taal werkvloer",
+         "werkervaringsplaats statushouders", "psychische klachten", "begeleiding werk",
+         "proefplaatsing leerbedrijf", "zelfvertrouwen motivatie", "kinderopvang zorgtaken",
+         "detachering arbeidsbeperkten"]
+FILTERS = [
+    {"barrier": ["debt", "language"], "age_band": ["under_27"], "domain": ["participatiewet"]},
+    {"barrier": ["mental_health"], "target_group": ["social_assistance"], "phase": ["guidance"]},
+    {"region": ["national", "utrecht"], "support_need": ["high"], "delivery_form": ["group"]},
+]
+ROUNDS = 60
+
+
+def _time(fn, rounds: int = ROUNDS) -> dict:
+    for i in range(5):
+        fn(i)
+    samples = []
+    for i in range(rounds):
+        start = time.perf_counter()
+        fn(i)
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return {"median": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1]}
+
+
+def _profile(i: int) -> ClientProfile:
+    return ClientProfile(rung=2 + i % 3, age_band=["under_27", "55_plus"][i % 2],
+                         barriers=["debt", "language"], target_groups=["newcomers"],
+                         domains=["participatiewet"], phases=["guidance"], goal=TEXTS[i % 10])
+
+
+def whoosh_numbers(root: Path) -> dict:
+    searcher, view = searchers.acquire(root)
+
+    def text_only(i):
+        searcher.search(parse_text(searcher, TEXTS[i % 10]), limit=20)
+
+    return {
+        "a": _time(text_only),
+        "b": _time(lambda i: run_search(searcher, view, SearchRequest(
+            TEXTS[i % 10], FILTERS[i % 3]))),
+        "c": _time(lambda i: run_search(searcher, view, SearchRequest("", FILTERS[i % 3]))),
+        "d": _time(lambda i: run_profile(searcher, view, _profile(i))),
+    }
+
+
+def fts_numbers(path: str) -> dict:
+    con = sqlite3.connect(path)
+
+    def pairs(i):
+        p = _profile(i)
+        return [("ladder_rung", str(p.rung)), ("age_band", p.age_band)] + [
+            ("barrier", b) for b in p.barriers] + [("target_group", "newcomers")]
+
+    return {
+        "a": _time(lambda i: fts.search(con, TEXTS[i % 10], {}, counts=False)),
+        "b": _time(lambda i: fts.search(con, TEXTS[i % 10], FILTERS[i % 3], counts=True)),
+        "c": _time(lambda i: fts.search(con, "", FILTERS[i % 3], counts=True)),
+        "d": _time(lambda i: fts.profile(con, pairs(i))),
+    }
+
+
+def http_numbers(app) -> dict:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    conn = http.client.HTTPConnection("127.0.0.1", server.server_port)
+
+    def get(i):
+        query = urlencode({"q": TEXTS[i % 10], **FILTERS[i % 3]}, doseq=True)
+        conn.request("GET", f"/zoeken?{query}")
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200, response.status
+
+    numbers = _time(get, 40)
+    server.shutdown()
+    return numbers
+
+
+def change_latency(root: Path) -> float:
+    """Seconds from commit of a title change until a search finds the new word."""
+    from registry.models import Intervention
+
+    item = db.session.get(Intervention, 7)
+    item.published_version.title = "Zeldzaamwoord traject"
+    start = time.perf_counter()
+    db.session.commit()
+    searcher, view = searchers.acquire(root)
+    found = run_search(searcher, view, SearchRequest("zeldzaamwoord")).total
+    elapsed = time.perf_counter() - start
+    assert found == 1, found
+    return elapsed
+
+
+def main(database_url: str, index_dir: str, fts_path: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INDEX_DIR": index_dir,
+                      "SEARCH_SYNC": "inline"})
+    root = Path(index_dir)
+    with app.app_context():
+        started = time.perf_counter()
+        searchers.acquire(root)
+        result = {"first_view_s": time.perf_counter() - started}
+        result["whoosh"] = whoosh_numbers(root)
+        result["fts"] = fts_numbers(fts_path)
+        result["http"] = http_numbers(app)
+        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["change_s"] = change_latency(root)
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

@@ -1,0 +1,120 @@
+"""After an import: decide on probable duplicates, and undo a whole batch.
+
+Undo removes exactly what the batch added (studies with their authors, findings and
+links) and puts back the values its merges changed. Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+
+from importers.dedup import Match
+from importers.pipeline import load_lookups
+from importers.store import Writer, record_from_json
+from registry.errors import Conflict
+from registry.extensions import db
+from registry.models import (
+    Finding,
+    ImportBatch,
+    ImportBatchItem,
+    InterventionStudy,
+    PendingDuplicate,
+    Study,
+    StudyAuthor,
+)
+from registry.models.base import utcnow
+
+DECISIONS = ("merge", "add", "discard")
+
+
+def decide_pending(pending: PendingDuplicate, decision: str, user_id: int | None) -> None:
+    """Merge the record into its candidate, add it as a new study, or discard it.
+
+    Raises Conflict when it was decided already or its batch was undone.
+    """
+    if pending.state != "pending" or pending.batch.state != "committed":
+        raise Conflict("Over deze mogelijke dubbele is al beslist.")
+    if decision not in DECISIONS:
+        raise Conflict(f"Onbekende beslissing '{decision}'.")
+    record = record_from_json(pending.record)
+    record.interventions = list(pending.interventions)
+    writer = Writer(pending.batch, load_lookups(), [])
+    if decision == "merge":
+        match = Match("db", pending.candidate_study_id, "person", pending.score)
+        writer.merge(record, match, pending.candidate_study_id, decided_by_id=user_id)
+    elif decision == "add":
+        record.values = {**record.values, "doi": _free(record.doi, "doi"),
+                         "pmid": _free(record.pmid, "pmid")}
+        writer.add([record], decided_by_id=user_id)
+    pending.state = {"merge": "merged", "add": "added", "discard": "discarded"}[decision]
+    pending.decided_by_id, pending.decided_at = user_id, utcnow()
+    db.session.flush()
+
+
+def _free(value: str | None, column: str) -> str | None:
+    # A DOI or PMID that another study holds cannot be stored twice (unique columns).
+    if value and db.session.scalar(select(Study.id).where(getattr(Study, column) == value)):
+        return None
+    return value
+
+
+def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
+    """Undo everything the batch did. Raises Conflict when a later batch built on it."""
+    if batch.state != "committed":
+        raise Conflict("Deze import is al ongedaan gemaakt.")
+    items = list(db.session.scalars(select(ImportBatchItem).where(
+        ImportBatchItem.batch_id == batch.id).order_by(ImportBatchItem.id.desc())))
+    _refuse_if_built_upon(batch, {i.study_id for i in items if i.study_id})
+    for item in items:
+        _remove_links_and_findings(item)
+        if item.action == "added" and item.study_id:
+            _delete_study(item.study_id)
+        elif item.action == "merged" and item.study_id:
+            _restore(item)
+    db.session.execute(delete(PendingDuplicate).where(PendingDuplicate.batch_id == batch.id))
+    batch.state, batch.undone_at, batch.undone_by_id = "undone", utcnow(), user_id
+    db.session.flush()
+
+
+def _refuse_if_built_upon(batch: ImportBatch, study_ids: set[int]) -> None:
+    if not study_ids:
+        return
+    later = db.session.scalar(
+        select(ImportBatchItem.batch_id).join(ImportBatch)
+        .where(ImportBatch.id > batch.id, ImportBatch.state == "committed",
+               ImportBatchItem.study_id.in_(study_ids)).limit(1))
+    if later:
+        raise Conflict(f"Import {later} bouwt voort op deze import; maak die eerst ongedaan.")
+
+
+def _remove_links_and_findings(item: ImportBatchItem) -> None:
+    # Through the ORM so the search change log records the intervention as changed.
+    for link in db.session.scalars(
+        select(InterventionStudy).where(InterventionStudy.id.in_(item.link_ids or []))
+    ):
+        db.session.delete(link)
+    db.session.flush()
+    if item.finding_ids:
+        db.session.execute(delete(Finding).where(Finding.id.in_(item.finding_ids)))
+
+
+def _delete_study(study_id: int) -> None:
+    for link in db.session.scalars(select(InterventionStudy).filter_by(study_id=study_id)):
+        db.session.delete(link)
+    db.session.flush()
+    db.session.execute(delete(Finding).where(Finding.study_id == study_id))
+    db.session.execute(delete(StudyAuthor).where(StudyAuthor.study_id == study_id))
+    db.session.execute(update(ImportBatchItem).where(ImportBatchItem.study_id == study_id)
+                       .values(study_id=None))
+    db.session.execute(delete(PendingDuplicate).where(
+        PendingDuplicate.candidate_study_id == study_id))
+    db.session.execute(delete(Study).where(Study.id == study_id))
+
+
+def _restore(item: ImportBatchItem) -> None:
+    previous = dict(item.previous_values or {})
+    if "authors" in previous:
+        previous.pop("authors")
+        db.session.execute(delete(StudyAuthor).where(StudyAuthor.study_id == item.study_id))
+    if previous:
+        db.session.execute(update(Study).where(Study.id == item.study_id).values(**previous))

@@ -1,0 +1,136 @@
+"""flask import …: studies and findings from files, batches, undo, export.
+
+Each command commits once at the end, or rolls back everything on any error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from importers.detect import PARSERS
+from importers.export import EXPORT_FORMATS, export_studies
+from importers.pipeline import ImportReport, commit_import, preview_import
+from registry.errors import DomainError
+from registry.extensions import db
+from registry.models import ImportBatch, User
+
+import_cli = AppGroup("import", help="Bulk import and export of studies and findings.")
+
+
+def _user_id(email: str | None) -> int | None:
+    if not email:
+        return None
+    user_id = db.session.scalar(select(User.id).where(User.email == email))
+    if user_id is None:
+        raise click.BadParameter(f"geen gebruiker met e-mailadres {email}", param_hint="--user")
+    return user_id
+
+
+def _summary(report: ImportReport) -> None:
+    rows = [("records", report.total), ("nieuw", report.new),
+            ("dubbel (exact)", report.duplicates), ("  waarvan aangevuld", report.merged),
+            ("mogelijk dubbel (wacht op beslissing)", report.probable),
+            ("ongeldig", report.invalid)]
+    width = max(len(label) for label, _ in rows)
+    click.echo(f"{'Formaat':<{width}}  {report.format}")
+    for label, count in rows:
+        click.echo(f"{label:<{width}}  {count:>8}")
+    for entry in report.invalid_records[:20]:
+        problems = "; ".join(f"{p['field']}: {p['message']}" for p in entry["problems"])
+        where = f"regel {entry['line']}" if entry.get("line") else f"record {entry['number']}"
+        click.echo(f"  ongeldig, {where}: {problems}")
+
+
+@import_cli.command("studies")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "format_name", type=click.Choice(sorted(PARSERS)), default=None,
+              help="Formaat; standaard herkend aan de inhoud.")
+@click.option("--dry-run", is_flag=True, help="Alleen tonen wat er zou gebeuren.")
+@click.option("--link", "links", multiple=True, help="Koppel elke studie aan deze interventie.")
+@click.option("--user", "email", default=None, help="Op naam van deze gebruiker.")
+def import_studies_command(file: Path, format_name, dry_run, links, email) -> None:
+    """Import studies from FILE (RIS, BibTeX, PubMed XML, MEDLINE, CSV, JSON)."""
+    with file.open("rb") as stream, click.progressbar(
+        length=file.stat().st_size, label="Importeren", file=sys.stderr
+    ) as bar:
+        def progress(_records: int) -> None:
+            bar.update(stream.tell() - bar.pos)
+
+        try:
+            if dry_run:
+                report = preview_import(stream, file.name, format_name, progress)
+            else:
+                report = commit_import(stream, file.name, format_name=format_name,
+                                       user_id=_user_id(email), channel="cli",
+                                       link_slugs=tuple(links), progress=progress)
+                db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        except BaseException:
+            db.session.rollback()
+            raise
+    _summary(report)
+    saved = f"Opgeslagen als import {report.batch_id}."
+    click.echo("Proefrun: niets opgeslagen." if dry_run else saved)
+
+
+@import_cli.command("findings")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Alleen controleren.")
+def import_findings_command(file: Path, dry_run: bool) -> None:
+    """Import findings from a CSV file: all rows or none."""
+    from importers.findings import import_findings
+
+    with file.open("rb") as stream:
+        try:
+            report = import_findings(stream, file.name, commit=not dry_run)
+            if report.errors:
+                db.session.rollback()
+                for error in report.errors[:50]:
+                    click.echo(f"  regel {error['line']}: {error['field']}: {error['message']}")
+                raise click.ClickException(f"{len(report.errors)} fouten; niets opgeslagen.")
+            if dry_run:
+                db.session.rollback()
+            else:
+                db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+    click.echo(f"{report.rows} bevindingen {'gecontroleerd' if dry_run else 'opgeslagen'}.")
+
+
+@import_cli.command("undo")
+@click.argument("batch_id", type=int)
+@click.option("--user", "email", default=None)
+def undo_command(batch_id: int, email: str | None) -> None:
+    """Undo import BATCH_ID: remove what it added, restore what it merged."""
+    from importers.batches import undo_batch
+
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        raise click.ClickException(f"Import {batch_id} bestaat niet.")
+    try:
+        undo_batch(batch, _user_id(email))
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    click.echo(f"Import {batch_id} is ongedaan gemaakt.")
+
+
+@import_cli.command("export")
+@click.option("--format", "format_name", type=click.Choice(EXPORT_FORMATS), default="csv")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-")
+def export_command(format_name: str, output) -> None:
+    """Write every study as CSV, RIS or registry JSON."""
+    # JSON carries absolute API links, which need a request context to build.
+    with current_app.test_request_context():
+        for piece in export_studies(format_name):
+            output.write(piece)

@@ -1,0 +1,165 @@
+"""Find duplicates of a record within the file and in the database.
+
+Rules, in order (the first that applies wins):
+1. same DOI (normalised)                                    → exact, method "doi"
+2. same PMID                                                → exact, method "pmid"
+3. same title_key, same year, same first-author surname     → exact, "title_year_author"
+4. title similarity ≥ PROBABLE_THRESHOLD (rapidfuzz ratio on title_key, 0–100), year
+   within ±1, same first-author surname                     → probable, "fuzzy_title"
+Two records that both carry a DOI (or both a PMID) and disagree on it are never merged
+by rules 3–4: an erratum or a companion paper often shares its title.
+
+Blocking keeps this fast: rules 3–4 only compare records in the same block
+(first-author surname key, year), so each record meets a handful of others. Records
+without a year only meet records without a year. The database side is read per chunk
+of records from the indexed key columns, never as ORM objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlalchemy import select, tuple_
+
+from importers.validate import ValidRecord
+from registry.extensions import db
+from registry.models import Study
+
+PROBABLE_THRESHOLD = 90.0
+YEAR_TOLERANCE = 1
+
+
+@dataclass(frozen=True)
+class Match:
+    """A duplicate: target is ("file", record number) or ("db", study id)."""
+
+    source: str
+    target: int
+    method: str
+    score: float
+
+    @property
+    def exact(self) -> bool:
+        return self.method != "fuzzy_title"
+
+
+@dataclass(frozen=True)
+class Entry:
+    title_key: str
+    doi: str | None
+    pmid: str | None
+    ref: int
+
+
+class KeyIndex:
+    """DOI, PMID and blocked title keys of records, pointing at a reference number."""
+
+    def __init__(self) -> None:
+        self.by_doi: dict[str, int] = {}
+        self.by_pmid: dict[str, int] = {}
+        self.blocks: dict[tuple[str, int | None], list[Entry]] = defaultdict(list)
+
+    def add(self, entry: Entry, author_key: str, year: int | None) -> None:
+        """Remember a record (or study) under all its keys."""
+        if entry.doi:
+            self.by_doi.setdefault(entry.doi, entry.ref)
+        if entry.pmid:
+            self.by_pmid.setdefault(entry.pmid, entry.ref)
+        if entry.title_key:
+            self.blocks[(author_key, year)].append(entry)
+
+    def find(self, record: ValidRecord) -> tuple[str, int, float] | None:
+        """(method, ref, score) of the best duplicate of record, or None."""
+        if record.doi and record.doi in self.by_doi:
+            return "doi", self.by_doi[record.doi], 100.0
+        if record.pmid and record.pmid in self.by_pmid:
+            return "pmid", self.by_pmid[record.pmid], 100.0
+        return self._find_title(record)
+
+    def _find_title(self, record: ValidRecord) -> tuple[str, int, float] | None:
+        if not record.title_key:
+            return None
+        best: tuple[str, int, float] | None = None
+        for year in _years(record.year):
+            for entry in self.blocks.get((record.author_key, year), ()):
+                if _conflicting_ids(record, entry):
+                    continue
+                score = fuzz.ratio(record.title_key, entry.title_key,
+                                   score_cutoff=PROBABLE_THRESHOLD)
+                if score == 100.0 and year == record.year:
+                    return "title_year_author", entry.ref, 100.0
+                if score and (best is None or score > best[2]):
+                    best = ("fuzzy_title", entry.ref, score)
+        return best
+
+
+def _years(year: int | None) -> Iterable[int | None]:
+    if year is None:
+        return (None,)
+    return (year, *(year + d for d in range(-YEAR_TOLERANCE, YEAR_TOLERANCE + 1) if d))
+
+
+def _conflicting_ids(record: ValidRecord, entry: Entry) -> bool:
+    return bool(
+        (record.doi and entry.doi and record.doi != entry.doi)
+        or (record.pmid and entry.pmid and record.pmid != entry.pmid)
+    )
+
+
+class Deduplicator:
+    """Matches records against those seen earlier in the file, then the database."""
+
+    def __init__(self) -> None:
+        self.file = KeyIndex()
+        self.database = KeyIndex()
+        # Studies this import added: the database index must not report them again.
+        self.own_study_ids: set[int] = set()
+
+    def prefetch(self, records: list[ValidRecord]) -> None:
+        """Load the database keys that records of this chunk could match (a few queries)."""
+        self.database = KeyIndex()
+        columns = (Study.id, Study.title_key, Study.doi, Study.pmid,
+                   Study.first_author_key, Study.year)
+        queries = []
+        dois = sorted({r.doi for r in records if r.doi})
+        pmids = sorted({r.pmid for r in records if r.pmid})
+        if dois:
+            queries.append(select(*columns).where(Study.doi.in_(dois)))
+        if pmids:
+            queries.append(select(*columns).where(Study.pmid.in_(pmids)))
+        queries.extend(_block_queries(columns, records))
+        for query in queries:
+            for study_id, title, doi, pmid, author, year in db.session.execute(query):
+                if study_id not in self.own_study_ids:
+                    self.database.add(Entry(title or "", doi, pmid, study_id), author or "", year)
+
+    def match(self, record: ValidRecord) -> Match | None:
+        """The duplicate of record in the file, else in the database; None if it is new."""
+        for source, index in (("file", self.file), ("db", self.database)):
+            found = index.find(record)
+            if found:
+                return Match(source, found[1], found[0], round(found[2], 1))
+        return None
+
+    def remember(self, record: ValidRecord, number: int) -> None:
+        """Let later records of the file match this one (by its record number)."""
+        entry = Entry(record.title_key, record.doi, record.pmid, number)
+        self.file.add(entry, record.author_key, record.year)
+
+
+def _block_queries(columns: tuple, records: list[ValidRecord]) -> list:
+    pairs = {(r.author_key, y) for r in records if r.title_key and r.year for y in _years(r.year)}
+    no_year = {r.author_key for r in records if r.title_key and r.year is None}
+    queries = []
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), 2000):  # stays under SQLite's parameter limit
+        part = ordered[start : start + 2000]
+        queries.append(select(*columns).where(
+            tuple_(Study.first_author_key, Study.year).in_(part)))
+    if no_year:
+        queries.append(select(*columns).where(
+            Study.first_author_key.in_(sorted(no_year)), Study.year.is_(None)))
+    return queries

@@ -1,0 +1,65 @@
+"""The registry's own JSON: what GET /api/v1/studies/<id> returns imports back unchanged.
+
+Accepted shapes: one study object, a list of them (what export.py writes), or a page
+envelope {"items": [...]}. ijson streams a list one study at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import ijson
+
+from importers.source import RawRecord, reject, truncate_problem
+
+
+def parse(stream: BinaryIO) -> Iterator[RawRecord]:
+    """Yield each study object. Raises ImportRejected on JSON that is invalid or truncated."""
+    try:
+        yield from _records(stream)
+    except (ijson.JSONError, UnicodeDecodeError):
+        message = "Het JSON-bestand is ongeldig of onvolledig. Er is niets opgeslagen."
+        raise reject(message) from None
+
+
+def _first_char(stream: BinaryIO) -> bytes:
+    head = stream.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    stream.seek(0)
+    return head[:1]
+
+
+def _records(stream: BinaryIO) -> Iterator[RawRecord]:
+    first = _first_char(stream)
+    if first == b"[":
+        items = ijson.items(stream, "item")
+    elif first == b"{":
+        items = _object_items(stream)
+    else:
+        raise reject("Het JSON-bestand bevat geen studie en geen lijst van studies.")
+    for number, item in enumerate(items, start=1):
+        yield _record(number, item)
+
+
+def _object_items(stream: BinaryIO) -> Iterator[Any]:
+    found = False
+    for item in ijson.items(stream, "items.item"):
+        found = True
+        yield item
+    if not found:
+        stream.seek(0)
+        yield from ijson.items(stream, "")
+
+
+def _record(number: int, item: Any) -> RawRecord:
+    if not isinstance(item, dict):
+        return RawRecord(number, {}, problems=[("record", "Een studie moet een JSON-object zijn.")])
+    data = dict(item)
+    slugs = data.pop("interventions", None) or []
+    record = RawRecord(number, data)
+    if isinstance(slugs, list) and all(isinstance(s, str) for s in slugs):
+        record.interventions = [s.strip().lower() for s in slugs if s.strip()]
+    else:
+        record.problems.append(("interventions", "Moet een lijst van interventie-slugs zijn."))
+    truncate_problem(record.data, record.problems)
+    return record

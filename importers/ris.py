@@ -1,0 +1,114 @@
+"""RIS (reference managers, Web of Science, Scopus, PsycINFO): one record per TY … ER.
+
+rispy reads the tags of one record at a time, so memory holds one record, never the file.
+Keywords "interventie:<slug>" link the record to an intervention (README, Import).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import rispy
+
+from importers.normalise import parse_author, publication_type, split_link_keywords
+from importers.source import RawRecord, text_lines, truncate_problem
+
+_PARSER = rispy.RisParser(skip_unknown_tags=True, enforce_list_tags=False)
+_LIST_TAGS = ("authors", "first_authors", "keywords", "urls", "notes")
+
+
+def parse(stream: BinaryIO) -> Iterator[RawRecord]:
+    """Yield each RIS record. Raises ImportRejected when the text is not UTF-8."""
+    for number, (start, lines, closed) in enumerate(_record_lines(text_lines(stream)), 1):
+        yield _record(number, start, lines, closed)
+
+
+def _record_lines(lines: Iterator[str]) -> Iterator[tuple[int, list[str], bool]]:
+    current: list[str] | None = None
+    start = 0
+    for line_number, line in enumerate(lines, start=1):
+        tag = line[:2] if line[2:5] == "  -" else None
+        if tag == "TY":
+            if current:
+                yield start, current, False
+            current, start = [line], line_number
+        elif tag == "ER" and current is not None:
+            yield start, current, True
+            current = None
+        elif current is not None:
+            current.append(line)
+    if current:
+        yield start, current, False
+
+
+def _record(number: int, start: int, lines: list[str], closed: bool) -> RawRecord:
+    record = RawRecord(number=number, data={}, line=start)
+    try:
+        tags = _PARSER.parse_lines(iter([*lines, "ER  - "]))[0]
+    except Exception:  # rispy has no error type of its own for a malformed record
+        record.problems.append(("record", "Dit RIS-record kon niet worden gelezen."))
+        return record
+    record.data, record.interventions = to_study(tags)
+    if not closed:
+        record.problems.append(("record", "Het record eindigt niet met 'ER  -' (afgebroken?)."))
+    truncate_problem(record.data, record.problems)
+    return record
+
+
+def _first(tags: dict[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = tags.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value:
+            return str(value)
+    return None
+
+
+def _list(tags: dict[str, Any], name: str) -> list[str]:
+    value = tags.get(name) or []
+    return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+
+def _pages(tags: dict[str, Any]) -> str | None:
+    start, end = _first(tags, "start_page"), _first(tags, "end_page")
+    return f"{start}-{end}" if start and end else start
+
+
+def to_study(tags: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Map rispy's tag names to the study schema's load shape: (data, intervention slugs)."""
+    names = _list(tags, "authors") or _list(tags, "first_authors")
+    keywords, slugs = split_link_keywords(_list(tags, "keywords"))
+    data = {
+        "title": _first(tags, "title", "primary_title", "short_title"),
+        "authors": [a for a in map(parse_author, names) if a],
+        "year": _first(tags, "year", "publication_year", "date"),
+        "journal": _first(tags, "secondary_title", "journal_name", "alternate_title3",
+                          "alternate_title1", "alternate_title2"),
+        "publisher": _first(tags, "publisher"),
+        "volume": _first(tags, "volume"),
+        "issue": _first(tags, "number"),
+        "pages": _pages(tags),
+        "doi": _first(tags, "doi"),
+        "url": _first(tags, "urls"),
+        "abstract": _first(tags, "abstract", "notes_abstract"),
+        "language": _first(tags, "language"),
+        "keywords": keywords,
+        "publication_type": publication_type(_first(tags, "type_of_reference")),
+    }
+    pmid = _pmid_from(tags)
+    if pmid:
+        data["pmid"] = pmid
+    return {k: v for k, v in data.items() if v not in (None, "")}, slugs
+
+
+def _pmid_from(tags: dict[str, Any]) -> str | None:
+    # PubMed's own RIS puts the PMID in AN; other exports in C2 or an "PMID: …" note.
+    accession = _first(tags, "accession_number")
+    if accession and accession.strip().isdigit():
+        return accession.strip()
+    for note in _list(tags, "notes") + _list(tags, "custom2"):
+        if note.upper().startswith("PMID"):
+            return note
+    return None

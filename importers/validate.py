@@ -1,0 +1,155 @@
+"""Map a parsed record to the study schema, normalise it, and say in Dutch what is wrong."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from marshmallow import ValidationError
+
+from importers.normalise import clean_text, make_author, normalise_record, surname_key, title_key
+from importers.source import RawRecord
+from registry.schemas.studies import StudySchema
+
+MAX_TITLE_CHARS = 2000
+_SCHEMA = StudySchema()
+_MESSAGES = (
+    (re.compile(r"Missing data for required field"), "Dit veld is verplicht."),
+    (re.compile(r"Longer than maximum length (\d+)"), "Te lang: maximaal {0} tekens."),
+    (re.compile(r"Shorter than minimum length"), "Mag niet leeg zijn."),
+    (re.compile(r"Not a valid integer"), "Geen geldig geheel getal."),
+    (re.compile(r"Not a valid (number|decimal)"), "Geen geldig getal."),
+    (re.compile(r"Not a valid string"), "Geen geldige tekst."),
+    (re.compile(r"Not a valid list"), "Moet een lijst zijn."),
+    (re.compile(r"Not a valid boolean"), "Moet waar of onwaar zijn."),
+    (re.compile(r"Invalid input type"), "Ongeldig type."),
+    (re.compile(r"Must be one of: (.*)\."), "Moet een van deze waarden zijn: {0}."),
+    (re.compile(r"greater than or equal to (\S+) and less than or equal to (\S+?)\.?$"),
+     "Moet tussen {0} en {1} liggen."),
+    (re.compile(r"Must be greater than or equal to (\S+?)\.?$"), "Moet minstens {0} zijn."),
+    (re.compile(r"Unknown field"), "Onbekend veld."),
+    (re.compile(r"ci_lower is larger"), "De ondergrens is groter dan de bovengrens."),
+)
+
+
+@dataclass
+class Lookups:
+    """Codes and slugs that exist, so a record naming an unknown one is refused."""
+
+    designs: set[str] = field(default_factory=set)
+    outcome_domains: set[str] = field(default_factory=set)
+    interventions: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class ValidRecord:
+    """A record ready to dedup and store: model values plus its dedup keys."""
+
+    number: int
+    line: int | None
+    values: dict[str, Any]
+    interventions: list[str]
+    title_key: str
+    author_key: str
+
+    @property
+    def year(self) -> int | None:
+        return self.values.get("year")
+
+    @property
+    def doi(self) -> str | None:
+        return self.values.get("doi")
+
+    @property
+    def pmid(self) -> str | None:
+        return self.values.get("pmid")
+
+
+def dutch_message(message: str) -> str:
+    """marshmallow's English message in Dutch (unknown ones are quoted as they are)."""
+    for pattern, dutch in _MESSAGES:
+        match = pattern.search(message)
+        if match:
+            return dutch.format(*match.groups())
+    return f"Ongeldige waarde ({message})"
+
+
+def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(messages, dict):
+        pairs: list[tuple[str, str]] = []
+        for key, value in messages.items():
+            pairs.extend(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return pairs
+    items = messages if isinstance(messages, list) else [messages]
+    return [(prefix or "record", dutch_message(str(m))) for m in items]
+
+
+def validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list[tuple]]:
+    """(the valid record, []) or (None, [(field, Dutch message), …])."""
+    problems = list(raw.problems)
+    if any(f == "record" for f, _ in problems):
+        return None, problems
+    data = _normalised(raw.data, problems)
+    try:
+        loaded = _SCHEMA.load(data)
+    except ValidationError as error:
+        return None, problems + _flatten(error.messages)
+    values = _model_values(loaded, problems, lookups)
+    problems += [("interventions", f"Onbekende interventie '{s}'.")
+                 for s in raw.interventions if s not in lookups.interventions]
+    if problems:
+        return None, problems
+    first = values["authors"][0]["family_name"] if values["authors"] else None
+    record = ValidRecord(raw.number, raw.line, values, raw.interventions,
+                         title_key(values["title"]), surname_key(first))
+    return record, []
+
+
+def _normalised(data: dict[str, Any], problems: list) -> dict[str, Any]:
+    result = normalise_record(data)
+    for key in ("doi", "pmid"):
+        if clean_text(str(data.get(key) or "")) and not result.get(key):
+            problems.append((key, f"Geen geldige {key.upper()}: '{str(data[key])[:60]}'."))
+    if isinstance(result.get("authors"), list):
+        result["authors"] = [_author(a) for a in result["authors"]]
+    return result
+
+
+def _author(author: Any) -> Any:
+    if not isinstance(author, dict) or author.get("particle") is not None:
+        return author
+    family, given = author.get("family_name"), author.get("given_names")
+    if not isinstance(family, str) or not isinstance(given, str | None):
+        return author
+    return make_author(family, given) or author
+
+
+def _model_values(loaded: dict[str, Any], problems: list, lookups: Lookups) -> dict[str, Any]:
+    values = dict(loaded)
+    values.setdefault("authors", [])
+    values.setdefault("keywords", [])
+    values["year"] = _year(values.get("year"), problems)
+    if len(values["title"]) > MAX_TITLE_CHARS:
+        problems.append(("title", f"Titel is te lang: maximaal {MAX_TITLE_CHARS} tekens."))
+    design = values.get("design")
+    if design and design not in lookups.designs:
+        problems.append(("design", f"Onbekende onderzoeksopzet '{design}'."))
+    for index, finding in enumerate(values.get("findings") or []):
+        if finding["outcome_domain"] not in lookups.outcome_domains:
+            problems.append((f"findings.{index}.outcome_domain",
+                             f"Onbekend uitkomstdomein '{finding['outcome_domain']}'."))
+    if values.get("country"):
+        values["country"] = values["country"].upper()
+    return values
+
+
+def _year(value: str | int | None, problems: list) -> int | None:
+    # The schema has held the year as text and as a number; accept either.
+    if value is None:
+        return None
+    text = str(value)
+    if not text.isdigit() or not 1900 <= int(text) <= 2100:
+        problems.append(("year", f"Geen geldig jaartal: '{text[:20]}' (1900–2100)."))
+        return None
+    return int(text)

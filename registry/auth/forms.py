@@ -1,0 +1,39 @@
+"""Reading HTML forms through marshmallow schemas (the same ones the API uses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import EXCLUDE, Schema, ValidationError
+
+from registry.errors import ValidationFailed, details_from_marshmallow
+
+
+def form_data(list_fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """request.form as a dict; empty strings dropped, named fields read as lists."""
+    data: dict[str, Any] = {}
+    for key in request.form:
+        if key == "csrf_token":
+            continue
+        if key in list_fields:
+            data[key] = [v for v in request.form.getlist(key) if v != ""]
+        elif request.form[key] != "":
+            data[key] = request.form[key]
+    for key in list_fields:
+        data.setdefault(key, [])
+    return data
+
+
+def load(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
+    """Validate with a schema. Raises ValidationFailed with the one error shape."""
+    try:
+        return schema.load(data, unknown=EXCLUDE)
+    except ValidationError as error:
+        raise ValidationFailed(
+            "De invoer is niet geldig.", details_from_marshmallow(error.messages)
+        ) from error
+
+
+def errors_by_field(error: ValidationFailed) -> dict[str, list[str]]:
+    return {d["field"]: d["messages"] for d in error.details}

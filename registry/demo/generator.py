@@ -1,0 +1,240 @@
+"""Synthetic catalogues for load tests: realistic Dutch text and tag distributions.
+
+Text mixes a large Zipf-distributed vocabulary (generator_vocabulary) with topic words
+of the record's own tags, so searches are as selective as on real records.
+
+Records are dicts in the format of registry/demo/FORMAT.md. Small catalogues go through
+the demo loader's creation functions; large ones (bulk=True) are written with Core
+inserts of many rows, so 100k interventions take minutes, not hours.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from registry.demo import generator_words as words
+from registry.extensions import db
+from registry.models import (
+    EvidenceDecision,
+    Intervention,
+    InterventionVersion,
+    Organisation,
+    VocabularyTerm,
+)
+from registry.models.vocabulary import version_tags
+
+# (code, weight) per vocabulary and how many codes a record gets (min, max).
+TAG_WEIGHTS: dict[str, tuple[tuple[int, int], dict[str, int]]] = {
+    "support_need": ((1, 2), {"low": 3, "moderate": 5, "high": 3}),
+    "age_band": ((0, 2), {"under_27": 4, "27_44": 3, "45_54": 2, "55_plus": 2}),
+    "target_group": ((1, 3), {"social_assistance": 10, "youth_no_qualification": 4, "wajong": 3,
+                              "ww": 2, "newcomers": 5, "non_benefit": 2, "job_agreement": 3,
+                              "sheltered_work": 1, "self_employed": 1, "single_parents": 2,
+                              "over_55": 2}),
+    "barrier": ((1, 4), {"language": 6, "debt": 6, "physical_health": 3, "mental_health": 5,
+                         "addiction": 1, "mild_intellectual_disability": 2, "autism": 1,
+                         "care_duties": 2, "no_qualification": 3, "long_term_unemployed": 6,
+                         "criminal_record": 1, "housing": 1, "mobility": 1}),
+    "domain": ((1, 2), {"participatiewet": 12, "wmo": 3, "jeugdwet": 1, "debt_relief": 3,
+                        "bbz": 1, "uwv_ww": 2}),
+    "phase": ((1, 2), {"intake": 1, "screening_diagnosis": 2, "guidance": 6,
+                       "placement_aftercare": 3}),
+    "intervention_type": ((1, 2), dict.fromkeys(words.TYPE_TITLES, 1)),
+    "provider_sector": ((1, 1), {"public": 3, "private": 2}),
+    "delivery_form": ((1, 2), {"individual": 3, "group": 2}),
+    "setting": ((1, 2), {"municipality": 4, "employer": 3, "social_enterprise": 2,
+                         "education": 1, "community": 2, "at_home": 1, "mental_health_care": 1}),
+    "evidence_type": ((1, 1), {"research_based": 1, "practice_based": 2}),
+    "region": ((1, 3), {"national": 6, **dict.fromkeys(words.PROVINCES, 1)}),
+}
+OUTCOMES = {None: 40, "well_described": 20, "well_founded": 15, "effective_first": 10,
+            "effective_good": 6, "effective_strong": 3, "not_recognised": 4, "provisional": 2}
+
+
+def _pick(rng: random.Random, weights: dict, low: int, high: int) -> list:
+    codes, chances = list(weights), list(weights.values())
+    wanted = rng.randint(low, high)
+    chosen: list = []
+    while len(chosen) < wanted:
+        code = rng.choices(codes, chances)[0]
+        if code not in chosen:
+            chosen.append(code)
+    return chosen
+
+
+def _decision(rng: random.Random) -> list[dict[str, Any]]:
+    outcome = rng.choices(list(OUTCOMES), list(OUTCOMES.values()))[0]
+    if outcome is None:
+        return []
+    decided = date(2016, 1, 1) + timedelta(days=rng.randint(0, 3500))
+    months = 6 if outcome == "provisional" else 60
+    valid_until = decided + timedelta(days=months * 30)
+    return [{
+        "outcome": outcome,
+        "level": None if outcome == "not_recognised" else (
+            "well_founded" if outcome == "provisional" else outcome),
+        "decided_on": decided.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "expired": valid_until < date.today() and outcome != "not_recognised",
+        "rationale": words.paragraph(rng, 4),
+        "conditions": words.sentence(rng) if outcome == "provisional" else None,
+        "ratings": [],
+    }]
+
+
+def intervention_record(rng: random.Random, number: int, owners: list[str]) -> dict[str, Any]:
+    """One synthetic intervention in the demo format."""
+    tags = {v: _pick(rng, w, *bounds) for v, (bounds, w) in TAG_WEIGHTS.items()}
+    tags = {v: codes for v, codes in tags.items() if codes}
+    title = words.title(rng, tags["intervention_type"][0], tags["target_group"][0])
+    topics = words.topics_of(tags)
+    low = rng.choices([1, 2, 3, 4, 5], [1, 3, 4, 3, 1])[0]
+    owner = rng.choice(owners)
+    return {
+        "slug": f"{words.slugify(title)}-{number}", "owner": owner, "providers": [owner],
+        "title": title, "summary": words.paragraph(rng, rng.randint(4, 6), topics),
+        "main_aim": words.sentence(rng, topics),
+        "sub_aims": [words.sentence(rng, topics) for _ in range(3)],
+        "target_group_text": words.paragraph(rng, 2, topics),
+        "targets_household": rng.random() < 0.1,
+        "approach": words.paragraph(rng, rng.randint(7, 10), topics),
+        "duration": f"{rng.randint(3, 12)} maanden", "intensity": "wekelijks één gesprek",
+        "setting_text": words.sentence(rng),
+        "active_elements": [words.sentence(rng, topics) for _ in range(3)],
+        "ladder_rung_min": low, "ladder_rung_max": min(6, low + rng.randint(0, 3)),
+        "cost_min_eur": 500, "cost_max_eur": 500 + rng.randint(0, 40) * 100,
+        "cost_notes": None, "availability_text": None, "manual_and_materials": None,
+        "implementation_conditions": words.sentence(rng), "contact_name": None,
+        "contact_email": None, "website": None, "year_started": rng.randint(2000, 2025),
+        "tags": tags, "decisions": _decision(rng),
+    }
+
+
+def study_record(rng: random.Random, number: int, slugs: list[str]) -> dict[str, Any]:
+    """One synthetic study in the demo format, linked to one or two interventions."""
+    return {
+        "key": f"synthetisch{number}", "title": words.sentence(rng).rstrip(".") + ": een studie",
+        "authors": [{"family": rng.choice(["Jansen", "Bakker", "Visser", "Smit", "Yılmaz"]),
+                     "particle": rng.choice([None, "de", "van der"]), "given": "A."}],
+        "year": rng.randint(2005, 2025), "journal": "Tijdschrift voor Arbeidsvraagstukken",
+        "doi": f"10.5555/synth.{number}", "abstract": words.paragraph(rng, 6),
+        "language": "nl", "country": "NL", "keywords": [], "publication_type": "journal_article",
+        "design": rng.choice(["rct", "quasi_experimental", "before_after", "qualitative"]),
+        "quality": rng.choice(["high", "moderate", "low"]), "findings": [],
+        "interventions": [{"slug": s, "relation": "effect"}
+                          for s in rng.sample(slugs, min(len(slugs), rng.randint(1, 2)))],
+    }
+
+
+def _owners(count: int = 40) -> list[tuple[int, str]]:
+    stmt = select(Organisation.id, Organisation.slug).where(Organisation.slug.like("synth-%"))
+    existing = list(db.session.execute(stmt))
+    if not existing:
+        rows = [{"slug": f"synth-{n}", "name": f"Synthetische aanbieder {n}", "kind": "provider"}
+                for n in range(count)]
+        db.session.execute(insert(Organisation), rows)
+        existing = list(db.session.execute(stmt))
+    return [(row.id, row.slug) for row in existing]
+
+
+def generate(interventions: int, studies: int = 0, seed: int = 2026, bulk: bool = False) -> int:
+    """Add synthetic interventions (and studies); returns how many interventions were added.
+
+    Raises the loader's DemoDataError on an unknown code (not expected: codes come from
+    the seed vocabularies).
+    """
+    rng = random.Random(seed)
+    owners = _owners()
+    start = db.session.scalar(select(func.coalesce(func.max(Intervention.id), 0))) + 1
+    records = (intervention_record(rng, start + n, [s for _, s in owners])
+               for n in range(interventions))
+    if bulk:
+        _bulk_interventions(records, {s: i for i, s in owners})
+    else:
+        from registry.demo.loader import Lookup, create_intervention, create_study
+
+        lookup = Lookup()
+        slugs = [create_intervention(record, lookup).slug for record in records]
+        db.session.flush()
+        for n in range(studies if slugs else 0):
+            create_study(study_record(rng, start + n, slugs), lookup)
+    db.session.flush()
+    return interventions
+
+
+_VERSION_KEYS = ("title", "summary", "main_aim", "sub_aims", "target_group_text",
+                 "targets_household", "approach", "duration", "intensity", "setting_text",
+                 "active_elements", "ladder_rung_min", "ladder_rung_max", "cost_min_eur",
+                 "cost_max_eur", "implementation_conditions", "year_started")
+
+
+def _bulk_interventions(records, owner_ids: dict[str, int], chunk: int = 2000) -> None:
+    terms = {(t.vocabulary, t.code): t.id for t in db.session.scalars(select(VocabularyTerm))}
+    batch: list[dict] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= chunk:
+            _write_chunk(batch, terms, owner_ids)
+            batch = []
+    if batch:
+        _write_chunk(batch, terms, owner_ids)
+
+
+def _next_id(model) -> int:
+    return db.session.scalar(select(func.coalesce(func.max(model.id), 0))) + 1
+
+
+def _write_chunk(records: list[dict], terms: dict, owner_ids: dict[str, int]) -> None:
+    first_i, first_v, first_d = (_next_id(m) for m in
+                                 (Intervention, InterventionVersion, EvidenceDecision))
+    interventions, versions, tags, decisions, links = [], [], [], [], []
+    for offset, record in enumerate(records):
+        iid, vid = first_i + offset, first_v + offset
+        interventions.append({"id": iid, "slug": record["slug"],
+                              "owner_organisation_id": owner_ids[record["owner"]]})
+        versions.append({"id": vid, "intervention_id": iid, "number": 1, "status": "published",
+                         **{k: record[k] for k in _VERSION_KEYS}})
+        tags.extend({"version_id": vid, "term_id": terms[(vocabulary, code)]}
+                    for vocabulary, codes in record["tags"].items() for code in codes)
+        link = {"b_id": iid, "b_version": vid, "b_decision": None}
+        for decision in record["decisions"]:
+            link["b_decision"] = first_d + len(decisions)
+            decisions.append(_decision_row(decision, link["b_decision"], iid, vid))
+        links.append(link)
+    db.session.execute(insert(Intervention), interventions)
+    db.session.execute(insert(InterventionVersion), versions)
+    db.session.execute(insert(version_tags), tags)
+    if decisions:
+        db.session.execute(insert(EvidenceDecision), decisions)
+    _link_current(links)
+    db.session.commit()
+
+
+def _decision_row(record: dict, decision_id: int, iid: int, vid: int) -> dict:
+    decided = date.fromisoformat(record["decided_on"])
+    valid_until = date.fromisoformat(record["valid_until"])
+    return {"id": decision_id, "intervention_id": iid, "version_id": vid,
+            "outcome": record["outcome"], "level": record["level"], "decided_on": decided,
+            "valid_until": valid_until, "rationale": record["rationale"],
+            "conditions": record["conditions"],
+            "expired_at": _noon(valid_until) if record["expired"] else None,
+            "published_at": _noon(decided)}
+
+
+def _noon(day: date):
+    return datetime.combine(day, time(12), tzinfo=UTC)
+
+
+def _link_current(links: list[dict]) -> None:
+    table = Intervention.__table__
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(published_version_id=bindparam("b_version"),
+                current_decision_id=bindparam("b_decision"))
+    )
+    db.session.connection().execute(stmt, links)

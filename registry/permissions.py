@@ -1,0 +1,217 @@
+"""Who may do what: one `can_<action>(user, obj)` per action, and a view decorator.
+
+Every view and the procedure's state machine ask these functions; nothing else decides
+access. Anonymous users (flask-login's AnonymousUserMixin) may pass as `user`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import current_app
+from flask_login import current_user
+
+from registry.errors import PermissionDenied
+
+# States after which the panel discussion (and so mutual visibility) has begun.
+DISCUSSION_STATES = ("in_discussion", "decided", "published", "expired", "objection")
+
+
+def _has(user, role: str) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(role)
+
+
+def is_owner_of(user, intervention) -> bool:
+    """An owner of the intervention's owning organisation."""
+    return (
+        _has(user, "owner")
+        and intervention.owner_organisation_id is not None
+        and user.organisation_id == intervention.owner_organisation_id
+    )
+
+
+def panel_member(user, round_) -> Any | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return next((m for m in round_.panel if m.user_id == user.id), None)
+
+
+def is_declared_panel_member(user, round_) -> bool:
+    member = panel_member(user, round_)
+    return member is not None and member.no_conflict_declared_at is not None
+
+
+# --- accounts -------------------------------------------------------------------------
+
+
+def can_manage_users(user, obj=None) -> bool:
+    return _has(user, "admin")
+
+
+def can_manage_own_account(user, obj=None) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+# --- researchers ----------------------------------------------------------------------
+
+
+def can_import_studies(user, obj=None) -> bool:
+    return _has(user, "researcher")
+
+
+def can_edit_study(user, study=None) -> bool:
+    return _has(user, "researcher")
+
+
+def can_code_findings(user, study=None) -> bool:
+    return _has(user, "researcher")
+
+
+def can_link_studies(user, intervention=None) -> bool:
+    return _has(user, "researcher")
+
+
+# --- owners ---------------------------------------------------------------------------
+
+
+def can_create_intervention(user, obj=None) -> bool:
+    return _has(user, "owner") and user.organisation_id is not None
+
+
+def can_edit_draft(user, round_) -> bool:
+    return round_.state in ("draft", "returned") and is_owner_of(user, round_.version.intervention)
+
+
+def can_submit(user, round_) -> bool:
+    return is_owner_of(user, round_.version.intervention)
+
+
+def can_withdraw(user, round_) -> bool:
+    return is_owner_of(user, round_.version.intervention)
+
+
+def can_view_round(user, round_) -> bool:
+    return (
+        _has(user, "secretary")
+        or is_owner_of(user, round_.version.intervention)
+        or panel_member(user, round_) is not None
+    )
+
+
+def can_request_reassessment(user, intervention) -> bool:
+    return _has(user, "secretary") or is_owner_of(user, intervention)
+
+
+def can_lodge_objection(user, round_) -> bool:
+    return is_owner_of(user, round_.version.intervention)
+
+
+# --- secretary ------------------------------------------------------------------------
+
+
+def can_screen(user, round_=None) -> bool:
+    return _has(user, "secretary")
+
+
+def can_assign_panel(user, round_=None) -> bool:
+    return _has(user, "secretary")
+
+
+def can_open_discussion(user, round_=None) -> bool:
+    return _has(user, "secretary")
+
+
+def can_record_decision(user, round_=None) -> bool:
+    return _has(user, "secretary")
+
+
+def can_publish(user, round_=None) -> bool:
+    return _has(user, "secretary")
+
+
+def can_expire(user, round_=None) -> bool:
+    return _has(user, "secretary")
+
+
+def can_view_agreement(user, obj=None) -> bool:
+    return _has(user, "secretary")
+
+
+def can_view_audit(user, intervention) -> bool:
+    return _has(user, "secretary") or _has(user, "admin") or is_owner_of(user, intervention)
+
+
+# --- reviewers ------------------------------------------------------------------------
+
+
+def can_declare_no_conflict(user, round_) -> bool:
+    return _has(user, "reviewer") and panel_member(user, round_) is not None
+
+
+def can_view_dossier(user, round_) -> bool:
+    """Panel members see the dossier only after declaring no conflict of interest."""
+    return _has(user, "secretary") or is_declared_panel_member(user, round_)
+
+
+def can_assess(user, round_) -> bool:
+    return _has(user, "reviewer") and is_declared_panel_member(user, round_)
+
+
+def can_comment(user, round_) -> bool:
+    return _has(user, "secretary") or is_declared_panel_member(user, round_)
+
+
+def can_confirm_decision(user, round_) -> bool:
+    return is_declared_panel_member(user, round_)
+
+
+def can_view_assessment(user, assessment) -> bool:
+    """Blinding: a reviewer sees another's assessment only after submitting their own and
+    after the discussion opened; the secretary sees submitted assessments."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if assessment.reviewer_id == user.id:
+        return True
+    if assessment.submitted_at is None:
+        return False
+    round_ = assessment.round
+    member = panel_member(user, round_)
+    if member is not None:
+        own = next((a for a in round_.assessments if a.reviewer_id == user.id), None)
+        return (
+            own is not None
+            and own.submitted_at is not None
+            and round_.state in DISCUSSION_STATES
+        )
+    return _has(user, "secretary")
+
+
+# --- enforcing ------------------------------------------------------------------------
+
+
+def authorize(allowed: bool, message: str = "U mag deze handeling niet uitvoeren.") -> None:
+    """Raise PermissionDenied unless allowed."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def permission_required(check: Callable[[Any, Any], bool]) -> Callable:
+    """View decorator for object-less checks: 401 for anonymous users, 403 when refused.
+
+    Object checks happen in the view after loading: `authorize(can_x(current_user, obj))`.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                # Redirects to the sign-in page (login_view is set by registry.auth).
+                return current_app.login_manager.unauthorized()
+            authorize(check(current_user, None))
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -1,0 +1,111 @@
+"""Fields and schemas shared by every area, and the one error shape of the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_babel import force_locale
+from marshmallow import RAISE, Schema, fields, missing, pre_load
+
+from registry.evidence import LABELS
+
+
+def dutch_label(status: str | None) -> str | None:
+    """The Dutch label of a status or level code (the API speaks Dutch first)."""
+    if status is None:
+        return None
+    with force_locale("nl"):
+        return str(LABELS.get(status, status))
+
+
+class _FromGetter:
+    """Take the value from getter(obj) instead of an attribute; always read-only.
+
+    Typed subclasses (ComputedString, ComputedList, ...) keep the OpenAPI document exact,
+    which fields.Function and fields.Method cannot.
+    """
+
+    def __init__(self, *args: Any, getter: Callable[[Any], Any], **kwargs: Any):
+        kwargs.setdefault("dump_only", True)
+        super().__init__(*args, **kwargs)
+        self.getter = getter
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return self.getter(obj)
+
+
+class ComputedString(_FromGetter, fields.String):
+    """A read-only string computed from the object."""
+
+
+class ComputedList(_FromGetter, fields.List):
+    """A read-only list computed from the object."""
+
+
+class ComputedNested(_FromGetter, fields.Nested):
+    """A read-only nested object computed from the object."""
+
+
+class TermCode(fields.String):
+    """A vocabulary term written as its code; loads back as the plain code.
+
+    Whether the code exists is the loader's question (it needs the database).
+    """
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.code
+
+
+class DecimalNumber(fields.Decimal):
+    """A Decimal column written as a JSON number and read back as a Decimal."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else float(self._format_num(value))
+
+
+class RoundTripSchema(Schema):
+    """A schema that loads its own dump: read-only keys (id, links, derived values) are
+    dropped on load rather than refused; any other unknown key is still an error."""
+
+    class Meta:
+        unknown = RAISE
+
+    @pre_load
+    def _drop_read_only(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        read_only = {f.data_key or name for name, f in self.fields.items() if f.dump_only}
+        return {key: value for key, value in data.items() if key not in read_only}
+
+
+class TermRefSchema(Schema):
+    """A vocabulary term as used on a record: its code and both labels."""
+
+    code = fields.String(required=True)
+    label_nl = fields.String(required=True)
+    label_en = fields.String(required=True)
+
+
+class LinksSchema(Schema):
+    """Hyperlinks of one resource."""
+
+    self = fields.Url(required=True, metadata={"description": "This resource in the API."})
+
+
+class ErrorDetailSchema(Schema):
+    field = fields.String(required=True, metadata={"description": "Dotted path, e.g. a.b"})
+    messages = fields.List(fields.String(), required=True)
+
+
+class ErrorBodySchema(Schema):
+    status = fields.Integer(required=True)
+    code = fields.String(required=True, metadata={"description": "e.g. not_found"})
+    message = fields.String(required=True, metadata={"description": "Dutch, for people"})
+    details = fields.List(fields.Nested(ErrorDetailSchema), required=True)
+
+
+class ErrorSchema(Schema):
+    """The one error shape of every 4xx/5xx response (see registry.errors)."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)

@@ -1,0 +1,75 @@
+"""Paging: the query parameters every list takes, and the envelope every list returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from registry.schemas.common import LinksSchema
+
+_NOT_AN_INTEGER = "Geen geldig geheel getal."
+_BETWEEN = "Moet tussen {min} en {max} liggen."
+# Far beyond any real catalogue, but keeps the SQL offset inside a 64-bit integer.
+MAX_PAGE = 1_000_000
+
+
+class PageQuerySchema(Schema):
+    """page ≥ 1 and per_page within 1..max_per_page; subclasses add `sort`.
+
+    The limits come from configuration, so they are constructor arguments.
+    """
+
+    class Meta:
+        # Other query parameters (lang=) belong to other layers; ignore them here.
+        unknown = EXCLUDE
+
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_PAGE, error=_BETWEEN),
+        error_messages={"invalid": _NOT_AN_INTEGER},
+        metadata={"description": "Paginanummer, vanaf 1."},
+    )
+    per_page = fields.Integer(
+        error_messages={"invalid": _NOT_AN_INTEGER},
+        metadata={"description": "Aantal resultaten per pagina."},
+    )
+
+    def __init__(self, *, max_per_page: int, default_per_page: int, **kwargs: Any):
+        super().__init__(**kwargs)
+        per_page = self.fields["per_page"]
+        per_page.load_default = default_per_page
+        per_page.validators = [validate.Range(min=1, max=max_per_page, error=_BETWEEN)]
+
+
+def sort_field(choices: tuple[str, ...], default: str) -> fields.String:
+    """A `sort` query parameter limited to the service's sort keys."""
+    return fields.String(
+        load_default=default,
+        validate=validate.OneOf(choices, error="Kies een van: {choices}."),
+        metadata={"description": "Sorteersleutel; '-' ervoor sorteert aflopend."},
+    )
+
+
+class PageMetaSchema(Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Results on all pages."})
+    pages = fields.Integer(required=True, metadata={"description": "Number of pages (≥ 1)."})
+
+
+class PageLinksSchema(LinksSchema):
+    first = fields.Url(required=True)
+    last = fields.Url(required=True)
+    next = fields.Url(required=True, allow_none=True)
+    prev = fields.Url(required=True, allow_none=True)
+
+
+class PageSchema(Schema):
+    """The envelope of one page; subclasses declare `items`.
+
+    Dumps {"items": [...], "meta": Page, "links": {...}}.
+    """
+
+    meta = fields.Nested(PageMetaSchema, required=True)
+    links = fields.Nested(PageLinksSchema, required=True)

@@ -1,0 +1,164 @@
+"""Input schemas of the assessment procedure: intervention descriptions, screening,
+assessments, decisions. HTML forms and the API load through the same schemas."""
+
+from __future__ import annotations
+
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    pre_load,
+    validate,
+    validates_schema,
+)
+
+from registry.evidence import RECOGNISED_LEVELS
+
+PROPOSALS = RECOGNISED_LEVELS + ("not_recognised",)
+OUTCOMES = RECOGNISED_LEVELS + ("not_recognised", "provisional")
+
+SCREENING_CRITERIA = (
+    "described",
+    "used_in_two_places",
+    "manual_exists",
+    "process_evaluation",
+    "owns_or_licenses",
+)
+
+_LIST_FIELDS = ("sub_aims", "active_elements")
+
+
+def _text(max_length: int | None = None, required: bool = False) -> fields.String:
+    checks = [validate.Length(max=max_length)] if max_length else []
+    if required:
+        return fields.String(required=True, validate=[validate.Length(min=1), *checks])
+    return fields.String(load_default=None, allow_none=True, validate=checks)
+
+
+class VersionInputSchema(Schema):
+    """Every field of an intervention description an owner writes."""
+
+    lock_version = fields.Integer(load_default=None, allow_none=True)
+    title = _text(300, required=True)
+    summary = _text(6000, required=True)
+    main_aim = _text(required=True)
+    sub_aims = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
+    target_group_text = _text(required=True)
+    targets_household = fields.Boolean(load_default=False)
+    approach = _text(required=True)
+    duration = _text(300)
+    intensity = _text(300)
+    setting_text = _text(500)
+    active_elements = fields.List(
+        fields.String(validate=validate.Length(min=1)), load_default=list
+    )
+    ladder_rung_min = fields.Integer(load_default=1, validate=validate.Range(1, 6))
+    ladder_rung_max = fields.Integer(load_default=6, validate=validate.Range(1, 6))
+    cost_min_eur = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0))
+    cost_max_eur = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0))
+    cost_notes = _text()
+    availability_text = _text()
+    manual_and_materials = _text()
+    implementation_conditions = _text()
+    contact_name = _text(200)
+    contact_email = fields.Email(load_default=None, allow_none=True)
+    contact_phone = _text(40)
+    website = fields.Url(load_default=None, allow_none=True)
+    year_started = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(1900, 2100)
+    )
+
+    @pre_load
+    def split_lines(self, data, **kwargs):
+        # A textarea gives one item per line; the API may send a list.
+        data = dict(data)
+        for name in _LIST_FIELDS:
+            if isinstance(data.get(name), str):
+                data[name] = [line.strip() for line in data[name].splitlines() if line.strip()]
+        return data
+
+    @validates_schema
+    def ranges(self, data, **kwargs):
+        if data.get("ladder_rung_min", 1) > data.get("ladder_rung_max", 6):
+            raise ValidationError("De laagste trede mag niet hoger zijn dan de hoogste.",
+                                  "ladder_rung_max")
+        low, high = data.get("cost_min_eur"), data.get("cost_max_eur")
+        if low is not None and high is not None and low > high:
+            raise ValidationError("De minimale kosten zijn hoger dan de maximale.",
+                                  "cost_max_eur")
+
+
+VERSION_FIELDS = tuple(n for n in VersionInputSchema().fields if n != "lock_version")
+
+
+class ScreeningSchema(Schema):
+    checklist = fields.List(
+        fields.String(validate=validate.OneOf(SCREENING_CRITERIA)), load_default=list
+    )
+    remarks = _text(10000)
+    outcome = fields.String(required=True, validate=validate.OneOf(("returned", "accepted")))
+
+
+class AssessmentInputSchema(Schema):
+    scores = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=60)),
+        values=fields.Integer(validate=validate.Range(1, 4)),
+        load_default=dict,
+    )
+    proposed_level = fields.String(
+        load_default=None, allow_none=True, validate=validate.OneOf(PROPOSALS)
+    )
+    motivation = _text(20000)
+    submit = fields.Boolean(load_default=False)
+    lock_version = fields.Integer(load_default=None, allow_none=True)
+
+
+class DecisionInputSchema(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    level = fields.String(load_default=None, allow_none=True,
+                          validate=validate.OneOf(RECOGNISED_LEVELS))
+    rationale = _text(20000)
+    conditions = _text(10000)
+    lock_version = fields.Integer(load_default=None, allow_none=True)
+
+    @validates_schema
+    def provisional_needs_conditions(self, data, **kwargs):
+        if data["outcome"] == "provisional" and not data.get("conditions"):
+            raise ValidationError("Een besluit onder voorbehoud heeft voorwaarden.", "conditions")
+
+
+class CommentSchema(Schema):
+    body = _text(10000, required=True)
+
+
+class ObjectionSchema(Schema):
+    grounds = _text(20000, required=True)
+
+
+class RoundOutSchema(Schema):
+    """A round as the API shows it; `actions` are the transitions the caller may take."""
+
+    id = fields.Integer()
+    intervention_id = fields.Integer()
+    version_id = fields.Integer()
+    version_number = fields.Integer()
+    kind = fields.String()
+    state = fields.String()
+    lock_version = fields.Integer()
+    version_lock_version = fields.Integer()
+    actions = fields.List(fields.String())
+
+
+class AssessmentOutSchema(Schema):
+    id = fields.Integer()
+    reviewer = fields.String()
+    reviewer_id = fields.Integer()
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer())
+    proposed_level = fields.String(allow_none=True)
+    motivation = fields.String(allow_none=True)
+    submitted_at = fields.String(allow_none=True)
+    lock_version = fields.Integer()
+
+
+class AssessmentListSchema(Schema):
+    items = fields.List(fields.Nested(AssessmentOutSchema))

@@ -1,0 +1,147 @@
+"""Schemas of the search API: the query string in, the result page and facet counts out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+from werkzeug.datastructures import MultiDict
+
+from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
+from registry.schemas.pagination import PageQuerySchema
+from search_index.profile import ClientProfile
+from search_index.query import SORTS
+
+_CODE = validate.Length(max=60)
+
+
+def _codes(description: str) -> fields.List:
+    return fields.List(
+        fields.String(validate=_CODE), load_default=list, metadata={"description": description}
+    )
+
+
+class SearchQuerySchema(PageQuerySchema):
+    """q, sort, page, per_page, and per facet any number of chosen codes (OR within)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(
+        load_default="", validate=validate.Length(max=200), metadata={"description": "Zoektekst."}
+    )
+    sort = fields.String(
+        load_default="relevance",
+        validate=validate.OneOf(SORTS, error="Kies een van: {choices}."),
+        metadata={"description": "relevance, level, title of decided."},
+    )
+    level = _codes("Erkenningsstatus, bijvoorbeeld effective_good.")
+    ladder_rung = _codes("Trede van de Participatieladder, 1 tot en met 6.")
+
+
+for _vocabulary in INTERVENTION_TAG_VOCABULARIES:
+    SearchQuerySchema._declared_fields[_vocabulary] = _codes(f"Codes uit '{_vocabulary}'.")
+
+
+class ProfileQuerySchema(PageQuerySchema):
+    """A client profile: one rung, support need and age band; lists for the rest."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    rung = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=6)
+    )
+    support_need = fields.String(load_default=None, allow_none=True, validate=_CODE)
+    age_band = fields.String(load_default=None, allow_none=True, validate=_CODE)
+    target_group = _codes("Doelgroepen van de cliënt.")
+    barrier = _codes("Belemmeringen van de cliënt.")
+    domain = _codes("Wet of domein.")
+    phase = _codes("Fase.")
+    goal = fields.String(
+        load_default="", validate=validate.Length(max=300), metadata={"description": "Doel."}
+    )
+
+
+def query_dict(args: MultiDict, schema: Schema) -> dict[str, Any]:
+    """The query string as a dict: lists for the schema's list fields, blanks dropped."""
+    list_keys = {name for name, f in schema.fields.items() if isinstance(f, fields.List)}
+    data: dict[str, Any] = {}
+    for key in args:
+        values = [v for v in args.getlist(key) if v != ""]
+        if key in list_keys:
+            data[key] = values
+        elif values:
+            data[key] = values[-1]
+    return data
+
+
+def client_profile(args: dict[str, Any]) -> ClientProfile:
+    """The client profile described by arguments loaded with ProfileQuerySchema."""
+    return ClientProfile(
+        rung=args["rung"],
+        support_need=args["support_need"],
+        age_band=args["age_band"],
+        target_groups=args["target_group"],
+        barriers=args["barrier"],
+        domains=args["domain"],
+        phases=args["phase"],
+        goal=args["goal"],
+    )
+
+
+class FacetValueSchema(Schema):
+    value = fields.String(required=True)
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+    selected = fields.Boolean(required=True)
+
+
+class FacetSchema(Schema):
+    name = fields.String(required=True)
+    label = fields.String(required=True)
+    values = fields.List(fields.Nested(FacetValueSchema), required=True)
+
+
+class RelaxationSchema(Schema):
+    facet = fields.String(required=True)
+    value = fields.String(required=True)
+    count = fields.Integer(required=True, metadata={"description": "Resultaten zonder dit filter."})
+
+
+class ReasonSchema(Schema):
+    facet = fields.String(required=True)
+    value = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class SearchItemSchema(Schema):
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.String(required=True)
+    status_label = fields.String(required=True)
+    snippet = fields.String(required=True, metadata={"description": "HTML, <mark> om treffers."})
+    score = fields.Float(required=True)
+    url = fields.Url(required=True)
+    fits = fields.List(fields.Nested(ReasonSchema), load_default=list)
+    mismatches = fields.List(fields.Nested(ReasonSchema), load_default=list)
+    unaddressed = fields.List(fields.Nested(ReasonSchema), load_default=list)
+    explanation = fields.String(allow_none=True)
+
+
+class SearchResultSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    items = fields.List(fields.Nested(SearchItemSchema), required=True)
+    facets = fields.List(fields.Nested(FacetSchema), required=True)
+    suggestion = fields.String(allow_none=True)
+    relaxations = fields.List(fields.Nested(RelaxationSchema), required=True)
+
+
+class ProfileResultSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    items = fields.List(fields.Nested(SearchItemSchema), required=True)

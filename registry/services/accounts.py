@@ -1,0 +1,212 @@
+"""Accounts: users and roles, passwords, sign-in throttling and API tokens.
+
+Passwords are hashed with werkzeug's scrypt (memory-hard; werkzeug's default since 3.0).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from registry.errors import Conflict, NotFound, ValidationFailed
+from registry.extensions import db
+from registry.models import ApiToken, FailedLogin, User, UserRole
+from registry.models.base import utcnow
+from registry.models.user import ROLES
+
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "auth" / "common_passwords.txt"
+TOKEN_PREFIX = "ivw_"  # noqa: S105 (a visible marker, not a secret)
+
+
+class TooManyAttempts(Exception):
+    """Sign-in refused before checking the password: too many recent failures."""
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def _setting(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default))
+
+
+def password_problems(password: str) -> list[str]:
+    """Dutch messages for each reason a password is refused; empty when acceptable."""
+    problems = []
+    minimum = _setting("PASSWORD_MIN_LENGTH", 12)
+    if len(password) < minimum:
+        problems.append(f"Het wachtwoord moet minstens {minimum} tekens lang zijn.")
+    if password.strip().lower() in common_passwords():
+        problems.append("Dit wachtwoord is te algemeen; kies een ander.")
+    return problems
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store a new password. Raises ValidationFailed when it is too weak."""
+    problems = password_problems(password)
+    if problems:
+        raise ValidationFailed(problems[0], [{"field": "password", "messages": problems}])
+    user.password_hash = generate_password_hash(password, method="scrypt")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(email: str, name: str, password: str, roles: list[str], **fields) -> User:
+    """Create a user with roles. Raises ValidationFailed (bad role/password), Conflict (email)."""
+    email = normalise_email(email)
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValidationFailed(f"Onbekende rol: {', '.join(unknown)}")
+    if db.session.scalar(select(User).filter_by(email=email)) is not None:
+        raise Conflict(f"Er bestaat al een gebruiker met e-mailadres {email}.")
+    user = User(email=email, name=name, **fields)
+    set_password(user, password)
+    user.role_grants = [UserRole(role=r) for r in dict.fromkeys(roles)]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_roles(user: User, roles: list[str]) -> None:
+    """Replace a user's roles. Raises ValidationFailed for an unknown role."""
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValidationFailed(f"Onbekende rol: {', '.join(unknown)}")
+    keep = [g for g in user.role_grants if g.role in roles]
+    added = [UserRole(role=r) for r in dict.fromkeys(roles) if r not in user.roles]
+    user.role_grants = keep + added
+    db.session.flush()
+
+
+def get_user(user_id: int) -> User:
+    """A user by id. Raises NotFound."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"Gebruiker {user_id} bestaat niet.")
+    return user
+
+
+# --- sign-in and throttling -------------------------------------------------------------
+
+
+def _recent_failures(column, value: str) -> int:
+    since = utcnow() - timedelta(seconds=_setting("LOGIN_THROTTLE_WINDOW_SECONDS", 900))
+    stmt = select(func.count(FailedLogin.id)).where(
+        column == value, FailedLogin.attempted_at >= since
+    )
+    return db.session.scalar(stmt) or 0
+
+
+def is_throttled(email: str, address: str) -> bool:
+    """Whether the account or the client address had too many recent failures."""
+    return _recent_failures(FailedLogin.email, normalise_email(email)) >= _setting(
+        "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5
+    ) or _recent_failures(FailedLogin.address, address) >= _setting(
+        "LOGIN_MAX_FAILURES_PER_ADDRESS", 20
+    )
+
+
+def authenticate(email: str, password: str, address: str) -> User | None:
+    """The user for these credentials, or None (the failure is recorded).
+
+    Raises TooManyAttempts when throttled: then the password is not even checked, so
+    guessing stays pointless while the window lasts.
+    """
+    email = normalise_email(email)
+    if is_throttled(email, address):
+        raise TooManyAttempts()
+    user = db.session.scalar(select(User).filter_by(email=email))
+    valid = bool(user and user.active and user.password_hash) and check_password_hash(
+        user.password_hash, password
+    )
+    if not valid:
+        db.session.add(FailedLogin(email=email[:254], address=address[:64]))
+        db.session.flush()
+        return None
+    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change a password after checking the current one. Raises ValidationFailed."""
+    if not (user.password_hash and check_password_hash(user.password_hash, current)):
+        raise ValidationFailed(
+            "Het huidige wachtwoord klopt niet.",
+            [{"field": "current_password", "messages": ["Het huidige wachtwoord klopt niet."]}],
+        )
+    set_password(user, new)
+    db.session.flush()
+
+
+# --- API tokens -------------------------------------------------------------------------
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class NewToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def create_token(user: User, name: str) -> NewToken:
+    """Create an API token; the returned secret is the only time it is visible."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(
+            "Geef het token een naam.", [{"field": "name", "messages": ["Verplicht."]}]
+        )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user, name=name[:100], prefix=secret[:12], token_hash=hash_token(secret)
+    )
+    db.session.add(token)
+    db.session.flush()
+    return NewToken(token, secret)
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """create_token as a (token, secret) pair; the secret is shown once, never stored."""
+    new = create_token(user, name)
+    return new.token, new.secret
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's tokens. Raises NotFound for someone else's token."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("Dit token bestaat niet.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+    return token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user owning this unrevoked token, or None."""
+    token = db.session.scalar(select(ApiToken).filter_by(token_hash=hash_token(secret)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    stmt = select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_at.desc())
+    return list(db.session.scalars(stmt))

@@ -1,0 +1,133 @@
+"""Discussion and decision: the secretary opens the discussion, records the decision,
+every panel member confirms it (unanimity), and publication updates the public page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from registry import permissions as perm
+from registry.errors import InvalidTransition, ValidationFailed
+from registry.extensions import db
+from registry.models import (
+    AssessmentRound,
+    DecisionVote,
+    EvidenceDecision,
+    RoundComment,
+    SearchChange,
+    User,
+)
+from registry.models.base import utcnow
+from registry.services.audit_trail import record_event
+from registry.services.notices import notify
+from registry.services.procedure import apply_transition, current_decision_of
+from registry.services.submission import submitter_ids
+from registry.services.suggested_level import suggested_level_for
+from registry.services.validity import valid_until
+
+
+def open_discussion(round_: AssessmentRound, secretary: User) -> None:
+    """Open the discussion; assessments become visible to the panel.
+    Raises PermissionDenied, InvalidTransition (panel incomplete or not all submitted)."""
+    apply_transition(round_, "open_discussion", secretary)
+
+
+def add_comment(round_: AssessmentRound, author: User, body: str) -> RoundComment:
+    """Add a message to the discussion. Raises PermissionDenied, InvalidTransition."""
+    perm.authorize(perm.can_comment(author, round_))
+    if round_.state != "in_discussion":
+        raise InvalidTransition("Reageren kan alleen tijdens de bespreking.")
+    comment = RoundComment(author_id=author.id, body=body)
+    round_.comments.append(comment)
+    db.session.flush()
+    return comment
+
+
+def _level_of(outcome: str, level: str | None) -> str | None:
+    if outcome == "not_recognised":
+        return None
+    return level if outcome == "provisional" else outcome
+
+
+def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, Any]):
+    """Record the panel's decision; every panel member then has to confirm it.
+
+    A rationale is required for not_recognised and whenever the level differs from the
+    suggested one. Raises ValidationFailed, PermissionDenied, InvalidTransition, Conflict.
+    """
+    intervention = round_.version.intervention
+    suggested = suggested_level_for(intervention)
+    outcome = data["outcome"]
+    level = _level_of(outcome, data.get("level"))
+    rationale = (data.get("rationale") or "").strip()
+    needs_reason = outcome == "not_recognised" or (suggested is not None and level != suggested)
+    if needs_reason and not rationale:
+        raise ValidationFailed(
+            "Leg uit waarom het besluit afwijkt van het voorgestelde niveau.",
+            [{"field": "rationale", "messages": ["Verplicht bij afwijking of niet erkend."]}],
+        )
+    apply_transition(round_, "decide", secretary)
+    today = date.today()
+    proposals = {a.reviewer_id: a.proposed_level for a in round_.assessments}
+    decision = EvidenceDecision(
+        intervention_id=intervention.id, version_id=round_.version_id, round_id=round_.id,
+        outcome=outcome, level=level, suggested_level=suggested, decided_on=today,
+        valid_until=valid_until(today, outcome), rationale=rationale,
+        conditions=data.get("conditions"),
+        votes=[DecisionVote(user_id=m.user_id, proposed_level=proposals.get(m.user_id))
+               for m in round_.panel],
+    )
+    db.session.add(decision)
+    db.session.flush()
+    record_event(secretary, "record_decision", decision, intervention_id=intervention.id,
+                 after={"outcome": outcome, "level": level, "suggested_level": suggested})
+    notify([m.user for m in round_.panel], "decision",
+           "Er is een besluit vastgelegd; bevestig het alstublieft.",
+           f"/procedure/rondes/{round_.id}")
+    return decision
+
+
+def confirm_decision(round_: AssessmentRound, member: User) -> DecisionVote:
+    """A panel member confirms the recorded decision. Raises PermissionDenied,
+    InvalidTransition (nothing to confirm)."""
+    perm.authorize(perm.can_confirm_decision(member, round_))
+    decision = current_decision_of(round_)
+    if round_.state != "decided" or decision is None:
+        raise InvalidTransition("Er is geen besluit om te bevestigen.")
+    vote = next(v for v in decision.votes if v.user_id == member.id)
+    if vote.confirmed_at is None:
+        vote.confirmed_at = utcnow()
+        record_event(member, "confirm_decision", decision,
+                     intervention_id=round_.intervention_id)
+        db.session.flush()
+    return vote
+
+
+def publish_decision(round_: AssessmentRound, secretary: User) -> EvidenceDecision:
+    """Publish a unanimously confirmed decision: the public page shows the new level and
+    version; an earlier decision is superseded. Raises PermissionDenied, InvalidTransition."""
+    apply_transition(round_, "publish", secretary)
+    decision = current_decision_of(round_)
+    intervention = round_.version.intervention
+    now = utcnow()
+    previous = intervention.current_decision
+    if previous is not None and previous.id != decision.id:
+        previous.superseded_at = now
+    old_version = intervention.published_version
+    if old_version is not None and old_version.id != round_.version_id:
+        old_version.status = "superseded"
+    round_.version.status = "published"
+    round_.version.published_at = round_.version.published_at or now
+    decision.published_at = now
+    intervention.published_version = round_.version
+    intervention.current_decision = decision
+    round_.closed_at = now
+    db.session.add(SearchChange(entity_type="intervention", entity_id=intervention.id))
+    db.session.flush()
+    notify(_owners(round_), "decision", "Het besluit over uw interventie is gepubliceerd.",
+           f"/interventies/{intervention.slug}")
+    return decision
+
+
+def _owners(round_: AssessmentRound) -> list[User]:
+    return [db.session.get(User, uid) for uid in sorted(submitter_ids(round_))]

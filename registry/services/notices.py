@@ -1,0 +1,84 @@
+"""In-app notices and e-mail on assignment, return and decision.
+
+Notices are rows written in the transaction; e-mails wait in session.info and go out
+only after commit (a rolled-back action sends nothing). Without REGISTRY MAIL_SERVER
+setting the e-mail is written to the log. Messages never quote assessments (blinding).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from registry.extensions import db
+from registry.models import Notice
+from registry.models.base import utcnow
+
+_OUTBOX = "registry_outbox"
+
+
+def notify(users, kind: str, message: str, link: str | None = None) -> None:
+    """Add a notice for each user and queue an e-mail for after commit."""
+    for user in users:
+        db.session.add(Notice(user_id=user.id, kind=kind, message=message, link=link))
+        db.session.info.setdefault(_OUTBOX, []).append((user.email, message, link))
+    db.session.flush()
+
+
+def unread_notices(user) -> list[Notice]:
+    stmt = (
+        select(Notice)
+        .filter_by(user_id=user.id, read_at=None)
+        .order_by(Notice.created_at.desc(), Notice.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def mark_read(user, notice_id: int) -> None:
+    """Mark one of the user's notices as read (someone else's is ignored)."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is not None and notice.user_id == user.id and notice.read_at is None:
+        notice.read_at = utcnow()
+        db.session.flush()
+
+
+def send_email(to: str, message: str, link: str | None) -> None:
+    config = current_app.config
+    body = message + (f"\n\n{config.get('SITE_URL', '')}{link}" if link else "")
+    subject = "Interventies naar Werk: " + message[:60]
+    if not config.get("MAIL_SERVER"):
+        current_app.logger.info("E-mail to %s: %s\n%s", to, subject, body)
+        return
+    mail = EmailMessage()
+    mail["From"] = config.get("MAIL_FROM", "noreply@interventiesnaarwerk.nl")
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail.set_content(body)
+    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25))) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        smtp.send_message(mail)
+
+
+@event.listens_for(Session, "after_commit")
+def _send_outbox(session: Session) -> None:
+    outbox = session.info.pop(_OUTBOX, [])
+    if not outbox or not has_app_context():
+        return
+    for to, message, link in outbox:
+        try:
+            send_email(to, message, link)
+        except (OSError, smtplib.SMTPException):
+            # The action is committed; a mail failure must not undo it. The notice stays.
+            current_app.logger.exception("Could not send e-mail to %s", to)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_outbox(session: Session, previous_transaction) -> None:
+    session.info.pop(_OUTBOX, None)

@@ -1,0 +1,185 @@
+"""The assessment procedure's state machine: every transition of a round, who may take it
+(a `can_*` function from registry.permissions) and what must hold (guards).
+
+draft → submitted → screening → returned | in_review → in_discussion → decided →
+published → expired | objection; withdrawn by the owner from any open state.
+Every transition writes an audit event; an invalid one raises InvalidTransition (409).
+Concurrent transitions of one round: lock_version makes the second flush fail, which
+becomes Conflict (409), so exactly one wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from registry import permissions as perm
+from registry.errors import Conflict, InvalidTransition
+from registry.extensions import db
+from registry.models import AssessmentRound
+from registry.services.audit_trail import record_event
+
+Guard = Callable[[AssessmentRound], str | None]
+
+
+def min_panel_size() -> int:
+    return int(current_app.config.get("PANEL_MIN_REVIEWERS", 2))
+
+
+def _panel_complete(round_: AssessmentRound) -> str | None:
+    if len(round_.panel) < min_panel_size():
+        return f"Het panel heeft minstens {min_panel_size()} beoordelaars nodig."
+    submitted = {a.reviewer_id for a in round_.assessments if a.submitted_at is not None}
+    if any(m.user_id not in submitted for m in round_.panel):
+        return "Nog niet alle beoordelaars hebben hun beoordeling ingediend."
+    return None
+
+
+def _decision_confirmed(round_: AssessmentRound) -> str | None:
+    decision = current_decision_of(round_)
+    if decision is None:
+        return "Er is nog geen besluit vastgelegd."
+    if any(v.confirmed_at is None for v in decision.votes):
+        return "Nog niet alle panelleden hebben het besluit bevestigd (unanimiteit)."
+    return None
+
+
+def _lapsed(round_: AssessmentRound) -> str | None:
+    decision = current_decision_of(round_)
+    if decision is not None and decision.expired_at is not None:
+        return None  # the expiry run decided on its own date (it may be told another)
+    if decision is None or decision.valid_until is None or decision.valid_until >= date.today():
+        return "Het besluit is nog geldig."
+    return None
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str
+    permission: Callable
+    guards: tuple[Guard, ...] = field(default=())
+
+
+_OPEN = ("draft", "submitted", "screening", "returned", "in_review")
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("submit", ("draft", "returned"), "submitted", perm.can_submit),
+        Transition("start_screening", ("submitted",), "screening", perm.can_screen),
+        Transition("return", ("screening",), "returned", perm.can_screen),
+        Transition("accept", ("screening",), "in_review", perm.can_screen),
+        Transition(
+            "open_discussion",
+            ("in_review",),
+            "in_discussion",
+            perm.can_open_discussion,
+            (_panel_complete,),
+        ),
+        Transition("decide", ("in_discussion",), "decided", perm.can_record_decision),
+        Transition(
+            "publish", ("decided",), "published", perm.can_publish, (_decision_confirmed,)
+        ),
+        Transition("expire", ("published",), "expired", perm.can_expire, (_lapsed,)),
+        Transition("withdraw", _OPEN + ("published",), "withdrawn", perm.can_withdraw),
+        Transition("object", ("published",), "objection", perm.can_lodge_objection),
+    )
+}
+
+
+def allowed_transitions(round_: AssessmentRound, user) -> list[str]:
+    """Names of the transitions this user may take now (for buttons on pages)."""
+    return [
+        t.name
+        for t in TRANSITIONS.values()
+        if round_.state in t.sources and t.permission(user, round_)
+    ]
+
+
+def apply_transition(
+    round_: AssessmentRound, name: str, actor, *, note: str | None = None, system: bool = False
+) -> None:
+    """Move the round along one transition and audit it; flushes.
+
+    Raises PermissionDenied (not allowed for this actor), InvalidTransition (wrong state or
+    a guard fails, with the reason) and Conflict (another transition won the race).
+    `system=True` is for the CLI (expiry), which acts for nobody in particular.
+    """
+    transition = TRANSITIONS[name]
+    if not system:
+        perm.authorize(transition.permission(actor, round_))
+    if round_.state not in transition.sources:
+        raise InvalidTransition(
+            f"Stap '{name}' kan niet vanuit de toestand '{round_.state}'.",
+            [{"field": "state", "messages": [round_.state]}],
+        )
+    for guard in transition.guards:
+        reason = guard(round_)
+        if reason:
+            raise InvalidTransition(reason)
+    from_state = round_.state
+    round_.state = transition.target
+    record_event(
+        actor,
+        name,
+        round_,
+        intervention_id=round_.intervention_id,
+        from_state=from_state,
+        to_state=transition.target,
+        note=note,
+    )
+    flush_or_conflict()
+
+
+def flush_or_conflict() -> None:
+    """Flush; a stale lock_version (or SQLite's write lock lost to a concurrent writer)
+    means someone else changed the row first: raise Conflict."""
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise Conflict(
+            "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."
+        ) from error
+    except OperationalError as error:
+        if "locked" not in str(error).lower():
+            raise
+        db.session.rollback()
+        raise Conflict("Iemand anders wijzigt dit op dit moment. Probeer het opnieuw.") from error
+
+
+def check_lock_version(obj, submitted: int | None) -> None:
+    """Refuse a form based on an older lock_version than the stored one. Raises Conflict."""
+    if submitted is not None and int(submitted) != obj.lock_version:
+        raise Conflict(
+            "Iemand anders heeft dit intussen opgeslagen. Uw wijzigingen zijn niet bewaard; "
+            "laad de pagina opnieuw en voer ze nog eens in.",
+            [{"field": "lock_version", "messages": [str(obj.lock_version)]}],
+        )
+
+
+def current_decision_of(round_: AssessmentRound):
+    from registry.models import EvidenceDecision
+
+    return db.session.scalars(
+        db.select(EvidenceDecision)
+        .filter_by(round_id=round_.id, superseded_at=None)
+        .order_by(EvidenceDecision.id.desc())
+    ).first()
+
+
+def get_round(round_id: int) -> AssessmentRound:
+    """A round by id. Raises NotFound."""
+    from registry.errors import NotFound
+
+    round_ = db.session.get(AssessmentRound, round_id)
+    if round_ is None:
+        raise NotFound(f"Beoordelingsronde {round_id} bestaat niet.")
+    return round_

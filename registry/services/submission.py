@@ -1,0 +1,142 @@
+"""Owners' side of the procedure: drafts, saving with optimistic locking, submission,
+withdrawal, and the differences between two versions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import select
+
+from registry import permissions as perm
+from registry.errors import NotFound
+from registry.extensions import db
+from registry.models import AssessmentRound, Intervention, InterventionVersion, Submission, User
+from registry.models.base import utcnow
+from registry.schemas.procedure import VERSION_FIELDS
+from registry.services.audit_trail import record_event
+from registry.services.procedure import apply_transition, check_lock_version, flush_or_conflict
+
+
+def _slugify(title: str) -> str:
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:150] or "interventie"
+    candidate, n = slug, 1
+    while db.session.scalar(select(Intervention.id).filter_by(slug=candidate)) is not None:
+        n += 1
+        candidate = f"{slug}-{n}"
+    return candidate
+
+
+def create_intervention(owner: User, data: dict[str, Any]) -> AssessmentRound:
+    """A new intervention of the owner's organisation with a draft version and a round.
+
+    Raises PermissionDenied for a user who is not an owner with an organisation.
+    """
+    perm.authorize(perm.can_create_intervention(owner))
+    intervention = Intervention(
+        slug=_slugify(data["title"]), owner_organisation_id=owner.organisation_id
+    )
+    version = InterventionVersion(intervention=intervention, number=1, status="draft")
+    _apply_fields(version, data)
+    db.session.add_all([intervention, version])
+    db.session.flush()
+    round_ = AssessmentRound(intervention_id=intervention.id, version=version, state="draft")
+    db.session.add(round_)
+    db.session.flush()
+    record_event(owner, "create_draft", round_, intervention_id=intervention.id, to_state="draft")
+    return round_
+
+
+def _apply_fields(version: InterventionVersion, data: dict[str, Any]) -> None:
+    for name in VERSION_FIELDS:
+        if name in data:
+            setattr(version, name, data[name])
+
+
+def version_fields(version: InterventionVersion) -> dict[str, Any]:
+    return {name: getattr(version, name) for name in VERSION_FIELDS}
+
+
+def save_draft(round_: AssessmentRound, owner: User, data: dict[str, Any]) -> InterventionVersion:
+    """Save the owner's description. A returned round gets a new draft version (the
+    submitted one stays frozen). Raises PermissionDenied, Conflict (stale lock_version)."""
+    perm.authorize(perm.can_edit_draft(owner, round_))
+    version = round_.version
+    check_lock_version(version, data.get("lock_version"))
+    if version.status != "draft":
+        version = _new_draft_from(version)
+        round_.version = version
+    before = version_fields(version)
+    _apply_fields(version, data)
+    flush_or_conflict()
+    changed = {k: v for k, v in version_fields(version).items() if before.get(k) != v}
+    record_event(owner, "save_draft", version, intervention_id=round_.intervention_id,
+                 after={"fields": sorted(changed)})
+    return version
+
+
+def _new_draft_from(version: InterventionVersion) -> InterventionVersion:
+    intervention = version.intervention
+    number = max(v.number for v in intervention.versions) + 1
+    tags, providers = list(version.tags), list(version.providers)
+    draft = InterventionVersion(number=number, status="draft", tags=tags, providers=providers)
+    _apply_fields(draft, version_fields(version))
+    db.session.add(draft)
+    draft.intervention = intervention
+    db.session.flush()
+    return draft
+
+
+def submit(round_: AssessmentRound, owner: User) -> Submission:
+    """Submit (or resubmit) the round's version; it is frozen from now on.
+    Raises PermissionDenied, InvalidTransition, Conflict."""
+    apply_transition(round_, "submit", owner)
+    version = round_.version
+    version.status = "submitted"
+    version.submitted_at = utcnow()
+    submission = Submission(round=round_, version_id=version.id, submitted_by_id=owner.id)
+    db.session.add(submission)
+    db.session.flush()
+    return submission
+
+
+def withdraw(round_: AssessmentRound, owner: User, note: str | None = None) -> None:
+    """The owner withdraws the intervention from the procedure (or the registry)."""
+    apply_transition(round_, "withdraw", owner, note=note)
+    if round_.version.status in ("draft", "submitted"):
+        round_.version.status = "withdrawn"
+    db.session.flush()
+
+
+def submitter_ids(round_: AssessmentRound) -> set[int]:
+    return {s.submitted_by_id for s in round_.submissions if s.submitted_by_id is not None}
+
+
+def get_version(intervention: Intervention, number: int) -> InterventionVersion:
+    """Version `number` of an intervention. Raises NotFound."""
+    version = next((v for v in intervention.versions if v.number == number), None)
+    if version is None:
+        raise NotFound(f"Versie {number} bestaat niet.")
+    return version
+
+
+def _as_lines(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return str(value).splitlines()
+
+
+def diff_versions(old: InterventionVersion, new: InterventionVersion) -> list[dict[str, Any]]:
+    """Per changed field, a line diff (difflib.ndiff) from old to new."""
+    changes = []
+    for name in VERSION_FIELDS:
+        a, b = _as_lines(getattr(old, name)), _as_lines(getattr(new, name))
+        if a != b:
+            lines = [line for line in difflib.ndiff(a, b) if not line.startswith("?")]
+            changes.append({"field": name, "lines": lines})
+    return changes

@@ -1,0 +1,127 @@
+"""Validity of decisions: valid-until dates, expiry, reassessment and objections."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from registry import permissions as perm
+from registry.errors import InvalidTransition
+from registry.extensions import db
+from registry.models import AssessmentRound, EvidenceDecision, Intervention, Submission, User
+from registry.models.base import utcnow
+from registry.services.audit_trail import record_event
+from registry.services.procedure import apply_transition
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def valid_until(decided_on: date, outcome: str) -> date | None:
+    """Five years after the decision, six months when provisional (both settings);
+    None for not_recognised, which does not lapse."""
+    config = current_app.config
+    if outcome == "not_recognised":
+        return None
+    if outcome == "provisional":
+        return add_months(decided_on, int(config.get("PROVISIONAL_VALID_MONTHS", 6)))
+    return add_months(decided_on, 12 * int(config.get("RECOGNITION_VALID_YEARS", 5)))
+
+
+@dataclass
+class ExpiryReport:
+    expired: list[EvidenceDecision] = field(default_factory=list)
+    lapsing: list[EvidenceDecision] = field(default_factory=list)
+
+
+def _current_decisions():
+    return (
+        select(EvidenceDecision)
+        .join(Intervention, Intervention.current_decision_id == EvidenceDecision.id)
+        .where(EvidenceDecision.expired_at.is_(None), EvidenceDecision.valid_until.is_not(None))
+    )
+
+
+def expire_lapsed(today: date | None = None, warn_days: int = 90) -> ExpiryReport:
+    """Mark lapsed current decisions expired (idempotent) and list those lapsing within
+    `warn_days`. Acts as the system, not as a user."""
+    today = today or date.today()
+    report = ExpiryReport()
+    for decision in db.session.scalars(_current_decisions().order_by(EvidenceDecision.id)):
+        if decision.valid_until < today:
+            decision.expired_at = utcnow()
+            round_ = db.session.get(AssessmentRound, decision.round_id or 0)
+            if round_ is not None and round_.state == "published":
+                apply_transition(round_, "expire", None, system=True)
+            else:
+                record_event(None, "expire", decision, intervention_id=decision.intervention_id)
+            report.expired.append(decision)
+        elif decision.valid_until <= today + timedelta(days=warn_days):
+            report.lapsing.append(decision)
+    db.session.flush()
+    return report
+
+
+def _open_round(intervention: Intervention) -> AssessmentRound | None:
+    closed = ("published", "expired", "withdrawn", "objection")
+    stmt = select(AssessmentRound).where(
+        AssessmentRound.intervention_id == intervention.id, AssessmentRound.state.not_in(closed)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def request_reassessment(intervention: Intervention, actor: User) -> AssessmentRound:
+    """Start a reassessment round on a new draft of the published version; the current
+    decision stays public until the new one is published.
+    Raises PermissionDenied, InvalidTransition (a round is already open)."""
+    from registry.services.submission import _new_draft_from
+
+    perm.authorize(perm.can_request_reassessment(actor, intervention))
+    if _open_round(intervention) is not None:
+        raise InvalidTransition("Er loopt al een beoordelingsronde voor deze interventie.")
+    base = intervention.published_version or intervention.versions[-1]
+    draft = _new_draft_from(base)
+    round_ = AssessmentRound(
+        intervention_id=intervention.id, version=draft, kind="reassessment", state="draft"
+    )
+    db.session.add(round_)
+    db.session.flush()
+    record_event(actor, "request_reassessment", round_, intervention_id=intervention.id,
+                 to_state="draft")
+    return round_
+
+
+def lodge_objection(round_: AssessmentRound, owner: User, grounds: str) -> AssessmentRound:
+    """Object to a published decision within the objection period: the round moves to
+    'objection' and a new round (reviewers not on the first panel) starts at 'submitted'.
+    Raises PermissionDenied, InvalidTransition (period over, or not published)."""
+    decision = db.session.scalars(
+        select(EvidenceDecision).filter_by(round_id=round_.id).order_by(EvidenceDecision.id.desc())
+    ).first()
+    days = int(current_app.config.get("OBJECTION_PERIOD_DAYS", 42))
+    if decision is None or decision.published_at is None:
+        raise InvalidTransition("Er is geen gepubliceerd besluit om bezwaar tegen te maken.")
+    published_on = decision.published_at.date()
+    if date.today() > published_on + timedelta(days=days):
+        raise InvalidTransition(f"De bezwaartermijn van {days} dagen is verstreken.")
+    apply_transition(round_, "object", owner, note=grounds)
+    objection = AssessmentRound(
+        intervention_id=round_.intervention_id, version_id=round_.version_id,
+        kind="objection", state="submitted",
+    )
+    db.session.add(objection)
+    db.session.flush()
+    db.session.add(Submission(round=objection, version_id=round_.version_id,
+                              submitted_by_id=owner.id))
+    record_event(owner, "lodge_objection", objection, intervention_id=round_.intervention_id,
+                 to_state="submitted", note=grounds)
+    db.session.flush()
+    return objection

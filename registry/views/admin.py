@@ -1,0 +1,67 @@
+"""Admin pages: users and their roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from registry import permissions as perm
+from registry.auth.forms import errors_by_field, form_data, load
+from registry.errors import DomainError
+from registry.extensions import db
+from registry.models import Organisation, User
+from registry.models.user import ROLES
+from registry.schemas.accounts import UserCreateSchema, UserRolesSchema
+from registry.services import accounts
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+
+def _organisations():
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+@bp.get("/gebruikers")
+@perm.permission_required(perm.can_manage_users)
+def users():
+    listed = db.session.scalars(select(User).order_by(User.email))
+    return render_template("admin/users.html", users=list(listed))
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+@perm.permission_required(perm.can_manage_users)
+def new_user():
+    if request.method == "GET":
+        return _user_form({})
+    try:
+        data = load(UserCreateSchema(), form_data(("roles",)))
+        accounts.create_user(data["email"], data["name"], data["password"], data["roles"],
+                             organisation_id=data.get("organisation_id"))
+    except DomainError as error:
+        db.session.rollback()
+        return _user_form(errors_by_field(error) or {"_schema": [error.message]},
+                          error.status)
+    db.session.commit()
+    flash(_("De gebruiker is aangemaakt."))
+    return redirect(url_for("admin.users"))
+
+
+def _user_form(errors, status=200):
+    page = render_template("admin/user_new.html", errors=errors, roles=ROLES,
+                           organisations=_organisations(), values=request.form)
+    return page, status
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+@perm.permission_required(perm.can_manage_users)
+def edit_user(user_id: int):
+    user = accounts.get_user(user_id)
+    if request.method == "POST":
+        data = load(UserRolesSchema(), form_data(("roles",)))
+        accounts.set_roles(user, data["roles"])
+        user.active = data["active"]
+        db.session.commit()
+        flash(_("De rollen zijn opgeslagen."))
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_edit.html", user=user, roles=ROLES)

@@ -1,0 +1,85 @@
+"""Each role's work queue: what waits for this user, and their notices."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import AssessmentRound, Intervention, PanelMember
+from registry.services import notices
+from registry.services.procedure import current_decision_of
+
+bp = Blueprint("dashboard", __name__, url_prefix="/mijn")
+
+
+@bp.before_request
+def require_login():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+def _rounds(*states: str) -> list[AssessmentRound]:
+    stmt = select(AssessmentRound).where(AssessmentRound.state.in_(states))
+    return list(db.session.scalars(stmt.order_by(AssessmentRound.id)))
+
+
+def _owner_rounds(user) -> list[AssessmentRound]:
+    if not (user.has_role("owner") and user.organisation_id):
+        return []
+    stmt = (
+        select(AssessmentRound)
+        .join(Intervention, Intervention.id == AssessmentRound.intervention_id)
+        .where(Intervention.owner_organisation_id == user.organisation_id)
+        .order_by(AssessmentRound.id.desc())
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _reviewer_queue(user) -> dict[str, list[AssessmentRound]]:
+    stmt = select(PanelMember).where(PanelMember.user_id == user.id)
+    queue: dict[str, list] = {"declare": [], "assess": [], "confirm": [], "discuss": []}
+    for member in db.session.scalars(stmt):
+        round_ = member.round
+        own = next((a for a in round_.assessments if a.reviewer_id == user.id), None)
+        if member.no_conflict_declared_at is None and round_.state == "in_review":
+            queue["declare"].append(round_)
+        elif round_.state == "in_review" and (own is None or own.submitted_at is None):
+            queue["assess"].append(round_)
+        elif round_.state == "in_discussion":
+            queue["discuss"].append(round_)
+        elif round_.state == "decided" and _awaits_confirmation(round_, user):
+            queue["confirm"].append(round_)
+    return queue
+
+
+def _awaits_confirmation(round_, user) -> bool:
+    decision = current_decision_of(round_)
+    return decision is not None and any(
+        v.user_id == user.id and v.confirmed_at is None for v in decision.votes
+    )
+
+
+@bp.get("/")
+def index():
+    user = current_user
+    secretary = user.has_role("secretary")
+    return render_template(
+        "dashboard/index.html",
+        notices=notices.unread_notices(user),
+        owner_rounds=_owner_rounds(user),
+        returned=[r for r in _owner_rounds(user) if r.state == "returned"],
+        reviewer=_reviewer_queue(user) if user.has_role("reviewer") else None,
+        to_screen=_rounds("submitted", "screening") if secretary else [],
+        in_review=_rounds("in_review") if secretary else [],
+        to_decide=_rounds("in_discussion", "decided") if secretary else [],
+    )
+
+
+@bp.post("/meldingen/<int:notice_id>/gelezen")
+def mark_read(notice_id: int):
+    notices.mark_read(current_user, notice_id)
+    db.session.commit()
+    return redirect(url_for("dashboard.index"))

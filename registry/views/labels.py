@@ -1,0 +1,81 @@
+"""Readable, translated names for the codes stored in records (the pages never show codes)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+# Headings for the tag vocabularies, in the order the intervention page lists them.
+VOCABULARY_NAMES = {
+    "target_group": _l("Doelgroep"),
+    "age_band": _l("Leeftijd"),
+    "support_need": _l("Ondersteuningsbehoefte"),
+    "barrier": _l("Belemmeringen"),
+    "domain": _l("Wet of domein"),
+    "phase": _l("Fase"),
+    "intervention_type": _l("Soort interventie"),
+    "delivery_form": _l("Vorm"),
+    "setting": _l("Plaats van uitvoering"),
+    "provider_sector": _l("Sector van de aanbieder"),
+    "evidence_type": _l("Soort kennis"),
+    "region": _l("Regio"),
+}
+
+DIRECTIONS = {
+    "favourable": _l("Gunstig"),
+    "null": _l("Geen verschil"),
+    "unfavourable": _l("Ongunstig"),
+}
+
+QUALITY = {
+    "high": _l("Hoog"),
+    "moderate": _l("Redelijk"),
+    "low": _l("Laag"),
+}
+
+FOLLOW_UP_BANDS = {
+    "short": _l("kort"),
+    "long": _l("lang"),
+    "very_long": _l("zeer lang"),
+}
+
+EFFECT_SIZE_TYPES = {
+    "cohens_d": _l("Cohens d"),
+    "hedges_g": _l("Hedges' g"),
+    "odds_ratio": _l("Odds ratio"),
+    "risk_ratio": _l("Relatief risico"),
+    "hazard_ratio": _l("Hazard ratio"),
+    "risk_difference": _l("Risicoverschil"),
+    "mean_difference": _l("Verschil in gemiddelden"),
+}
+
+STUDY_RELATIONS = {
+    "effect": _l("Effectonderzoek"),
+    "process": _l("Procesevaluatie"),
+    "theory": _l("Theoretische onderbouwing"),
+    "other": _l("Overig onderzoek"),
+}
+
+PUBLICATION_TYPES = {
+    "journal_article": _l("Tijdschriftartikel"),
+    "report": _l("Rapport"),
+    "thesis": _l("Proefschrift"),
+    "book_chapter": _l("Hoofdstuk in een boek"),
+    "conference_paper": _l("Congresbijdrage"),
+}
+
+# Keys match registry.services.catalogue.INTERVENTION_SORTS and STUDY_SORTS.
+INTERVENTION_SORTS = {
+    "title": _l("Titel (A–Z)"),
+    "-title": _l("Titel (Z–A)"),
+    "-level": _l("Sterkste erkenning eerst"),
+    "level": _l("Zwakste erkenning eerst"),
+    "-decided": _l("Nieuwste besluit eerst"),
+    "decided": _l("Oudste besluit eerst"),
+}
+
+STUDY_SORTS = {
+    "-year": _l("Nieuwste eerst"),
+    "year": _l("Oudste eerst"),
+    "title": _l("Titel (A–Z)"),
+    "-title": _l("Titel (Z–A)"),
+}

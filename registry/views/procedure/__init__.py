@@ -1,0 +1,38 @@
+"""Procedure pages for owners, the secretary and reviewers (HTML, works without JS)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+
+from registry import permissions as perm
+from registry.services.procedure import check_lock_version, get_round
+
+bp = Blueprint("procedure", __name__, url_prefix="/procedure")
+
+
+@bp.before_request
+def require_login():
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+def load_round(round_id: int, check=perm.can_view_round):
+    """The round, after checking `check(current_user, round)`; raises NotFound/403."""
+    round_ = get_round(round_id)
+    perm.authorize(check(current_user, round_))
+    return round_
+
+
+def check_form_lock(round_) -> None:
+    """A form posted from an older page of this round is refused (409), not applied."""
+    check_lock_version(round_, request.form.get("lock_version") or None)
+
+
+def back_to_round(round_id: int, message: str):
+    flash(message)
+    return redirect(url_for("procedure.round_page", round_id=round_id))
+
+
+from registry.views.procedure import owner, reviewer, round, secretary  # noqa: E402,F401

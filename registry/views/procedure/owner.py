@@ -1,0 +1,129 @@
+"""Owner pages: describe, save, submit, withdraw, compare versions, reassess, object."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry import permissions as perm
+from registry.auth.forms import errors_by_field, form_data, load
+from registry.errors import NotFound, ValidationFailed
+from registry.extensions import db
+from registry.models import Intervention
+from registry.schemas.procedure import ObjectionSchema, VersionInputSchema
+from registry.services import submission, validity
+from registry.services.audit_trail import events_of
+from registry.views.procedure import back_to_round, bp, check_form_lock, load_round
+from registry.views.procedure.fields import DESCRIPTION_FIELDS, LABELS
+
+LIST_FIELDS = ("sub_aims", "active_elements")
+
+
+def _description_form(values, errors, status=200, round_=None, lock_version=None):
+    page = render_template(
+        "procedure/description.html", fields=DESCRIPTION_FIELDS, values=values,
+        errors=errors, round=round_, lock_version=lock_version,
+    )
+    return page, status
+
+
+def _read_description() -> dict:
+    data = form_data()
+    data["targets_household"] = "targets_household" in request.form
+    return load(VersionInputSchema(), data)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@perm.permission_required(perm.can_create_intervention)
+def new_intervention():
+    if request.method == "GET":
+        return _description_form({}, {})
+    try:
+        round_ = submission.create_intervention(current_user, _read_description())
+    except ValidationFailed as error:
+        return _description_form(request.form, errors_by_field(error), 422)
+    db.session.commit()
+    return back_to_round(round_.id, _("Het concept is opgeslagen."))
+
+
+@bp.route("/rondes/<int:round_id>/beschrijving", methods=["GET", "POST"])
+def edit_description(round_id: int):
+    round_ = load_round(round_id, perm.can_edit_draft)
+    version = round_.version
+    if request.method == "GET":
+        return _description_form(submission.version_fields(version), {}, 200, round_,
+                                 version.lock_version)
+    try:
+        submission.save_draft(round_, current_user, _read_description())
+    except ValidationFailed as error:
+        return _description_form(request.form, errors_by_field(error), 422, round_,
+                                 request.form.get("lock_version"))
+    db.session.commit()
+    return back_to_round(round_.id, _("Het concept is opgeslagen."))
+
+
+@bp.post("/rondes/<int:round_id>/indienen")
+def submit_round(round_id: int):
+    round_ = load_round(round_id, perm.can_submit)
+    check_form_lock(round_)
+    submission.submit(round_, current_user)
+    db.session.commit()
+    return back_to_round(round_id, _("De interventie is ingediend."))
+
+
+@bp.post("/rondes/<int:round_id>/intrekken")
+def withdraw_round(round_id: int):
+    round_ = load_round(round_id, perm.can_withdraw)
+    check_form_lock(round_)
+    submission.withdraw(round_, current_user, request.form.get("note"))
+    db.session.commit()
+    return back_to_round(round_id, _("De interventie is ingetrokken."))
+
+
+@bp.post("/rondes/<int:round_id>/bezwaar")
+def lodge_objection(round_id: int):
+    round_ = load_round(round_id, perm.can_lodge_objection)
+    data = load(ObjectionSchema(), form_data())
+    objection = validity.lodge_objection(round_, current_user, data["grounds"])
+    db.session.commit()
+    return back_to_round(objection.id, _("Uw bezwaar is ingediend."))
+
+
+def _intervention(intervention_id: int) -> Intervention:
+    intervention = db.session.get(Intervention, intervention_id)
+    if intervention is None:
+        raise NotFound(_("Deze interventie bestaat niet."))
+    return intervention
+
+
+@bp.post("/interventies/<int:intervention_id>/herbeoordeling")
+def request_reassessment(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    perm.authorize(perm.can_request_reassessment(current_user, intervention))
+    round_ = validity.request_reassessment(intervention, current_user)
+    db.session.commit()
+    return back_to_round(round_.id, _("Een nieuwe beoordelingsronde is gestart."))
+
+
+@bp.get("/interventies/<int:intervention_id>/versies")
+def compare_versions(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    perm.authorize(perm.can_view_audit(current_user, intervention))
+    numbers = [v.number for v in intervention.versions]
+    old = request.args.get("van", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[0])
+    new = request.args.get("naar", type=int) or numbers[-1]
+    changes = submission.diff_versions(
+        submission.get_version(intervention, old), submission.get_version(intervention, new)
+    )
+    return render_template("procedure/diff.html", intervention=intervention, changes=changes,
+                           labels=LABELS, old=old, new=new, numbers=numbers)
+
+
+@bp.get("/interventies/<int:intervention_id>/geschiedenis")
+def audit_page(intervention_id: int):
+    intervention = _intervention(intervention_id)
+    perm.authorize(perm.can_view_audit(current_user, intervention))
+    return render_template("procedure/audit.html", intervention=intervention,
+                           events=events_of(intervention.id))
+

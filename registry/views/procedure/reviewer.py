@@ -1,0 +1,80 @@
+"""Reviewer pages: declare conflicts, assess blind, discuss, confirm the decision."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry import permissions as perm
+from registry.auth.forms import errors_by_field, form_data, load
+from registry.errors import ValidationFailed
+from registry.extensions import db
+from registry.schemas.procedure import AssessmentInputSchema, CommentSchema
+from registry.services import assessment, decision, screening
+from registry.views.procedure import back_to_round, bp, load_round
+from registry.views.procedure.labels import SCORE_LABELS
+
+
+@bp.post("/rondes/<int:round_id>/verklaring")
+def declare(round_id: int):
+    round_ = load_round(round_id, perm.can_declare_no_conflict)
+    if request.form.get("conflict"):
+        screening.declare_conflict(round_, current_user, request.form.get("note"))
+        db.session.commit()
+        return back_to_round(round_id, _("Uw belang is gemeld; u zit niet meer in dit panel."))
+    screening.declare_no_conflict(round_, current_user)
+    db.session.commit()
+    return back_to_round(round_id, _("Dank u. Het dossier is nu voor u geopend."))
+
+
+def _scores_from_form() -> dict:
+    prefix = "score-"
+    return {k[len(prefix):]: v for k, v in request.form.items() if k.startswith(prefix) and v}
+
+
+@bp.route("/rondes/<int:round_id>/beoordeling", methods=["GET", "POST"])
+def assess(round_id: int):
+    round_ = load_round(round_id, perm.can_assess)
+    if request.method == "GET":
+        return _assessment_form(round_, {})
+    data = form_data()
+    data["scores"] = _scores_from_form()
+    data["submit"] = request.form.get("action") == "submit"
+    data = {k: v for k, v in data.items() if not k.startswith("score-") and k != "action"}
+    try:
+        values = load(AssessmentInputSchema(), data)
+        saved = assessment.save_assessment(round_, current_user, values)
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _assessment_form(round_, errors_by_field(error), 422)
+    db.session.commit()
+    message = _("Uw beoordeling is ingediend.") if saved.submitted_at else _("Opgeslagen.")
+    return back_to_round(round_id, message)
+
+
+def _assessment_form(round_, errors, status=200):
+    own = assessment.own_assessment(round_, current_user)
+    page = render_template(
+        "procedure/assessment.html", round=round_, own=own, errors=errors,
+        items=assessment.assessment_items(round_), score_labels=SCORE_LABELS,
+        scores=own.score_map() if own else {},
+    )
+    return page, status
+
+
+@bp.post("/rondes/<int:round_id>/reacties")
+def comment(round_id: int):
+    round_ = load_round(round_id, perm.can_comment)
+    data = load(CommentSchema(), form_data())
+    decision.add_comment(round_, current_user, data["body"])
+    db.session.commit()
+    return back_to_round(round_id, _("Uw reactie is geplaatst."))
+
+
+@bp.post("/rondes/<int:round_id>/bevestigen")
+def confirm(round_id: int):
+    round_ = load_round(round_id, perm.can_confirm_decision)
+    decision.confirm_decision(round_, current_user)
+    db.session.commit()
+    return back_to_round(round_id, _("U heeft het besluit bevestigd."))

@@ -1,0 +1,40 @@
+"""The round page: one place where each role sees what it may see and do."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+
+from registry import permissions as perm
+from registry.schemas.procedure import SCREENING_CRITERIA
+from registry.services.assessment import assessment_items, own_assessment, visible_assessments
+from registry.services.procedure import allowed_transitions, current_decision_of
+from registry.services.suggested_level import suggested_level_for
+from registry.views.procedure import bp, load_round
+from registry.views.procedure.labels import CRITERIA_LABELS
+
+
+@bp.get("/rondes/<int:round_id>")
+def round_page(round_id: int):
+    round_ = load_round(round_id)
+    show_dossier = perm.can_view_dossier(current_user, round_)
+    is_secretary = current_user.has_role("secretary")
+    return render_template(
+        "procedure/round.html",
+        round=round_,
+        intervention=round_.version.intervention,
+        actions=allowed_transitions(round_, current_user),
+        member=perm.panel_member(current_user, round_),
+        show_dossier=show_dossier,
+        is_owner=perm.is_owner_of(current_user, round_.version.intervention),
+        is_secretary=is_secretary,
+        own=own_assessment(round_, current_user),
+        assessments=visible_assessments(round_, current_user) if show_dossier else [],
+        items=dict(assessment_items(round_)) if show_dossier else {},
+        decision=current_decision_of(round_),
+        suggested=suggested_level_for(round_.version.intervention) if show_dossier else None,
+        can_comment=perm.can_comment(current_user, round_),
+        can_confirm=perm.can_confirm_decision(current_user, round_),
+        criteria=SCREENING_CRITERIA,
+        criteria_labels=CRITERIA_LABELS,
+    )

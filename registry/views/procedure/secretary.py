@@ -1,0 +1,123 @@
+"""Secretary pages: screening, panel, discussion, decision, publication, overview."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from registry import permissions as perm
+from registry.auth.forms import errors_by_field, form_data, load
+from registry.errors import ValidationFailed
+from registry.extensions import db
+from registry.models import AssessmentRound, User, UserRole
+from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
+from registry.services import decision, screening
+from registry.services.accounts import get_user
+from registry.services.agreement import panel_agreement, round_agreement
+from registry.services.suggested_level import suggested_level_for
+from registry.views.procedure import back_to_round, bp, check_form_lock, load_round
+from registry.views.procedure.labels import CRITERIA_LABELS
+
+
+@bp.post("/rondes/<int:round_id>/screening/starten")
+def start_screening(round_id: int):
+    round_ = load_round(round_id, perm.can_screen)
+    check_form_lock(round_)
+    screening.start_screening(round_, current_user)
+    db.session.commit()
+    return back_to_round(round_id, _("De screening is gestart."))
+
+
+@bp.route("/rondes/<int:round_id>/screening", methods=["GET", "POST"])
+def screen(round_id: int):
+    round_ = load_round(round_id, perm.can_screen)
+    if request.method == "GET":
+        return _screening_form(round_, {})
+    check_form_lock(round_)
+    try:
+        data = load(ScreeningSchema(), form_data(("checklist",)))
+        screening.screen(round_, current_user, data["checklist"], data["outcome"],
+                         data.get("remarks"))
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _screening_form(round_, errors_by_field(error), 422)
+    db.session.commit()
+    return back_to_round(round_id, _("De screening is vastgelegd."))
+
+
+def _screening_form(round_, errors, status=200):
+    return render_template("procedure/screening.html", round=round_, errors=errors,
+                           criteria=CRITERIA_LABELS), status
+
+
+def reviewers() -> list[User]:
+    stmt = select(User).join(UserRole).where(UserRole.role == "reviewer", User.active)
+    return list(db.session.scalars(stmt.order_by(User.name)))
+
+
+@bp.get("/rondes/<int:round_id>/panel")
+def panel_page(round_id: int):
+    round_ = load_round(round_id, perm.can_assign_panel)
+    candidates = [(r, screening.conflicts_of(r, round_)) for r in reviewers()]
+    return render_template("procedure/panel.html", round=round_, candidates=candidates)
+
+
+@bp.post("/rondes/<int:round_id>/panel")
+def assign_reviewer(round_id: int):
+    round_ = load_round(round_id, perm.can_assign_panel)
+    reviewer = get_user(request.form.get("reviewer_id", type=int) or 0)
+    screening.assign_reviewer(round_, current_user, reviewer)
+    db.session.commit()
+    return back_to_round(round_id, _("%(name)s is aan het panel toegevoegd.", name=reviewer.name))
+
+
+@bp.post("/rondes/<int:round_id>/bespreking")
+def open_discussion(round_id: int):
+    round_ = load_round(round_id, perm.can_open_discussion)
+    check_form_lock(round_)
+    decision.open_discussion(round_, current_user)
+    db.session.commit()
+    return back_to_round(round_id, _("De bespreking is geopend."))
+
+
+@bp.route("/rondes/<int:round_id>/besluit", methods=["GET", "POST"])
+def record_decision(round_id: int):
+    round_ = load_round(round_id, perm.can_record_decision)
+    if request.method == "GET":
+        return _decision_form(round_, {})
+    check_form_lock(round_)
+    try:
+        data = load(DecisionInputSchema(), form_data())
+        decision.record_decision(round_, current_user, data)
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _decision_form(round_, errors_by_field(error), 422)
+    db.session.commit()
+    return back_to_round(round_id, _("Het besluit is vastgelegd; de panelleden bevestigen het."))
+
+
+def _decision_form(round_, errors, status=200):
+    suggested = suggested_level_for(round_.version.intervention)
+    page = render_template("procedure/decision.html", round=round_, errors=errors,
+                           suggested=suggested, values=request.form)
+    return page, status
+
+
+@bp.post("/rondes/<int:round_id>/publiceren")
+def publish(round_id: int):
+    round_ = load_round(round_id, perm.can_publish)
+    check_form_lock(round_)
+    decision.publish_decision(round_, current_user)
+    db.session.commit()
+    return back_to_round(round_id, _("Het besluit is gepubliceerd."))
+
+
+@bp.get("/overzicht")
+@perm.permission_required(perm.can_view_agreement)
+def overview():
+    rounds = list(db.session.scalars(select(AssessmentRound).order_by(AssessmentRound.id.desc())))
+    per_round = [(r, round_agreement(r)) for r in rounds]
+    return render_template("procedure/overview.html", per_round=per_round,
+                           overall=panel_agreement(rounds))

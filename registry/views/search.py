@@ -1,0 +1,129 @@
+"""The search pages: /zoeken (text and facets) and /zoeken/profiel (client profile).
+
+The whole state lives in the query string, so every page is shareable and works
+without JavaScript; each facet link adds or removes one value and keeps the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, render_template, request, url_for
+from marshmallow import ValidationError
+
+from registry.errors import ValidationFailed, details_from_marshmallow
+from registry.schemas.search import (
+    ProfileQuerySchema,
+    SearchQuerySchema,
+    client_profile,
+    query_dict,
+)
+from registry.views import bp
+from search_index import labels, service
+from search_index.query import SORTS, SearchRequest
+from search_index.schema import FACETS
+from search_index.storage import IndexUnavailable
+
+
+def _load(schema_class) -> dict:
+    size = current_app.config["PAGE_SIZE"]
+    schema = schema_class(max_per_page=max(size, 100), default_per_page=size)
+    try:
+        return schema.load(query_dict(request.args, schema))
+    except ValidationError as error:
+        raise ValidationFailed(
+            "De zoekopdracht is ongeldig.", details_from_marshmallow(error.messages)
+        ) from error
+
+
+def _root() -> Path:
+    return Path(current_app.config["INDEX_DIR"])
+
+
+def _state(args: dict) -> dict:
+    state = {"q": args["q"] or None, "sort": None if args["sort"] == "relevance" else args["sort"]}
+    state.update({f: list(args[f]) for f in FACETS if args[f]})
+    return {k: v for k, v in state.items() if v}
+
+
+def _url(state: dict, **changes) -> str:
+    merged = {**state, **changes}
+    return url_for("pages.search", **{k: v for k, v in merged.items() if v})
+
+
+def _toggle(state: dict, facet: str, value: str) -> str:
+    chosen = list(state.get(facet, []))
+    chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+    return _url(state, **{facet: chosen, "page": None})
+
+
+@bp.get("/zoeken")
+def search():
+    args = _load(SearchQuerySchema)
+    state = _state(args)
+    filters = {f: args[f] for f in FACETS if args[f]}
+    search_request = SearchRequest(args["q"], filters, args["sort"], args["page"], args["per_page"])
+    try:
+        result, items = service.search(_root(), search_request)
+    except IndexUnavailable as error:
+        current_app.logger.warning("search index unavailable: %s", error)
+        return render_template("search/unavailable.html", state=state, q=args["q"]), 503
+    terms = service.term_labels(_locale())
+    groups = labels.facet_groups(result.facets, terms)
+    for group in groups:
+        for value in group["values"]:
+            value["url"] = _toggle(state, group["name"], value["value"])
+    return render_template(
+        "search/results.html",
+        args=args,
+        state=state,
+        result=result,
+        items=items,
+        groups=groups,
+        terms=terms,
+        sorts=[(s, labels.SORT_LABELS[s], _url(state, sort=s, page=None)) for s in SORTS],
+        pages=_pages(state, args, result.total),
+        suggestion_url=_url(state, q=result.suggestion) if result.suggestion else None,
+        relax=[
+            (r, labels.value_label(r.facet, r.value, terms), _toggle(state, r.facet, r.value))
+            for r in result.relaxations
+        ],
+        clear_url=_url({"q": state.get("q")}),
+    )
+
+
+def _locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+def _pages(state: dict, args: dict, total: int) -> dict:
+    last = max(1, -(-total // args["per_page"]))
+    page = args["page"]
+    return {
+        "page": page,
+        "last": last,
+        "prev": _url(state, page=page - 1) if page > 1 else None,
+        "next": _url(state, page=page + 1) if page < last else None,
+    }
+
+
+@bp.get("/zoeken/profiel")
+def search_profile():
+    args = _load(ProfileQuerySchema)
+    profile = client_profile(args)
+    terms = service.term_labels(_locale())
+    context = {"args": args, "profile": profile, "terms": terms, "described": False}
+    if not profile.characteristics() and not profile.goal:
+        return render_template("search/profile.html", **context)
+    try:
+        result, items = service.search_profile(_root(), profile, args["page"], args["per_page"])
+    except IndexUnavailable as error:
+        current_app.logger.warning("search index unavailable: %s", error)
+        return render_template("search/profile.html", unavailable=True, **context), 503
+    for item in items:
+        item.explanation = labels.explanation(item.fits, item.mismatches, item.unaddressed, terms)
+    return render_template(
+        "search/profile.html", result=result, items=items, **{**context, "described": True}
+    )

@@ -1,0 +1,134 @@
+"""Dutch text analysis for the index.
+
+The schema is pickled into the index, so every analyzer and filter here must stay a
+module-level object at this import path.
+"""
+
+from __future__ import annotations
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.lang import stopwords_for_language
+from whoosh.support.charset import accent_map
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents the way the index does ("Cliënt" -> "client")."""
+    return text.lower().translate(accent_map)
+
+
+DUTCH_STOP_WORDS = frozenset(fold(word) for word in stopwords_for_language("nl"))
+
+
+class DutchPluralFilter(Filter):
+    """Merge plurals the Snowball stemmer keeps apart: interventies, ideeën, knieën.
+
+    Runs after accent folding, so "ideeën" arrives as "ideeen".
+    """
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if len(text) > 5 and (text.endswith("ieen") or text.endswith("eeen")):
+                token.text = text[:-2]
+            elif len(text) > 5 and text.endswith("ies"):
+                token.text = text[:-1]
+            yield token
+
+
+class EdgePrefixFilter(Filter):
+    """Index every word's prefixes (4+ letters) so "schuldhulp" finds "schuldhulpverlening".
+
+    Queries keep the whole word: a query word matches any title word it starts.
+    """
+
+    def __init__(self, minsize: int = 4, maxsize: int = 24):
+        self.minsize = minsize
+        self.maxsize = maxsize
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, EdgePrefixFilter)
+            and self.minsize == other.minsize
+            and self.maxsize == other.maxsize
+        )
+
+    def __call__(self, tokens):
+        for token in tokens:
+            text = token.text
+            if token.mode == "query":
+                token.text = text[: self.maxsize]
+                yield token
+                continue
+            for size in range(self.minsize, min(len(text), self.maxsize) + 1):
+                token.text = text[:size]
+                yield token
+
+
+def _base():
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+# Full-text fields: fold accents, drop stop words, merge plurals, Dutch Snowball stems.
+DUTCH_ANALYZER = (
+    _base()
+    | StopFilter(stoplist=DUTCH_STOP_WORDS, minsize=2)
+    | DutchPluralFilter()
+    | StemFilter(lang="nl", cachesize=50000)
+)
+# Title prefixes for compound words (no stemming: prefixes of the surface form).
+PREFIX_ANALYZER = _base() | EdgePrefixFilter()
+
+# Separates the title, the summary and the rest of a record inside the one text field.
+SECTION_BREAK = "\x1e"
+SECTION_BOOSTS = (3.0, 2.0, 1.0)  # title, summary, everything else
+
+
+class SectionAnalyzer(Analyzer):
+    """Analyses text made of sections with SECTION_BREAK between them; a token's weight
+    is the boost of its section (title 3, summary 2, rest 1).
+
+    One weighted field instead of title + summary + an all-text field halves the
+    postings a query walks, and scores like BM25F: weighted term frequencies over the
+    whole record's length. Positions continue across sections, with a gap, so phrases
+    never join the end of the title to the summary.
+    """
+
+    def __init__(self, inner, boosts: tuple[float, ...] = SECTION_BOOSTS):
+        self.inner = inner
+        self.boosts = boosts
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, SectionAnalyzer)
+            and self.inner == other.inner
+            and self.boosts == other.boosts
+        )
+
+    def has_morph(self):
+        return self.inner.has_morph()
+
+    def clean(self):
+        self.inner.clean()
+
+    def __call__(self, value, start_pos=0, **kwargs):
+        if SECTION_BREAK not in value:
+            yield from self.inner(value, start_pos=start_pos, **kwargs)
+            return
+        position = start_pos
+        for number, section in enumerate(value.split(SECTION_BREAK)):
+            boost = self.boosts[min(number, len(self.boosts) - 1)]
+            for token in self.inner(section, start_pos=position, **kwargs):
+                token.boost = boost
+                position = token.pos + 2 if kwargs.get("positions") else position
+                yield token
+
+
+TEXT_ANALYZER = SectionAnalyzer(DUTCH_ANALYZER)

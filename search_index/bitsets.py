@@ -1,0 +1,58 @@
+"""Document sets as Python integers: bit n set means document number n is in the set.
+
+AND, OR and counting (int.bit_count) then run in C over 100k documents in microseconds,
+which is what makes facet counts cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+# For each byte value, the bit positions that are set in it.
+_BITS = tuple(tuple(i for i in range(8) if value >> i & 1) for value in range(256))
+
+
+def from_ids(ids: Iterable[int], size: int) -> int:
+    """A set of the given document numbers, for an index of `size` documents."""
+    buffer = bytearray((size >> 3) + 1)
+    for doc in ids:
+        buffer[doc >> 3] |= 1 << (doc & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def to_bytes(mask: int, size: int) -> bytes:
+    """The set as bytes, for constant-time membership tests with `contains`."""
+    return mask.to_bytes((size >> 3) + 1, "little")
+
+
+def contains(buffer: bytes, doc: int) -> bool:
+    return bool(buffer[doc >> 3] >> (doc & 7) & 1)
+
+
+def to_ids(mask: int, size: int) -> list[int]:
+    """The document numbers in the set, ascending."""
+    out: list[int] = []
+    for index, byte in enumerate(to_bytes(mask, size)):
+        if byte:
+            base = index << 3
+            out.extend(base + bit for bit in _BITS[byte])
+    return out
+
+
+def add_counter(counter: list[int], mask: int) -> None:
+    """Add 1 to a bit-sliced counter for every document in `mask` (in place)."""
+    carry = mask
+    for position, bits in enumerate(counter):
+        if not carry:
+            return
+        counter[position], carry = bits ^ carry, bits & carry
+    if carry:
+        counter.append(carry)
+
+
+def counter_equals(counter: list[int], value: int, universe: int) -> int:
+    """The documents whose bit-sliced count equals `value`."""
+    result = universe
+    for position, bits in enumerate(counter):
+        result &= bits if value >> position & 1 else ~bits
+    return result if value >> len(counter) == 0 else 0

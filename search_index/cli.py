@@ -1,0 +1,65 @@
+"""`flask index ...`: rebuild, sync (once or --follow as the single writer), verify [--fix]."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from registry.extensions import db
+from search_index import indexer, storage
+
+index_cli = AppGroup("index", help="The search index.")
+
+
+def _root() -> Path:
+    return Path(current_app.config["INDEX_DIR"])
+
+
+@index_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Build a fresh index in a new folder and swap it in atomically."""
+    started = time.perf_counter()
+    count, path = indexer.rebuild(db.engine, _root())
+    click.echo(f"{count} documents indexed in {time.perf_counter() - started:.1f} s ({path}).")
+
+
+@index_cli.command("sync")
+@click.option("--follow", is_flag=True, help="Keep applying changes as they arrive.")
+@click.option("--interval", default=0.2, show_default=True, help="Seconds between polls.")
+def sync_command(follow: bool, interval: float) -> None:
+    """Apply the change log to the index (the single writer in worker mode)."""
+    while True:
+        try:
+            applied = indexer.sync_pending(db.engine, _root())
+            if applied:
+                click.echo(f"{applied} changes applied.")
+        except (storage.IndexUnavailable, storage.LockTimeout) as error:
+            click.echo(f"Not applied: {error}", err=True)
+            if not follow:
+                raise SystemExit(1) from error
+        if not follow:
+            return
+        time.sleep(interval)
+
+
+@index_cli.command("verify")
+@click.option("--fix", "repair", is_flag=True, help="Repair the differences found.")
+def verify_command(repair: bool) -> None:
+    """List differences between the database and the index."""
+    diff = indexer.verify(db.engine, _root())
+    for label, ids in (("missing", diff.missing), ("extra", diff.extra), ("stale", diff.stale)):
+        if ids:
+            click.echo(f"{label}: {', '.join(map(str, ids[:50]))}"
+                       + (f" … ({len(ids)})" if len(ids) > 50 else ""))
+    if not diff:
+        click.echo("Index and database agree.")
+        return
+    if repair:
+        indexer.fix(db.engine, _root(), diff)
+        click.echo(f"Repaired {len(diff.ids)} documents.")
+    else:
+        raise SystemExit(1)

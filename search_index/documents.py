@@ -1,0 +1,169 @@
+"""From database rows to index documents, and which records the public may find.
+
+Documents are read with Core selects a batch at a time (one query for the records, one
+for their tags), not as ORM objects: a full rebuild of 100k records reads rows, not
+object graphs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
+from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES, version_tags
+from search_index.analysis import SECTION_BREAK, fold
+
+# Sort order of evidence in search: recognised levels by strength; a lapsed or refused
+# recognition below an intervention nobody judged yet.
+LEVEL_RANK = {
+    "not_recognised": -2,
+    "expired": -1,
+    "not_assessed": 0,
+    "provisional": 1,
+    "well_described": 2,
+    "well_founded": 3,
+    "effective_first": 4,
+    "effective_good": 5,
+    "effective_strong": 6,
+}
+
+_BODY_FIELDS = (
+    "main_aim",
+    "target_group_text",
+    "approach",
+    "duration",
+    "intensity",
+    "setting_text",
+    "availability_text",
+    "implementation_conditions",
+    "manual_and_materials",
+    "cost_notes",
+)
+_V = InterventionVersion.__table__.c
+_D = EvidenceDecision.__table__.c
+_COLUMNS = (
+    Intervention.id,
+    _V.id.label("version_id"),
+    _V.title,
+    _V.summary,
+    _V.sub_aims,
+    _V.active_elements,
+    _V.ladder_rung_min,
+    _V.ladder_rung_max,
+    *(getattr(_V, name) for name in _BODY_FIELDS),
+    _D.outcome,
+    _D.expired_at,
+    _D.decided_on,
+)
+
+
+def _public_rows():
+    return (
+        select(*_COLUMNS)
+        .join(InterventionVersion, Intervention.published_version_id == _V.id)
+        .outerjoin(EvidenceDecision, Intervention.current_decision_id == _D.id)
+    )
+
+
+def _tags(session: Session, version_ids: list[int]) -> dict[int, list]:
+    stmt = (
+        select(version_tags.c.version_id, VocabularyTerm.vocabulary, VocabularyTerm.code,
+               VocabularyTerm.label_nl)
+        .join(VocabularyTerm, VocabularyTerm.id == version_tags.c.term_id)
+        .where(version_tags.c.version_id.in_(version_ids))
+        .order_by(version_tags.c.version_id, VocabularyTerm.position, VocabularyTerm.id)
+    )
+    tags: dict[int, list] = defaultdict(list)
+    for row in session.execute(stmt):
+        tags[row.version_id].append(row)
+    return tags
+
+
+def _status(row) -> str:
+    if row.outcome is None:
+        return "not_assessed"
+    return "expired" if row.expired_at is not None else row.outcome
+
+
+def _rest(row, tags: list) -> str:
+    parts = [getattr(row, name) or "" for name in _BODY_FIELDS]
+    parts.extend(row.sub_aims or [])
+    parts.extend(row.active_elements or [])
+    # Tag labels too, so free text such as "statushouders" finds tagged records.
+    parts.extend(tag.label_nl for tag in tags)
+    return "\n".join(p for p in parts if p)
+
+
+def _facets(row, tags: list, status: str) -> dict[str, str]:
+    values: dict[str, list[str]] = {v: [] for v in INTERVENTION_TAG_VOCABULARIES}
+    for tag in tags:
+        if tag.vocabulary in values:
+            values[tag.vocabulary].append(tag.code)
+    facets = {name: " ".join(codes) for name, codes in values.items()}
+    rungs = range(row.ladder_rung_min, row.ladder_rung_max + 1)
+    facets["ladder_rung"] = " ".join(str(r) for r in rungs)
+    facets["level"] = status
+    return facets
+
+
+def to_document(row, tags: list) -> dict:
+    """The index document of one public record row and its tags (digest included).
+
+    All text goes into one field, title, summary and the rest separated by SECTION_BREAK
+    so the analyzer can weight them (see analysis.SectionAnalyzer).
+    """
+    status = _status(row)
+    doc = {
+        "id": str(row.id),
+        "text": SECTION_BREAK.join((row.title, row.summary or "", _rest(row, tags))),
+        "title_prefix": row.title,
+        "title_sort": fold(row.title),
+        "level_rank": LEVEL_RANK.get(status, 0),
+        "decided": row.decided_on.toordinal() if row.decided_on is not None else 0,
+        "rung_min": row.ladder_rung_min,
+        "rung_max": row.ladder_rung_max,
+        **_facets(row, tags, status),
+    }
+    doc["digest"] = document_digest(doc)
+    return doc
+
+
+def document_digest(doc: dict) -> str:
+    """A short fingerprint of a document's content, to spot stale index entries."""
+    content = {k: v for k, v in doc.items() if k != "digest"}
+    raw = json.dumps(content, sort_keys=True, default=str).encode()
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:16]
+
+
+def _documents(session: Session, rows: list) -> list[dict]:
+    tags = _tags(session, [row.version_id for row in rows])
+    return [to_document(row, tags.get(row.version_id, [])) for row in rows]
+
+
+def public_documents(session: Session, ids: Iterable[int]) -> dict[int, dict]:
+    """Documents of those of these interventions that are public (others are absent)."""
+    wanted = sorted(set(ids))
+    found: dict[int, dict] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = list(session.execute(_public_rows().where(Intervention.id.in_(chunk))))
+        found.update((row.id, doc) for row, doc in zip(rows, _documents(session, rows)))
+    return found
+
+
+def iter_public_documents(session: Session, batch: int = 2000) -> Iterator[dict]:
+    """Every public intervention's document, in id order, a batch at a time."""
+    last_id = 0
+    while True:
+        stmt = _public_rows().where(Intervention.id > last_id).order_by(Intervention.id)
+        rows = list(session.execute(stmt.limit(batch)))
+        if not rows:
+            return
+        yield from _documents(session, rows)
+        last_id = rows[-1].id

@@ -1,0 +1,146 @@
+"""Applying the change log to the index, full rebuilds into a fresh folder, verification.
+
+One writer at a time: every write holds storage.writer_lock. A change-log row is deleted
+only after its document was written, so a crash in between re-applies it (idempotent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy.orm import Session
+
+from registry.models import SearchChange
+from registry.models.base import utcnow
+from search_index import storage
+from search_index.documents import (
+    is_public,
+    iter_public_documents,
+    load_interventions,
+    to_document,
+)
+
+BATCH = 500
+# An engine, or in tests the connection holding the test's transaction.
+Bind = Engine | Connection
+
+
+def _apply_batch(ix, session: Session) -> int:
+    rows = session.execute(
+        select(SearchChange.id, SearchChange.entity_id).order_by(SearchChange.id).limit(BATCH)
+    ).all()
+    if not rows:
+        return 0
+    ids = {entity_id for _, entity_id in rows}
+    items = load_interventions(session, ids)
+    writer = ix.writer(timeout=5.0)
+    try:
+        for intervention_id in ids:
+            item = items.get(intervention_id)
+            if is_public(item):
+                writer.update_document(**to_document(item))
+            else:
+                writer.delete_by_term("id", str(intervention_id))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    session.execute(delete(SearchChange).where(SearchChange.id.in_([r.id for r in rows])))
+    session.commit()
+    return len(rows)
+
+
+def sync_pending(bind: Bind, root: Path, timeout: float = 10.0) -> int:
+    """Apply every pending change to the current index; returns the rows applied.
+
+    Raises storage.LockTimeout when another writer holds the lock too long and
+    storage.IndexUnavailable when there is no usable index (the rows then stay).
+    """
+    applied = 0
+    with storage.writer_lock(root, timeout):
+        # Checked under the lock: a rebuild in progress owns the change log until its swap.
+        if storage.is_rebuilding(root):
+            return 0
+        ix = storage.open_current(root)
+        with Session(bind) as session:
+            while batch := _apply_batch(ix, session):
+                applied += batch
+    return applied
+
+
+def rebuild(bind: Bind, root: Path, lock_timeout: float = 60.0) -> tuple[int, Path]:
+    """Build a complete index in a new folder and swap it in; returns (documents, folder).
+
+    Searches keep using the old index until the swap. Raises storage.LockTimeout.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    with storage.rebuilding(root):
+        # Wait out a sync already running, so none deletes rows the new index still needs.
+        with storage.writer_lock(root, lock_timeout):
+            pass
+        path, ix = storage.new_generation(root)
+        count = _fill(bind, ix)
+        with storage.writer_lock(root, lock_timeout):
+            storage.swap_in(root, path)
+    sync_pending(bind, root, lock_timeout)
+    return count, path
+
+
+def _fill(bind: Bind, ix) -> int:
+    writer = ix.writer(limitmb=256)
+    count = 0
+    with Session(bind) as session:
+        for doc in iter_public_documents(session):
+            writer.add_document(**doc)
+            count += 1
+    writer.commit(optimize=True)
+    return count
+
+
+@dataclass
+class Differences:
+    missing: list[int] = field(default_factory=list)  # public in the database, not indexed
+    extra: list[int] = field(default_factory=list)  # indexed, not public (or gone)
+    stale: list[int] = field(default_factory=list)  # indexed with outdated content
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted(set(self.missing) | set(self.extra) | set(self.stale))
+
+    def __bool__(self) -> bool:
+        return bool(self.missing or self.extra or self.stale)
+
+
+def verify(bind: Bind, root: Path) -> Differences:
+    """Compare every public record with the index. Raises storage.IndexUnavailable."""
+    with Session(bind) as session:
+        expected = {int(d["id"]): d["digest"] for d in iter_public_documents(session)}
+    ix = storage.open_current(root)
+    with ix.searcher() as searcher:
+        actual = {int(f["id"]): f.get("digest") for f in searcher.all_stored_fields()}
+    diff = Differences()
+    diff.missing = sorted(set(expected) - set(actual))
+    diff.extra = sorted(set(actual) - set(expected))
+    diff.stale = sorted(i for i in set(expected) & set(actual) if expected[i] != actual[i])
+    return diff
+
+
+def enqueue(bind: Bind, intervention_ids: list[int]) -> None:
+    """Write change-log rows for these interventions (for repairs and bulk loads)."""
+    if not intervention_ids:
+        return
+    rows = [
+        {"entity_type": "intervention", "entity_id": i, "recorded_at": utcnow()}
+        for i in intervention_ids
+    ]
+    with Session(bind) as session:
+        session.execute(insert(SearchChange), rows)
+        session.commit()
+
+
+def fix(bind: Bind, root: Path, diff: Differences, timeout: float = 10.0) -> int:
+    """Repair the differences through the change log. Raises like sync_pending."""
+    enqueue(bind, diff.ids)
+    return sync_pending(bind, root, timeout)

@@ -1,0 +1,86 @@
+"""Dutch labels for facets, facet values and profile explanations (through Flask-Babel)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from registry.evidence import LABELS as STATUS_LABELS
+from search_index.documents import LEVEL_RANK
+from search_index.schema import FACETS
+
+FACET_LABELS = {
+    "level": _l("Erkenning"),
+    "ladder_rung": _l("Trede participatieladder"),
+    "support_need": _l("Ondersteuningsbehoefte"),
+    "age_band": _l("Leeftijd"),
+    "target_group": _l("Doelgroep"),
+    "barrier": _l("Belemmeringen"),
+    "domain": _l("Wet of domein"),
+    "phase": _l("Fase"),
+    "intervention_type": _l("Soort interventie"),
+    "provider_sector": _l("Sector aanbieder"),
+    "delivery_form": _l("Vorm"),
+    "setting": _l("Setting"),
+    "evidence_type": _l("Soort onderbouwing"),
+    "region": _l("Regio"),
+}
+
+SORT_LABELS = {
+    "relevance": _l("Relevantie"),
+    "level": _l("Erkenningsniveau"),
+    "title": _l("Titel"),
+    "decided": _l("Datum besluit"),
+}
+
+
+def value_label(facet: str, value: str, terms: dict) -> str:
+    """The label of one facet value; the code itself when the vocabulary lacks it."""
+    if facet == "level":
+        return str(STATUS_LABELS.get(value, value))
+    return terms.get(facet, {}).get(value, (0, value))[1]
+
+
+def value_order(facet: str, value: str, terms: dict) -> tuple:
+    if facet == "level":
+        return (-LEVEL_RANK.get(value, 0), value)
+    return (terms.get(facet, {}).get(value, (999, value))[0], value)
+
+
+def facet_groups(facets: dict, terms: dict) -> list[dict]:
+    """Facets with labels, values in vocabulary order; unused unchosen values hidden."""
+    groups = []
+    for facet in FACETS:
+        values = [
+            {"value": v.value, "label": value_label(facet, v.value, terms),
+             "count": v.count, "selected": v.selected}
+            for v in sorted(facets.get(facet, []), key=lambda v: value_order(facet, v.value, terms))
+            if v.count or v.selected
+        ]
+        groups.append({"name": facet, "label": str(FACET_LABELS[facet]), "values": values})
+    return groups
+
+
+def reason_label(facet: str, value: str, terms: dict) -> str:
+    """How one client characteristic reads in an explanation ("trede 2", "schulden")."""
+    if facet == "ladder_rung":
+        return _("trede %(rung)s", rung=value)
+    if facet == "age_band":
+        return _("leeftijd %(band)s", band=value_label(facet, value, terms).lower())
+    return value_label(facet, value, terms).lower()
+
+
+def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict) -> str:
+    """One Dutch line: what fits, what does not, what the intervention does not name."""
+
+    def join(reasons: list) -> str:
+        return ", ".join(reason_label(f, v, terms) for f, v in reasons)
+
+    parts = []
+    if fits:
+        parts.append(_("past: %(items)s", items=join(fits)))
+    if mismatches:
+        parts.append(_("past niet: %(items)s", items=join(mismatches)))
+    if unaddressed:
+        parts.append(_("niet genoemd: %(items)s", items=join(unaddressed)))
+    return "; ".join(parts)

@@ -1,0 +1,186 @@
+"""Free text plus facets: OR within a facet, AND across facets, counts without own filter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh import qparser
+from whoosh.query import Query
+from whoosh.searching import Searcher
+
+from search_index import bitsets
+from search_index.schema import FACETS, TEXT_FIELDS
+from search_index.view import IndexView
+
+SORTS = ("relevance", "level", "title", "decided")
+# Below this many results we offer a spelling suggestion.
+FEW_RESULTS = 3
+
+
+@dataclass
+class SearchRequest:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Relaxation:
+    """Dropping one chosen value would give `count` results."""
+
+    facet: str
+    value: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[tuple[int, float]]  # (intervention id, score), in result order
+    facets: dict[str, list[FacetValue]]
+    query: Query | None = None
+    suggestion: str | None = None
+    relaxations: list[Relaxation] = field(default_factory=list)
+
+
+def parse_text(searcher: Searcher, text: str) -> Query | None:
+    """The Whoosh query for the user's words (every word must match some field)."""
+    if not text.strip():
+        return None
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), searcher.schema)
+    parser.remove_plugin_class(qparser.FieldsPlugin)  # "titel:x" is plain text to users
+    parsed = parser.parse(text)
+    return None if parsed is qparser.query.NullQuery else parsed
+
+
+def text_mask(searcher: Searcher, view: IndexView, query: Query | None) -> int:
+    """The documents matching the text (all live documents when there is no text)."""
+    if query is None:
+        return view.live
+    return bitsets.from_ids(searcher.docs_for_query(query), view.size) & view.live
+
+
+def filter_masks(view: IndexView, filters: dict[str, list[str]]) -> dict[str, int]:
+    """One document set per filtered facet: the union (OR) of its chosen values."""
+    masks: dict[str, int] = {}
+    for facet, chosen in filters.items():
+        if facet not in view.values or not chosen:
+            continue
+        mask = 0
+        for value in chosen:
+            mask |= view.values[facet].get(value, 0)
+        masks[facet] = mask
+    return masks
+
+
+def _and(base: int, masks: dict[str, int], skip: str | None = None) -> int:
+    for facet, mask in masks.items():
+        if facet != skip:
+            base &= mask
+    return base
+
+
+def facet_counts(
+    view: IndexView, matched: int, masks: dict[str, int], filters: dict[str, list[str]]
+) -> dict[str, list[FacetValue]]:
+    """Per value: results if it were added, with every other facet's filter applied."""
+    counts: dict[str, list[FacetValue]] = {}
+    for facet in FACETS:
+        base = _and(matched, masks, skip=facet)
+        chosen = set(filters.get(facet, ()))
+        values = view.values.get(facet, {})
+        # Chosen values stay visible even when no document has them any more.
+        names = set(values) | chosen
+        counts[facet] = [
+            FacetValue(name, (base & values.get(name, 0)).bit_count(), name in chosen)
+            for name in sorted(names)
+        ]
+    return counts
+
+
+def ordered_page(view: IndexView, mask: int, sort: str, start: int, stop: int) -> list[int]:
+    """Document numbers of `mask` in a precomputed sort order, positions start..stop."""
+    total = mask.bit_count()
+    order_name = "level" if sort == "relevance" else sort
+    if total <= 4096:
+        docs = bitsets.to_ids(mask, view.size)
+        return sorted(docs, key=view.positions[order_name].__getitem__)[start:stop]
+    buffer = bitsets.to_bytes(mask, view.size)
+    page: list[int] = []
+    seen = 0
+    for doc in view.orders[order_name]:
+        if bitsets.contains(buffer, doc):
+            if seen >= start:
+                page.append(doc)
+                if len(page) >= stop - start:
+                    break
+            seen += 1
+    return page
+
+
+def _scored_page(searcher, view, query, final, filtered, start, stop):
+    docs = set(bitsets.to_ids(final, view.size)) if filtered else None
+    results = searcher.search(query, filter=docs, limit=stop)
+    return [(view.ids[hit.docnum], hit.score) for hit in results[start:stop]]
+
+
+def _sorted_page(view, final, sort, start, stop):
+    return [(view.ids[d], 0.0) for d in ordered_page(view, final, sort, start, stop)]
+
+
+def relaxations(view, matched, masks, filters) -> list[Relaxation]:
+    """For an empty result: what each chosen value's removal would give, best first."""
+    options = []
+    for facet, chosen in filters.items():
+        for value in chosen:
+            rest = [v for v in chosen if v != value]
+            others = dict(masks)
+            others.pop(facet, None)
+            if rest:
+                others[facet] = filter_masks(view, {facet: rest})[facet]
+            count = _and(matched, others).bit_count()
+            if count:
+                options.append(Relaxation(facet, value, count))
+    return sorted(options, key=lambda r: -r.count)
+
+
+def suggest(searcher: Searcher, text: str) -> str | None:
+    """A corrected query string when some word is unknown to the index, else None."""
+    parser = qparser.QueryParser("body", searcher.schema)
+    parsed = parser.parse(text)
+    correction = searcher.correct_query(
+        parsed, text, correctors={"body": searcher.reader().corrector("body")}
+    )
+    suggestion = correction.string
+    return suggestion if suggestion and suggestion != text else None
+
+
+def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> SearchResult:
+    """Answer one faceted search. Raises nothing for unknown facet values (they count 0)."""
+    query = parse_text(searcher, request.text)
+    matched = text_mask(searcher, view, query)
+    filters = {f: v for f, v in request.filters.items() if f in FACETS and v}
+    masks = filter_masks(view, filters)
+    final = _and(matched, masks)
+    total = final.bit_count()
+    start = (request.page - 1) * request.per_page
+    stop = start + request.per_page
+    if query is not None and request.sort == "relevance":
+        hits = _scored_page(searcher, view, query, final, bool(masks), start, stop)
+    else:
+        hits = _sorted_page(view, final, request.sort, start, stop)
+    result = SearchResult(total, hits, facet_counts(view, matched, masks, filters), query)
+    if query is not None and total < FEW_RESULTS:
+        result.suggestion = suggest(searcher, request.text)
+    if total == 0 and filters:
+        result.relaxations = relaxations(view, matched, masks, filters)
+    return result

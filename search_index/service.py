@@ -1,0 +1,118 @@
+"""What the pages and the API call: search, then load the hits from the database.
+
+Hits are loaded through the public catalogue query, so a record that stopped being
+public a moment ago is dropped even before the index hears of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from whoosh import highlight
+
+from registry.extensions import db
+from registry.models import Intervention, InterventionVersion, VocabularyTerm
+from registry.services.catalogue import public_status
+from search_index import searchers
+from search_index.analysis import DUTCH_ANALYZER
+from search_index.profile import ClientProfile, ProfileResult, run_profile
+from search_index.query import SearchRequest, SearchResult, run_search
+from search_index.schema import FACETS
+
+SNIPPET_FIELDS = ("summary", "body", "title")
+
+
+@dataclass
+class Item:
+    intervention: Intervention
+    status: str
+    snippet: Markup
+    score: float = 0.0
+    fits: list = field(default_factory=list)
+    mismatches: list = field(default_factory=list)
+    unaddressed: list = field(default_factory=list)
+    explanation: str = ""
+
+
+def _load(ids: list[int]) -> dict[int, Intervention]:
+    stmt = (
+        select(Intervention)
+        .where(Intervention.id.in_(ids), Intervention.published_version_id.is_not(None))
+        .options(
+            selectinload(Intervention.published_version).selectinload(InterventionVersion.tags),
+            selectinload(Intervention.current_decision),
+        )
+    )
+    return {i.id: i for i in db.session.scalars(stmt)} if ids else {}
+
+
+def _snippet(intervention: Intervention, terms: set[str]) -> Markup:
+    summary = intervention.published_version.summary or ""
+    if terms:
+        fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        marked = highlight.highlight(summary, terms, DUTCH_ANALYZER, fragmenter, formatter)
+        if marked:
+            return Markup(marked)  # noqa: S704 (Whoosh escapes the text it returns)
+    text = summary if len(summary) <= 240 else summary[:240].rsplit(" ", 1)[0] + " …"
+    return Markup.escape(text)
+
+
+def _query_terms(result: SearchResult) -> set[str]:
+    if result.query is None:
+        return set()
+    return {
+        text.decode() if isinstance(text, bytes) else text
+        for fieldname, text in result.query.all_terms()
+        if fieldname in SNIPPET_FIELDS
+    }
+
+
+def search(root: Path, request: SearchRequest) -> tuple[SearchResult, list[Item]]:
+    """Run a faceted search and load its page of hits. Raises IndexUnavailable."""
+    searcher, view = searchers.acquire(root)
+    result = run_search(searcher, view, request)
+    loaded = _load([i for i, _ in result.hits])
+    terms = _query_terms(result)
+    items = [
+        Item(loaded[i], public_status(loaded[i]), _snippet(loaded[i], terms), score)
+        for i, score in result.hits
+        if i in loaded
+    ]
+    return result, items
+
+
+def search_profile(
+    root: Path, profile: ClientProfile, page: int, per_page: int
+) -> tuple[ProfileResult, list[Item]]:
+    """Rank interventions for a client profile and load the page. Raises IndexUnavailable."""
+    searcher, view = searchers.acquire(root)
+    result = run_profile(searcher, view, profile, page, per_page)
+    loaded = _load([h.intervention_id for h in result.hits])
+    items = [
+        Item(
+            loaded[h.intervention_id],
+            public_status(loaded[h.intervention_id]),
+            _snippet(loaded[h.intervention_id], set()),
+            h.score,
+            h.fits,
+            h.mismatches,
+            h.unaddressed,
+        )
+        for h in result.hits
+        if h.intervention_id in loaded
+    ]
+    return result, items
+
+
+def term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
+    """Per facet: value -> (position, label) from the vocabularies, for display."""
+    labels: dict[str, dict[str, tuple[int, str]]] = {f: {} for f in FACETS}
+    stmt = select(VocabularyTerm).where(VocabularyTerm.vocabulary.in_(FACETS))
+    for term in db.session.scalars(stmt):
+        labels[term.vocabulary][term.code] = (term.position, term.label(locale))
+    return labels

@@ -1,0 +1,146 @@
+"""Accounts: sign-in, throttling, passwords, CSRF, session cookies, the users CLI."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+import config
+from registry.extensions import db
+from registry.models import FailedLogin, User
+from tests.conftest import make_test_app
+from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
+    PASSWORD,
+    db_session,
+    login,
+    make_user,
+    sqlite_real_transactions,
+)
+
+
+@pytest.fixture
+def user():
+    user = make_user("professional")
+    db.session.commit()
+    return user
+
+
+def test_sign_in_redirects_and_the_dashboard_opens(client, user):
+    login(client, user)
+    assert client.get("/mijn/").status_code == 200
+
+
+def test_wrong_password_is_refused_and_recorded(client, user):
+    response = login(client, user, "verkeerd-wachtwoord")
+    count = db.session.scalar(select(db.func.count(FailedLogin.id)))
+    assert (response.status_code, count) == (401, 1)
+
+
+def test_too_many_failures_on_an_account_block_even_the_right_password(client, user, app):
+    for _ in range(app.config.get("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)):
+        login(client, user, "verkeerd-wachtwoord")
+    assert login(client, user).status_code == 429
+
+
+def test_too_many_failures_from_one_address_are_throttled(client, user, app):
+    app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 3
+    try:
+        for n in range(3):
+            client.post("/inloggen", data={"email": f"iemand{n}@example.org", "password": "x"})
+        assert login(client, user).status_code == 429
+    finally:
+        del app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+
+
+def test_failures_outside_the_window_do_not_count(client, user, app):
+    app.config["LOGIN_THROTTLE_WINDOW_SECONDS"] = 0
+    try:
+        for _ in range(6):
+            login(client, user, "verkeerd-wachtwoord")
+        assert login(client, user).status_code == 302
+    finally:
+        del app.config["LOGIN_THROTTLE_WINDOW_SECONDS"]
+
+
+def test_sign_out_ends_the_session(client, user):
+    login(client, user)
+    client.post("/uitloggen")
+    assert client.get("/mijn/").status_code == 302
+
+
+def test_session_cookie_is_http_only_and_same_site(client, user):
+    response = login(client, user)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_production_session_cookie_is_secure():
+    assert (config.Config.ENV_NAME == "production") == config.Config.SESSION_COOKIE_SECURE
+
+
+@pytest.mark.parametrize(
+    ("new", "status"),
+    [
+        ("kort", 422),
+        ("wachtwoord123", 422),
+        ("Password123", 422),
+        ("een-nieuw-lang-wachtwoord", 302),
+    ],
+)
+def test_password_change_refuses_short_and_common_passwords(client, user, new, status):
+    login(client, user)
+    response = client.post("/account/wachtwoord", data={
+        "current_password": PASSWORD, "new_password": new, "repeat_password": new})
+    assert response.status_code == status
+
+
+def test_password_change_needs_the_current_password(client, user):
+    login(client, user)
+    new = "een-nieuw-lang-wachtwoord"
+    response = client.post("/account/wachtwoord", data={
+        "current_password": "fout", "new_password": new, "repeat_password": new})
+    assert response.status_code == 422
+
+
+def test_passwords_are_stored_with_scrypt(client, user):
+    login(client, user)
+    new = "een-nieuw-lang-wachtwoord"
+    client.post("/account/wachtwoord", data={
+        "current_password": PASSWORD, "new_password": new, "repeat_password": new})
+    stored = db.session.get(User, user.id).password_hash
+    assert stored.startswith("scrypt:") and check_password_hash(stored, new)
+
+
+def test_a_form_post_without_csrf_token_is_refused(database_url, tmp_path, user):
+    app = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    response = app.test_client().post(
+        "/inloggen", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+
+
+def test_cli_creates_a_user_with_several_roles(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=[
+        "users", "create", "--email", "Secretaris@Example.org", "--role", "secretary",
+        "--role", "reviewer", "--password", "een-lang-cli-wachtwoord"])
+    user = db.session.scalar(select(User).filter_by(email="secretaris@example.org"))
+    assert result.exit_code == 0, result.output
+    assert user.roles == {"secretary", "reviewer"}
+
+
+def test_cli_refuses_a_common_password(app):
+    result = app.test_cli_runner().invoke(args=[
+        "users", "create", "--email", "x@example.org", "--password", "wachtwoord123"])
+    assert result.exit_code != 0 and "algemeen" in result.output
+
+
+def test_admin_creates_a_user_through_the_form(client):
+    admin = make_user("admin")
+    db.session.commit()
+    login(client, admin)
+    response = client.post("/beheer/gebruikers/nieuw", data={
+        "email": "nieuw@example.org", "name": "Nieuw", "password": "een-lang-beheer-wachtwoord",
+        "roles": ["owner", "reviewer"]})
+    created = db.session.scalar(select(User).filter_by(email="nieuw@example.org"))
+    assert response.status_code == 302 and created.roles == {"owner", "reviewer"}

@@ -1,0 +1,81 @@
+"""Personal API tokens: shown once, stored hashed, revocable, carrying the user's roles."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import ApiToken
+from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
+    db_session,
+    drive,
+    login,
+    make_cast,
+    sqlite_real_transactions,
+)
+
+
+@pytest.fixture
+def cast():
+    cast = make_cast()
+    db.session.commit()
+    return cast
+
+
+def create_token(client, user) -> str:
+    login(client, user)
+    page = client.post("/account/tokens", data={"name": "script"}).get_data(as_text=True)
+    return re.search(r'<code id="nieuw-token">([^<]+)</code>', page).group(1)
+
+
+def test_token_is_stored_as_its_sha256_only(client, cast):
+    secret = create_token(client, cast.owner)
+    token = db.session.scalar(select(ApiToken))
+    assert token.token_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in client.get("/account/tokens").get_data(as_text=True)
+
+
+def test_token_carries_the_users_roles(client, cast):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    secret = create_token(client, cast.secretary)
+    response = client.get(f"/api/v1/procedure/rounds/{round_.id}",
+                          headers={"Authorization": f"Bearer {secret}"})
+    assert response.get_json()["actions"] == ["start_screening"]
+
+
+def test_a_revoked_token_is_refused(client, cast):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    secret = create_token(client, cast.secretary)
+    token = db.session.scalar(select(ApiToken))
+    client.post(f"/account/tokens/{token.id}/intrekken")
+    response = client.get(f"/api/v1/procedure/rounds/{round_.id}",
+                          headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 401
+
+
+def test_the_api_ignores_the_session_cookie(client, cast):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    login(client, cast.secretary)
+    assert client.get(f"/api/v1/procedure/rounds/{round_.id}").status_code == 401
+
+
+def test_a_stale_draft_save_through_the_api_is_409(client, cast):
+    round_ = drive(cast, "draft")
+    db.session.commit()
+    secret = create_token(client, cast.owner)
+    headers = {"Authorization": f"Bearer {secret}"}
+    url = f"/api/v1/procedure/rounds/{round_.id}/description"
+    stale = round_.version.lock_version
+    body = {"title": "A", "summary": "s", "main_aim": "m", "target_group_text": "t",
+            "approach": "a", "lock_version": stale}
+    first = client.put(url, json=body, headers=headers)
+    second = client.put(url, json=body | {"title": "B"}, headers=headers)
+    assert (first.status_code, second.status_code) == (200, 409)
+    assert second.get_json()["error"]["code"] == "conflict"

@@ -1,0 +1,63 @@
+"""POST /api/v1/imports/studies: token auth, dry run, commit, errors in the one shape."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.models import Study
+from registry.services.accounts import create_token
+from tests.factories import UserFactory
+
+RIS = (Path(__file__).parent.parent / "unit/importers/samples/studies.ris").read_bytes()
+
+
+def token_for(*roles: str) -> str:
+    return create_token(UserFactory(roles=list(roles)), "import").secret
+
+
+def post(client, token, content=RIS, query=""):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post(f"/api/v1/imports/studies{query}", headers=headers,
+                       data={"file": (io.BytesIO(content), "export.ris")})
+
+
+def studies() -> int:
+    return db.session.scalar(select(func.count()).select_from(Study))
+
+
+def test_without_token_is_401(client):
+    assert post(client, None).status_code == 401
+
+
+def test_professional_is_403(client):
+    assert post(client, token_for("professional")).status_code == 403
+
+
+def test_dry_run_reports_and_writes_nothing(client):
+    response = post(client, token_for("researcher"), query="?dry_run=1")
+    assert (response.status_code, response.json["total"], studies()) == (200, 3, 0)
+
+
+def test_commit_returns_batch_and_counts(client):
+    response = post(client, token_for("researcher"))
+    body = response.json
+    assert (body["committed"], body["new"], body["invalid"], studies()) == (True, 2, 1, 2)
+
+
+def test_empty_file_is_422_in_the_one_error_shape(client):
+    response = post(client, token_for("researcher"), content=b"")
+    assert (response.status_code, response.json["error"]["code"]) == (422, "import_rejected")
+
+
+def test_oversized_upload_is_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"], limit = 1000, app.config["MAX_CONTENT_LENGTH"]
+    try:
+        response = post(client, token_for("researcher"), content=b"x" * 5000)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert (response.status_code, response.json["error"]["message"]) == (
+        413, "Het bestand is te groot.")

@@ -1,0 +1,160 @@
+"""The pipeline against the database: preview, commit, dedup across formats, undo."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from importers.batches import decide_pending, undo_batch
+from importers.pipeline import commit_import, preview_import
+from registry.errors import Conflict, ImportRejected
+from registry.extensions import db
+from registry.models import (
+    ImportBatch,
+    ImportBatchItem,
+    InterventionStudy,
+    PendingDuplicate,
+    Study,
+    StudyAuthor,
+)
+from registry.schemas.studies import StudySchema
+from tests.factories import StudyFactory, make_intervention
+
+SAMPLES = Path(__file__).parent.parent / "unit" / "importers" / "samples"
+
+
+def run(name: str, **kwargs):
+    with (SAMPLES / name).open("rb") as stream:
+        return commit_import(stream, name, **kwargs)
+
+
+def count(model=Study) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.fixture
+def ips():
+    return make_intervention(slug="ips-bijstand")
+
+
+def test_ris_commit_adds_valid_records_and_reports_invalid(ips):
+    report = run("studies.ris")
+    assert (report.new, report.invalid, count()) == (3, 0, 3)
+
+
+def test_same_study_from_ris_and_pubmed_is_one(ips):
+    run("studies.ris")
+    report = run("pubmed.xml")
+    assert (report.duplicates, report.new, count()) == (1, 1, 4)
+
+
+def test_merge_fills_missing_fields_and_records_them(ips):
+    run("studies.ris")
+    run("pubmed.xml")
+    study = db.session.scalar(select(Study).where(Study.doi == "10.1000/tva.2019.0035"))
+    item = db.session.scalars(select(ImportBatchItem).filter_by(action="merged")).one()
+    assert (study.pmid, item.method, "pmid" in item.changed_fields) == ("31234567", "doi", True)
+
+
+def test_importing_the_same_file_twice_adds_nothing(ips):
+    run("studies.ris")
+    before = count(), count(StudyAuthor), count(InterventionStudy)
+    report = run("studies.ris")
+    assert (report.new, (count(), count(StudyAuthor), count(InterventionStudy))) == (0, before)
+
+
+def test_preview_writes_nothing(ips):
+    with (SAMPLES / "studies.ris").open("rb") as stream:
+        report = preview_import(stream, "studies.ris")
+    assert (report.new, count(), count(ImportBatch)) == (3, 0, 0)
+
+
+def test_record_link_keyword_links_the_intervention(ips):
+    run("studies.ris")
+    assert [link.study.year for link in ips.study_links] == [2019]
+
+
+def test_fuzzy_title_match_waits_for_a_person():
+    StudyFactory(title="Schuldhulp eerst: een proces-evaluatie in Rotterdam", year=2021,
+                 doi=None, authors=[("Vries", "de", "P.")])
+    report = run("studies.ris")
+    pending = db.session.scalars(select(PendingDuplicate)).one()
+    assert (report.probable, pending.method, pending.score >= 90) == (1, "fuzzy_title", True)
+
+
+def test_deciding_add_creates_the_study_and_undo_removes_it():
+    StudyFactory(title="Schuldhulp eerst: een proces-evaluatie in Rotterdam", year=2021,
+                 doi=None, authors=[("Vries", "de", "P.")])
+    report = run("studies.ris")
+    decide_pending(db.session.scalars(select(PendingDuplicate)).one(), "add", None)
+    after_decision = count()
+    undo_batch(db.session.get(ImportBatch, report.batch_id), None)
+    assert (after_decision, count()) == (3, 1)
+
+
+def test_undo_restores_what_a_merge_changed(app):
+    existing = StudyFactory(doi="10.1000/tva.2019.0035", pmid=None, journal=None, volume=None,
+                            authors=[("Berg", "van der", "Jan")])
+    with app.test_request_context():
+        snapshot = StudySchema().dump(existing)
+        report = run("pubmed.xml")
+        undo_batch(db.session.get(ImportBatch, report.batch_id), None)
+        db.session.expire_all()
+        restored = StudySchema().dump(db.session.get(Study, existing.id))
+    assert (restored, count()) == (snapshot, 1)
+
+
+def test_undo_twice_is_refused(ips):
+    report = run("studies.ris")
+    batch = db.session.get(ImportBatch, report.batch_id)
+    undo_batch(batch, None)
+    with pytest.raises(Conflict):
+        undo_batch(batch, None)
+
+
+def test_undo_refused_while_a_later_batch_merged_into_its_studies(ips):
+    first = run("studies.ris")
+    run("pubmed.xml")
+    with pytest.raises(Conflict, match="eerst ongedaan"):
+        undo_batch(db.session.get(ImportBatch, first.batch_id), None)
+
+
+def test_failed_import_leaves_database_as_it_was(ips):
+    content = (SAMPLES / "pubmed.xml").read_bytes()
+    truncated = content[: content.index(b"</PubmedArticle>") + 600]
+    with pytest.raises(ImportRejected):
+        commit_import(io.BytesIO(truncated), "kapot.xml")
+    db.session.rollback()
+    assert (count(), count(ImportBatch)) == (0, 0)
+
+
+def test_json_round_trip_is_unchanged(app):
+    study = StudyFactory(pmid="555", keywords=["IPS"], abstract="Tekst <b>met</b> markup")
+    with app.test_request_context():
+        dumped = StudySchema().dump(study)
+        db.session.delete(study)
+        db.session.flush()
+        report = commit_import(io.BytesIO(json.dumps([dumped]).encode()), "studies.json")
+        again = StudySchema().dump(db.session.get(Study, report.batch_id and _only_id()))
+    strip = ("id", "links")
+    assert {k: v for k, v in again.items() if k not in strip} == {
+        k: v for k, v in dumped.items() if k not in strip}
+
+
+def _only_id() -> int:
+    return db.session.scalars(select(Study.id)).one()
+
+
+def test_markup_in_title_is_stored_as_text():
+    content = b"TY  - JOUR\nTI  - <script>alert(1)</script> Werk\nER  - \n"
+    commit_import(io.BytesIO(content), "x.ris")
+    assert db.session.scalars(select(Study.title)).one() == "<script>alert(1)</script> Werk"
+
+
+def test_unknown_link_slug_is_rejected():
+    with pytest.raises(ImportRejected, match="Onbekende interventie"):
+        run("studies.ris", link_slugs=("bestaat-niet",))

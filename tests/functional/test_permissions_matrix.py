@@ -1,0 +1,141 @@
+"""Every route of the account, admin, dashboard and procedure areas × every role (and
+anonymous), with the expected status. The round is in review: the owner's intervention,
+with reviewer (declared, on the panel) and an outsider reviewer not on it."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from registry.extensions import db
+from registry.services.accounts import create_api_token
+from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
+    PASSWORD,
+    db_session,
+    drive,
+    login,
+    make_cast,
+    make_user,
+    sqlite_real_transactions,
+)
+
+ROLES = ("anonymous", "professional", "owner", "researcher", "reviewer", "outsider",
+         "secretary", "admin")
+SIGNED_IN = ROLES[1:]
+AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.api_")
+
+RND, ITV, USR = "{round}", "{intervention}", "{user}"
+# (method, url, {role: status}, status for every other signed-in role, anonymous status)
+ROUTES = [
+    ("GET", "/inloggen", {}, 200, 200),
+    ("POST", "/inloggen", {}, 422, 422),
+    ("POST", "/uitloggen", {}, 302, 302),
+    ("GET", "/account/wachtwoord", {}, 200, 302),
+    ("POST", "/account/wachtwoord", {}, 422, 302),
+    ("GET", "/account/tokens", {}, 200, 302),
+    ("POST", "/account/tokens", {}, 422, 302),
+    ("POST", "/account/tokens/999999/intrekken", {}, 404, 302),
+    ("GET", "/mijn/", {}, 200, 302),
+    ("POST", "/mijn/meldingen/999999/gelezen", {}, 302, 302),
+    ("GET", "/beheer/gebruikers", {"admin": 200}, 403, 302),
+    ("GET", "/beheer/gebruikers/nieuw", {"admin": 200}, 403, 302),
+    ("POST", "/beheer/gebruikers/nieuw", {"admin": 422}, 403, 302),
+    ("GET", f"/beheer/gebruikers/{USR}", {"admin": 200}, 403, 302),
+    ("POST", f"/beheer/gebruikers/{USR}", {"admin": 302}, 403, 302),
+    ("GET", "/procedure/nieuw", {"owner": 200}, 403, 302),
+    ("POST", "/procedure/nieuw", {"owner": 422}, 403, 302),
+    ("GET", "/procedure/overzicht", {"secretary": 200}, 403, 302),
+    ("GET", f"/procedure/rondes/{RND}", {"owner": 200, "reviewer": 200, "secretary": 200}, 403,
+     302),
+    ("GET", f"/procedure/rondes/{RND}/beschrijving", {}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/beschrijving", {}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/indienen", {"owner": 409}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/intrekken", {"owner": 302}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/bezwaar", {"owner": 422}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/screening/starten", {"secretary": 409}, 403, 302),
+    ("GET", f"/procedure/rondes/{RND}/screening", {"secretary": 200}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/screening", {"secretary": 422}, 403, 302),
+    ("GET", f"/procedure/rondes/{RND}/panel", {"secretary": 200}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/panel", {"secretary": 404}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/verklaring", {"reviewer": 302}, 403, 302),
+    ("GET", f"/procedure/rondes/{RND}/beoordeling", {"reviewer": 200}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/beoordeling", {"reviewer": 302}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/bespreking", {"secretary": 409}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/reacties", {"reviewer": 422, "secretary": 422}, 403, 302),
+    ("GET", f"/procedure/rondes/{RND}/besluit", {"secretary": 200}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/besluit", {"secretary": 422}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/bevestigen", {"reviewer": 409}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/publiceren", {"secretary": 409}, 403, 302),
+    ("GET", f"/procedure/interventies/{ITV}/geschiedenis",
+     {"owner": 200, "secretary": 200, "admin": 200}, 403, 302),
+    ("GET", f"/procedure/interventies/{ITV}/versies",
+     {"owner": 200, "secretary": 200, "admin": 200}, 403, 302),
+    ("POST", f"/procedure/interventies/{ITV}/herbeoordeling", {"owner": 409, "secretary": 409},
+     403, 302),
+    ("GET", f"/api/v1/procedure/rounds/{RND}", {"owner": 200, "reviewer": 200, "secretary": 200},
+     403, 401),
+    ("GET", f"/api/v1/procedure/rounds/{RND}/assessments",
+     {"owner": 200, "reviewer": 200, "secretary": 200}, 403, 401),
+    ("PUT", f"/api/v1/procedure/rounds/{RND}/description", {}, 403, 401),
+    ("POST", f"/api/v1/procedure/rounds/{RND}/submit", {"owner": 409}, 403, 401),
+    ("PUT", f"/api/v1/procedure/rounds/{RND}/assessment", {"reviewer": 200}, 403, 401),
+    ("POST", f"/api/v1/procedure/rounds/{RND}/decision", {"secretary": 422}, 403, 401),
+]
+
+CASES = [
+    pytest.param(method, url, role, (allowed.get(role, other) if role != "anonymous" else anon),
+                 id=f"{method} {url} {role}")
+    for method, url, allowed, other, anon in ROUTES
+    for role in ROLES
+]
+
+_FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # speed, not safety
+
+
+@pytest.fixture
+def world():
+    cast = make_cast()
+    round_ = drive(cast, "in_review")
+    users = {
+        "owner": cast.owner, "reviewer": cast.reviewer_a, "secretary": cast.secretary,
+        "outsider": make_user("reviewer"), "professional": make_user("professional"),
+        "researcher": make_user("researcher"), "admin": make_user("admin"),
+    }
+    for user in users.values():
+        user.password_hash = _FAST_HASH
+    db.session.commit()
+    return round_, users
+
+
+def request_as(client, world, method, url, role):
+    round_, users = world
+    url = url.format(round=round_.id, intervention=round_.intervention_id,
+                     user=users["owner"].id)
+    headers = {}
+    if role != "anonymous":
+        if url.startswith("/api/"):
+            headers["Authorization"] = f"Bearer {create_api_token(users[role], 't')[1]}"
+            db.session.commit()
+        else:
+            assert login(client, users[role]).status_code == 302
+    json = {} if method == "PUT" or url.endswith("/decision") else None
+    return client.open(url, method=method, headers=headers, json=json)
+
+
+@pytest.mark.parametrize(("method", "url", "role", "expected"), CASES)
+def test_route_answers_each_role(client, world, method, url, role, expected):
+    assert request_as(client, world, method, url, role).status_code == expected
+
+
+def test_the_matrix_covers_every_route_of_these_areas(app):
+    covered = {(method, url.replace(RND, "<int:round_id>").replace(ITV, "<int:intervention_id>")
+                .replace(USR, "<int:user_id>").replace("999999", "<int:token_id>", 1))
+               for method, url, *_ in ROUTES}
+    covered = {(m, u.replace("meldingen/<int:token_id>", "meldingen/<int:notice_id>"))
+               for m, u in covered}
+    registered = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules() if rule.endpoint.startswith(AREAS)
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert registered - covered == set()

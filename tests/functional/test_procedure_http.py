@@ -1,0 +1,103 @@
+"""One intervention through the whole procedure over HTTP, with separate users for the
+owner, the secretary and two reviewers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import AssessmentRound, AuditEvent, Intervention
+from registry.schemas.procedure import SCREENING_CRITERIA
+from registry.services.assessment import assessment_items
+from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
+    db_session,
+    description,
+    link_rct,
+    login,
+    make_cast,
+    sqlite_real_transactions,
+)
+
+
+@pytest.fixture
+def people(app):
+    cast = make_cast()
+    clients = {}
+    for role in ("owner", "secretary", "reviewer_a", "reviewer_b"):
+        clients[role] = app.test_client()
+        assert login(clients[role], getattr(cast, role)).status_code == 302
+    return cast, clients
+
+
+def ok(response, status=302):
+    assert response.status_code == status, response.get_data(as_text=True)[:2000]
+    return response
+
+
+def assess(client, round_id, scores, level):
+    form = {f"score-{item}": str(score) for item, score in scores.items()}
+    form.update(proposed_level=level, motivation="Goed onderbouwd met een RCT.", action="submit")
+    ok(client.post(f"/procedure/rondes/{round_id}/beoordeling", data=form))
+
+
+def test_whole_procedure_over_http(people):
+    cast, c = people
+    created = ok(c["owner"].post("/procedure/nieuw", data=description()))
+    round_id = int(re.search(r"/rondes/(\d+)", created.headers["Location"]).group(1))
+    round_ = db.session.get(AssessmentRound, round_id)
+    link_rct(db.session.get(Intervention, round_.intervention_id))  # a researcher's work
+    base = f"/procedure/rondes/{round_id}"
+
+    ok(c["owner"].post(f"{base}/indienen"))
+    ok(c["secretary"].post(f"{base}/screening/starten"))
+    ok(c["secretary"].post(f"{base}/screening", data={
+        "outcome": "returned", "remarks": "Beschrijf de handleiding."}))
+    ok(c["owner"].post(f"{base}/beschrijving", data=description(
+        manual_and_materials="Handleiding, 40 pagina's.")))
+    ok(c["owner"].post(f"{base}/indienen"))
+    ok(c["secretary"].post(f"{base}/screening/starten"))
+    ok(c["secretary"].post(f"{base}/screening", data={
+        "outcome": "accepted", "checklist": list(SCREENING_CRITERIA)}))
+    for reviewer in ("reviewer_a", "reviewer_b"):
+        ok(c["secretary"].post(f"{base}/panel", data={"reviewer_id": getattr(cast, reviewer).id}))
+        ok(c[reviewer].post(f"{base}/verklaring"))
+    items = [key for key, _ in assessment_items(db.session.get(AssessmentRound, round_id))]
+    assess(c["reviewer_a"], round_id, dict.fromkeys(items, 3) | {items[-1]: 4}, "effective_good")
+    assess(c["reviewer_b"], round_id,
+           dict.fromkeys(items, 3) | {items[1]: 2, items[-1]: 4}, "effective_good")
+    ok(c["secretary"].post(f"{base}/bespreking"))
+    ok(c["reviewer_a"].post(f"{base}/reacties", data={"body": "Eens met het niveau."}))
+    ok(c["secretary"].post(f"{base}/besluit", data={
+        "outcome": "effective_good", "rationale": "Eén RCT van redelijke kwaliteit."}))
+    for reviewer in ("reviewer_a", "reviewer_b"):
+        ok(c[reviewer].post(f"{base}/bevestigen"))
+    ok(c["secretary"].post(f"{base}/publiceren"))
+
+    slug = db.session.get(Intervention, round_.intervention_id).slug
+    public = c["owner"].get(f"/api/v1/interventions/{slug}").get_json()
+    assert (public["status"], public["version"], public["manual_and_materials"]) == (
+        "effective_good", 2, "Handleiding, 40 pagina's.")
+
+    events = db.session.execute(
+        select(AuditEvent.action, AuditEvent.actor_id, AuditEvent.to_state)
+        .where(AuditEvent.intervention_id == round_.intervention_id,
+               AuditEvent.to_state.is_not(None))
+        .order_by(AuditEvent.id)
+    ).all()
+    o, s = cast.owner.id, cast.secretary.id
+    assert events == [
+        ("create_draft", o, "draft"), ("submit", o, "submitted"),
+        ("start_screening", s, "screening"), ("return", s, "returned"),
+        ("submit", o, "submitted"), ("start_screening", s, "screening"),
+        ("accept", s, "in_review"), ("open_discussion", s, "in_discussion"),
+        ("decide", s, "decided"), ("publish", s, "published"),
+    ]
+    history = c["secretary"].get(f"/procedure/interventies/{round_.intervention_id}/geschiedenis")
+    assert history.get_data(as_text=True).count('class="audit-event"') >= len(events)
+
+    # Scores differ on one item by one step: kappa worked out by hand is 2/3.
+    overview = c["secretary"].get("/procedure/overzicht").get_data(as_text=True)
+    assert f'data-round="{round_id}">0.67<' in overview

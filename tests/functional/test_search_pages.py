@@ -1,0 +1,72 @@
+"""The search page and API: facets in the URL, notices, visibility, profile explanations."""
+
+import pytest
+
+from registry.extensions import db
+from search_index import indexer, searchers
+from tests.factories import make_intervention
+
+
+@pytest.fixture
+def indexed(app, db_session, tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    make_intervention(title="Schuldhulpverlening jong", tags={"barrier": ["debt"]},
+                      outcome="effective_good")
+    make_intervention(title="Taaltraject", tags={"barrier": ["language"]}, outcome="not_recognised")
+    make_intervention(title="Geheim concept schuldhulp", published=False)
+    db.session.flush()
+    indexer.rebuild(db_session.connection(), root)
+    yield root
+    searchers.release_all()
+
+
+def test_page_lists_matches_with_highlight(client, indexed):
+    page = client.get("/zoeken?q=schuldhulpverlening").get_data(as_text=True)
+    assert "Schuldhulpverlening jong" in page and "Geheim concept" not in page
+
+
+def test_facet_link_keeps_text_and_adds_value(client, indexed):
+    page = client.get("/zoeken?q=jong").get_data(as_text=True)
+    assert 'href="/zoeken?q=jong&amp;barrier=debt"' in page
+
+
+def test_not_recognised_is_labelled(client, indexed):
+    page = client.get("/zoeken?barrier=language").get_data(as_text=True)
+    assert "Niet erkend" in page
+
+
+def test_api_returns_counts_and_items(client, indexed):
+    body = client.get("/api/v1/search?barrier=debt").get_json()
+    barrier = next(f for f in body["facets"] if f["name"] == "barrier")
+    assert body["total"] == 1
+    assert {v["value"]: v["count"] for v in barrier["values"]} == {"debt": 1, "language": 1}
+
+
+def test_api_refuses_unknown_sort(client, indexed):
+    assert client.get("/api/v1/search?sort=random").status_code == 422
+
+
+def test_profile_api_explains_in_dutch(client, indexed):
+    body = client.get("/api/v1/search/profile?rung=2&barrier=debt&age_band=55_plus").get_json()
+    assert body["items"][0]["explanation"] == (
+        "past: trede 2, schulden; niet genoemd: leeftijd 55 jaar en ouder"
+    )
+
+
+def test_profile_page_renders_explanation(client, indexed):
+    page = client.get("/zoeken/profiel?rung=2&barrier=debt").get_data(as_text=True)
+    assert "past: trede 2, schulden" in page
+
+
+def test_missing_index_shows_dutch_notice(client, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(tmp_path / "nowhere"))
+    response = client.get("/zoeken?q=werk")
+    assert response.status_code == 503
+    assert "tijdelijk niet beschikbaar" in response.get_data(as_text=True)
+
+
+def test_missing_index_gives_api_error_shape(client, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(tmp_path / "nowhere"))
+    body = client.get("/api/v1/search?q=werk").get_json()
+    assert body["error"]["code"] == "search_unavailable"

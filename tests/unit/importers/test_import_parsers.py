@@ -1,0 +1,143 @@
+"""Each parser on small real-looking files: fields, Dutch particles, accents, gaps."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from importers.detect import detect_format, parser_for
+from importers.normalise import normalise_doi, parse_author, surname_key, title_key
+from registry.errors import ImportRejected
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def records(name: str) -> list:
+    with (SAMPLES / name).open("rb") as stream:
+        return list(parser_for(detect_format(stream, name))(stream))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("studies.ris", "ris"), ("studies.bib", "bibtex"), ("pubmed.xml", "pubmed"),
+     ("medline.nbib", "medline"), ("studies_cp1252.csv", "csv")],
+)
+def test_format_is_detected_from_content_not_name(name, expected):
+    content = (SAMPLES / name).read_bytes()
+    assert detect_format(io.BytesIO(content), "export.txt") == expected
+
+
+@pytest.mark.parametrize("name", ["studies.ris", "studies.bib", "pubmed.xml", "medline.nbib"])
+def test_first_record_keeps_dutch_particle_apart(name):
+    first = records(name)[0].data["authors"][0]
+    assert (first["particle"], first["family_name"], first["given_names"]) == (
+        "van der", "Berg", "Jan")
+
+
+@pytest.mark.parametrize("name", ["studies.ris", "studies.bib", "pubmed.xml", "medline.nbib"])
+def test_same_study_has_same_dedup_keys_in_every_format(name):
+    data = records(name)[0].data
+    assert (normalise_doi(data["doi"]), title_key(data["title"])[:40]) == (
+        "10.1000/tva.2019.0035", "individual placement and support for peo")
+
+
+def test_ris_reads_multiline_abstract_and_link_keyword():
+    record = records("studies.ris")[0]
+    assert (record.interventions, "clients of the Participatiewet" in record.data["abstract"]) == (
+        ["ips-bijstand"], True)
+
+
+def test_bibtex_decodes_latex_accents():
+    assert records("studies.bib")[0].data["authors"][1]["family_name"] == "Yılmaz"
+
+
+def test_pubmed_keeps_words_inside_markup_in_abstract():
+    assert "severe mental illness" in records("pubmed.xml")[0].data["abstract"]
+
+
+def test_pubmed_reads_medline_date_year():
+    assert records("pubmed.xml")[1].data["year"].startswith("2020")
+
+
+def test_csv_windows_1252_with_semicolons_keeps_accents():
+    authors = records("studies_cp1252.csv")[0].data["authors"]
+    assert authors[1]["family_name"] == "Çelik"
+
+
+def test_csv_utf8_bom_with_commas():
+    content = "\ufefftitle,authors,year\r\nWerk en zorg,\"Jansen, K.\",2020\r\n".encode()
+    parsed = list(parser_for("csv")(io.BytesIO(content)))
+    assert parsed[0].data == {"title": "Werk en zorg", "authors": [
+        {"family_name": "Jansen", "particle": None, "given_names": "K."}], "year": "2020"}
+
+
+def test_csv_unknown_column_is_refused_with_dutch_message():
+    with pytest.raises(ImportRejected, match="Onbekende kolommen: kleur"):
+        list(parser_for("csv")(io.BytesIO(b"title,kleur\nx,y\n")))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "leeg"), (b"   \n", "leeg"), (b"\x00\x01\x02binary\x00", "binaire"),
+     (b"<html><body>x</body></html>", "geen PubMed"), (b"gewoon wat tekst\n", "Onbekend")],
+)
+def test_bad_files_are_rejected_in_dutch(content, message):
+    with pytest.raises(ImportRejected, match=message):
+        detect_format(io.BytesIO(content), "x.dat")
+
+
+def test_truncated_pubmed_xml_is_rejected():
+    content = (SAMPLES / "pubmed.xml").read_bytes()[:1500]
+    with pytest.raises(ImportRejected, match="onvolledig"):
+        list(parser_for("pubmed")(io.BytesIO(content)))
+
+
+def test_xml_entity_bomb_is_refused():
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE PubmedArticleSet [<!ENTITY a "aaaa">]>'
+            b"<PubmedArticleSet>&a;</PubmedArticleSet>")
+    with pytest.raises(ImportRejected, match="entiteiten"):
+        list(parser_for("pubmed")(io.BytesIO(bomb)))
+
+
+def test_invalid_utf8_in_ris_is_rejected():
+    with pytest.raises(ImportRejected, match="UTF-8"):
+        list(parser_for("ris")(io.BytesIO(b"TY  - JOUR\nTI  - caf\xe9\xff\xfe\nER  - \n")))
+
+
+def test_ten_megabyte_field_is_a_record_problem_not_a_crash():
+    content = b"TY  - JOUR\nTI  - " + b"a" * 10_000_000 + b"\nER  - \n"
+    record = list(parser_for("ris")(io.BytesIO(content)))[0]
+    assert record.problems[0][0] == "title"
+
+
+def test_truncated_json_is_rejected():
+    with pytest.raises(ImportRejected, match="onvolledig"):
+        list(parser_for("json")(io.BytesIO(b'[{"title": "a"}, {"title": ')))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Berg, J. van der", ("van der", "Berg", "J.")),
+     ("van den Broek, Anna", ("van den", "Broek", "Anna")),
+     ("Jan de Vries", ("de", "Vries", "Jan")),
+     ("Müller, Ánna", (None, "Müller", "Ánna"))],
+)
+def test_author_names(name, expected):
+    author = parse_author(name)
+    assert (author["particle"], author["family_name"], author["given_names"]) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["https://doi.org/10.1000/ABC", "doi:10.1000/abc", "http://dx.doi.org/10.1000/Abc"])
+def test_doi_is_lower_case_without_resolver(raw):
+    assert normalise_doi(raw) == "10.1000/abc"
+
+
+def test_surname_key_folds_accents_and_drops_particle():
+    assert (surname_key("van der Bérg"), surname_key("Østergaard")) == ("berg", "ostergaard")
+
+
+def test_title_key_unescapes_entities_and_markup_punctuation():
+    assert title_key("Werk &amp; <i>inkomen</i>:  een   RCT") == "werk i inkomen i een rct"

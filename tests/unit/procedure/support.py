@@ -1,0 +1,179 @@
+"""Shared helpers for the procedure and account tests: users with passwords, sign-in,
+a filled-in description form, and a whole cast of procedure participants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import pytest
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event
+from werkzeug.security import generate_password_hash
+
+from registry.extensions import db
+from registry.models import User
+from tests.factories import FindingFactory, OrganisationFactory, UserFactory, link
+
+PASSWORD = "een-lang-en-zeldzaam-wachtwoord"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sqlite_real_transactions(app):
+    """Make SQLite honour the per-test rollback: pysqlite starts no transaction before
+    the first write, so the conftest's savepoint RELEASE (a commit in a view) commits
+    for real and leaks rows into later tests. SQLAlchemy's documented fix: let the
+    driver autocommit and emit BEGIN ourselves. Belongs in tests/conftest.py."""
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _begin):
+            event.listen(engine, "connect", _autocommit_driver)
+            event.listen(engine, "begin", _begin)
+            engine.dispose()  # pooled connections predate the listener
+    yield
+
+
+class _ConnectionBoundSession(FlaskSession):
+    # Flask-SQLAlchemy's get_bind picks the engine per table and so ignores the test's
+    # connection: commits in views would really commit. Prefer the bound connection.
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def db_session(app, sqlite_real_transactions):
+    """Overrides the conftest fixture: the same rolled-back transaction per test, but one
+    that views' commits cannot escape (they become savepoints on the test connection)."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({
+            "bind": connection, "join_transaction_mode": "create_savepoint",
+            "class_": _ConnectionBoundSession,
+        })
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+def _autocommit_driver(dbapi_connection, record) -> None:
+    dbapi_connection.isolation_level = None
+
+
+def _begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+@cache
+def _password_hash() -> str:
+    # scrypt is slow on purpose; hash the shared test password once per run.
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+def make_user(*roles: str, organisation=None, **fields) -> User:
+    user = UserFactory(roles=list(roles), organisation=organisation, **fields)
+    user.password_hash = _password_hash()
+    db.session.flush()
+    return user
+
+
+def login(client, user: User, password: str = PASSWORD):
+    return client.post("/inloggen", data={"email": user.email, "password": password})
+
+
+def description(**overrides) -> dict:
+    data = {
+        "title": "Samen aan de slag",
+        "summary": "Begeleiding naar werk met een vaste jobcoach.",
+        "main_aim": "Deelnemers vinden duurzaam betaald werk.",
+        "sub_aims": "Werkritme opdoen\nNetwerk uitbreiden",
+        "target_group_text": "Bijstandsgerechtigden met een afstand tot de arbeidsmarkt.",
+        "approach": "Wekelijkse begeleiding op de werkplek.",
+        "active_elements": "Snel plaatsen\nBegeleiding op de werkplek",
+        "ladder_rung_min": "2",
+        "ladder_rung_max": "5",
+        "year_started": "2019",
+    }
+    data.update(overrides)
+    return data
+
+
+@dataclass
+class Cast:
+    owner: User
+    secretary: User
+    reviewer_a: User
+    reviewer_b: User
+    organisation: object
+
+
+def make_cast() -> Cast:
+    organisation = OrganisationFactory()
+    return Cast(
+        owner=make_user("owner", organisation=organisation),
+        secretary=make_user("secretary"),
+        reviewer_a=make_user("reviewer"),
+        reviewer_b=make_user("reviewer"),
+        organisation=organisation,
+    )
+
+
+def link_rct(intervention, quality: str = "moderate"):
+    """Link a favourable controlled study, so the suggested level is effective_good."""
+    finding = FindingFactory()
+    finding.study.quality = quality
+    link(intervention, finding.study)
+    return finding.study
+
+
+STEPS = ("draft", "submitted", "screening", "in_review", "assessed", "in_discussion",
+         "decided", "confirmed", "published")
+
+
+def full_scores(round_) -> dict:
+    from registry.services.assessment import assessment_items
+
+    return {key: 3 for key, _ in assessment_items(round_)}
+
+
+def drive(cast: Cast, until: str, *, with_study: bool = True):
+    """Take a new intervention through the services up to step `until` (see STEPS)."""
+    from registry.schemas.procedure import SCREENING_CRITERIA, VersionInputSchema
+    from registry.services import assessment, decision, screening, submission
+
+    round_ = submission.create_intervention(cast.owner, VersionInputSchema().load(description()))
+    if with_study:
+        link_rct(round_.version.intervention)
+    steps = {
+        "submitted": lambda: submission.submit(round_, cast.owner),
+        "screening": lambda: screening.start_screening(round_, cast.secretary),
+        "in_review": lambda: _accept_with_panel(round_, cast, screening, SCREENING_CRITERIA),
+        "assessed": lambda: [
+            assessment.save_assessment(round_, r, {
+                "scores": full_scores(round_), "proposed_level": "effective_good",
+                "motivation": f"Motivering van {r.name}", "submit": True})
+            for r in (cast.reviewer_a, cast.reviewer_b)
+        ],
+        "in_discussion": lambda: decision.open_discussion(round_, cast.secretary),
+        "decided": lambda: decision.record_decision(
+            round_, cast.secretary, {"outcome": "effective_good", "rationale": ""}),
+        "confirmed": lambda: [decision.confirm_decision(round_, r)
+                              for r in (cast.reviewer_a, cast.reviewer_b)],
+        "published": lambda: decision.publish_decision(round_, cast.secretary),
+    }
+    for step in STEPS[1: STEPS.index(until) + 1]:
+        steps[step]()
+    db.session.flush()
+    return round_
+
+
+def _accept_with_panel(round_, cast, screening, criteria):
+    screening.screen(round_, cast.secretary, list(criteria), "accepted", None)
+    for reviewer in (cast.reviewer_a, cast.reviewer_b):
+        screening.assign_reviewer(round_, cast.secretary, reviewer)
+        screening.declare_no_conflict(round_, reviewer)

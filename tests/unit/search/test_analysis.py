@@ -1,0 +1,69 @@
+"""Dutch analysis: stemming, plurals, accent folding, stop words, compound prefixes."""
+
+import pytest
+
+from search_index.analysis import DUTCH_ANALYZER, PREFIX_ANALYZER
+from tests.factories import make_intervention
+
+
+def tokens(text: str) -> list[str]:
+    return [t.text for t in DUTCH_ANALYZER(text)]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("interventie", "interventies"),
+        ("cliënt", "client"),
+        ("cliënten", "client"),
+        ("idee", "ideeën"),
+        ("jongere", "jongeren"),
+        ("traject", "trajecten"),
+    ],
+)
+def test_word_forms_share_one_term(one, other):
+    assert tokens(one) == tokens(other)
+
+
+def test_stop_words_are_dropped():
+    assert tokens("de cliënt en het werk") == tokens("cliënt werk")
+
+
+def test_title_prefixes_index_compound_heads():
+    indexed = [t.text for t in PREFIX_ANALYZER("Schuldhulpverlening")]
+    assert "schuldhulp" in indexed
+
+
+def test_query_word_stays_whole_in_prefix_field():
+    assert [t.text for t in PREFIX_ANALYZER("Schuldhulp", mode="query")] == ["schuldhulp"]
+
+
+def test_accented_query_finds_plain_text(index):
+    make_intervention(title="Client centraal", summary="Begeleiding van de client.")
+    index.sync()
+    assert index.titles("cliënt") == ["Client centraal"]
+
+
+def test_plain_query_finds_accented_text(index):
+    make_intervention(title="Cliëntgesprek", summary="Een gesprek met de cliënt over werk.")
+    index.sync()
+    assert index.titles("client") == ["Cliëntgesprek"]
+
+
+def test_plural_query_finds_singular(index):
+    make_intervention(title="Eén aanpak", summary="Een interventie voor werkzoekenden.")
+    index.sync()
+    assert index.titles("interventies") == ["Eén aanpak"]
+
+
+def test_compound_prefix_finds_longer_title_word(index):
+    make_intervention(title="Schuldhulpverlening voor gezinnen", summary="Hulp bij geldzaken.")
+    index.sync()
+    assert index.titles("schuldhulp") == ["Schuldhulpverlening voor gezinnen"]
+
+
+def test_title_match_ranks_above_summary_match(index):
+    make_intervention(title="Taalcoaching", summary="Begeleiding naar werk met jobcoaching.")
+    make_intervention(title="Jobcoaching op de werkvloer", summary="Begeleiding naar werk.")
+    index.sync()
+    assert index.titles("jobcoaching")[0] == "Jobcoaching op de werkvloer"

@@ -1,0 +1,89 @@
+"""Facet semantics: OR within a facet, AND across facets, counts without own filter."""
+
+import pytest
+
+from tests.factories import make_intervention
+
+
+@pytest.fixture
+def catalogue(index):
+    make_intervention(title="A schulden jong", tags={"barrier": ["debt"], "age_band": ["under_27"]})
+    make_intervention(title="B taal jong", tags={"barrier": ["language"], "age_band": ["under_27"]})
+    make_intervention(title="C schulden oud", tags={"barrier": ["debt"], "age_band": ["55_plus"]})
+    make_intervention(
+        title="D psyche oud", tags={"barrier": ["mental_health"], "age_band": ["55_plus"]}
+    )
+    index.sync()
+    return index
+
+
+def counts(result, facet):
+    return {v.value: v.count for v in result.facets[facet]}
+
+
+def test_values_of_one_facet_combine_with_or(catalogue):
+    titles = catalogue.titles(filters={"barrier": ["debt", "language"]}, sort="title")
+    assert titles == ["A schulden jong", "B taal jong", "C schulden oud"]
+
+
+def test_facets_combine_with_and(catalogue):
+    titles = catalogue.titles(filters={"barrier": ["debt"], "age_band": ["under_27"]})
+    assert titles == ["A schulden jong"]
+
+
+def test_count_of_a_facet_ignores_its_own_filter(catalogue):
+    result = catalogue.search(filters={"barrier": ["debt"], "age_band": ["under_27"]})
+    assert counts(result, "barrier") == {"debt": 1, "language": 1, "mental_health": 0}
+
+
+def test_count_of_other_facets_applies_the_filter(catalogue):
+    result = catalogue.search(filters={"barrier": ["debt"]})
+    assert counts(result, "age_band") == {"under_27": 1, "55_plus": 1}
+
+
+def test_chosen_value_without_documents_stays_visible(catalogue):
+    result = catalogue.search(filters={"region": ["zeeland"]})
+    assert [(v.value, v.count, v.selected) for v in result.facets["region"]] == [
+        ("zeeland", 0, True)
+    ]
+
+
+def test_empty_result_offers_dropping_the_filter_that_empties_it(catalogue):
+    result = catalogue.search(filters={"barrier": ["language"], "age_band": ["55_plus"]})
+    assert result.total == 0
+    assert {(r.facet, r.value, r.count) for r in result.relaxations} == {
+        ("barrier", "language", 2),
+        ("age_band", "55_plus", 1),
+    }
+
+
+def test_text_and_facet_counts_combine(catalogue):
+    result = catalogue.search("schulden")
+    assert counts(result, "age_band") == {"under_27": 1, "55_plus": 1}
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("title", ["A schulden jong", "B taal jong", "C schulden oud", "D psyche oud"]),
+        ("level", ["B taal jong", "A schulden jong", "C schulden oud", "D psyche oud"]),
+    ],
+)
+def test_sorting(index, sort, expected):
+    make_intervention(title="A schulden jong", outcome="well_described")
+    make_intervention(title="B taal jong", outcome="effective_strong")
+    make_intervention(title="C schulden oud")
+    make_intervention(title="D psyche oud", outcome="not_recognised")
+    index.sync()
+    assert index.titles(sort=sort) == expected
+
+
+def test_pagination_returns_the_requested_slice(catalogue):
+    result = catalogue.search(sort="title", page=2, per_page=3)
+    assert (result.total, len(result.hits)) == (4, 1)
+
+
+def test_misspelt_word_gets_a_suggestion(index):
+    make_intervention(title="Jobcoaching", summary="Begeleiding door een jobcoach.")
+    index.sync()
+    assert index.search("begeleidnig").suggestion == "begeleiding"
