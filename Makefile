@@ -27,6 +27,7 @@ translations:
 serve: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo load
+	$(FLASK) index rebuild
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from importers.validate import ValidRecord
 from registry.extensions import db
@@ -151,15 +151,18 @@ class Deduplicator:
 
 
 def _block_queries(columns: tuple, records: list[ValidRecord]) -> list:
-    pairs = {(r.author_key, y) for r in records if r.title_key and r.year for y in _years(r.year)}
-    no_year = {r.author_key for r in records if r.title_key and r.year is None}
+    # One query per year with the surnames of that year: each is a set of exact seeks on
+    # the (first_author_key, year) index, which a row-value IN list does not get in SQLite.
+    by_year: dict[int | None, set[str]] = defaultdict(set)
+    for record in records:
+        if record.title_key:
+            for year in _years(record.year):
+                by_year[year].add(record.author_key)
     queries = []
-    ordered = sorted(pairs)
-    for start in range(0, len(ordered), 2000):  # stays under SQLite's parameter limit
-        part = ordered[start : start + 2000]
-        queries.append(select(*columns).where(
-            tuple_(Study.first_author_key, Study.year).in_(part)))
-    if no_year:
-        queries.append(select(*columns).where(
-            Study.first_author_key.in_(sorted(no_year)), Study.year.is_(None)))
+    for year, keys in sorted(by_year.items(), key=lambda item: item[0] or 0):
+        ordered = sorted(keys)
+        same_year = Study.year.is_(None) if year is None else Study.year == year
+        for start in range(0, len(ordered), 5000):  # under SQLite's parameter limit
+            queries.append(select(*columns).where(
+                same_year, Study.first_author_key.in_(ordered[start : start + 5000])))
     return queries

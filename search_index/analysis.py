@@ -85,6 +85,8 @@ DUTCH_ANALYZER = (
 )
 # Title prefixes for compound words (no stemming: prefixes of the surface form).
 PREFIX_ANALYZER = _base() | EdgePrefixFilter()
+# Whole words as written (folded), the source of spelling suggestions.
+SPELLING_ANALYZER = _base() | StopFilter(stoplist=DUTCH_STOP_WORDS, minsize=2)
 
 # Separates the title, the summary and the rest of a record inside the one text field.
 SECTION_BREAK = "\x1e"

@@ -80,7 +80,8 @@ def _tags(session: Session, version_ids: list[int]) -> dict[int, list]:
         .order_by(version_tags.c.version_id, VocabularyTerm.position, VocabularyTerm.id)
     )
     tags: dict[int, list] = defaultdict(list)
-    for row in session.execute(stmt):
+    # Through the connection: plain rows, without the ORM's result processing.
+    for row in session.connection().execute(stmt):
         tags[row.version_id].append(row)
     return tags
 
@@ -123,6 +124,7 @@ def to_document(row, tags: list) -> dict:
         "id": str(row.id),
         "text": SECTION_BREAK.join((row.title, row.summary or "", _rest(row, tags))),
         "title_prefix": row.title,
+        "spelling": f"{row.title}\n{row.summary or ''}",
         "title_sort": fold(row.title),
         "level_rank": LEVEL_RANK.get(status, 0),
         "decided": row.decided_on.toordinal() if row.decided_on is not None else 0,
@@ -152,8 +154,10 @@ def public_documents(session: Session, ids: Iterable[int]) -> dict[int, dict]:
     found: dict[int, dict] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        rows = list(session.execute(_public_rows().where(Intervention.id.in_(chunk))))
-        found.update((row.id, doc) for row, doc in zip(rows, _documents(session, rows)))
+        stmt = _public_rows().where(Intervention.id.in_(chunk))
+        rows = list(session.connection().execute(stmt))
+        docs = _documents(session, rows)
+        found.update((row.id, doc) for row, doc in zip(rows, docs, strict=True))
     return found
 
 
@@ -162,7 +166,7 @@ def iter_public_documents(session: Session, batch: int = 2000) -> Iterator[dict]
     last_id = 0
     while True:
         stmt = _public_rows().where(Intervention.id > last_id).order_by(Intervention.id)
-        rows = list(session.execute(stmt.limit(batch)))
+        rows = list(session.connection().execute(stmt.limit(batch)))
         if not rows:
             return
         yield from _documents(session, rows)

@@ -15,14 +15,10 @@ from sqlalchemy.orm import Session
 from registry.models import SearchChange
 from registry.models.base import utcnow
 from search_index import storage
-from search_index.documents import (
-    is_public,
-    iter_public_documents,
-    load_interventions,
-    to_document,
-)
+from search_index.documents import iter_public_documents, public_documents
 
 BATCH = 500
+PROCS = 1  # one process and one segment; see _fill
 # An engine, or in tests the connection holding the test's transaction.
 Bind = Engine | Connection
 
@@ -34,13 +30,13 @@ def _apply_batch(ix, session: Session) -> int:
     if not rows:
         return 0
     ids = {entity_id for _, entity_id in rows}
-    items = load_interventions(session, ids)
+    documents = public_documents(session, ids)
     writer = ix.writer(timeout=5.0)
     try:
         for intervention_id in ids:
-            item = items.get(intervention_id)
-            if is_public(item):
-                writer.update_document(**to_document(item))
+            doc = documents.get(intervention_id)
+            if doc is not None:
+                writer.update_document(**doc)
             else:
                 writer.delete_by_term("id", str(intervention_id))
         writer.commit()
@@ -89,13 +85,15 @@ def rebuild(bind: Bind, root: Path, lock_timeout: float = 60.0) -> tuple[int, Pa
 
 
 def _fill(bind: Bind, ix) -> int:
-    writer = ix.writer(limitmb=256)
+    # One process, one large buffer and one commit: the result is a single segment, and
+    # procs>1 or multisegment only move the cost into a slower final merge.
+    writer = ix.writer(limitmb=256, procs=PROCS, multisegment=PROCS > 1)
     count = 0
     with Session(bind) as session:
         for doc in iter_public_documents(session):
             writer.add_document(**doc)
             count += 1
-    writer.commit(optimize=True)
+    writer.commit()
     return count
 
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
-from search_index import bitsets
+from search_index import bitsets, ranking
 from search_index.documents import LEVEL_RANK
-from search_index.query import ordered_page, parse_text
+from search_index.query import ordered_page, parse_text, text_mask
 from search_index.view import IndexView
 
 FIT_WEIGHT, EVIDENCE_WEIGHT, TEXT_WEIGHT, MISMATCH_PENALTY = 10.0, 3.0, 3.0, 8.0
@@ -117,9 +117,13 @@ def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> dict[int, fl
     query = parse_text(searcher, goal)
     if query is None:
         return {}
-    results = searcher.search(query, limit=TEXT_CANDIDATES)
-    best = max((hit.score for hit in results), default=0.0) or 1.0
-    return {hit.docnum: hit.score / best for hit in results}
+    ranked = ranking.top_scored(
+        searcher, view, query, text_mask(searcher, view, query), TEXT_CANDIDATES
+    )
+    if ranked is None:  # not a plain word query: let Whoosh score it
+        ranked = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=TEXT_CANDIDATES)]
+    best = max((score for _, score in ranked), default=0.0) or 1.0
+    return {doc: score / best for doc, score in ranked}
 
 
 def _segments(searcher, view, profile) -> list[tuple[float, int, int | None]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import Query
+from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher
 
-from search_index import bitsets
+from search_index import bitsets, ranking
 from search_index.schema import FACETS, TEXT_FIELDS
 from search_index.view import IndexView
 
@@ -62,11 +62,31 @@ def parse_text(searcher: Searcher, text: str) -> Query | None:
     return None if parsed is qparser.query.NullQuery else parsed
 
 
+def match_mask(searcher: Searcher, view: IndexView, query: Query) -> int:
+    """The documents matching a query, unscored: the usual word queries (AND of ORs of
+    terms) from cached per-term sets; anything else (phrases) through Whoosh."""
+    if isinstance(query, Term):
+        return view.term_mask(searcher, query.fieldname, query.text)
+    if type(query) is And:
+        mask = view.live
+        for sub in query.subqueries:
+            mask &= match_mask(searcher, view, sub)
+            if not mask:
+                break
+        return mask
+    if type(query) is Or and not query.minmatch:
+        mask = 0
+        for sub in query.subqueries:
+            mask |= match_mask(searcher, view, sub)
+        return mask
+    return bitsets.from_ids(searcher.docs_for_query(query), view.size)
+
+
 def text_mask(searcher: Searcher, view: IndexView, query: Query | None) -> int:
     """The documents matching the text (all live documents when there is no text)."""
     if query is None:
         return view.live
-    return bitsets.from_ids(searcher.docs_for_query(query), view.size) & view.live
+    return match_mask(searcher, view, query) & view.live
 
 
 def filter_masks(view: IndexView, filters: dict[str, list[str]]) -> dict[str, int]:
@@ -128,9 +148,12 @@ def ordered_page(view: IndexView, mask: int, sort: str, start: int, stop: int) -
 
 
 def _scored_page(searcher, view, query, final, filtered, start, stop):
-    docs = set(bitsets.to_ids(final, view.size)) if filtered else None
-    results = searcher.search(query, filter=docs, limit=stop)
-    return [(view.ids[hit.docnum], hit.score) for hit in results[start:stop]]
+    ranked = ranking.top_scored(searcher, view, query, final, stop)
+    if ranked is None:  # not a plain word query: let Whoosh score it
+        docs = set(bitsets.to_ids(final, view.size)) if filtered else None
+        results = searcher.search(query, filter=docs, limit=stop)
+        ranked = [(hit.docnum, hit.score) for hit in results]
+    return [(view.ids[doc], score) for doc, score in ranked[start:stop]]
 
 
 def _sorted_page(view, final, sort, start, stop):
@@ -155,10 +178,10 @@ def relaxations(view, matched, masks, filters) -> list[Relaxation]:
 
 def suggest(searcher: Searcher, text: str) -> str | None:
     """A corrected query string when some word is unknown to the index, else None."""
-    parser = qparser.QueryParser("body", searcher.schema)
+    parser = qparser.QueryParser("spelling", searcher.schema)
     parsed = parser.parse(text)
     correction = searcher.correct_query(
-        parsed, text, correctors={"body": searcher.reader().corrector("body")}
+        parsed, text, correctors={"spelling": searcher.reader().corrector("spelling")}
     )
     suggestion = correction.string
     return suggestion if suggestion and suggestion != text else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
-from search_index.analysis import PREFIX_ANALYZER, TEXT_ANALYZER
+from search_index.analysis import PREFIX_ANALYZER, SPELLING_ANALYZER, TEXT_ANALYZER
 
 # Every facet a search can filter and count on: the evidence status, the ladder rungs an
 # intervention covers, and every vocabulary that tags an intervention version.
@@ -28,9 +28,11 @@ def build_schema() -> Schema:
     schema = Schema(
         id=ID(stored=True, unique=True, sortable=True),
         digest=ID(stored=True),
-        # Every text of the record; also the source of spelling suggestions.
-        text=TEXT(analyzer=TEXT_ANALYZER, spelling=True),
+        text=TEXT(analyzer=TEXT_ANALYZER),
         title_prefix=TEXT(analyzer=PREFIX_ANALYZER, field_boost=PREFIX_BOOST, phrase=False),
+        # Unstemmed words of title and summary for "Bedoelde u ...?": the whole text
+        # would double the postings written (and the build time) for rarer words.
+        spelling=TEXT(analyzer=SPELLING_ANALYZER, phrase=False, spelling=True),
         title_sort=ID(sortable=True),
         level_rank=NUMERIC(sortable=True, bits=32, signed=True),
         decided=NUMERIC(sortable=True, bits=32),

@@ -23,7 +23,8 @@ from search_index.profile import ClientProfile, ProfileResult, run_profile
 from search_index.query import SearchRequest, SearchResult, run_search
 from search_index.schema import FACETS
 
-SNIPPET_FIELDS = ("summary", "body", "title")
+# The analysed text field: its (stemmed) terms are what the snippet marks.
+SNIPPET_FIELDS = ("text",)
 
 
 @dataclass

@@ -21,7 +21,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from search_index import whoosh_fixes
 from search_index.schema import build_schema
+
+whoosh_fixes.apply()
 
 CURRENT = "current"
 SYNC_LOCK = "sync.lock"
@@ -51,9 +54,13 @@ def open_current(root: Path) -> whoosh_index.Index:
     if path is None or not path.is_dir():
         raise IndexUnavailable("no current index")
     try:
-        return whoosh_index.open_dir(str(path))
+        ix = whoosh_index.open_dir(str(path))
     except Exception as error:  # any read failure means: damaged, rebuild it
         raise IndexUnavailable(f"index at {path} cannot be opened: {error}") from error
+    # An index built by an older version of this code has other fields: rebuild it.
+    if set(ix.schema.names()) != set(build_schema().names()):
+        raise IndexUnavailable(f"index at {path} has an outdated schema")
+    return ix
 
 
 def new_generation(root: Path) -> tuple[Path, whoosh_index.Index]:

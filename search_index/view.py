@@ -1,19 +1,19 @@
-"""What a searcher generation knows for fast facets and sorting, built once and reused.
+"""What a searcher generation knows for fast facets and sorting, reused until it changes.
 
 A view holds one document set per facet value and the sort orders; it is cached per
-index generation (the readers' segments), so it is rebuilt only when the index changes.
+index generation. It is assembled from per-segment data (segments.SEGMENTS), so after
+a change only the new segment is read, not the whole index.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
-from search_index import bitsets
-from search_index.schema import FACETS
+from search_index.segments import SEGMENTS, SegmentData
 
 
 @dataclass
@@ -24,38 +24,38 @@ class IndexView:
     ids: list[int]
     title_rank: list[int]
     level_rank: list[int]
-    decided: list[int]
-    rung_min: list[int]
-    rung_max: list[int]
     orders: dict[str, list[int]]
     positions: dict[str, list[int]]
+    # Each segment's data, in the order of the readers' leaves, for term sets.
+    segments: list[SegmentData] = field(default_factory=list, repr=False)
+    _norms: dict[str, list[float]] = field(default_factory=dict, repr=False)
 
-    def docnum_of(self, intervention_id: int) -> int | None:
-        return self._docnums.get(intervention_id)
+    def norms(self, searcher: Searcher, fieldname: str) -> list[float]:
+        """Per document: BM25's K1 * (1 - B + B * length / average length) in a field."""
+        found = self._norms.get(fieldname)
+        if found is None:
+            from search_index.ranking import K1, B
 
-    def __post_init__(self):
-        live = bitsets.to_bytes(self.live, self.size)
-        self._docnums = {
-            i: d for d, i in enumerate(self.ids) if i and bitsets.contains(live, d)
-        }
+            average = searcher.avg_field_length(fieldname) or 1
+            leaves = searcher.reader().leaf_readers()
+            found = []
+            for (reader, _), data in zip(leaves, self.segments, strict=True):
+                lengths = data.field_lengths(reader, fieldname)
+                found += [K1 * (1 - B + B * n / average) for n in lengths]
+            self._norms[fieldname] = found
+        return found
 
+    def term_mask(self, searcher: Searcher, fieldname: str, text) -> int:
+        """The documents containing this term (deleted ones included: AND with live).
 
-def _column(reader, field: str, default=0) -> list:
-    if reader.doc_count_all() == 0:
-        return []
-    values = list(reader.column_reader(field))
-    return [default if v is None else v for v in values]
-
-
-def _facet_values(reader, size: int) -> dict[str, dict[str, int]]:
-    values: dict[str, dict[str, int]] = {}
-    for facet in FACETS:
-        values[facet] = {}
-        for term in reader.lexicon(facet):
-            text = term.decode() if isinstance(term, bytes) else term
-            ids = reader.postings(facet, term).all_ids()
-            values[facet][text] = bitsets.from_ids(ids, size)
-    return values
+        Postings are read through the caller's own searcher: readers are not
+        thread-safe, the segment data (and its term cache) is shared.
+        """
+        mask = 0
+        leaves = searcher.reader().leaf_readers()
+        for (reader, offset), data in zip(leaves, self.segments, strict=True):
+            mask |= data.term_mask(reader, fieldname, text) << offset
+        return mask
 
 
 def _positions(order: list[int], size: int) -> list[int]:
@@ -65,32 +65,61 @@ def _positions(order: list[int], size: int) -> list[int]:
     return position
 
 
-def build_view(searcher: Searcher) -> IndexView:
-    """Read the per-value document sets, ids and sort keys of this searcher's index."""
-    reader = searcher.reader()
-    size = reader.doc_count_all()
-    title_sort = _column(reader, "title_sort", "")
-    level = _column(reader, "level_rank")
-    decided = _column(reader, "decided")
+def _live(reader, offset: int, size: int) -> int:
+    mask = (1 << size) - 1
+    for doc in reader.deleted_docs_set if reader.has_deletions() else ():
+        mask &= ~(1 << doc)
+    return mask << offset
+
+
+def _merge_values(parts: list[tuple[int, SegmentData]]) -> dict[str, dict[str, int]]:
+    values: dict[str, dict[str, int]] = {}
+    for offset, data in parts:
+        for facet, sets in data.values.items():
+            merged = values.setdefault(facet, {})
+            for value, mask in sets.items():
+                merged[value] = merged.get(value, 0) | mask << offset
+    return values
+
+
+def _orders(title_sort: list[str], level: list[int], decided: list[int]) -> dict:
+    size = len(title_sort)
     by_title = sorted(range(size), key=title_sort.__getitem__)
-    orders = {
+    return {
         "title": by_title,
         "level": sorted(by_title, key=lambda d: -level[d]),
         "decided": sorted(by_title, key=lambda d: -decided[d]),
     }
+
+
+def build_view(searcher: Searcher) -> IndexView:
+    """Assemble the view of this searcher's index from its segments' data."""
+    reader = searcher.reader()
+    folder = searcher._ix.storage.folder
+    leaves = [
+        (leaf, offset, SEGMENTS.get(folder, leaf)) for leaf, offset in reader.leaf_readers()
+    ]
+    size = reader.doc_count_all()
+    live = 0
+    ids, title_sort, level, decided = [], [], [], []
+    for leaf, offset, data in leaves:
+        live |= _live(leaf, offset, data.size)
+        ids += data.ids
+        title_sort += data.title_sort
+        level += data.level_rank
+        decided += data.decided
+    orders = _orders(title_sort, level, decided)
     positions = {name: _positions(order, size) for name, order in orders.items()}
     return IndexView(
         size=size,
-        live=bitsets.from_ids(reader.all_doc_ids(), size),
-        values=_facet_values(reader, size),
-        ids=[int(v) if v else 0 for v in _column(reader, "id", "")],
+        live=live,
+        values=_merge_values([(offset, data) for _, offset, data in leaves]),
+        ids=ids,
         title_rank=positions["title"],
         level_rank=level,
-        decided=decided,
-        rung_min=_column(reader, "rung_min"),
-        rung_max=_column(reader, "rung_max"),
         orders=orders,
         positions=positions,
+        segments=[data for _, _, data in leaves],
     )
 
 

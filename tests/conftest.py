@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.engine import make_url
 
 from registry import create_app
@@ -54,10 +55,29 @@ def make_test_app(database_url: str, tmp_path, **overrides) -> Flask:
     return create_app(settings)
 
 
+def _real_sqlite_transactions(engine: sa.Engine) -> None:
+    """Let SQLite honour the per-test rollback.
+
+    pysqlite begins a transaction only before the first write, so a SAVEPOINT emitted
+    earlier starts one and its RELEASE (a view's commit) commits for real. SQLAlchemy's
+    documented remedy: the driver autocommits and we emit BEGIN ourselves. Only for the
+    shared test engine: the app keeps pysqlite's lazy BEGIN, whose read-then-write
+    behaviour lets concurrent SQLite writers wait for each other instead of failing.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    sa.event.listen(
+        engine, "connect", lambda dbapi, record: setattr(dbapi, "isolation_level", None)
+    )
+    sa.event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory) -> Iterator[Flask]:
     app = make_test_app(database_url, tmp_path_factory.mktemp("app"))
     with app.app_context():
+        _real_sqlite_transactions(db.engine)
         upgrade()
         load_vocabularies()
         db.session.commit()
@@ -66,15 +86,26 @@ def app(database_url, tmp_path_factory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+class ConnectionBoundSession(FlaskSession):
+    # Flask-SQLAlchemy's get_bind picks the engine per table and so would ignore the
+    # test's connection: commits in views would really commit and leak into other tests.
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
+
+
 @pytest.fixture(autouse=True)
 def db_session(app) -> Iterator:
-    """Run each test inside a transaction that is rolled back, savepoints for its commits."""
+    """Run each test inside a transaction that is rolled back; commits become savepoints."""
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": ConnectionBoundSession,
+            }
         )
         try:
             yield db.session

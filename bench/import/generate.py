@@ -22,11 +22,20 @@ WORDS = ["effect", "re-integratie", "werk", "bijstand", "jobcoaching", "IPS", "s
          "programme", "evaluation", "long-term", "unemployed", "disability", "income"]
 
 
+# Real exports have thousands of distinct first authors; combine parts to get ~4,000.
+_STEMS = ["Berg", "Broek", "Dijk", "Veen", "Bosch", "Meer", "Heuvel", "Laan", "Wal", "Velde",
+          "Hoek", "Beek", "Kamp", "Horst", "Brink", "Graaf", "Linden", "Steen", "Vliet", "Zand"]
+_ENDS = ["", "s", "ma", "stra", "man", "er", "ink", "ing", "hof", "huis"]
+_PARTICLES = ["", "", "van", "van den", "van der", "de", "ter", "ten"]
+NAMES = SURNAMES + [f"{p} {s}{e}".strip() for p in _PARTICLES for s in _STEMS for e in _ENDS]
+NAMES += [f"{a}{b.lower()}" for a in _STEMS for b in _STEMS]
+
+
 def _study(rng: random.Random, index: int) -> dict:
     words = rng.sample(WORDS, 8)
     return {
         "title": " ".join(words).capitalize() + f" ({index})",
-        "authors": [(rng.choice(SURNAMES), rng.choice("ABCDEJKLMP") + ".")
+        "authors": [(rng.choice(NAMES), rng.choice("ABCDEJKLMP") + ".")
                     for _ in range(rng.randint(1, 4))],
         "year": rng.randint(1995, 2024), "journal": "Journal of " + rng.choice(WORDS).title(),
         "doi": f"10.5555/bench.{index}", "pmid": str(10_000_000 + index),

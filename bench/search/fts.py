@@ -7,6 +7,7 @@ import sqlite3
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from search_index.analysis import SECTION_BREAK
 from search_index.documents import iter_public_documents
 from search_index.schema import FACETS
 
@@ -24,8 +25,9 @@ def build(database_url: str, path: str) -> None:
     with Session(engine) as session:
         for doc in iter_public_documents(session):
             rowid = int(doc["id"])
+            title, summary, rest = doc["text"].split(SECTION_BREAK)
             con.execute("INSERT INTO docs(rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-                        (rowid, doc["title"], doc["summary"], doc["body"]))
+                        (rowid, title, summary, rest))
             con.executemany("INSERT INTO facets VALUES (?, ?, ?)", [
                 (rowid, facet, value) for facet in FACETS for value in doc[facet].split()
             ])

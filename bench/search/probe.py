@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import resource
 import sqlite3
 import statistics
@@ -23,12 +24,14 @@ from registry import create_app
 from registry.extensions import db
 from search_index import searchers
 from search_index.profile import ClientProfile, run_profile
-from search_index.query import SearchRequest, parse_text, run_search
+from search_index.query import SearchRequest, run_search
 
-TEXTS = ["schuldhulp jongeren", "jobcoaching werkgever", "taal werkvloer",
-         "werkervaringsplaats statushouders", "psychische klachten", "begeleiding werk",
-         "proefplaatsing leerbedrijf", "zelfvertrouwen motivatie", "kinderopvang zorgtaken",
-         "detachering arbeidsbeperkten"]
+# What a klantmanager types: a method or problem plus a group, two words each. One broad
+# query ("begeleiding werk") matches about half the catalogue, as it would in reality.
+TEXTS = ["schuldhulp jongeren", "jobcoach autisme", "taalcursus statushouders",
+         "werkervaringsplaats bijstand", "psychische klachten", "loonkostensubsidie werkgever",
+         "proefplaatsing uitkering", "alleenstaande ouders", "beschut werk",
+         "begeleiding werk"]
 FILTERS = [
     {"barrier": ["debt", "language"], "age_band": ["under_27"], "domain": ["participatiewet"]},
     {"barrier": ["mental_health"], "target_group": ["social_assistance"], "phase": ["guidance"]},
@@ -40,13 +43,18 @@ ROUNDS = 60
 def _time(fn, rounds: int = ROUNDS) -> dict:
     for i in range(5):
         fn(i)
-    samples = []
+    samples, cpu = [], []
     for i in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         fn(i)
         samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
     samples.sort()
-    return {"median": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1]}
+    cpu.sort()
+    # CPU time of this thread too: on a shared, loaded machine wall time mostly measures
+    # the other processes, CPU time what the query itself costs.
+    return {"median": statistics.median(samples), "p95": samples[int(len(samples) * 0.95) - 1],
+            "cpu_p95": cpu[int(len(cpu) * 0.95) - 1]}
 
 
 def _profile(i: int) -> ClientProfile:
@@ -58,11 +66,9 @@ def _profile(i: int) -> ClientProfile:
 def whoosh_numbers(root: Path) -> dict:
     searcher, view = searchers.acquire(root)
 
-    def text_only(i):
-        searcher.search(parse_text(searcher, TEXTS[i % 10]), limit=20)
-
     return {
-        "a": _time(text_only),
+        # What the page runs for text alone: match set, facet counts, top 20 by score.
+        "a": _time(lambda i: run_search(searcher, view, SearchRequest(TEXTS[i % 10]))),
         "b": _time(lambda i: run_search(searcher, view, SearchRequest(
             TEXTS[i % 10], FILTERS[i % 3]))),
         "c": _time(lambda i: run_search(searcher, view, SearchRequest("", FILTERS[i % 3]))),
@@ -129,8 +135,9 @@ def main(database_url: str, index_dir: str, fts_path: str) -> None:
         result["whoosh"] = whoosh_numbers(root)
         result["fts"] = fts_numbers(fts_path)
         result["http"] = http_numbers(app)
-        result["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["probe_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         result["change_s"] = change_latency(root)
+    result["load"] = os.getloadavg()  # the machine is shared: say how busy it was
     json.dump(result, sys.stdout)
 
 

@@ -66,7 +66,10 @@ def probe(prepared: dict) -> dict:
                prepared["url"], prepared["index"], prepared["fts"]]
     output = subprocess.run(command, check=True, capture_output=True, text=True,
                             cwd=HERE.parent.parent).stdout
-    return {**prepared, **json.loads(output)}
+    serve = [sys.executable, "-m", "bench.search.serve", prepared["url"], prepared["index"]]
+    memory = subprocess.run(serve, check=True, capture_output=True, text=True,
+                            cwd=HERE.parent.parent).stdout
+    return {**prepared, **json.loads(output), **json.loads(memory)}
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from registry.extensions import db
 from registry.models import ApiToken, FailedLogin, User, UserRole
 from registry.models.base import utcnow
 from registry.models.user import ROLES
+from registry.services.audit_trail import record_event
 
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "auth" / "common_passwords.txt"
 TOKEN_PREFIX = "ivw_"  # noqa: S105 (a visible marker, not a secret)
@@ -63,8 +64,11 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(email: str, name: str, password: str, roles: list[str], **fields) -> User:
-    """Create a user with roles. Raises ValidationFailed (bad role/password), Conflict (email)."""
+def create_user(
+    email: str, name: str, password: str, roles: list[str], actor: User | None = None, **fields
+) -> User:
+    """Create a user with roles (audited; actor None is the CLI).
+    Raises ValidationFailed (bad role/password), Conflict (email taken)."""
     email = normalise_email(email)
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
@@ -76,18 +80,24 @@ def create_user(email: str, name: str, password: str, roles: list[str], **fields
     user.role_grants = [UserRole(role=r) for r in dict.fromkeys(roles)]
     db.session.add(user)
     db.session.flush()
+    record_event(actor, "create_user", user, intervention_id=None,
+                 after={"email": email, "roles": sorted(user.roles)})
     return user
 
 
-def set_roles(user: User, roles: list[str]) -> None:
-    """Replace a user's roles. Raises ValidationFailed for an unknown role."""
+def set_roles(user: User, roles: list[str], actor: User | None = None) -> None:
+    """Replace a user's roles (audited). Raises ValidationFailed for an unknown role."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise ValidationFailed(f"Onbekende rol: {', '.join(unknown)}")
+    before = sorted(user.roles)
     keep = [g for g in user.role_grants if g.role in roles]
     added = [UserRole(role=r) for r in dict.fromkeys(roles) if r not in user.roles]
     user.role_grants = keep + added
     db.session.flush()
+    if before != sorted(user.roles):
+        record_event(actor, "set_roles", user, intervention_id=None,
+                     before={"roles": before}, after={"roles": sorted(user.roles)})
 
 
 def get_user(user_id: int) -> User:

@@ -103,6 +103,16 @@ def confirm_decision(round_: AssessmentRound, member: User) -> DecisionVote:
     return vote
 
 
+def reopen_discussion(round_: AssessmentRound, secretary: User, reason: str | None) -> None:
+    """Withdraw an unconfirmed decision and reopen the discussion (no unanimity).
+    Raises PermissionDenied, InvalidTransition."""
+    apply_transition(round_, "reopen_discussion", secretary, note=reason)
+    recorded = current_decision_of(round_)
+    if recorded is not None:
+        recorded.superseded_at = utcnow()
+    db.session.flush()
+
+
 def publish_decision(round_: AssessmentRound, secretary: User) -> EvidenceDecision:
     """Publish a unanimously confirmed decision: the public page shows the new level and
     version; an earlier decision is superseded. Raises PermissionDenied, InvalidTransition."""

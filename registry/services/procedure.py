@@ -1,7 +1,7 @@
 """The assessment procedure's state machine: every transition of a round, who may take it
 (a `can_*` function from registry.permissions) and what must hold (guards).
 
-draft → submitted → screening → returned | in_review → in_discussion → decided →
+draft → submitted → screening → returned | in_review → in_discussion ⇄ decided →
 published → expired | objection; withdrawn by the owner from any open state.
 Every transition writes an audit event; an invalid one raises InvalidTransition (409).
 Concurrent transitions of one round: lock_version makes the second flush fail, which
@@ -84,6 +84,8 @@ TRANSITIONS: dict[str, Transition] = {
             (_panel_complete,),
         ),
         Transition("decide", ("in_discussion",), "decided", perm.can_record_decision),
+        # A panel member who cannot confirm sends the decision back to the discussion.
+        Transition("reopen_discussion", ("decided",), "in_discussion", perm.can_record_decision),
         Transition(
             "publish", ("decided",), "published", perm.can_publish, (_decision_confirmed,)
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from registry import permissions as perm
@@ -37,7 +38,7 @@ def new_user():
     try:
         data = load(UserCreateSchema(), form_data(("roles",)))
         accounts.create_user(data["email"], data["name"], data["password"], data["roles"],
-                             organisation_id=data.get("organisation_id"))
+                             actor=current_user, organisation_id=data.get("organisation_id"))
     except DomainError as error:
         db.session.rollback()
         return _user_form(errors_by_field(error) or {"_schema": [error.message]},
@@ -59,7 +60,7 @@ def edit_user(user_id: int):
     user = accounts.get_user(user_id)
     if request.method == "POST":
         data = load(UserRolesSchema(), form_data(("roles",)))
-        accounts.set_roles(user, data["roles"])
+        accounts.set_roles(user, data["roles"], actor=current_user)
         user.active = data["active"]
         db.session.commit()
         flash(_("De rollen zijn opgeslagen."))

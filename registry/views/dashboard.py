@@ -44,7 +44,7 @@ def _reviewer_queue(user) -> dict[str, list[AssessmentRound]]:
     for member in db.session.scalars(stmt):
         round_ = member.round
         own = next((a for a in round_.assessments if a.reviewer_id == user.id), None)
-        if member.no_conflict_declared_at is None and round_.state == "in_review":
+        if member.no_conflict_declared_at is None and round_.state in ("screening", "in_review"):
             queue["declare"].append(round_)
         elif round_.state == "in_review" and (own is None or own.submitted_at is None):
             queue["assess"].append(round_)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import current_app, render_template, request, url_for
 from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
 
 from registry.errors import ValidationFailed, details_from_marshmallow
 from registry.schemas.search import (
@@ -24,15 +25,30 @@ from search_index.query import SORTS, SearchRequest
 from search_index.schema import FACETS
 from search_index.storage import IndexUnavailable
 
+# The pages use the site's Dutch parameter names (as the list pages do); the schemas,
+# shared with the API, the English ones. The English names are still accepted.
+DUTCH_PARAMS = {"pagina": "page", "sorteer": "sort"}
+ENGLISH_PARAMS = {english: dutch for dutch, english in DUTCH_PARAMS.items()}
+
+
+def _english(args: MultiDict) -> MultiDict:
+    english = MultiDict(args)
+    for dutch, key in DUTCH_PARAMS.items():
+        values = english.poplist(dutch)
+        if values:  # the Dutch name wins over an English one given as well
+            english.setlist(key, values)
+    return english
+
 
 def _load(schema_class) -> dict:
     size = current_app.config["PAGE_SIZE"]
     schema = schema_class(max_per_page=max(size, 100), default_per_page=size)
     try:
-        return schema.load(query_dict(request.args, schema))
+        return schema.load(query_dict(_english(request.args), schema))
     except ValidationError as error:
+        messages = {ENGLISH_PARAMS.get(k, k): v for k, v in error.messages.items()}
         raise ValidationFailed(
-            "De zoekopdracht is ongeldig.", details_from_marshmallow(error.messages)
+            "De zoekopdracht is ongeldig.", details_from_marshmallow(messages)
         ) from error
 
 
@@ -41,7 +57,8 @@ def _root() -> Path:
 
 
 def _state(args: dict) -> dict:
-    state = {"q": args["q"] or None, "sort": None if args["sort"] == "relevance" else args["sort"]}
+    sort = None if args["sort"] == "relevance" else args["sort"]
+    state = {"q": args["q"] or None, "sorteer": sort}
     state.update({f: list(args[f]) for f in FACETS if args[f]})
     return {k: v for k, v in state.items() if v}
 
@@ -54,7 +71,7 @@ def _url(state: dict, **changes) -> str:
 def _toggle(state: dict, facet: str, value: str) -> str:
     chosen = list(state.get(facet, []))
     chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-    return _url(state, **{facet: chosen, "page": None})
+    return _url(state, **{facet: chosen, "pagina": None})
 
 
 @bp.get("/zoeken")
@@ -81,7 +98,7 @@ def search():
         items=items,
         groups=groups,
         terms=terms,
-        sorts=[(s, labels.SORT_LABELS[s], _url(state, sort=s, page=None)) for s in SORTS],
+        sorts=[(s, labels.SORT_LABELS[s], _url(state, sorteer=s, pagina=None)) for s in SORTS],
         pages=_pages(state, args, result.total),
         suggestion_url=_url(state, q=result.suggestion) if result.suggestion else None,
         relax=[
@@ -104,8 +121,8 @@ def _pages(state: dict, args: dict, total: int) -> dict:
     return {
         "page": page,
         "last": last,
-        "prev": _url(state, page=page - 1) if page > 1 else None,
-        "next": _url(state, page=page + 1) if page < last else None,
+        "prev": _url(state, pagina=page - 1) if page > 1 else None,
+        "next": _url(state, pagina=page + 1) if page < last else None,
     }
 
 

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from registry.demo.loader import load_demo
 from registry.extensions import db
+from search_index.indexer import rebuild
 from tests.conftest import make_test_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,12 +50,22 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         upgrade()
         load_demo()
         db.session.commit()
+        # SEARCH_SYNC is off under TESTING: build the search index from the loaded demo.
+        rebuild(db.engine, folder / "index")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def db_session() -> Iterator[None]:
+    """No per-test transaction here: the root conftest's would swap `db.session` for one
+    on the test database, and the live server's requests would then read that instead
+    of the demo catalogue."""
+    yield None
 
 
 @pytest.fixture(scope="session")

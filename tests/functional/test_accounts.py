@@ -8,14 +8,12 @@ from werkzeug.security import check_password_hash
 
 import config
 from registry.extensions import db
-from registry.models import FailedLogin, User
+from registry.models import AuditEvent, FailedLogin, User
 from tests.conftest import make_test_app
-from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
+from tests.unit.procedure.support import (
     PASSWORD,
-    db_session,
     login,
     make_user,
-    sqlite_real_transactions,
 )
 
 
@@ -144,3 +142,13 @@ def test_admin_creates_a_user_through_the_form(client):
         "roles": ["owner", "reviewer"]})
     created = db.session.scalar(select(User).filter_by(email="nieuw@example.org"))
     assert response.status_code == 302 and created.roles == {"owner", "reviewer"}
+
+
+def test_role_changes_are_audited(client):
+    admin, other = make_user("admin"), make_user("professional")
+    db.session.commit()
+    login(client, admin)
+    client.post(f"/beheer/gebruikers/{other.id}", data={"roles": ["reviewer"], "active": "true"})
+    event = db.session.scalars(select(AuditEvent).filter_by(action="set_roles")).one()
+    assert (event.actor_id, event.entity_id, event.after) == (
+        admin.id, other.id, {"roles": ["reviewer"]})

@@ -10,12 +10,10 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import ApiToken
-from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
-    db_session,
+from tests.unit.procedure.support import (
     drive,
     login,
     make_cast,
-    sqlite_real_transactions,
 )
 
 

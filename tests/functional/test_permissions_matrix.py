@@ -9,14 +9,12 @@ from werkzeug.security import generate_password_hash
 
 from registry.extensions import db
 from registry.services.accounts import create_api_token
-from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
+from tests.unit.procedure.support import (
     PASSWORD,
-    db_session,
     drive,
     login,
     make_cast,
     make_user,
-    sqlite_real_transactions,
 )
 
 ROLES = ("anonymous", "professional", "owner", "researcher", "reviewer", "outsider",
@@ -65,6 +63,7 @@ ROUTES = [
     ("GET", f"/procedure/rondes/{RND}/besluit", {"secretary": 200}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/besluit", {"secretary": 422}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/bevestigen", {"reviewer": 409}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/heropenen", {"secretary": 409}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/publiceren", {"secretary": 409}, 403, 302),
     ("GET", f"/procedure/interventies/{ITV}/geschiedenis",
      {"owner": 200, "secretary": 200, "admin": 200}, 403, 302),

@@ -10,13 +10,11 @@ from registry.extensions import db
 from registry.models import Notice
 from registry.services import assessment, decision
 from registry.services.accounts import create_api_token
-from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
-    db_session,
+from tests.unit.procedure.support import (
     drive,
     full_scores,
     login,
     make_cast,
-    sqlite_real_transactions,
 )
 
 SECRET_A, SECRET_B = "GEHEIM-MOTIVERING-A", "GEHEIM-MOTIVERING-B"

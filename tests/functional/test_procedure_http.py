@@ -12,13 +12,11 @@ from registry.extensions import db
 from registry.models import AssessmentRound, AuditEvent, Intervention
 from registry.schemas.procedure import SCREENING_CRITERIA
 from registry.services.assessment import assessment_items
-from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
-    db_session,
+from tests.unit.procedure.support import (
     description,
     link_rct,
     login,
     make_cast,
-    sqlite_real_transactions,
 )
 
 

@@ -12,12 +12,10 @@ from registry.extensions import db
 from registry.models import AuditEvent, ConflictDeclaration
 from registry.services import decision, screening, submission, validity
 from registry.services.procedure import TRANSITIONS, allowed_transitions
-from tests.unit.procedure.support import (  # noqa: F401  (db_session: leak-proof override)
-    db_session,
+from tests.unit.procedure.support import (
     drive,
     make_cast,
     make_user,
-    sqlite_real_transactions,
 )
 
 
@@ -161,3 +159,10 @@ def test_published_decision_is_valid_five_years(cast):
     round_ = drive(cast, "published")
     decision_ = round_.version.intervention.current_decision
     assert decision_.valid_until == validity.add_months(date.today(), 60)
+
+
+def test_reopening_the_discussion_withdraws_the_unconfirmed_decision(cast):
+    round_ = drive(cast, "decided")
+    recorded = round_.version.intervention.decisions[0]
+    decision.reopen_discussion(round_, cast.secretary, "Een lid kan niet instemmen.")
+    assert (round_.state, recorded.superseded_at is not None) == ("in_discussion", True)

@@ -105,6 +105,15 @@ def _decision_form(round_, errors, status=200):
     return page, status
 
 
+@bp.post("/rondes/<int:round_id>/heropenen")
+def reopen_discussion(round_id: int):
+    round_ = load_round(round_id, perm.can_record_decision)
+    check_form_lock(round_)
+    decision.reopen_discussion(round_, current_user, request.form.get("reason"))
+    db.session.commit()
+    return back_to_round(round_id, _("Het besluit is ingetrokken; de bespreking is heropend."))
+
+
 @bp.post("/rondes/<int:round_id>/publiceren")
 def publish(round_id: int):
     round_ = load_round(round_id, perm.can_publish)

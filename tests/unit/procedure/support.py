@@ -6,9 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import pytest
-from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event
 from werkzeug.security import generate_password_hash
 
 from registry.extensions import db
@@ -16,57 +13,6 @@ from registry.models import User
 from tests.factories import FindingFactory, OrganisationFactory, UserFactory, link
 
 PASSWORD = "een-lang-en-zeldzaam-wachtwoord"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def sqlite_real_transactions(app):
-    """Make SQLite honour the per-test rollback: pysqlite starts no transaction before
-    the first write, so the conftest's savepoint RELEASE (a commit in a view) commits
-    for real and leaks rows into later tests. SQLAlchemy's documented fix: let the
-    driver autocommit and emit BEGIN ourselves. Belongs in tests/conftest.py."""
-    with app.app_context():
-        engine = db.engine
-        if engine.dialect.name == "sqlite" and not event.contains(engine, "begin", _begin):
-            event.listen(engine, "connect", _autocommit_driver)
-            event.listen(engine, "begin", _begin)
-            engine.dispose()  # pooled connections predate the listener
-    yield
-
-
-class _ConnectionBoundSession(FlaskSession):
-    # Flask-SQLAlchemy's get_bind picks the engine per table and so ignores the test's
-    # connection: commits in views would really commit. Prefer the bound connection.
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def db_session(app, sqlite_real_transactions):
-    """Overrides the conftest fixture: the same rolled-back transaction per test, but one
-    that views' commits cannot escape (they become savepoints on the test connection)."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session({
-            "bind": connection, "join_transaction_mode": "create_savepoint",
-            "class_": _ConnectionBoundSession,
-        })
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
-
-
-def _autocommit_driver(dbapi_connection, record) -> None:
-    dbapi_connection.isolation_level = None
-
-
-def _begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
 
 
 @cache

@@ -1,0 +1,133 @@
+"""What one index segment contributes to fast search, read once and kept while it lives.
+
+A segment's postings never change (deletions are kept apart), so its facet value sets,
+column values and term sets stay valid until a merge replaces the segment. After a
+change only the new small segment is read; the large one is reused.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+from search_index import bitsets
+from search_index.schema import FACETS
+
+# Term sets kept per segment (most recently used); 512 at 100k docs is about 6 MB.
+TERM_CACHE = 512
+
+
+def posting_ids(matcher) -> list[int]:
+    """Every document number of a term's postings, read a block at a time (no scoring)."""
+    if not isinstance(matcher, W3LeafMatcher):
+        return list(matcher.all_ids())
+    ids: list[int] = []
+    while matcher.is_active():
+        matcher._read_ids()  # one decoded block of ids; no per-posting method calls
+        ids.extend(matcher._ids)
+        matcher._next_block()
+    return ids
+
+
+def _column(reader, name: str, default=0) -> list:
+    if reader.doc_count_all() == 0:
+        return []
+    return [default if v is None else v for v in reader.column_reader(name)]
+
+
+@dataclass
+class SegmentData:
+    """Per-segment facet sets (bit n = the segment's document n) and column values."""
+
+    size: int
+    values: dict[str, dict[str, int]]
+    ids: list[int]
+    title_sort: list[str]
+    level_rank: list[int]
+    decided: list[int]
+    terms: OrderedDict = field(default_factory=OrderedDict)
+    lengths: dict[str, list[int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def field_lengths(self, reader, fieldname: str) -> list[int]:
+        """Each document's length in this field (as Whoosh stores it), read once."""
+        found = self.lengths.get(fieldname)
+        if found is None:
+            length = reader.doc_field_length
+            found = [length(d, fieldname, 1) or 1 for d in range(self.size)]
+            self.lengths[fieldname] = found
+        return found
+
+    def term_mask(self, reader, fieldname: str, text) -> int:
+        """The segment's documents containing this term (deleted ones included)."""
+        key = (fieldname, text)
+        with self.lock:
+            mask = self.terms.get(key)
+            if mask is not None:
+                self.terms.move_to_end(key)
+                return mask
+        mask = 0
+        if (fieldname, text) in reader:
+            mask = bitsets.from_ids(posting_ids(reader.postings(fieldname, text)), self.size)
+        with self.lock:
+            self.terms[key] = mask
+            while len(self.terms) > TERM_CACHE:
+                self.terms.popitem(last=False)
+        return mask
+
+
+def _facet_values(reader, size: int) -> dict[str, dict[str, int]]:
+    values: dict[str, dict[str, int]] = {}
+    for facet in FACETS:
+        values[facet] = {}
+        for term in reader.lexicon(facet):
+            text = term.decode() if isinstance(term, bytes) else term
+            ids = posting_ids(reader.postings(facet, term))
+            values[facet][text] = bitsets.from_ids(ids, size)
+    return values
+
+
+def read_segment(reader) -> SegmentData:
+    """Read one leaf reader's facet sets and sort columns."""
+    size = reader.doc_count_all()
+    return SegmentData(
+        size=size,
+        values=_facet_values(reader, size),
+        ids=[int(v) if v else 0 for v in _column(reader, "id", "")],
+        title_sort=_column(reader, "title_sort", ""),
+        level_rank=_column(reader, "level_rank"),
+        decided=_column(reader, "decided"),
+    )
+
+
+class SegmentCache:
+    """Segment data by (index folder, segment id), shared by the threads of a process."""
+
+    def __init__(self, capacity: int = 32):
+        self.capacity = capacity
+        self._data: OrderedDict[tuple, SegmentData] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, folder: str, reader) -> SegmentData:
+        """This leaf reader's data, read on first use of its segment."""
+        segment = reader.segment()
+        if segment is None:  # an empty index: nothing worth keeping
+            return read_segment(reader)
+        key = (folder, segment.segment_id())
+        with self._lock:
+            data = self._data.get(key)
+            if data is not None:
+                self._data.move_to_end(key)
+                return data
+        data = read_segment(reader)
+        with self._lock:
+            self._data[key] = data
+            while len(self._data) > self.capacity:
+                self._data.popitem(last=False)
+        return data
+
+
+SEGMENTS = SegmentCache()
