@@ -37,6 +37,30 @@ class Config:
     RECOGNITION_VALID_YEARS = int(_env("RECOGNITION_VALID_YEARS", "5"))
     PROVISIONAL_VALID_MONTHS = int(_env("PROVISIONAL_VALID_MONTHS", "6"))
 
+    # The assessment procedure (DOMAIN.md).
+    PANEL_MIN_REVIEWERS = int(_env("PANEL_MIN_REVIEWERS", "2"))
+    OBJECTION_PERIOD_DAYS = int(_env("OBJECTION_PERIOD_DAYS", "42"))
+
+    # Accounts: password rules and throttling of failed sign-ins.
+    PASSWORD_MIN_LENGTH = int(_env("PASSWORD_MIN_LENGTH", "12"))
+    LOGIN_THROTTLE_WINDOW_SECONDS = int(_env("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = int(_env("LOGIN_MAX_FAILURES_PER_ACCOUNT", "5"))
+    LOGIN_MAX_FAILURES_PER_ADDRESS = int(_env("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+
+    # Notices by e-mail; without MAIL_SERVER they are written to the log.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "0") == "1"
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_FROM = _env("MAIL_FROM", "noreply@interventies-naar-werk.example")
+    SITE_URL = _env("SITE_URL", "http://127.0.0.1:5000")
+
+    # Search index sync: "inline" applies changes right after each commit; "worker"
+    # leaves them to one `flask index sync --follow` process.
+    SEARCH_SYNC = _env("SEARCH_SYNC", "inline")
+    SEARCH_LOCK_TIMEOUT = float(_env("SEARCH_LOCK_TIMEOUT", "10"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENV_NAME == "production"
@@ -52,3 +76,6 @@ class TestConfig(Config):
     SECRET_KEY = "test-only-not-secret"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = os.environ.get("REGISTRY_TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
+    # Test commits are savepoints inside a rolled-back transaction: tests that need the
+    # after-commit sync use their own database and ask for "inline".
+    SEARCH_SYNC = "off"

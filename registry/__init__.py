@@ -80,14 +80,18 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from registry.api import bp as api_bp
+    from registry.auth import bp as auth_bp
     from registry.i18n import bp as i18n_bp
     from registry.views import bp as pages_bp
+    from registry.views.admin import bp as admin_bp
+    from registry.views.dashboard import bp as dashboard_bp
+    from registry.views.procedure import bp as procedure_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(i18n_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # the read-only API takes no cookie-authenticated writes
-    app.register_blueprint(__import__("registry.auth", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("registry.views.admin", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("registry.views.dashboard", fromlist=["bp"]).bp)
-    app.register_blueprint(__import__("registry.views.procedure", fromlist=["bp"]).bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(procedure_bp)

@@ -38,7 +38,7 @@ def common_passwords() -> frozenset[str]:
 
 
 def _setting(name: str, default: int) -> int:
-    return int(current_app.config.get(name, default))
+    return int(current_app.config[name])
 
 
 def password_problems(password: str) -> list[str]:

@@ -48,21 +48,21 @@ def mark_read(user, notice_id: int) -> None:
 
 def send_email(to: str, message: str, link: str | None) -> None:
     config = current_app.config
-    body = message + (f"\n\n{config.get('SITE_URL', '')}{link}" if link else "")
+    body = message + (f"\n\n{config['SITE_URL']}{link}" if link else "")
     subject = "Interventies naar Werk: " + message[:60]
     if not config.get("MAIL_SERVER"):
         current_app.logger.info("E-mail to %s: %s\n%s", to, subject, body)
         return
     mail = EmailMessage()
-    mail["From"] = config.get("MAIL_FROM", "noreply@interventiesnaarwerk.nl")
+    mail["From"] = config["MAIL_FROM"]
     mail["To"] = to
     mail["Subject"] = subject
     mail.set_content(body)
-    with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25))) as smtp:
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"]) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()
         if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(mail)
 
 

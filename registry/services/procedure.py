@@ -28,7 +28,7 @@ Guard = Callable[[AssessmentRound], str | None]
 
 
 def min_panel_size() -> int:
-    return int(current_app.config.get("PANEL_MIN_REVIEWERS", 2))
+    return current_app.config["PANEL_MIN_REVIEWERS"]
 
 
 def _panel_complete(round_: AssessmentRound) -> str | None:

@@ -32,8 +32,8 @@ def valid_until(decided_on: date, outcome: str) -> date | None:
     if outcome == "not_recognised":
         return None
     if outcome == "provisional":
-        return add_months(decided_on, int(config.get("PROVISIONAL_VALID_MONTHS", 6)))
-    return add_months(decided_on, 12 * int(config.get("RECOGNITION_VALID_YEARS", 5)))
+        return add_months(decided_on, config["PROVISIONAL_VALID_MONTHS"])
+    return add_months(decided_on, 12 * config["RECOGNITION_VALID_YEARS"])
 
 
 @dataclass
@@ -106,7 +106,7 @@ def lodge_objection(round_: AssessmentRound, owner: User, grounds: str) -> Asses
     decision = db.session.scalars(
         select(EvidenceDecision).filter_by(round_id=round_.id).order_by(EvidenceDecision.id.desc())
     ).first()
-    days = int(current_app.config.get("OBJECTION_PERIOD_DAYS", 42))
+    days = current_app.config["OBJECTION_PERIOD_DAYS"]
     if decision is None or decision.published_at is None:
         raise InvalidTransition("Er is geen gepubliceerd besluit om bezwaar tegen te maken.")
     published_on = decision.published_at.date()

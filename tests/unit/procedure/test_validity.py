@@ -22,13 +22,10 @@ def test_not_recognised_does_not_lapse(app):
         assert valid_until(date(2024, 3, 1), "not_recognised") is None
 
 
-def test_validity_follows_the_setting(app):
+def test_validity_follows_the_setting(app, monkeypatch):
+    monkeypatch.setitem(app.config, "RECOGNITION_VALID_YEARS", 3)
     with app.app_context():
-        app.config["RECOGNITION_VALID_YEARS"] = 3
-        try:
-            assert valid_until(date(2024, 2, 29), "well_founded") == date(2027, 2, 28)
-        finally:
-            app.config["RECOGNITION_VALID_YEARS"] = 5
+        assert valid_until(date(2024, 2, 29), "well_founded") == date(2027, 2, 28)
 
 
 @pytest.mark.parametrize(
