@@ -22,7 +22,7 @@ setup-dev: $(BIN)/python
 	$(MAKE) --no-print-directory translations
 
 translations:
-	$(BIN)/pybabel compile --use-fuzzy -q -d registry/translations
+	$(BIN)/pybabel compile --statistics -d registry/translations
 
 serve: setup
 	$(FLASK) db upgrade
