@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: serve test setup setup-dev translations lint
+.PHONY: serve test setup setup-dev translations messages lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ setup-dev: $(BIN)/python
 
 translations:
 	$(BIN)/pybabel compile --statistics -d registry/translations
+
+# After changing user-visible text: refresh the catalogue, translate the new entries in
+# registry/translations/en/LC_MESSAGES/messages.po, then `make translations`.
+messages:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-wrap --sort-by-file \
+		--project="Interventies naar Werk" -o registry/translations/messages.pot .
+	$(BIN)/pybabel update -i registry/translations/messages.pot -d registry/translations \
+		--no-fuzzy-matching --no-wrap
 
 serve: setup
 	$(FLASK) db upgrade

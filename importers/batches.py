@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, update
 from importers.dedup import Match
 from importers.pipeline import load_lookups
 from importers.store import Writer, record_from_json
-from registry.errors import Conflict
+from registry.errors import Conflict, ValidationFailed
 from registry.extensions import db
 from registry.models import (
     Finding,
@@ -30,12 +30,14 @@ DECISIONS = ("merge", "add", "discard")
 def decide_pending(pending: PendingDuplicate, decision: str, user_id: int | None) -> None:
     """Merge the record into its candidate, add it as a new study, or discard it.
 
-    Raises Conflict when it was decided already or its batch was undone.
+    Raises ValidationFailed for an unknown decision, Conflict when it was decided
+    already or its batch was undone.
     """
+    if decision not in DECISIONS:
+        raise ValidationFailed("Kies samenvoegen, toevoegen als nieuwe studie of negeren.", [
+            {"field": "decision", "messages": ["Kies een beslissing."]}])
     if pending.state != "pending" or pending.batch.state != "committed":
         raise Conflict("Over deze mogelijke dubbele is al beslist.")
-    if decision not in DECISIONS:
-        raise Conflict(f"Onbekende beslissing '{decision}'.")
     record = record_from_json(pending.record)
     record.interventions = list(pending.interventions)
     writer = Writer(pending.batch, load_lookups(), [])

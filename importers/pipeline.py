@@ -179,11 +179,12 @@ class Run:
         for record, study_id in zip(new, ids, strict=True):
             self.study_of[record.number] = study_id
         self.dedup.own_study_ids.update(ids)
+        merges = []
         for record, match in exact:
             study_id = self._study_id(match)
             self.study_of[record.number] = study_id
-            if self.writer.merge(record, match, study_id):
-                self.report.merged += 1
+            merges.append((record, match, study_id))
+        self.report.merged += self.writer.merge_many(merges)
         for record, match in probable:
             self.writer.pend(record, match, self._study_id(match))
 

@@ -1,15 +1,17 @@
 """Write what the pipeline decided: add studies in bulk, merge into existing ones, keep
 probable duplicates pending, link to interventions. Flushes, never commits.
 
-Studies, authors and findings go in with bulk INSERTs (an import may hold 100k records);
-links to interventions go through the ORM so the search change log sees them.
+Studies, authors, findings and batch items go in with Core executemany INSERTs on the
+tables (an import may hold 100k records; the ORM's bulk path cost more than the INSERTs),
+and the studies an exact duplicate merges into are read once per chunk. Links to
+interventions go through the ORM so the search change log sees them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from importers.dedup import Match
 from importers.validate import Lookups, ValidRecord
@@ -30,6 +32,7 @@ MERGE_FIELDS = (
     "abstract", "language", "country", "publication_type", "design_id", "n_intervention",
     "n_comparison", "setting", "follow_up_months",
 )  # fmt: skip
+_STUDIES = Study.__table__
 COLUMN_FIELDS = (*MERGE_FIELDS, "title", "keywords", "quality", "title_key", "first_author_key")
 
 
@@ -56,23 +59,28 @@ class Writer:
         """Insert studies with authors and findings; one item each. Returns the study ids."""
         if not records:
             return []
+        # Core executemany on the tables: the ORM bulk path costs more than the INSERT.
         rows = [study_row(r, self.lookups) for r in records]
-        ids = list(db.session.scalars(
-            insert(Study).returning(Study.id, sort_by_parameter_order=True), rows))
+        ids = list(db.session.execute(
+            insert(_STUDIES).returning(_STUDIES.c.id, sort_by_parameter_order=True), rows
+        ).scalars())
         authors = [{**a, "study_id": i} for r, i in zip(records, ids, strict=True)
                    for a in r.values["authors"]]
         if authors:
-            db.session.execute(insert(StudyAuthor), authors)
-        items = []
-        for record, study_id in zip(records, ids, strict=True):
-            items.append({
-                "batch_id": self.batch.id, "record_number": record.number, "action": "added",
-                "study_id": study_id, "finding_ids": self._findings(record, study_id),
-                "link_ids": self.link(study_id, record.interventions),
-                "changed_fields": [], "previous_values": {}, "decided_by_id": decided_by_id,
-            })
-        db.session.execute(insert(ImportBatchItem), items)
+            db.session.execute(insert(StudyAuthor.__table__), authors)
+        items = [self._item(record, "added", study_id, decided_by_id=decided_by_id,
+                            finding_ids=self._findings(record, study_id),
+                            link_ids=self.link(study_id, record.interventions))
+                 for record, study_id in zip(records, ids, strict=True)]
+        db.session.execute(insert(ImportBatchItem.__table__), items)
         return ids
+
+    def _item(self, record: ValidRecord, action: str, study_id: int, **values: Any) -> dict:
+        item = {"batch_id": self.batch.id, "record_number": record.number, "action": action,
+                "study_id": study_id, "method": None, "score": None, "finding_ids": [],
+                "link_ids": [], "changed_fields": [], "previous_values": {},
+                "decided_by_id": None}
+        return item | values
 
     def _findings(self, record: ValidRecord, study_id: int) -> list[int]:
         rows = []
@@ -100,39 +108,43 @@ class Writer:
 
     def merge(self, record: ValidRecord, match: Match, study_id: int,
               decided_by_id: int | None = None) -> bool:
-        """Fill the study's empty fields from record; an item says what changed (for undo).
+        """Fill one study's empty fields from record (see merge_many). Returns whether
+        anything changed."""
+        return self.merge_many([(record, match, study_id)], decided_by_id) == 1
 
-        Returns whether anything changed (an unchanged exact duplicate leaves no item).
-        """
-        current = db.session.execute(
-            select(Study.__table__).where(Study.id == study_id)).mappings().one()
-        incoming = study_row(record, self.lookups)
-        changed = {k: incoming[k] for k in MERGE_FIELDS
-                   if current[k] in (None, "") and incoming[k] not in (None, "")}
-        previous: dict[str, Any] = {k: current[k] for k in changed}
-        new_keywords = [k for k in incoming["keywords"] if k not in (current["keywords"] or [])]
-        if new_keywords:
-            previous["keywords"] = current["keywords"] or []
-            changed["keywords"] = [*(current["keywords"] or []), *new_keywords]
-        if changed:
-            db.session.execute(update(Study).where(Study.id == study_id).values(**changed))
-        if record.values["authors"] and not self._has_authors(study_id):
-            db.session.execute(insert(StudyAuthor),
-                               [{**a, "study_id": study_id} for a in record.values["authors"]])
-            changed["authors"] = previous["authors"] = None
-        links = self.link(study_id, record.interventions)
-        if not changed and not links:
-            return False
-        db.session.add(ImportBatchItem(
-            batch=self.batch, record_number=record.number, action="merged", study_id=study_id,
-            method=match.method, score=match.score, changed_fields=sorted(changed),
-            previous_values=previous, link_ids=links, decided_by_id=decided_by_id))
-        return True
-
-    def _has_authors(self, study_id: int) -> bool:
-        count = db.session.scalar(
-            select(func.count()).select_from(StudyAuthor).where(StudyAuthor.study_id == study_id))
-        return bool(count)
+    def merge_many(self, merges: list[tuple[ValidRecord, Match, int]],
+                   decided_by_id: int | None = None) -> int:
+        """Fill the studies' empty fields from the records; an item says what changed (for
+        undo). Reads every target in one query. Returns how many studies changed (an
+        unchanged exact duplicate leaves no item)."""
+        if not merges:
+            return 0
+        targets = {study_id for _, _, study_id in merges}
+        current = {row["id"]: dict(row) for row in db.session.execute(
+            select(_STUDIES).where(_STUDIES.c.id.in_(targets))).mappings()}
+        authored = set(db.session.scalars(select(StudyAuthor.study_id).distinct().where(
+            StudyAuthor.study_id.in_(targets))))
+        items, authors = [], []
+        for record, match, study_id in merges:
+            changed, previous = _fill(current[study_id], study_row(record, self.lookups))
+            if changed:
+                db.session.execute(update(Study).where(Study.id == study_id).values(**changed))
+                current[study_id].update(changed)
+            if record.values["authors"] and study_id not in authored:
+                authors += [{**a, "study_id": study_id} for a in record.values["authors"]]
+                authored.add(study_id)
+                changed["authors"] = previous["authors"] = None
+            links = self.link(study_id, record.interventions)
+            if changed or links:
+                items.append(self._item(
+                    record, "merged", study_id, method=match.method, score=match.score,
+                    changed_fields=sorted(changed), previous_values=previous, link_ids=links,
+                    decided_by_id=decided_by_id))
+        if authors:
+            db.session.execute(insert(StudyAuthor.__table__), authors)
+        if items:
+            db.session.execute(insert(ImportBatchItem.__table__), items)
+        return len(items)
 
     def pend(self, record: ValidRecord, match: Match, study_id: int) -> None:
         """Keep a probable duplicate for a person's decision."""
@@ -140,6 +152,19 @@ class Writer:
             batch=self.batch, record_number=record.number, record=_json_record(record),
             interventions=record.interventions, candidate_study_id=study_id,
             method=match.method, score=match.score))
+
+
+def _fill(current: dict[str, Any], incoming: dict[str, Any]) -> tuple[dict, dict]:
+    # (changed values, their previous values): empty fields filled, keywords appended.
+    changed = {k: incoming[k] for k in MERGE_FIELDS
+               if current[k] in (None, "") and incoming[k] not in (None, "")}
+    previous: dict[str, Any] = {k: current[k] for k in changed}
+    have = current["keywords"] or []
+    new_keywords = [k for k in incoming["keywords"] if k not in have]
+    if new_keywords:
+        previous["keywords"] = have
+        changed["keywords"] = [*have, *new_keywords]
+    return changed, previous
 
 
 def _json_record(record: ValidRecord) -> dict[str, Any]:

@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.views import bp as pages_bp
     from registry.views.admin import bp as admin_bp
     from registry.views.dashboard import bp as dashboard_bp
+    from registry.views.imports import bp as imports_bp
     from registry.views.procedure import bp as procedure_bp
 
     app.register_blueprint(pages_bp)
@@ -95,3 +96,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(procedure_bp)
+    app.register_blueprint(imports_bp)

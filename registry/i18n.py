@@ -4,19 +4,38 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
     """The locale of this request: ?lang=, then the session, then Dutch."""
+    if not has_request_context():
+        # CLI commands and services called outside a request speak the default locale.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     requested = request.args.get("lang")
     if requested in languages:
         return requested
     chosen = session.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.before_app_request
+def _forget_cached_locale() -> None:
+    # Flask-Babel caches the locale on `g`; when requests share an app context (tests push
+    # one around many requests) the first request's locale would stick to later ones.
+    g.pop("_flask_babel", None)
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,3 +53,9 @@ def switch_language(code: str):
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
     return redirect(_safe_next(request.args.get("next")))
+
+
+def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
+    """Mark a message for translation where it is stored or configured (notices, the
+    sign-in prompt); it is translated where it is shown, in the reader's locale."""
+    return message

@@ -43,6 +43,20 @@ def is_declared_panel_member(user, round_) -> bool:
     return member is not None and member.no_conflict_declared_at is not None
 
 
+def has_conflict_of_interest(user, round_) -> bool:
+    """Submitted it, works for or declared a conflict with its owner, or (objections)
+    sat on an earlier panel. Asked again on every access, not only when assigned:
+    a conflict can be declared, or an owner role granted, after the assignment."""
+    from registry.services.screening import conflicts_of  # the rule needs the database
+
+    return bool(conflicts_of(user, round_))
+
+
+def is_cleared_panel_member(user, round_) -> bool:
+    """A panel member who declared no conflict and has none that the registry knows of."""
+    return is_declared_panel_member(user, round_) and not has_conflict_of_interest(user, round_)
+
+
 # --- accounts -------------------------------------------------------------------------
 
 
@@ -146,25 +160,31 @@ def can_view_audit(user, intervention) -> bool:
 # --- reviewers ------------------------------------------------------------------------
 
 
+def can_declare_conflicts(user, obj=None) -> bool:
+    """Reviewers declare standing conflicts with organisations, before any assignment."""
+    return _has(user, "reviewer")
+
+
 def can_declare_no_conflict(user, round_) -> bool:
     return _has(user, "reviewer") and panel_member(user, round_) is not None
 
 
 def can_view_dossier(user, round_) -> bool:
-    """Panel members see the dossier only after declaring no conflict of interest."""
-    return _has(user, "secretary") or is_declared_panel_member(user, round_)
+    """Panel members see the dossier only after declaring no conflict of interest, and
+    never while they have one."""
+    return _has(user, "secretary") or is_cleared_panel_member(user, round_)
 
 
 def can_assess(user, round_) -> bool:
-    return _has(user, "reviewer") and is_declared_panel_member(user, round_)
+    return _has(user, "reviewer") and is_cleared_panel_member(user, round_)
 
 
 def can_comment(user, round_) -> bool:
-    return _has(user, "secretary") or is_declared_panel_member(user, round_)
+    return _has(user, "secretary") or is_cleared_panel_member(user, round_)
 
 
 def can_confirm_decision(user, round_) -> bool:
-    return is_declared_panel_member(user, round_)
+    return is_cleared_panel_member(user, round_)
 
 
 def can_view_assessment(user, assessment) -> bool:
@@ -179,6 +199,8 @@ def can_view_assessment(user, assessment) -> bool:
     round_ = assessment.round
     member = panel_member(user, round_)
     if member is not None:
+        if not is_cleared_panel_member(user, round_):
+            return False
         own = next((a for a in round_.assessments if a.reviewer_id == user.id), None)
         return (
             own is not None

@@ -20,10 +20,12 @@ def _root() -> Path:
 
 
 @index_cli.command("rebuild")
-def rebuild_command() -> None:
+@click.option("--procs", default=1, show_default=True,
+              help="Indexing processes; 2 on two idle cores is faster (two segments).")
+def rebuild_command(procs: int) -> None:
     """Build a fresh index in a new folder and swap it in atomically."""
     started = time.perf_counter()
-    count, path = indexer.rebuild(db.engine, _root())
+    count, path = indexer.rebuild(db.engine, _root(), procs=procs)
     click.echo(f"{count} documents indexed in {time.perf_counter() - started:.1f} s ({path}).")
 
 

@@ -19,6 +19,11 @@ from search_index.documents import iter_public_documents, public_documents
 
 BATCH = 500
 PROCS = 1  # one process and one segment; see _fill
+# Separate segment files, not one compound file: Whoosh 2.7.5 opens a compound file's
+# parts through BytesIO, which copies them, so every searcher (one per thread) would
+# hold its own copy of all postings (240 MB at 100k records). Plain files are read
+# through the page cache, shared by every thread and process.
+WRITER_OPTIONS = {"compound": False}
 # An engine, or in tests the connection holding the test's transaction.
 Bind = Engine | Connection
 
@@ -31,7 +36,7 @@ def _apply_batch(ix, session: Session) -> int:
         return 0
     ids = {entity_id for _, entity_id in rows}
     documents = public_documents(session, ids)
-    writer = ix.writer(timeout=5.0)
+    writer = ix.writer(timeout=5.0, **WRITER_OPTIONS)
     try:
         for intervention_id in ids:
             doc = documents.get(intervention_id)
@@ -66,10 +71,13 @@ def sync_pending(bind: Bind, root: Path, timeout: float = 10.0) -> int:
     return applied
 
 
-def rebuild(bind: Bind, root: Path, lock_timeout: float = 60.0) -> tuple[int, Path]:
+def rebuild(
+    bind: Bind, root: Path, lock_timeout: float = 60.0, procs: int | None = None
+) -> tuple[int, Path]:
     """Build a complete index in a new folder and swap it in; returns (documents, folder).
 
-    Searches keep using the old index until the swap. Raises storage.LockTimeout.
+    Searches keep using the old index until the swap. `procs` > 1 indexes in that many
+    processes (one segment each). Raises storage.LockTimeout.
     """
     root.mkdir(parents=True, exist_ok=True)
     with storage.rebuilding(root):
@@ -77,17 +85,18 @@ def rebuild(bind: Bind, root: Path, lock_timeout: float = 60.0) -> tuple[int, Pa
         with storage.writer_lock(root, lock_timeout):
             pass
         path, ix = storage.new_generation(root)
-        count = _fill(bind, ix)
+        count = _fill(bind, ix, procs or PROCS)
         with storage.writer_lock(root, lock_timeout):
             storage.swap_in(root, path)
     sync_pending(bind, root, lock_timeout)
     return count, path
 
 
-def _fill(bind: Bind, ix) -> int:
-    # One process, one large buffer and one commit: the result is a single segment, and
-    # procs>1 or multisegment only move the cost into a slower final merge.
-    writer = ix.writer(limitmb=256, procs=PROCS, multisegment=PROCS > 1)
+def _fill(bind: Bind, ix, procs: int) -> int:
+    # One large buffer and one commit. With one process the result is one segment; with
+    # more, one segment per process and no final merge (a merge would cost more than the
+    # processes saved; search reads each segment once and caches it).
+    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, **WRITER_OPTIONS)
     count = 0
     with Session(bind) as session:
         for doc in iter_public_documents(session):

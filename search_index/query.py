@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from search_index import bitsets, ranking
@@ -58,8 +58,16 @@ def parse_text(searcher: Searcher, text: str) -> Query | None:
         return None
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), searcher.schema)
     parser.remove_plugin_class(qparser.FieldsPlugin)  # "titel:x" is plain text to users
-    parsed = parser.parse(text)
+    parsed = parser.parse(text).accept(_no_phrase_without_positions).normalize()
     return None if parsed is qparser.query.NullQuery else parsed
+
+
+def _no_phrase_without_positions(query: Query) -> Query:
+    # A quoted phrase also lands on title_prefix, which keeps no positions (Whoosh would
+    # raise): there it matches nothing, the phrase is still looked for in the text.
+    if isinstance(query, Phrase) and query.fieldname != "text":
+        return NullQuery
+    return query
 
 
 def match_mask(searcher: Searcher, view: IndexView, query: Query) -> int:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from operator import itemgetter
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.query import And, Or, Query, Term
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
@@ -40,38 +40,46 @@ def plain_terms(query: Query) -> list[Term] | None:
     return terms
 
 
-def _postings(matcher):
-    """(document numbers, weights) a block at a time."""
-    if not isinstance(matcher, W3LeafMatcher):  # postings inlined in the term info
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        yield ids, weights
-        return
-    while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        yield matcher._ids, matcher._weights
-        matcher._next_block()
+def _postings(blocks: list[tuple], mask: int, offset: int):
+    """(document numbers, weights) per block, skipping every block whose document range
+    holds no document of `mask` (numbers shifted by the segment's offset)."""
+    low = offset
+    for maxid, ids, weights in blocks:
+        high = maxid + offset
+        if (mask >> low) & ((1 << (high - low + 1)) - 1):
+            yield ([d + offset for d in ids] if offset else ids), weights
+        low = high + 1
 
 
-def _add_term(searcher, view, term, allowed: bytes, scores: dict) -> None:
+def _add_term(searcher, view, term, mask: int, allowed: set, scores: dict) -> None:
     field, text = term.fieldname, term.text
     if not searcher.schema[field].scorable:
         return
     idf = searcher.idf(field, text) * term.boost
     gain = idf * (K1 + 1)
     norms = view.norms(searcher, field)
-    for (reader, offset), _ in zip(searcher.reader().leaf_readers(), view.segments, strict=True):
+    leaves = searcher.reader().leaf_readers()
+    for (reader, offset), data in zip(leaves, view.segments, strict=True):
         if (field, text) not in reader:
             continue
-        for ids, weights in _postings(reader.postings(field, text)):
+        blocks = data.posting_blocks(reader, field, text)
+        for ids, weights in _postings(blocks, mask, offset):
+            if allowed.isdisjoint(ids):  # in C: most blocks of a broad term end here
+                continue
             for doc, weight in zip(ids, weights, strict=True):
-                doc += offset
-                if allowed[doc >> 3] >> (doc & 7) & 1:
+                if doc in allowed:
                     scores[doc] += gain * weight / (weight + norms[doc])
+
+
+def _best(scores: dict[int, float], stop: int) -> list[tuple[int, float]]:
+    # nlargest with a C key, then the exact order (ties: lower document first) among
+    # everything that scores at least the N-th best.
+    best = heapq.nlargest(stop, scores.items(), key=itemgetter(1))
+    if len(best) < stop:
+        return sorted(best, key=lambda item: (-item[1], item[0]))
+    cutoff = best[-1][1]
+    tied = [(doc, score) for doc, score in scores.items() if score >= cutoff]
+    return sorted(tied, key=lambda item: (-item[1], item[0]))[:stop]
 
 
 def top_scored(
@@ -84,8 +92,8 @@ def top_scored(
         return None
     if not mask:
         return []
-    allowed = bitsets.to_bytes(mask, view.size)
+    allowed = set(bitsets.to_ids(mask, view.size))
     scores: dict[int, float] = defaultdict(float)
     for term in terms:
-        _add_term(searcher, view, term, allowed, scores)
-    return heapq.nsmallest(stop, scores.items(), key=lambda item: (-item[1], item[0]))
+        _add_term(searcher, view, term, mask, allowed, scores)
+    return _best(scores, stop)

@@ -18,10 +18,22 @@ from search_index.view import VIEWS, IndexView
 _local = threading.local()
 
 
+class _ThreadSearchers(dict):
+    """This thread's searchers by index folder; closed when the thread ends.
+
+    A searcher holds open files; a server that starts a thread per request would
+    otherwise leave them to the garbage collector (ResourceWarning).
+    """
+
+    def __del__(self):
+        for slot in self.values():
+            _close(slot)
+
+
 def _cached(root: Path) -> dict:
     cache = getattr(_local, "searchers", None)
     if cache is None:
-        cache = _local.searchers = {}
+        cache = _local.searchers = _ThreadSearchers()
     return cache.setdefault(str(root), {})
 
 

@@ -8,16 +8,30 @@ change only the new small segment is read; the large one is reused.
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
 
 from search_index import bitsets
 from search_index.schema import FACETS
 
 # Term sets kept per segment (most recently used); 512 at 100k docs is about 6 MB.
 TERM_CACHE = 512
+# Decoded postings kept per segment, counted in postings (8 bytes each): about 16 MB.
+POSTINGS_BUDGET = 2_000_000
+
+
+def raw_postings(reader, fieldname: str, text):
+    """A term's postings in one segment, deleted documents included.
+
+    A segment with deletions wraps its postings in a FilterMatcher that skips them one
+    call per posting; callers here AND with the live set instead, so unwrap it.
+    """
+    matcher = reader.postings(fieldname, text)
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
 def posting_ids(matcher) -> list[int]:
@@ -30,6 +44,24 @@ def posting_ids(matcher) -> list[int]:
         ids.extend(matcher._ids)
         matcher._next_block()
     return ids
+
+
+def decode_blocks(matcher) -> list[tuple]:
+    """(highest id, ids, weights) per postings block, as compact arrays."""
+    blocks = []
+    if not isinstance(matcher, W3LeafMatcher):  # postings inlined in the term info
+        ids, weights = array("I"), array("f")
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return [(ids[-1], ids, weights)] if ids else []
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        blocks.append((matcher._maxid, array("I", matcher._ids), array("f", matcher._weights)))
+        matcher._next_block()
+    return blocks
 
 
 def _column(reader, name: str, default=0) -> list:
@@ -50,7 +82,31 @@ class SegmentData:
     decided: list[int]
     terms: OrderedDict = field(default_factory=OrderedDict)
     lengths: dict[str, list[int]] = field(default_factory=dict)
+    blocks: OrderedDict = field(default_factory=OrderedDict)
+    cached_postings: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def posting_blocks(self, reader, fieldname: str, text) -> list[tuple]:
+        """A term's postings as (highest id, ids, weights) blocks, decoded once.
+
+        Decoding (unpickle, inflate) costs more than scoring; the frequent words of
+        queries ("werk") are decoded once per segment instead of on every search.
+        """
+        key = (fieldname, text)
+        with self.lock:
+            found = self.blocks.get(key)
+            if found is not None:
+                self.blocks.move_to_end(key)
+                return found
+        found = decode_blocks(raw_postings(reader, fieldname, text))
+        size = sum(len(ids) for _, ids, _ in found)
+        with self.lock:
+            self.blocks[key] = found
+            self.cached_postings += size
+            while self.cached_postings > POSTINGS_BUDGET and len(self.blocks) > 1:
+                _, old = self.blocks.popitem(last=False)
+                self.cached_postings -= sum(len(ids) for _, ids, _ in old)
+        return found
 
     def field_lengths(self, reader, fieldname: str) -> list[int]:
         """Each document's length in this field (as Whoosh stores it), read once."""
@@ -71,7 +127,7 @@ class SegmentData:
                 return mask
         mask = 0
         if (fieldname, text) in reader:
-            mask = bitsets.from_ids(posting_ids(reader.postings(fieldname, text)), self.size)
+            mask = bitsets.from_ids(posting_ids(raw_postings(reader, fieldname, text)), self.size)
         with self.lock:
             self.terms[key] = mask
             while len(self.terms) > TERM_CACHE:
@@ -85,7 +141,7 @@ def _facet_values(reader, size: int) -> dict[str, dict[str, int]]:
         values[facet] = {}
         for term in reader.lexicon(facet):
             text = term.decode() if isinstance(term, bytes) else term
-            ids = posting_ids(reader.postings(facet, term))
+            ids = posting_ids(raw_postings(reader, facet, term))
             values[facet][text] = bitsets.from_ids(ids, size)
     return values
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from whoosh import highlight
 
 from registry.extensions import db
-from registry.models import Intervention, InterventionVersion, VocabularyTerm
+from registry.models import Intervention, VocabularyTerm
 from registry.services.catalogue import public_status
 from search_index import searchers
 from search_index.analysis import DUTCH_ANALYZER
@@ -43,8 +43,8 @@ def _load(ids: list[int]) -> dict[int, Intervention]:
     stmt = (
         select(Intervention)
         .where(Intervention.id.in_(ids), Intervention.published_version_id.is_not(None))
-        .options(
-            selectinload(Intervention.published_version).selectinload(InterventionVersion.tags),
+        .options(  # what a result shows: title, summary, status (not the tags)
+            selectinload(Intervention.published_version),
             selectinload(Intervention.current_decision),
         )
     )
@@ -113,7 +113,11 @@ def search_profile(
 def term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
     """Per facet: value -> (position, label) from the vocabularies, for display."""
     labels: dict[str, dict[str, tuple[int, str]]] = {f: {} for f in FACETS}
-    stmt = select(VocabularyTerm).where(VocabularyTerm.vocabulary.in_(FACETS))
-    for term in db.session.scalars(stmt):
-        labels[term.vocabulary][term.code] = (term.position, term.label(locale))
+    label = VocabularyTerm.label_en if locale == "en" else VocabularyTerm.label_nl
+    stmt = select(
+        VocabularyTerm.vocabulary, VocabularyTerm.code, VocabularyTerm.position, label
+    ).where(VocabularyTerm.vocabulary.in_(FACETS))
+    # Plain rows, not ORM objects: this runs on every search page.
+    for vocabulary, code, position, text in db.session.execute(stmt):
+        labels[vocabulary][code] = (position, text)
     return labels

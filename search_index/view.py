@@ -85,10 +85,14 @@ def _merge_values(parts: list[tuple[int, SegmentData]]) -> dict[str, dict[str, i
 def _orders(title_sort: list[str], level: list[int], decided: list[int]) -> dict:
     size = len(title_sort)
     by_title = sorted(range(size), key=title_sort.__getitem__)
+    # Stable sorts of the title order with C-level keys (a list's __getitem__), no lambda:
+    # rebuilt after every change, so they are on the path of "searchable within 1 s".
+    highest_level = [-rank for rank in level]
+    latest = [-day for day in decided]
     return {
         "title": by_title,
-        "level": sorted(by_title, key=lambda d: -level[d]),
-        "decided": sorted(by_title, key=lambda d: -decided[d]),
+        "level": sorted(by_title, key=highest_level.__getitem__),
+        "decided": sorted(by_title, key=latest.__getitem__),
     }
 
 

@@ -36,10 +36,16 @@ def table(result: dict) -> str:
                if f[key].get("cpu_p95") else "")
         lines.append(f"| {label} | {_cell(w[key])} | {_cpu(w[key])} | {_cell(f[key])} "
                      f"| {_cpu(f[key])} | {ratio:.2f}×{cpu} |")
+    if "a_cold" in w:
+        lines.append(f"| (a) first run of each text, nothing cached (p95 = slowest) "
+                     f"| {_cell(w['a_cold'])} | {_cpu(w['a_cold'])} | | | |")
     lines += [
         f"| search page over HTTP (text + 3 filters) | {_cell(result['http'])} "
         f"| {_cpu(result['http'])} | | | |", "",
-        f"Build: Whoosh {result['build_s']:.1f} s, {result['index_mb']:.0f} MB; "
+        f"Build: Whoosh {result['build_s']:.1f} s"
+        + (f" ({result['build_cpu_s']:.1f} s CPU)" if "build_cpu_s" in result else "")
+        + f" with {result.get('build_procs', 1)} indexing process(es), "
+        f"{result['index_mb']:.0f} MB; "
         f"FTS5 {result['fts_build_s']:.1f} s, {result['fts_mb']:.0f} MB. "
         f"Generation {result['generate_s']:.1f} s. Facet view of a new index generation: "
         f"{result['first_view_s'] * 1000:.0f} ms. One change searchable after commit: "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -32,6 +33,12 @@ def _size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
+def _cpu_s() -> float:
+    # This process and its finished children (the indexing processes with --procs 2).
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
 def prepare(size: int) -> dict:
     folder = WORK / str(size)
     folder.mkdir(parents=True, exist_ok=True)
@@ -50,9 +57,11 @@ def prepare(size: int) -> dict:
         generate(size, bulk=True)
         db.session.commit()
         out["generate_s"] = time.perf_counter() - started
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_s()
         indexer.rebuild(db.engine, Path(out["index"]))
         out["build_s"] = time.perf_counter() - started
+        out["build_cpu_s"] = _cpu_s() - cpu
+        out["build_procs"] = indexer.PROCS
         out["index_mb"] = _size_mb(Path(out["index"]) / "current")
     started = time.perf_counter()
     fts.build(url, out["fts"])
@@ -75,7 +84,10 @@ def probe(prepared: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", nargs="+", type=int, default=[10000, 100000])
+    parser.add_argument("--procs", type=int, default=indexer.PROCS,
+                        help="Indexing processes for the build (2 leaves two segments).")
     args = parser.parse_args()
+    indexer.PROCS = args.procs
     results = []
     for size in args.sizes:
         results.append(probe(prepare(size)))

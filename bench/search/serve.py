@@ -9,11 +9,10 @@ what one web worker holds for the search index at this catalogue size.
 from __future__ import annotations
 
 import json
-import resource
 import sys
 from pathlib import Path
 
-from bench.search.probe import FILTERS, TEXTS, _profile
+from bench.search.probe import FILTERS, TEXTS, _profile, peak_rss_mb
 from registry import create_app
 from search_index import service
 from search_index.query import SearchRequest
@@ -30,7 +29,7 @@ def main(database_url: str, index_dir: str) -> None:
             service.search(root, SearchRequest(text, filters))
             service.search(root, SearchRequest("", filters, sort=["level", "title"][i % 2]))
             service.search_profile(root, _profile(i), 1, 20)
-    json.dump({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}, sys.stdout)
+    json.dump({"rss_mb": peak_rss_mb()}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from flask import g, request
 from marshmallow import Schema, fields
 
 from importers.pipeline import commit_import, preview_import
+from registry import permissions as perm
 from registry.api import bp
 from registry.api.common import operation
 from registry.auth.tokens import token_required
@@ -37,16 +38,6 @@ class ImportReportSchema(Schema):
     invalid_records = fields.List(fields.Dict())
 
 
-def can_import_studies(user) -> bool:
-    """Researchers import; switch to registry.permissions once it has this check."""
-    from registry import permissions
-
-    check = getattr(permissions, "can_import_studies", None)
-    if check is not None:
-        return check(user, None)
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role("researcher")
-
-
 @bp.post("/imports/studies")
 @operation(
     "Studies importeren uit een bestand",
@@ -57,7 +48,7 @@ def can_import_studies(user) -> bool:
 @token_required
 def import_studies():
     """Import (or with dry_run preview) the uploaded file; the report as JSON."""
-    if not can_import_studies(g.api_user):
+    if not perm.can_import_studies(g.api_user):
         raise PermissionDenied("Alleen onderzoekers mogen studies importeren.")
     upload = request.files.get("file")
     if upload is None:

@@ -7,6 +7,7 @@ HTML pages apply. A stale lock_version or a lost race answers 409.
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from registry import permissions as perm
 from registry.api import bp
@@ -22,7 +23,7 @@ from registry.schemas.procedure import (
     RoundOutSchema,
     VersionInputSchema,
 )
-from registry.services import assessment, decision, submission
+from registry.services import assessment, decision, description, submission
 from registry.services.procedure import allowed_transitions, get_round
 
 ROUND_ID = (PathParameter("round_id", "integer", "Id van de beoordelingsronde"),)
@@ -32,7 +33,7 @@ ERRORS = (401, 403, 404, 409, 422)
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ValidationFailed("Stuur een JSON-object.")
+        raise ValidationFailed(_("Stuur een JSON-object."))
     return body
 
 
@@ -66,14 +67,14 @@ def api_round(round_id: int):
 
 @bp.put("/procedure/rounds/<int:round_id>/description")
 @operation("Concept-beschrijving opslaan (lock_version verplicht)", response=RoundOutSchema,
-           path=ROUND_ID, errors=ERRORS)
+           body=VersionInputSchema, path=ROUND_ID, errors=ERRORS)
 @token_required
 def api_save_description(round_id: int):
     round_ = _round(round_id, perm.can_edit_draft)
-    data = load(VersionInputSchema(), _json_body())
+    data = load(description.description_schema(), _json_body())
     if data.get("lock_version") is None:
-        raise ValidationFailed("lock_version ontbreekt.",
-                               [{"field": "lock_version", "messages": ["Verplicht."]}])
+        raise ValidationFailed(_("lock_version ontbreekt."),
+                               [{"field": "lock_version", "messages": [_("Verplicht.")]}])
     submission.save_draft(round_, g.api_user, data)
     db.session.commit()
     return _round_out(round_)

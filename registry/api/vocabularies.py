@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from registry.api import bp
 from registry.api.common import PathParameter, operation
 from registry.errors import NotFound
@@ -35,5 +37,5 @@ def list_vocabularies():
 def get_vocabulary(name: str):
     """One vocabulary with its terms. Raises NotFound for a name the registry lacks."""
     if name not in VOCABULARIES:
-        raise NotFound(f"Vocabulaire '{name}' bestaat niet.")
+        raise NotFound(_("Vocabulaire '%(name)s' bestaat niet.", name=name))
     return VocabularySchema().dump(_vocabulary(name))

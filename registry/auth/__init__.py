@@ -1,13 +1,17 @@
 """Sign-in, sign-out, password change and personal API tokens."""
 
 from flask import Blueprint, g
+from flask_babel import gettext
 
 from registry.extensions import login_manager
+from registry.i18n import N_
 
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Log in om deze pagina te bekijken."
+login_manager.login_message = N_("Log in om deze pagina te bekijken.")
+# Translated when flashed, in the locale of the request that needs the sign-in.
+login_manager.localize_callback = gettext
 # A session cookie used from another browser fingerprint is dropped, not trusted.
 login_manager.session_protection = "strong"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError
 
 from registry.errors import ValidationFailed, details_from_marshmallow
@@ -31,7 +32,7 @@ def load(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
         return schema.load(data, unknown=EXCLUDE)
     except ValidationError as error:
         raise ValidationFailed(
-            "De invoer is niet geldig.", details_from_marshmallow(error.messages)
+            _("De invoer is niet geldig."), details_from_marshmallow(error.messages)
         ) from error
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from registry.errors import DomainError
 from registry.services.accounts import user_for_token
@@ -36,7 +37,8 @@ def token_required(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         user = bearer_user()
         if user is None:
-            raise Unauthorized("Geef een geldig API-token mee (Authorization: Bearer ...).")
+            raise Unauthorized(
+                _("Geef een geldig API-token mee (Authorization: Bearer ...)."))
         g.api_user = user
         return view(*args, **kwargs)
 

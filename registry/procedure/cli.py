@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from registry.extensions import db
 
@@ -22,9 +23,14 @@ def expire_command(today, warn_days: int) -> None:
 
     report = expire_lapsed(today.date() if today else date.today(), warn_days)
     db.session.commit()
-    click.echo(f"Verlopen: {len(report.expired)}")
+    click.echo(_("Verlopen: %(n)s", n=len(report.expired)))
     for decision in report.expired:
-        click.echo(f"  - {decision.intervention.slug} (geldig tot {decision.valid_until})")
-    click.echo(f"Verloopt binnen {warn_days} dagen: {len(report.lapsing)}")
+        _echo_decision(decision)
+    click.echo(_("Verloopt binnen %(days)s dagen: %(n)s", days=warn_days, n=len(report.lapsing)))
     for decision in report.lapsing:
-        click.echo(f"  - {decision.intervention.slug} (geldig tot {decision.valid_until})")
+        _echo_decision(decision)
+
+
+def _echo_decision(decision) -> None:
+    click.echo("  - " + _("%(slug)s (geldig tot %(date)s)", slug=decision.intervention.slug,
+                          date=decision.valid_until))

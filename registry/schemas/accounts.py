@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from flask_babel import gettext as _
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from registry.models.user import ROLES
+from registry.schemas.dutch import DutchSchema
 
 
-class LoginSchema(Schema):
+class LoginSchema(DutchSchema):
     email = fields.String(required=True, validate=validate.Length(min=3, max=254))
     password = fields.String(required=True, validate=validate.Length(min=1, max=500))
     next = fields.String(load_default=None)
 
 
-class PasswordChangeSchema(Schema):
+class PasswordChangeSchema(DutchSchema):
     current_password = fields.String(required=True)
     new_password = fields.String(required=True, validate=validate.Length(max=500))
     repeat_password = fields.String(required=True)
@@ -21,10 +23,10 @@ class PasswordChangeSchema(Schema):
     @validates_schema
     def passwords_match(self, data, **kwargs):
         if data.get("new_password") != data.get("repeat_password"):
-            raise ValidationError("De wachtwoorden zijn niet gelijk.", "repeat_password")
+            raise ValidationError(_("De wachtwoorden zijn niet gelijk."), "repeat_password")
 
 
-class UserCreateSchema(Schema):
+class UserCreateSchema(DutchSchema):
     email = fields.Email(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     password = fields.String(required=True, validate=validate.Length(max=500))
@@ -32,10 +34,10 @@ class UserCreateSchema(Schema):
     organisation_id = fields.Integer(load_default=None, allow_none=True)
 
 
-class UserRolesSchema(Schema):
+class UserRolesSchema(DutchSchema):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list)
     active = fields.Boolean(load_default=False)
 
 
-class TokenCreateSchema(Schema):
+class TokenCreateSchema(DutchSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))

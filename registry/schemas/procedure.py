@@ -3,8 +3,11 @@ assessments, decisions. HTML forms and the API load through the same schemas."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import (
-    Schema,
     ValidationError,
     fields,
     pre_load,
@@ -13,6 +16,8 @@ from marshmallow import (
 )
 
 from registry.evidence import RECOGNISED_LEVELS
+from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
+from registry.schemas.dutch import DutchSchema
 
 PROPOSALS = RECOGNISED_LEVELS + ("not_recognised",)
 OUTCOMES = RECOGNISED_LEVELS + ("not_recognised", "provisional")
@@ -26,6 +31,8 @@ SCREENING_CRITERIA = (
 )
 
 _LIST_FIELDS = ("sub_aims", "active_elements")
+# Relationships of a version, saved apart from its columns (see VERSION_FIELDS).
+RELATION_FIELDS = ("tags", "providers")
 
 
 def _text(max_length: int | None = None, required: bool = False) -> fields.String:
@@ -35,8 +42,12 @@ def _text(max_length: int | None = None, required: bool = False) -> fields.Strin
     return fields.String(load_default=None, allow_none=True, validate=checks)
 
 
-class VersionInputSchema(Schema):
-    """Every field of an intervention description an owner writes."""
+class VersionInputSchema(DutchSchema):
+    """Every field of an intervention description an owner writes.
+
+    `tag_codes` (vocabulary → its active codes) and `provider_slugs` (existing
+    organisations) come from the database; without them every tag and provider is refused.
+    """
 
     lock_version = fields.Integer(load_default=None, allow_none=True)
     title = _text(300, required=True)
@@ -67,6 +78,25 @@ class VersionInputSchema(Schema):
     year_started = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(1900, 2100)
     )
+    # Vocabulary → codes, e.g. {"barrier": ["debts"]}; providers by organisation slug.
+    tags = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(
+            INTERVENTION_TAG_VOCABULARIES, error=_l("Onbekende woordenlijst."))),
+        values=fields.List(fields.String()),
+        load_default=dict,
+    )
+    providers = fields.List(fields.String(), load_default=list)
+
+    def __init__(
+        self,
+        *,
+        tag_codes: Mapping[str, Set[str]] | None = None,
+        provider_slugs: Set[str] | None = None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.tag_codes = tag_codes or {}
+        self.provider_slugs = provider_slugs or set()
 
     @pre_load
     def split_lines(self, data, **kwargs):
@@ -80,18 +110,38 @@ class VersionInputSchema(Schema):
     @validates_schema
     def ranges(self, data, **kwargs):
         if data.get("ladder_rung_min", 1) > data.get("ladder_rung_max", 6):
-            raise ValidationError("De laagste trede mag niet hoger zijn dan de hoogste.",
+            raise ValidationError(_("De laagste trede mag niet hoger zijn dan de hoogste."),
                                   "ladder_rung_max")
         low, high = data.get("cost_min_eur"), data.get("cost_max_eur")
         if low is not None and high is not None and low > high:
-            raise ValidationError("De minimale kosten zijn hoger dan de maximale.",
+            raise ValidationError(_("De minimale kosten zijn hoger dan de maximale."),
                                   "cost_max_eur")
 
+    @validates_schema(skip_on_field_errors=True)
+    def known_tags_and_providers(self, data, **kwargs):
+        errors: dict = {}
+        for vocabulary, codes in data.get("tags", {}).items():
+            unknown = sorted(set(codes) - set(self.tag_codes.get(vocabulary, ())))
+            if unknown:
+                errors.setdefault("tags", {})[vocabulary] = [
+                    _("Onbekende code: %(codes)s.", codes=", ".join(unknown))
+                ]
+        unknown = sorted(set(data.get("providers", [])) - set(self.provider_slugs))
+        if unknown:
+            errors["providers"] = [
+                _("Onbekende organisatie: %(slugs)s.", slugs=", ".join(unknown))
+            ]
+        if errors:
+            raise ValidationError(errors)
 
-VERSION_FIELDS = tuple(n for n in VersionInputSchema().fields if n != "lock_version")
+
+# The version's own columns; tags and providers are relationships, saved apart.
+VERSION_FIELDS = tuple(
+    n for n in VersionInputSchema().fields if n not in ("lock_version", *RELATION_FIELDS)
+)
 
 
-class ScreeningSchema(Schema):
+class ScreeningSchema(DutchSchema):
     checklist = fields.List(
         fields.String(validate=validate.OneOf(SCREENING_CRITERIA)), load_default=list
     )
@@ -99,7 +149,7 @@ class ScreeningSchema(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(("returned", "accepted")))
 
 
-class AssessmentInputSchema(Schema):
+class AssessmentInputSchema(DutchSchema):
     scores = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=60)),
         values=fields.Integer(validate=validate.Range(1, 4)),
@@ -113,7 +163,7 @@ class AssessmentInputSchema(Schema):
     lock_version = fields.Integer(load_default=None, allow_none=True)
 
 
-class DecisionInputSchema(Schema):
+class DecisionInputSchema(DutchSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     level = fields.String(load_default=None, allow_none=True,
                           validate=validate.OneOf(RECOGNISED_LEVELS))
@@ -124,18 +174,19 @@ class DecisionInputSchema(Schema):
     @validates_schema
     def provisional_needs_conditions(self, data, **kwargs):
         if data["outcome"] == "provisional" and not data.get("conditions"):
-            raise ValidationError("Een besluit onder voorbehoud heeft voorwaarden.", "conditions")
+            raise ValidationError(_("Een besluit onder voorbehoud heeft voorwaarden."),
+                                  "conditions")
 
 
-class CommentSchema(Schema):
+class CommentSchema(DutchSchema):
     body = _text(10000, required=True)
 
 
-class ObjectionSchema(Schema):
+class ObjectionSchema(DutchSchema):
     grounds = _text(20000, required=True)
 
 
-class RoundOutSchema(Schema):
+class RoundOutSchema(DutchSchema):
     """A round as the API shows it; `actions` are the transitions the caller may take."""
 
     id = fields.Integer()
@@ -149,7 +200,7 @@ class RoundOutSchema(Schema):
     actions = fields.List(fields.String())
 
 
-class AssessmentOutSchema(Schema):
+class AssessmentOutSchema(DutchSchema):
     id = fields.Integer()
     reviewer = fields.String()
     reviewer_id = fields.Integer()
@@ -160,5 +211,5 @@ class AssessmentOutSchema(Schema):
     lock_version = fields.Integer()
 
 
-class AssessmentListSchema(Schema):
+class AssessmentListSchema(DutchSchema):
     items = fields.List(fields.Nested(AssessmentOutSchema))

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -46,9 +47,10 @@ def password_problems(password: str) -> list[str]:
     problems = []
     minimum = _setting("PASSWORD_MIN_LENGTH", 12)
     if len(password) < minimum:
-        problems.append(f"Het wachtwoord moet minstens {minimum} tekens lang zijn.")
+        problems.append(_("Het wachtwoord moet minstens %(minimum)s tekens lang zijn.",
+                          minimum=minimum))
     if password.strip().lower() in common_passwords():
-        problems.append("Dit wachtwoord is te algemeen; kies een ander.")
+        problems.append(_("Dit wachtwoord is te algemeen; kies een ander."))
     return problems
 
 
@@ -72,9 +74,9 @@ def create_user(
     email = normalise_email(email)
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise ValidationFailed(f"Onbekende rol: {', '.join(unknown)}")
+        raise ValidationFailed(_("Onbekende rol: %(roles)s", roles=", ".join(unknown)))
     if db.session.scalar(select(User).filter_by(email=email)) is not None:
-        raise Conflict(f"Er bestaat al een gebruiker met e-mailadres {email}.")
+        raise Conflict(_("Er bestaat al een gebruiker met e-mailadres %(email)s.", email=email))
     user = User(email=email, name=name, **fields)
     set_password(user, password)
     user.role_grants = [UserRole(role=r) for r in dict.fromkeys(roles)]
@@ -89,7 +91,7 @@ def set_roles(user: User, roles: list[str], actor: User | None = None) -> None:
     """Replace a user's roles (audited). Raises ValidationFailed for an unknown role."""
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise ValidationFailed(f"Onbekende rol: {', '.join(unknown)}")
+        raise ValidationFailed(_("Onbekende rol: %(roles)s", roles=", ".join(unknown)))
     before = sorted(user.roles)
     keep = [g for g in user.role_grants if g.role in roles]
     added = [UserRole(role=r) for r in dict.fromkeys(roles) if r not in user.roles]
@@ -104,7 +106,7 @@ def get_user(user_id: int) -> User:
     """A user by id. Raises NotFound."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound(f"Gebruiker {user_id} bestaat niet.")
+        raise NotFound(_("Gebruiker %(id)s bestaat niet.", id=user_id))
     return user
 
 
@@ -155,8 +157,8 @@ def change_password(user: User, current: str, new: str) -> None:
     """Change a password after checking the current one. Raises ValidationFailed."""
     if not (user.password_hash and check_password_hash(user.password_hash, current)):
         raise ValidationFailed(
-            "Het huidige wachtwoord klopt niet.",
-            [{"field": "current_password", "messages": ["Het huidige wachtwoord klopt niet."]}],
+            _("Het huidige wachtwoord klopt niet."),
+            [{"field": "current_password", "messages": [_("Het huidige wachtwoord klopt niet.")]}],
         )
     set_password(user, new)
     db.session.flush()
@@ -180,7 +182,7 @@ def create_token(user: User, name: str) -> NewToken:
     name = name.strip()
     if not name:
         raise ValidationFailed(
-            "Geef het token een naam.", [{"field": "name", "messages": ["Verplicht."]}]
+            _("Geef het token een naam."), [{"field": "name", "messages": [_("Verplicht.")]}]
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -201,7 +203,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's tokens. Raises NotFound for someone else's token."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("Dit token bestaat niet.")
+        raise NotFound(_("Dit token bestaat niet."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()

@@ -1,13 +1,22 @@
-"""Agreement between reviewers: quadratic-weighted Cohen's kappa, in pure Python.
+"""Agreement between reviewers: quadratic-weighted Cohen's kappa over the levels they
+proposed, in pure Python.
 
 kappa_w = 1 - sum(w_ij * O_ij) / sum(w_ij * E_ij), with w_ij = (i - j)^2 / (k - 1)^2,
 O the observed and E the chance-expected (from the marginals) proportions.
+
+Cohen's kappa compares two raters over many items. One round gives each reviewer one
+proposal, so one item: on its own it says nothing. The items are therefore the rounds a
+pair of reviewers judged together; a pair's kappa rests on the rounds they shared, and a
+round's figure is the mean over its pairs of what they shared up to and including it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import combinations
+
+from flask_babel import gettext as _
 
 # Ordinal scale of proposed levels, weakest first.
 LEVEL_SCALE = (
@@ -18,7 +27,9 @@ LEVEL_SCALE = (
     "effective_good",
     "effective_strong",
 )
-SCORE_SCALE = (1, 2, 3, 4)
+# Fewer shared rounds than this give no kappa ("niet genoeg gegevens"): with one round,
+# kappa is 0 or undefined whatever the reviewers proposed.
+MIN_ROUNDS = 2
 
 
 def weighted_kappa(pairs: Sequence[tuple], categories: Sequence) -> float | None:
@@ -61,20 +72,95 @@ def mean_pairwise_kappa(ratings: dict[int, dict], categories: Sequence) -> float
     return sum(values) / len(values) if values else None
 
 
-def round_agreement(round_) -> float | None:
-    """Per round: kappa over the criterion scores (1–4) of the submitted assessments."""
-    ratings = {
-        a.reviewer_id: a.score_map() for a in round_.assessments if a.submitted_at is not None
-    }
-    return mean_pairwise_kappa(ratings, SCORE_SCALE)
+@dataclass(frozen=True)
+class Agreement:
+    """A kappa (None: not enough data) and the number of rounds it rests on."""
+
+    kappa: float | None
+    rounds: int
 
 
-def panel_agreement(rounds) -> float | None:
-    """Over time: kappa over the proposed levels, each round one item, per reviewer pair."""
-    ratings: dict[int, dict] = {}
+@dataclass(frozen=True)
+class PairAgreement:
+    reviewer_ids: tuple[int, int]
+    agreement: Agreement
+
+
+def proposals(rounds: Iterable) -> dict[int, dict[int, str]]:
+    """Reviewer id → {round id: proposed level}, from submitted assessments."""
+    ratings: dict[int, dict[int, str]] = {}
     for round_ in rounds:
         for a in round_.assessments:
             if a.submitted_at is not None and a.proposed_level in LEVEL_SCALE:
                 ratings.setdefault(a.reviewer_id, {})[round_.id] = a.proposed_level
-    return mean_pairwise_kappa(ratings, LEVEL_SCALE)
+    return ratings
 
+
+def _shared(ratings, a: int, b: int, up_to: int | None = None) -> list[int]:
+    common = set(ratings.get(a, {})) & set(ratings.get(b, {}))
+    return sorted(r for r in common if up_to is None or r <= up_to)
+
+
+def pair_agreement(ratings, a: int, b: int, up_to: int | None = None) -> Agreement:
+    """Kappa of reviewers a and b over the rounds both proposed a level in (up to round
+    id `up_to`, rounds being numbered in time order)."""
+    shared = _shared(ratings, a, b, up_to)
+    pairs = [(ratings[a][r], ratings[b][r]) for r in shared]
+    kappa = weighted_kappa(pairs, LEVEL_SCALE) if len(shared) >= MIN_ROUNDS else None
+    return Agreement(kappa, len(shared))
+
+
+def panel_agreements(rounds: Iterable) -> list[PairAgreement]:
+    """Per pair of reviewers who judged at least one round together: their agreement
+    over time."""
+    ratings = proposals(rounds)
+    result = []
+    for a, b in combinations(sorted(ratings), 2):
+        agreement = pair_agreement(ratings, a, b)
+        if agreement.rounds:
+            result.append(PairAgreement((a, b), agreement))
+    return result
+
+
+def round_agreement(round_, ratings: dict[int, dict[int, str]]) -> Agreement:
+    """The round's panel: mean kappa of its pairs over the rounds each pair shared up to
+    and including this one; `rounds` counts the distinct rounds behind it."""
+    reviewers = sorted(r for r, levels in ratings.items() if round_.id in levels)
+    kappas, behind = [], set()
+    for a, b in combinations(reviewers, 2):
+        agreement = pair_agreement(ratings, a, b, up_to=round_.id)
+        behind.update(_shared(ratings, a, b, round_.id))
+        if agreement.kappa is not None:
+            kappas.append(agreement.kappa)
+    if not kappas:
+        return Agreement(None, len(behind))
+    return Agreement(sum(kappas) / len(kappas), len(behind))
+
+
+def overall_agreement(rounds: Sequence) -> Agreement:
+    """Mean kappa over every pair with enough shared rounds; `rounds` counts the distinct
+    rounds behind it."""
+    ratings = proposals(rounds)
+    kappas, behind = [], set()
+    for pair in panel_agreements(rounds):
+        behind.update(_shared(ratings, *pair.reviewer_ids))
+        if pair.agreement.kappa is not None:
+            kappas.append(pair.agreement.kappa)
+    if not kappas:
+        return Agreement(None, len(behind))
+    return Agreement(sum(kappas) / len(kappas), len(behind))
+
+
+def describe_kappa(kappa: float | None) -> str:
+    """The band of a kappa in plain words (Landis & Koch), translated."""
+    if kappa is None:
+        return _("niet genoeg gegevens")
+    bands = (
+        (0.0, _("niet beter dan toeval")),
+        (0.2, _("geringe overeenstemming")),
+        (0.4, _("redelijke overeenstemming")),
+        (0.6, _("matige overeenstemming")),
+        (0.8, _("aanzienlijke overeenstemming")),
+    )
+    return next((words for upper, words in bands if kappa <= upper),
+                _("(bijna) volledige overeenstemming"))

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
 from registry import permissions as perm
 from registry.errors import InvalidTransition, ValidationFailed
 from registry.models import Assessment, AssessmentRound, AssessmentScore, User
@@ -12,20 +15,21 @@ from registry.models.base import utcnow
 from registry.services.audit_trail import record_event
 from registry.services.procedure import check_lock_version, flush_or_conflict
 
-SCORE_LABELS = {1: "onvoldoende", 2: "matig", 3: "voldoende", 4: "goed"}
-
 
 def assessment_items(round_: AssessmentRound) -> list[tuple[str, str]]:
     """The criteria of this round: description, theory, each linked study's quality,
     and the effects per outcome domain found in those studies."""
-    items = [("description", "Beschrijving"), ("theory", "Veranderingstheorie")]
+    locale = str(get_locale())
+    items = [("description", _("Beschrijving")), ("theory", _("Veranderingstheorie"))]
     domains: dict[str, str] = {}
     for link in round_.version.intervention.study_links:
         study = link.study
-        items.append((f"study:{study.id}", f"Kwaliteit van studie: {study.title}"))
+        items.append((f"study:{study.id}",
+                      _("Kwaliteit van studie: %(title)s", title=study.title)))
         for finding in study.findings:
-            domains[finding.outcome_domain.code] = finding.outcome_domain.label_nl
-    items.extend((f"outcome:{code}", f"Effecten op {label}") for code, label in domains.items())
+            domains[finding.outcome_domain.code] = finding.outcome_domain.label(locale)
+    items.extend((f"outcome:{code}", _("Effecten op %(domain)s", domain=label))
+                 for code, label in domains.items())
     return items
 
 
@@ -42,13 +46,13 @@ def save_assessment(round_: AssessmentRound, reviewer: User, data: dict[str, Any
     """
     perm.authorize(perm.can_assess(reviewer, round_))
     if round_.state != "in_review":
-        raise InvalidTransition("Beoordelen kan alleen als de ronde in beoordeling is.")
+        raise InvalidTransition(_("Beoordelen kan alleen als de ronde in beoordeling is."))
     assessment = own_assessment(round_, reviewer)
     if assessment is None:
         assessment = Assessment(reviewer_id=reviewer.id)
         round_.assessments.append(assessment)
     elif assessment.submitted_at is not None:
-        raise InvalidTransition("U heeft uw beoordeling al ingediend.")
+        raise InvalidTransition(_("U heeft uw beoordeling al ingediend."))
     else:
         check_lock_version(assessment, data.get("lock_version"))
     _apply(assessment, round_, data)
@@ -63,10 +67,11 @@ def save_assessment(round_: AssessmentRound, reviewer: User, data: dict[str, Any
 
 
 def _apply(assessment: Assessment, round_: AssessmentRound, data: dict[str, Any]) -> None:
-    known = {key for key, _ in assessment_items(round_)}
+    known = {key for key, _label in assessment_items(round_)}
     unknown = sorted(set(data.get("scores", {})) - known)
     if unknown:
-        raise ValidationFailed("Onbekend criterium.", [{"field": "scores", "messages": unknown}])
+        raise ValidationFailed(_("Onbekend criterium."),
+                               [{"field": "scores", "messages": unknown}])
     existing = {s.item: s for s in assessment.scores}
     for item, score in data.get("scores", {}).items():
         if item in existing:
@@ -80,16 +85,16 @@ def _apply(assessment: Assessment, round_: AssessmentRound, data: dict[str, Any]
 def _check_complete(assessment: Assessment, round_: AssessmentRound) -> None:
     scored = {s.item for s in assessment.scores}
     details = [
-        {"field": f"scores.{key}", "messages": ["Geef een score."]}
-        for key, _ in assessment_items(round_)
+        {"field": f"scores.{key}", "messages": [_("Geef een score.")]}
+        for key, _label in assessment_items(round_)
         if key not in scored
     ]
     if not assessment.proposed_level:
-        details.append({"field": "proposed_level", "messages": ["Stel een niveau voor."]})
+        details.append({"field": "proposed_level", "messages": [_("Stel een niveau voor.")]})
     if not (assessment.motivation or "").strip():
-        details.append({"field": "motivation", "messages": ["Motiveer uw voorstel."]})
+        details.append({"field": "motivation", "messages": [_("Motiveer uw voorstel.")]})
     if details:
-        raise ValidationFailed("De beoordeling is nog niet compleet.", details)
+        raise ValidationFailed(_("De beoordeling is nog niet compleet."), details)
 
 
 def visible_assessments(round_: AssessmentRound, viewer: User) -> list[Assessment]:

@@ -6,9 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+
 from registry import permissions as perm
 from registry.errors import InvalidTransition, ValidationFailed
 from registry.extensions import db
+from registry.i18n import N_
 from registry.models import (
     AssessmentRound,
     DecisionVote,
@@ -36,7 +39,7 @@ def add_comment(round_: AssessmentRound, author: User, body: str) -> RoundCommen
     """Add a message to the discussion. Raises PermissionDenied, InvalidTransition."""
     perm.authorize(perm.can_comment(author, round_))
     if round_.state != "in_discussion":
-        raise InvalidTransition("Reageren kan alleen tijdens de bespreking.")
+        raise InvalidTransition(_("Reageren kan alleen tijdens de bespreking."))
     comment = RoundComment(author_id=author.id, body=body)
     round_.comments.append(comment)
     db.session.flush()
@@ -63,8 +66,8 @@ def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, An
     needs_reason = outcome == "not_recognised" or (suggested is not None and level != suggested)
     if needs_reason and not rationale:
         raise ValidationFailed(
-            "Leg uit waarom het besluit afwijkt van het voorgestelde niveau.",
-            [{"field": "rationale", "messages": ["Verplicht bij afwijking of niet erkend."]}],
+            _("Leg uit waarom het besluit afwijkt van het voorgestelde niveau."),
+            [{"field": "rationale", "messages": [_("Verplicht bij afwijking of niet erkend.")]}],
         )
     apply_transition(round_, "decide", secretary)
     today = date.today()
@@ -82,7 +85,7 @@ def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, An
     record_event(secretary, "record_decision", decision, intervention_id=intervention.id,
                  after={"outcome": outcome, "level": level, "suggested_level": suggested})
     notify([m.user for m in round_.panel], "decision",
-           "Er is een besluit vastgelegd; bevestig het alstublieft.",
+           N_("Er is een besluit vastgelegd; bevestig het alstublieft."),
            f"/procedure/rondes/{round_.id}")
     return decision
 
@@ -93,7 +96,7 @@ def confirm_decision(round_: AssessmentRound, member: User) -> DecisionVote:
     perm.authorize(perm.can_confirm_decision(member, round_))
     decision = current_decision_of(round_)
     if round_.state != "decided" or decision is None:
-        raise InvalidTransition("Er is geen besluit om te bevestigen.")
+        raise InvalidTransition(_("Er is geen besluit om te bevestigen."))
     vote = next(v for v in decision.votes if v.user_id == member.id)
     if vote.confirmed_at is None:
         vote.confirmed_at = utcnow()
@@ -134,7 +137,7 @@ def publish_decision(round_: AssessmentRound, secretary: User) -> EvidenceDecisi
     round_.closed_at = now
     db.session.add(SearchChange(entity_type="intervention", entity_id=intervention.id))
     db.session.flush()
-    notify(_owners(round_), "decision", "Het besluit over uw interventie is gepubliceerd.",
+    notify(_owners(round_), "decision", N_("Het besluit over uw interventie is gepubliceerd."),
            f"/interventies/{intervention.slug}")
     return decision
 

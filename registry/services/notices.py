@@ -11,6 +11,8 @@ import smtplib
 from email.message import EmailMessage
 
 from flask import current_app, has_app_context
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -22,7 +24,10 @@ _OUTBOX = "registry_outbox"
 
 
 def notify(users, kind: str, message: str, link: str | None = None) -> None:
-    """Add a notice for each user and queue an e-mail for after commit."""
+    """Add a notice for each user and queue an e-mail for after commit.
+
+    `message` is the Dutch source text, marked with N_(); it is stored as such and
+    translated where it is shown (the dashboard) or sent (e-mail)."""
     for user in users:
         db.session.add(Notice(user_id=user.id, kind=kind, message=message, link=link))
         db.session.info.setdefault(_OUTBOX, []).append((user.email, message, link))
@@ -48,8 +53,11 @@ def mark_read(user, notice_id: int) -> None:
 
 def send_email(to: str, message: str, link: str | None) -> None:
     config = current_app.config
-    body = message + (f"\n\n{config['SITE_URL']}{link}" if link else "")
-    subject = "Interventies naar Werk: " + message[:60]
+    # We do not know the recipient's language; e-mail speaks the registry's default.
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        text = _(message)
+        subject = _("Interventies naar Werk: %(message)s", message=text[:60])
+    body = text + (f"\n\n{config['SITE_URL']}{link}" if link else "")
     if not config.get("MAIL_SERVER"):
         current_app.logger.info("E-mail to %s: %s\n%s", to, subject, body)
         return

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,19 +34,24 @@ def min_panel_size() -> int:
 
 def _panel_complete(round_: AssessmentRound) -> str | None:
     if len(round_.panel) < min_panel_size():
-        return f"Het panel heeft minstens {min_panel_size()} beoordelaars nodig."
+        return _("Het panel heeft minstens %(n)s beoordelaars nodig.", n=min_panel_size())
+    conflicted = [m.user.name for m in round_.panel
+                  if perm.has_conflict_of_interest(m.user, round_)]
+    if conflicted:
+        return _("Panelleden met een belang: %(names)s. Vervang hen eerst.",
+                 names=", ".join(conflicted))
     submitted = {a.reviewer_id for a in round_.assessments if a.submitted_at is not None}
     if any(m.user_id not in submitted for m in round_.panel):
-        return "Nog niet alle beoordelaars hebben hun beoordeling ingediend."
+        return _("Nog niet alle beoordelaars hebben hun beoordeling ingediend.")
     return None
 
 
 def _decision_confirmed(round_: AssessmentRound) -> str | None:
     decision = current_decision_of(round_)
     if decision is None:
-        return "Er is nog geen besluit vastgelegd."
+        return _("Er is nog geen besluit vastgelegd.")
     if any(v.confirmed_at is None for v in decision.votes):
-        return "Nog niet alle panelleden hebben het besluit bevestigd (unanimiteit)."
+        return _("Nog niet alle panelleden hebben het besluit bevestigd (unanimiteit).")
     return None
 
 
@@ -54,7 +60,7 @@ def _lapsed(round_: AssessmentRound) -> str | None:
     if decision is not None and decision.expired_at is not None:
         return None  # the expiry run decided on its own date (it may be told another)
     if decision is None or decision.valid_until is None or decision.valid_until >= date.today():
-        return "Het besluit is nog geldig."
+        return _("Het besluit is nog geldig.")
     return None
 
 
@@ -119,7 +125,8 @@ def apply_transition(
         perm.authorize(transition.permission(actor, round_))
     if round_.state not in transition.sources:
         raise InvalidTransition(
-            f"Stap '{name}' kan niet vanuit de toestand '{round_.state}'.",
+            _("Stap '%(step)s' kan niet vanuit de toestand '%(state)s'.", step=name,
+              state=round_.state),
             [{"field": "state", "messages": [round_.state]}],
         )
     for guard in transition.guards:
@@ -148,21 +155,22 @@ def flush_or_conflict() -> None:
     except StaleDataError as error:
         db.session.rollback()
         raise Conflict(
-            "Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."
+            _("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw.")
         ) from error
     except OperationalError as error:
         if "locked" not in str(error).lower():
             raise
         db.session.rollback()
-        raise Conflict("Iemand anders wijzigt dit op dit moment. Probeer het opnieuw.") from error
+        raise Conflict(
+            _("Iemand anders wijzigt dit op dit moment. Probeer het opnieuw.")) from error
 
 
 def check_lock_version(obj, submitted: int | None) -> None:
     """Refuse a form based on an older lock_version than the stored one. Raises Conflict."""
     if submitted is not None and int(submitted) != obj.lock_version:
         raise Conflict(
-            "Iemand anders heeft dit intussen opgeslagen. Uw wijzigingen zijn niet bewaard; "
-            "laad de pagina opnieuw en voer ze nog eens in.",
+            _("Iemand anders heeft dit intussen opgeslagen. Uw wijzigingen zijn niet bewaard; "
+              "laad de pagina opnieuw en voer ze nog eens in."),
             [{"field": "lock_version", "messages": [str(obj.lock_version)]}],
         )
 
@@ -183,5 +191,5 @@ def get_round(round_id: int) -> AssessmentRound:
 
     round_ = db.session.get(AssessmentRound, round_id)
     if round_ is None:
-        raise NotFound(f"Beoordelingsronde {round_id} bestaat niet.")
+        raise NotFound(_("Beoordelingsronde %(id)s bestaat niet.", id=round_id))
     return round_

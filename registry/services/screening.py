@@ -3,14 +3,23 @@ reviewers' declarations."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import permissions as perm
-from registry.errors import Conflict, InvalidTransition, ValidationFailed
+from registry.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from registry.extensions import db
+from registry.i18n import N_
 from registry.models import (
     AssessmentRound,
     ConflictDeclaration,
+    Organisation,
     PanelMember,
     ScreeningReview,
     User,
@@ -37,12 +46,13 @@ def screen(
     missing = [c for c in SCREENING_CRITERIA if c not in checklist]
     if outcome == "accepted" and missing:
         raise ValidationFailed(
-            "Niet alle inclusiecriteria zijn afgevinkt.",
+            _("Niet alle inclusiecriteria zijn afgevinkt."),
             [{"field": "checklist", "messages": missing}],
         )
     if outcome == "returned" and not (remarks or "").strip():
         raise ValidationFailed(
-            "Geef de indiener opmerkingen mee.", [{"field": "remarks", "messages": ["Verplicht."]}]
+            _("Geef de indiener opmerkingen mee."),
+            [{"field": "remarks", "messages": [_("Verplicht.")]}],
         )
     apply_transition(round_, "return" if outcome == "returned" else "accept", secretary,
                      note=remarks)
@@ -57,7 +67,7 @@ def screen(
     db.session.flush()
     if outcome == "returned":
         notify(_owners_of(round_), "returned",
-               "Uw aanmelding is teruggestuurd met opmerkingen van de secretaris.",
+               N_("Uw aanmelding is teruggestuurd met opmerkingen van de secretaris."),
                f"/procedure/rondes/{round_.id}")
     return review
 
@@ -71,12 +81,12 @@ def conflicts_of(reviewer: User, round_: AssessmentRound) -> list[str]:
     intervention = round_.version.intervention
     reasons = []
     if reviewer.id in submitter_ids(round_) or perm.is_owner_of(reviewer, intervention):
-        reasons.append("heeft de interventie zelf ingediend")
+        reasons.append(_("heeft de interventie zelf ingediend"))
     if (
         reviewer.organisation_id is not None
         and reviewer.organisation_id == intervention.owner_organisation_id
     ):
-        reasons.append("werkt bij de eigenaar van de interventie")
+        reasons.append(_("werkt bij de eigenaar van de interventie"))
     declared = db.session.scalars(
         select(ConflictDeclaration).where(ConflictDeclaration.user_id == reviewer.id)
     )
@@ -85,10 +95,10 @@ def conflicts_of(reviewer: User, round_: AssessmentRound) -> list[str]:
             declaration.organisation_id is not None
             and declaration.organisation_id == intervention.owner_organisation_id
         ):
-            reasons.append("heeft een belang gemeld")
+            reasons.append(_("heeft een belang gemeld"))
             break
     if round_.kind == "objection" and reviewer.id in _earlier_panel_ids(round_):
-        reasons.append("zat in het panel van het besluit waartegen bezwaar loopt")
+        reasons.append(_("zat in het panel van het besluit waartegen bezwaar loopt"))
     return reasons
 
 
@@ -109,32 +119,60 @@ def assign_reviewer(round_: AssessmentRound, secretary: User, reviewer: User) ->
     state), ValidationFailed (not a reviewer, or a conflict of interest), Conflict."""
     perm.authorize(perm.can_assign_panel(secretary, round_))
     if round_.state not in ("screening", "in_review"):
-        raise InvalidTransition("Een panel wordt samengesteld tijdens screening of beoordeling.")
+        raise InvalidTransition(
+            _("Een panel wordt samengesteld tijdens screening of beoordeling."))
     if not reviewer.has_role("reviewer"):
-        raise ValidationFailed(f"{reviewer.name} is geen beoordelaar.")
+        raise ValidationFailed(_("%(name)s is geen beoordelaar.", name=reviewer.name))
     reasons = conflicts_of(reviewer, round_)
     if reasons:
         raise ValidationFailed(
-            f"{reviewer.name} heeft een belang: {'; '.join(reasons)}.",
+            _("%(name)s heeft een belang: %(reasons)s.", name=reviewer.name,
+              reasons="; ".join(reasons)),
             [{"field": "reviewer_id", "messages": reasons}],
         )
     if perm.panel_member(reviewer, round_) is not None:
-        raise Conflict(f"{reviewer.name} zit al in het panel.")
+        raise Conflict(_("%(name)s zit al in het panel.", name=reviewer.name))
     member = PanelMember(user=reviewer)
     round_.panel.append(member)
     flush_or_conflict()
     record_event(secretary, "assign_reviewer", member, intervention_id=round_.intervention_id,
                  after={"reviewer_id": reviewer.id})
     notify([reviewer], "assigned",
-           "U bent gevraagd een interventie te beoordelen. Verklaar eerst dat u geen belang heeft.",
+           N_("U bent gevraagd een interventie te beoordelen. "
+              "Verklaar eerst dat u geen belang heeft."),
            f"/procedure/rondes/{round_.id}")
     return member
 
 
+def remove_reviewer(round_: AssessmentRound, secretary: User, reviewer: User) -> None:
+    """Take a reviewer off the panel (say, a conflict that came to light later) before the
+    discussion. Raises PermissionDenied, InvalidTransition, NotFound (not on the panel)."""
+    perm.authorize(perm.can_assign_panel(secretary, round_))
+    if round_.state not in ("screening", "in_review"):
+        raise InvalidTransition(_("Het panel ligt vast; de bespreking is al begonnen."))
+    member = perm.panel_member(reviewer, round_)
+    if member is None:
+        raise NotFound(_("%(name)s zit niet in het panel.", name=reviewer.name))
+    # Their unsubmitted or submitted assessment leaves with them: it must not count.
+    for assessment in [a for a in round_.assessments if a.reviewer_id == reviewer.id]:
+        round_.assessments.remove(assessment)
+        db.session.delete(assessment)
+    round_.panel.remove(member)
+    flush_or_conflict()
+    record_event(secretary, "remove_reviewer", round_, intervention_id=round_.intervention_id,
+                 before={"reviewer_id": reviewer.id})
+
+
 def declare_no_conflict(round_: AssessmentRound, reviewer: User) -> PanelMember:
     """The reviewer declares having no conflict; the dossier opens to them.
-    Raises PermissionDenied."""
+    Raises PermissionDenied (not on the panel, or a conflict the registry knows of)."""
     perm.authorize(perm.can_declare_no_conflict(reviewer, round_))
+    reasons = conflicts_of(reviewer, round_)
+    if reasons:
+        # A known conflict cannot be declared away; the secretary has to replace them.
+        raise PermissionDenied(
+            _("U kunt deze interventie niet beoordelen: %(reasons)s.",
+              reasons="; ".join(reasons)))
     member = perm.panel_member(reviewer, round_)
     if member.no_conflict_declared_at is None:
         member.no_conflict_declared_at = utcnow()
@@ -144,12 +182,38 @@ def declare_no_conflict(round_: AssessmentRound, reviewer: User) -> PanelMember:
     return member
 
 
+def declare_organisation_conflict(
+    reviewer: User, organisation_id: int | None, note: str | None
+) -> ConflictDeclaration:
+    """Declare a standing conflict with an organisation: none of its interventions will be
+    assigned to (or opened by) this reviewer. Raises PermissionDenied, ValidationFailed."""
+    perm.authorize(perm.can_declare_conflicts(reviewer))
+    if organisation_id is None or db.session.get(Organisation, organisation_id) is None:
+        raise ValidationFailed(_("Kies een organisatie."), [
+            {"field": "organisation_id", "messages": [_("Kies een organisatie.")]}])
+    declaration = ConflictDeclaration(user_id=reviewer.id, organisation_id=organisation_id,
+                                      note=(note or "").strip() or None)
+    db.session.add(declaration)
+    db.session.flush()
+    record_event(reviewer, "declare_conflict", declaration, intervention_id=None,
+                 after={"organisation_id": organisation_id}, note=declaration.note)
+    return declaration
+
+
+def declared_organisation_conflicts(reviewer: User) -> list[ConflictDeclaration]:
+    """The reviewer's standing conflicts with organisations, oldest first."""
+    stmt = select(ConflictDeclaration).where(
+        ConflictDeclaration.user_id == reviewer.id, ConflictDeclaration.organisation_id.is_not(None)
+    )
+    return list(db.session.scalars(stmt.order_by(ConflictDeclaration.id)))
+
+
 def declare_conflict(round_: AssessmentRound, reviewer: User, note: str | None) -> None:
     """The reviewer reports a conflict: it is recorded and they leave the panel.
     Raises PermissionDenied, InvalidTransition once assessments are in discussion."""
     perm.authorize(perm.can_declare_no_conflict(reviewer, round_))
     if round_.state not in ("screening", "in_review"):
-        raise InvalidTransition("Het panel ligt vast; neem contact op met de secretaris.")
+        raise InvalidTransition(_("Het panel ligt vast; neem contact op met de secretaris."))
     member = perm.panel_member(reviewer, round_)
     declaration = ConflictDeclaration(
         user_id=reviewer.id, intervention_id=round_.intervention_id, note=note

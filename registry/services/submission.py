@@ -8,6 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import permissions as perm
@@ -17,6 +18,12 @@ from registry.models import AssessmentRound, Intervention, InterventionVersion, 
 from registry.models.base import utcnow
 from registry.schemas.procedure import VERSION_FIELDS
 from registry.services.audit_trail import record_event
+from registry.services.description import (
+    apply_tags_and_providers,
+    provider_slugs_of,
+    relation_lines,
+    tag_codes_of,
+)
 from registry.services.procedure import apply_transition, check_lock_version, flush_or_conflict
 
 
@@ -41,6 +48,7 @@ def create_intervention(owner: User, data: dict[str, Any]) -> AssessmentRound:
     )
     version = InterventionVersion(intervention=intervention, number=1, status="draft")
     _apply_fields(version, data)
+    apply_tags_and_providers(version, data)
     db.session.add_all([intervention, version])
     db.session.flush()
     round_ = AssessmentRound(intervention_id=intervention.id, version=version, state="draft")
@@ -60,6 +68,12 @@ def version_fields(version: InterventionVersion) -> dict[str, Any]:
     return {name: getattr(version, name) for name in VERSION_FIELDS}
 
 
+def form_values(version: InterventionVersion) -> dict[str, Any]:
+    """Everything the description form shows: the fields, tag codes and provider slugs."""
+    return {**version_fields(version), "tags": tag_codes_of(version),
+            "providers": provider_slugs_of(version)}
+
+
 def save_draft(round_: AssessmentRound, owner: User, data: dict[str, Any]) -> InterventionVersion:
     """Save the owner's description. A returned round gets a new draft version (the
     submitted one stays frozen). Raises PermissionDenied, Conflict (stale lock_version)."""
@@ -69,10 +83,11 @@ def save_draft(round_: AssessmentRound, owner: User, data: dict[str, Any]) -> In
     if version.status != "draft":
         version = _new_draft_from(version)
         round_.version = version
-    before = version_fields(version)
+    before = form_values(version)
     _apply_fields(version, data)
+    apply_tags_and_providers(version, data)
     flush_or_conflict()
-    changed = {k: v for k, v in version_fields(version).items() if before.get(k) != v}
+    changed = {k: v for k, v in form_values(version).items() if before.get(k) != v}
     record_event(owner, "save_draft", version, intervention_id=round_.intervention_id,
                  after={"fields": sorted(changed)})
     return version
@@ -119,7 +134,7 @@ def get_version(intervention: Intervention, number: int) -> InterventionVersion:
     """Version `number` of an intervention. Raises NotFound."""
     version = next((v for v in intervention.versions if v.number == number), None)
     if version is None:
-        raise NotFound(f"Versie {number} bestaat niet.")
+        raise NotFound(_("Versie %(number)s bestaat niet.", number=number))
     return version
 
 
@@ -131,11 +146,16 @@ def _as_lines(value: Any) -> list[str]:
     return str(value).splitlines()
 
 
-def diff_versions(old: InterventionVersion, new: InterventionVersion) -> list[dict[str, Any]]:
-    """Per changed field, a line diff (difflib.ndiff) from old to new."""
+def diff_versions(
+    old: InterventionVersion, new: InterventionVersion, locale: str = "nl"
+) -> list[dict[str, Any]]:
+    """Per changed field, a line diff (difflib.ndiff) from old to new; tags (per
+    vocabulary, "tags.<vocabulary>") and providers compare by their names in `locale`."""
+    pairs = [(n, _as_lines(getattr(old, n)), _as_lines(getattr(new, n))) for n in VERSION_FIELDS]
+    old_relations, new_relations = relation_lines(old, locale), relation_lines(new, locale)
+    pairs += [(n, old_relations[n], new_relations[n]) for n in old_relations]
     changes = []
-    for name in VERSION_FIELDS:
-        a, b = _as_lines(getattr(old, name)), _as_lines(getattr(new, name))
+    for name, a, b in pairs:
         if a != b:
             lines = [line for line in difflib.ndiff(a, b) if not line.startswith("?")]
             changes.append({"field": name, "lines": lines})

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import permissions as perm
@@ -86,7 +87,7 @@ def request_reassessment(intervention: Intervention, actor: User) -> AssessmentR
 
     perm.authorize(perm.can_request_reassessment(actor, intervention))
     if _open_round(intervention) is not None:
-        raise InvalidTransition("Er loopt al een beoordelingsronde voor deze interventie.")
+        raise InvalidTransition(_("Er loopt al een beoordelingsronde voor deze interventie."))
     base = intervention.published_version or intervention.versions[-1]
     draft = _new_draft_from(base)
     round_ = AssessmentRound(
@@ -108,10 +109,11 @@ def lodge_objection(round_: AssessmentRound, owner: User, grounds: str) -> Asses
     ).first()
     days = current_app.config["OBJECTION_PERIOD_DAYS"]
     if decision is None or decision.published_at is None:
-        raise InvalidTransition("Er is geen gepubliceerd besluit om bezwaar tegen te maken.")
+        raise InvalidTransition(
+            _("Er is geen gepubliceerd besluit om bezwaar tegen te maken."))
     published_on = decision.published_at.date()
     if date.today() > published_on + timedelta(days=days):
-        raise InvalidTransition(f"De bezwaartermijn van {days} dagen is verstreken.")
+        raise InvalidTransition(_("De bezwaartermijn van %(days)s dagen is verstreken.", days=days))
     apply_transition(round_, "object", owner, note=grounds)
     objection = AssessmentRound(
         intervention_id=round_.intervention_id, version_id=round_.version_id,

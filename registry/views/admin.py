@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +18,21 @@ from registry.schemas.accounts import UserCreateSchema, UserRolesSchema
 from registry.services import accounts
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+# The Dutch names of the roles (DOMAIN.md, "People and roles"); pages never show codes.
+ROLE_LABELS = {
+    "professional": _l("Klantmanager / consulent"),
+    "owner": _l("Indiener"),
+    "researcher": _l("Onderzoeker"),
+    "reviewer": _l("Beoordelaar"),
+    "secretary": _l("Secretaris"),
+    "admin": _l("Beheerder"),
+}
+
+
+@bp.context_processor
+def _role_labels() -> dict:
+    return {"role_labels": ROLE_LABELS}
 
 
 def _organisations():

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from registry import permissions as perm
 from registry.extensions import db
-from registry.models import AssessmentRound, Intervention, PanelMember
-from registry.services import notices
+from registry.models import AssessmentRound, Intervention, Organisation, PanelMember
+from registry.services import notices, screening
 from registry.services.procedure import current_decision_of
 
 bp = Blueprint("dashboard", __name__, url_prefix="/mijn")
@@ -75,7 +77,28 @@ def index():
         to_screen=_rounds("submitted", "screening") if secretary else [],
         in_review=_rounds("in_review") if secretary else [],
         to_decide=_rounds("in_discussion", "decided") if secretary else [],
+        **_conflict_form_values(user),
     )
+
+
+def _conflict_form_values(user) -> dict:
+    if not perm.can_declare_conflicts(user):
+        return {"conflicts": None, "organisations": []}
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    return {"conflicts": screening.declared_organisation_conflicts(user),
+            "organisations": list(organisations)}
+
+
+@bp.post("/belangen")
+@perm.permission_required(perm.can_declare_conflicts)
+def declare_conflict():
+    organisation_id = request.form.get("organisation_id", type=int)
+    screening.declare_organisation_conflict(current_user, organisation_id,
+                                            request.form.get("note"))
+    db.session.commit()
+    flash(_("Uw belang is vastgelegd. U krijgt geen interventies van deze organisatie "
+            "meer te beoordelen."))
+    return redirect(url_for("dashboard.index"))
 
 
 @bp.post("/meldingen/<int:notice_id>/gelezen")

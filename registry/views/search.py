@@ -7,6 +7,7 @@ without JavaScript; each facet link adds or removes one value and keeps the rest
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import current_app, render_template, request, url_for
 from marshmallow import ValidationError
@@ -65,7 +66,10 @@ def _state(args: dict) -> dict:
 
 def _url(state: dict, **changes) -> str:
     merged = {**state, **changes}
-    return url_for("pages.search", **{k: v for k, v in merged.items() if v})
+    params = {k: v for k, v in merged.items() if v}
+    # url_for once per request, not once per facet value link (there are ~100 of them).
+    base = request.environ.setdefault("search.base_url", url_for("pages.search"))
+    return f"{base}?{urlencode(params, doseq=True)}" if params else base
 
 
 def _toggle(state: dict, facet: str, value: str) -> str:

@@ -1,4 +1,4 @@
-"""Every route of the account, admin, dashboard and procedure areas × every role (and
+"""Every route of the account, admin, dashboard, procedure and import areas × every role (and
 anonymous), with the expected status. The round is in review: the owner's intervention,
 with reviewer (declared, on the panel) and an outsider reviewer not on it."""
 
@@ -20,9 +20,10 @@ from tests.unit.procedure.support import (
 ROLES = ("anonymous", "professional", "owner", "researcher", "reviewer", "outsider",
          "secretary", "admin")
 SIGNED_IN = ROLES[1:]
-AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.api_")
+AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.api_", "imports.")
 
 RND, ITV, USR = "{round}", "{intervention}", "{user}"
+BAT, PEN, LNK = "{batch}", "{pending}", "{link}"  # ids that do not exist: 404 once allowed
 # (method, url, {role: status}, status for every other signed-in role, anonymous status)
 ROUTES = [
     ("GET", "/inloggen", {}, 200, 200),
@@ -35,6 +36,7 @@ ROUTES = [
     ("POST", "/account/tokens/999999/intrekken", {}, 404, 302),
     ("GET", "/mijn/", {}, 200, 302),
     ("POST", "/mijn/meldingen/999999/gelezen", {}, 302, 302),
+    ("POST", "/mijn/belangen", {"reviewer": 422, "outsider": 422}, 403, 302),
     ("GET", "/beheer/gebruikers", {"admin": 200}, 403, 302),
     ("GET", "/beheer/gebruikers/nieuw", {"admin": 200}, 403, 302),
     ("POST", "/beheer/gebruikers/nieuw", {"admin": 422}, 403, 302),
@@ -55,6 +57,7 @@ ROUTES = [
     ("POST", f"/procedure/rondes/{RND}/screening", {"secretary": 422}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/panel", {"secretary": 200}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/panel", {"secretary": 404}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/panel/{USR}/verwijderen", {"secretary": 404}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/verklaring", {"reviewer": 302}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/beoordeling", {"reviewer": 200}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/beoordeling", {"reviewer": 302}, 403, 302),
@@ -79,6 +82,21 @@ ROUTES = [
     ("POST", f"/api/v1/procedure/rounds/{RND}/submit", {"owner": 409}, 403, 401),
     ("PUT", f"/api/v1/procedure/rounds/{RND}/assessment", {"reviewer": 200}, 403, 401),
     ("POST", f"/api/v1/procedure/rounds/{RND}/decision", {"secretary": 422}, 403, 401),
+    ("GET", "/import/", {"researcher": 200}, 403, 302),
+    ("POST", "/import/", {"researcher": 422}, 403, 302),
+    ("POST", "/import/bevestigen", {"researcher": 409}, 403, 302),
+    ("POST", "/import/annuleren", {"researcher": 302}, 403, 302),
+    ("GET", "/import/bevindingen", {"researcher": 200}, 403, 302),
+    ("POST", "/import/bevindingen", {"researcher": 422}, 403, 302),
+    ("POST", "/import/bevindingen/bevestigen", {"researcher": 409}, 403, 302),
+    ("GET", "/import/batches", {"researcher": 200}, 403, 302),
+    ("GET", f"/import/batches/{BAT}", {"researcher": 404}, 403, 302),
+    ("POST", f"/import/batches/{BAT}/ongedaan-maken", {"researcher": 404}, 403, 302),
+    ("GET", "/import/dubbelen", {"researcher": 200}, 403, 302),
+    ("POST", f"/import/dubbelen/{PEN}", {"researcher": 404}, 403, 302),
+    ("GET", "/import/koppelingen", {"researcher": 200}, 403, 302),
+    ("POST", "/import/koppelingen", {"researcher": 422}, 403, 302),
+    ("POST", f"/import/koppelingen/{LNK}/verwijderen", {"researcher": 404}, 403, 302),
 ]
 
 CASES = [
@@ -109,7 +127,7 @@ def world():
 def request_as(client, world, method, url, role):
     round_, users = world
     url = url.format(round=round_.id, intervention=round_.intervention_id,
-                     user=users["owner"].id)
+                     user=users["owner"].id, batch=999999, pending=999999, link=999999)
     headers = {}
     if role != "anonymous":
         if url.startswith("/api/"):
@@ -130,7 +148,9 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
     covered = {(method, url.replace(RND, "<int:round_id>").replace(ITV, "<int:intervention_id>")
                 .replace(USR, "<int:user_id>").replace("999999", "<int:token_id>", 1))
                for method, url, *_ in ROUTES}
-    covered = {(m, u.replace("meldingen/<int:token_id>", "meldingen/<int:notice_id>"))
+    covered = {(m, u.replace("meldingen/<int:token_id>", "meldingen/<int:notice_id>")
+                .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
+                .replace(LNK, "<int:link_id>"))
                for m, u in covered}
     registered = {
         (method, rule.rule)

@@ -96,6 +96,6 @@ def test_whole_procedure_over_http(people):
     history = c["secretary"].get(f"/procedure/interventies/{round_.intervention_id}/geschiedenis")
     assert history.get_data(as_text=True).count('class="audit-event"') >= len(events)
 
-    # Scores differ on one item by one step: kappa worked out by hand is 2/3.
+    # One round gives each reviewer one proposal: too little for a kappa, and it says so.
     overview = c["secretary"].get("/procedure/overzicht").get_data(as_text=True)
-    assert f'data-round="{round_id}">0.67<' in overview
+    assert f'data-round="{round_id}">niet genoeg gegevens<' in overview

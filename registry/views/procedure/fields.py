@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from registry.views.labels import VOCABULARY_NAMES
+
 # (field, label, kind): text, textarea, lines (one item per line), bool, int, email, url
 DESCRIPTION_FIELDS = (
     ("title", _l("Titel"), "text"),
@@ -30,3 +32,9 @@ DESCRIPTION_FIELDS = (
     ("year_started", _l("Startjaar"), "int"),
 )
 LABELS = {name: label for name, label, _ in DESCRIPTION_FIELDS}
+
+
+def diff_labels() -> dict:
+    """Headings of the version diff: the fields, each tag vocabulary, and the providers."""
+    tags = {f"tags.{v}": name for v, name in VOCABULARY_NAMES.items()}
+    return {**LABELS, **tags, "providers": _l("Aanbieders")}

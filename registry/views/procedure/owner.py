@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,27 +12,41 @@ from registry.auth.forms import errors_by_field, form_data, load
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import Intervention
-from registry.schemas.procedure import ObjectionSchema, VersionInputSchema
-from registry.services import submission, validity
+from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
+from registry.schemas.procedure import ObjectionSchema
+from registry.services import description, submission, validity
 from registry.services.audit_trail import events_of
+from registry.views.labels import VOCABULARY_NAMES
 from registry.views.procedure import back_to_round, bp, check_form_lock, load_round
-from registry.views.procedure.fields import DESCRIPTION_FIELDS, LABELS
-
-LIST_FIELDS = ("sub_aims", "active_elements")
+from registry.views.procedure.fields import DESCRIPTION_FIELDS, diff_labels
 
 
 def _description_form(values, errors, status=200, round_=None, lock_version=None):
+    terms = description.active_tag_terms()
+    tag_groups = [(v, VOCABULARY_NAMES.get(v, v), terms[v]) for v in INTERVENTION_TAG_VOCABULARIES]
     page = render_template(
         "procedure/description.html", fields=DESCRIPTION_FIELDS, values=values,
-        errors=errors, round=round_, lock_version=lock_version,
+        errors=errors, round=round_, lock_version=lock_version, tag_groups=tag_groups,
+        organisations=description.provider_choices(),
     )
     return page, status
 
 
-def _read_description() -> dict:
+def _posted_description() -> dict:
+    """The posted form in the schema's shape: checkbox groups become lists."""
     data = form_data()
     data["targets_household"] = "targets_household" in request.form
-    return load(VersionInputSchema(), data)
+    data["tags"] = {
+        v: request.form.getlist(f"tag-{v}")
+        for v in INTERVENTION_TAG_VOCABULARIES
+        if request.form.getlist(f"tag-{v}")
+    }
+    data["providers"] = request.form.getlist("providers")
+    return {k: v for k, v in data.items() if not k.startswith("tag-")}
+
+
+def _read_description() -> dict:
+    return load(description.description_schema(), _posted_description())
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -42,7 +57,7 @@ def new_intervention():
     try:
         round_ = submission.create_intervention(current_user, _read_description())
     except ValidationFailed as error:
-        return _description_form(request.form, errors_by_field(error), 422)
+        return _description_form(_posted_description(), errors_by_field(error), 422)
     db.session.commit()
     return back_to_round(round_.id, _("Het concept is opgeslagen."))
 
@@ -52,12 +67,12 @@ def edit_description(round_id: int):
     round_ = load_round(round_id, perm.can_edit_draft)
     version = round_.version
     if request.method == "GET":
-        return _description_form(submission.version_fields(version), {}, 200, round_,
+        return _description_form(submission.form_values(version), {}, 200, round_,
                                  version.lock_version)
     try:
         submission.save_draft(round_, current_user, _read_description())
     except ValidationFailed as error:
-        return _description_form(request.form, errors_by_field(error), 422, round_,
+        return _description_form(_posted_description(), errors_by_field(error), 422, round_,
                                  request.form.get("lock_version"))
     db.session.commit()
     return back_to_round(round_.id, _("Het concept is opgeslagen."))
@@ -114,10 +129,11 @@ def compare_versions(intervention_id: int):
     old = request.args.get("van", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[0])
     new = request.args.get("naar", type=int) or numbers[-1]
     changes = submission.diff_versions(
-        submission.get_version(intervention, old), submission.get_version(intervention, new)
+        submission.get_version(intervention, old), submission.get_version(intervention, new),
+        str(get_locale()),
     )
     return render_template("procedure/diff.html", intervention=intervention, changes=changes,
-                           labels=LABELS, old=old, new=new, numbers=numbers)
+                           labels=diff_labels(), old=old, new=new, numbers=numbers)
 
 
 @bp.get("/interventies/<int:intervention_id>/geschiedenis")

@@ -13,9 +13,8 @@ from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.models import AssessmentRound, User, UserRole
 from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
-from registry.services import decision, screening
+from registry.services import agreement, decision, screening
 from registry.services.accounts import get_user
-from registry.services.agreement import panel_agreement, round_agreement
 from registry.services.suggested_level import suggested_level_for
 from registry.views.procedure import back_to_round, bp, check_form_lock, load_round
 from registry.views.procedure.labels import CRITERIA_LABELS
@@ -60,8 +59,12 @@ def reviewers() -> list[User]:
 @bp.get("/rondes/<int:round_id>/panel")
 def panel_page(round_id: int):
     round_ = load_round(round_id, perm.can_assign_panel)
-    candidates = [(r, screening.conflicts_of(r, round_)) for r in reviewers()]
-    return render_template("procedure/panel.html", round=round_, candidates=candidates)
+    members = [(m, screening.conflicts_of(m.user, round_)) for m in round_.panel]
+    on_panel = {m.user_id for m in round_.panel}
+    candidates = [(r, screening.conflicts_of(r, round_)) for r in reviewers()
+                  if r.id not in on_panel]
+    return render_template("procedure/panel.html", round=round_, candidates=candidates,
+                           members=members)
 
 
 @bp.post("/rondes/<int:round_id>/panel")
@@ -71,6 +74,15 @@ def assign_reviewer(round_id: int):
     screening.assign_reviewer(round_, current_user, reviewer)
     db.session.commit()
     return back_to_round(round_id, _("%(name)s is aan het panel toegevoegd.", name=reviewer.name))
+
+
+@bp.post("/rondes/<int:round_id>/panel/<int:user_id>/verwijderen")
+def remove_reviewer(round_id: int, user_id: int):
+    round_ = load_round(round_id, perm.can_assign_panel)
+    reviewer = get_user(user_id)
+    screening.remove_reviewer(round_, current_user, reviewer)
+    db.session.commit()
+    return back_to_round(round_id, _("%(name)s is uit het panel gehaald.", name=reviewer.name))
 
 
 @bp.post("/rondes/<int:round_id>/bespreking")
@@ -126,7 +138,14 @@ def publish(round_id: int):
 @bp.get("/overzicht")
 @perm.permission_required(perm.can_view_agreement)
 def overview():
-    rounds = list(db.session.scalars(select(AssessmentRound).order_by(AssessmentRound.id.desc())))
-    per_round = [(r, round_agreement(r)) for r in rounds]
-    return render_template("procedure/overview.html", per_round=per_round,
-                           overall=panel_agreement(rounds))
+    rounds = list(db.session.scalars(select(AssessmentRound).order_by(AssessmentRound.id)))
+    ratings = agreement.proposals(rounds)
+    per_round = [(r, agreement.round_agreement(r, ratings)) for r in reversed(rounds)]
+    pairs = agreement.panel_agreements(rounds)
+    names = {u.id: u.name for u in db.session.scalars(
+        select(User).where(User.id.in_(list(ratings))))}
+    return render_template(
+        "procedure/overview.html", per_round=per_round, pairs=pairs, names=names,
+        overall=agreement.overall_agreement(rounds), describe=agreement.describe_kappa,
+        min_rounds=agreement.MIN_ROUNDS,
+    )

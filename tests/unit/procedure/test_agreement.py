@@ -1,8 +1,24 @@
 """Quadratic-weighted Cohen's kappa on hand-computed cases."""
 
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
 import pytest
 
-from registry.services.agreement import LEVEL_SCALE, mean_pairwise_kappa, weighted_kappa
+from registry.services.agreement import (
+    LEVEL_SCALE,
+    Agreement,
+    describe_kappa,
+    mean_pairwise_kappa,
+    overall_agreement,
+    pair_agreement,
+    panel_agreements,
+    proposals,
+    round_agreement,
+    weighted_kappa,
+)
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_kappa_of_a_hand_computed_case():
@@ -39,3 +55,62 @@ def test_mean_pairwise_kappa_uses_the_items_both_rated():
         2: {"r1": "well_founded", "r2": "effective_good", "r4": "not_recognised"},
     }
     assert mean_pairwise_kappa(ratings, LEVEL_SCALE) == pytest.approx(1.0)
+
+
+def _round(round_id: int, **levels):
+    """A stand-in round: reviewer id (as 'r<id>') → proposed level, all submitted."""
+    assessments = [
+        SimpleNamespace(reviewer_id=int(key[1:]), proposed_level=level, submitted_at=NOW)
+        for key, level in levels.items()
+    ]
+    return SimpleNamespace(id=round_id, assessments=assessments)
+
+
+ROUNDS = [
+    _round(1, r1="well_founded", r2="well_founded", r3="effective_good"),
+    _round(2, r1="effective_good", r2="effective_first"),
+    _round(3, r1="not_recognised", r2="not_recognised", r3="effective_strong"),
+]
+
+
+def test_a_pair_is_measured_over_the_rounds_it_shared():
+    by_pair = {p.reviewer_ids: p.agreement for p in panel_agreements(ROUNDS)}
+    expected = weighted_kappa([("well_founded", "well_founded"),
+                               ("effective_good", "effective_first"),
+                               ("not_recognised", "not_recognised")], LEVEL_SCALE)
+    assert by_pair[(1, 2)] == Agreement(pytest.approx(expected), 3)
+
+
+def test_a_pair_with_one_shared_round_has_not_enough_data():
+    ratings = proposals(ROUNDS[:1])
+    assert pair_agreement(ratings, 1, 2) == Agreement(None, 1)
+
+
+def test_a_round_counts_only_the_rounds_up_to_itself():
+    ratings = proposals(ROUNDS)
+    first, second = round_agreement(ROUNDS[0], ratings), round_agreement(ROUNDS[1], ratings)
+    assert (first.kappa, first.rounds) == (None, 1)
+    assert second.rounds == 2 and second.kappa is not None
+
+
+def test_unsubmitted_proposals_do_not_count():
+    draft = _round(4, r1="well_founded", r2="effective_strong")
+    draft.assessments[1].submitted_at = None
+    assert proposals([draft]) == {1: {4: "well_founded"}}
+
+
+def test_overall_agreement_names_the_rounds_behind_it():
+    assert overall_agreement(ROUNDS).rounds == 3
+
+
+def test_no_rounds_is_not_enough_data():
+    assert overall_agreement([]) == Agreement(None, 0)
+
+
+@pytest.mark.parametrize(("kappa", "words"), [
+    (None, "niet genoeg gegevens"), (-0.3, "niet beter dan toeval"),
+    (0.5, "matige overeenstemming"), (0.95, "(bijna) volledige overeenstemming"),
+])
+def test_kappa_is_described_in_plain_words(app, kappa, words):
+    with app.test_request_context("/"):
+        assert describe_kappa(kappa) == words

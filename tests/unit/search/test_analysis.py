@@ -67,3 +67,20 @@ def test_title_match_ranks_above_summary_match(index):
     make_intervention(title="Jobcoaching op de werkvloer", summary="Begeleiding naar werk.")
     index.sync()
     assert index.titles("jobcoaching")[0] == "Jobcoaching op de werkvloer"
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"positions": True, "chars": True, "start_pos": 4, "start_char": 9},
+     {"mode": "query", "chars": True, "removestops": False}],
+)
+def test_one_step_tokenizer_matches_the_filter_chain(options):
+    from search_index.analysis import DUTCH_CHAIN
+
+    text = "De cliënten en hun ideeën: interventies van Één gemeente, e.g. 3.5 uur werk!"
+
+    def seen(analyzer):
+        return [(t.text, t.stopped, getattr(t, "pos", None), getattr(t, "startchar", None))
+                for t in analyzer(text, **options)]
+
+    assert seen(DUTCH_ANALYZER) == seen(DUTCH_CHAIN)

@@ -1,0 +1,73 @@
+"""Linking studies to interventions by hand (the import links them from records).
+
+Links go through the ORM so the search change log sees the intervention change.
+Flushes, never commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from importers.normalise import normalise_doi
+from registry.errors import Conflict, NotFound, ValidationFailed
+from registry.extensions import db
+from registry.models import Intervention, InterventionStudy, Study
+
+RELATIONS = ("effect", "process", "theory", "other")
+SEARCH_LIMIT = 20
+
+
+def find_studies(query: str) -> list[Study]:
+    """Studies whose DOI equals the query or whose title contains it (at most 20)."""
+    query = " ".join(query.split())
+    if len(query) < 2:
+        return []
+    doi = normalise_doi(query)
+    pattern = query.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+    condition = func.lower(Study.title).like(f"%{pattern}%", escape="\\")
+    if doi:
+        condition = or_(condition, Study.doi == doi)
+    found = select(Study).where(condition).order_by(Study.title, Study.id).limit(SEARCH_LIMIT)
+    return list(db.session.scalars(found.options(
+        selectinload(Study.intervention_links).selectinload(InterventionStudy.intervention))))
+
+
+def published_interventions() -> list[Intervention]:
+    """Interventions with a published version, by slug (the ones a study may be linked to)."""
+    return list(db.session.scalars(select(Intervention).where(
+        Intervention.published_version_id.is_not(None)).order_by(Intervention.slug)))
+
+
+def link_study(study_id: int, intervention_id: int, relation: str) -> InterventionStudy:
+    """Link a study to a published intervention.
+
+    Raises NotFound for an unknown study or unpublished intervention, ValidationFailed
+    for an unknown relation, Conflict when they are linked already.
+    """
+    if relation not in RELATIONS:
+        raise ValidationFailed("Kies een soort koppeling.", [
+            {"field": "relation", "messages": ["Kies effect, proces, theorie of anders."]}])
+    study = db.session.get(Study, study_id)
+    intervention = db.session.get(Intervention, intervention_id)
+    if study is None:
+        raise NotFound("Deze studie bestaat niet.")
+    if intervention is None or intervention.published_version_id is None:
+        raise NotFound("Deze interventie bestaat niet of is niet gepubliceerd.")
+    exists = db.session.scalar(select(InterventionStudy.id).filter_by(
+        study_id=study_id, intervention_id=intervention_id))
+    if exists:
+        raise Conflict("Deze studie is al aan deze interventie gekoppeld.")
+    link = InterventionStudy(study=study, intervention=intervention, relation=relation)
+    db.session.add(link)
+    db.session.flush()
+    return link
+
+
+def unlink_study(link_id: int) -> None:
+    """Remove one link. Raises NotFound when it does not exist."""
+    link = db.session.get(InterventionStudy, link_id)
+    if link is None:
+        raise NotFound("Deze koppeling bestaat niet.")
+    db.session.delete(link)
+    db.session.flush()

@@ -1,0 +1,87 @@
+"""Uploaded files kept on the server between preview and confirm.
+
+The file lives under <instance>/uploads/ named by a random token; the browser's session
+holds the token and the file's sha256, so confirming needs no re-upload and no record
+data travels through the form. Confirm and cancel delete the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from registry.errors import Conflict
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+STALE = ("Deze import is verlopen of al afgehandeld. Kies het bestand opnieuw om een nieuw "
+         "voorbeeld te zien.")
+
+
+@dataclass
+class Upload:
+    """A kept file: its token, sha256, the user's file name, what it holds ("studies" or
+    "findings") and the chosen options."""
+
+    token: str
+    sha256: str
+    file_name: str
+    kind: str = "studies"
+    format: str | None = None
+    link: str | None = None
+
+    def as_session(self) -> dict[str, Any]:
+        """What the session keeps (plain JSON values)."""
+        return asdict(self)
+
+
+def upload_folder(base: str) -> Path:
+    """The uploads folder under base (created when missing)."""
+    folder = Path(base) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def keep_upload(stream: BinaryIO, folder: Path, file_name: str, **options: str | None) -> Upload:
+    """Copy the stream into folder under a fresh token, hashing it on the way."""
+    token = secrets.token_urlsafe(24)
+    digest = hashlib.sha256()
+    with (folder / token).open("wb") as out:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+            out.write(chunk)
+    return Upload(token, digest.hexdigest(), file_name, **options)
+
+
+def open_upload(folder: Path, kept: dict[str, Any] | None, token: str | None,
+                kind: str = "studies") -> Upload:
+    """The kept upload of this kind the form's token names. Raises Conflict when it is
+    stale or gone: no upload in the session, another token or kind, a missing file, or
+    changed content."""
+    if not kept or not token or kept.get("token") != token or not _TOKEN.match(token):
+        raise Conflict(STALE)
+    if kept.get("kind", "studies") != kind:
+        raise Conflict(STALE)
+    upload = Upload(**kept)
+    path = folder / upload.token
+    if not path.is_file() or _sha256(path) != upload.sha256:
+        raise Conflict(STALE)
+    return upload
+
+
+def discard_upload(folder: Path, kept: dict[str, Any] | None) -> None:
+    """Delete the kept file, if any (a missing file is fine)."""
+    token = (kept or {}).get("token")
+    if token and _TOKEN.match(token):
+        (folder / token).unlink(missing_ok=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,67 @@
+"""Linking studies to published interventions by hand (part of the imports blueprint)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from importers.links import (
+    RELATIONS,
+    find_studies,
+    link_study,
+    published_interventions,
+    unlink_study,
+)
+from registry import permissions as perm
+from registry.errors import ValidationFailed
+from registry.extensions import db
+from registry.views.imports import bp
+
+
+def _page(errors: dict[str, list[str]] | None = None, status: int = 200):
+    query = (request.values.get("q") or "").strip()
+    page = render_template("imports/links.html", query=query, studies=find_studies(query),
+                           interventions=published_interventions(), relations=RELATIONS,
+                           errors=errors or {}, values=request.form)
+    return page, status
+
+
+@bp.get("/koppelingen")
+@perm.permission_required(perm.can_link_studies)
+def links():
+    return _page()
+
+
+def _id(name: str) -> int | None:
+    value = request.form.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.post("/koppelingen")
+@perm.permission_required(perm.can_link_studies)
+def link():
+    study_id, intervention_id = _id("study_id"), _id("intervention_id")
+    errors = {}
+    if study_id is None:
+        errors["study_id"] = [_("Kies een studie.")]
+    if intervention_id is None:
+        errors["intervention_id"] = [_("Kies een interventie.")]
+    if errors:
+        return _page(errors, 422)
+    try:
+        link_study(study_id, intervention_id, request.form.get("relation", ""))
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _page({d["field"]: d["messages"] for d in error.details}, error.status)
+    db.session.commit()
+    flash(_("De studie is gekoppeld."))
+    return redirect(url_for("imports.links", q=request.form.get("q", "")))
+
+
+@bp.post("/koppelingen/<int:link_id>/verwijderen")
+@perm.permission_required(perm.can_link_studies)
+def unlink(link_id: int):
+    unlink_study(link_id)
+    db.session.commit()
+    flash(_("De koppeling is verwijderd."))
+    return redirect(url_for("imports.links", q=request.form.get("q", "")))

@@ -1,0 +1,290 @@
+"""The researcher's import pages: upload → preview → confirm or cancel, batches, undo,
+probable duplicates and linking by hand."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from registry.extensions import db
+from registry.models import (
+    Finding,
+    ImportBatch,
+    InterventionStudy,
+    PendingDuplicate,
+    SearchChange,
+    Study,
+)
+from tests.conftest import make_test_app
+from tests.factories import StudyFactory, link, make_intervention
+from tests.unit.procedure.support import PASSWORD, login, make_user
+
+RIS = (Path(__file__).parent.parent / "unit/importers/samples/studies.ris").read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def uploads(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_UPLOAD_DIR", str(tmp_path))
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def ips():
+    return make_intervention(slug="ips-bijstand")
+
+
+_FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # speed, not safety
+
+
+def signed_in(client, role: str):
+    user = make_user(role)
+    user.password_hash = _FAST_HASH
+    assert login(client, user).status_code == 302
+    return user
+
+
+@pytest.fixture
+def researcher(client):
+    return signed_in(client, "researcher")
+
+
+def count(model=Study) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def upload(client, content=RIS, name="export.ris", **fields):
+    data = {"file": (io.BytesIO(content), name), **fields}
+    return client.post("/import/", data=data, content_type="multipart/form-data")
+
+
+def token(client) -> str:
+    with client.session_transaction() as session:
+        return session["import_upload"]["token"]
+
+
+def test_upload_page_shows_the_form(client, researcher):
+    page = client.get("/import/").get_data(as_text=True)
+    assert 'for="file"' in page and 'name="csrf_token"' in page
+
+
+def test_preview_shows_counts_and_writes_nothing(client, researcher, ips, uploads):
+    response = upload(client)
+    assert (response.status_code, count(), count(ImportBatch)) == (200, 0, 0)
+    assert "Bevestigen en opslaan" in response.get_data(as_text=True)
+    assert len(list(uploads.iterdir())) == 1
+
+
+def test_preview_lists_invalid_records_with_the_dutch_reason(client, researcher):
+    page = upload(client, b"TY  - JOUR\nPY  - 2020\nER  - \n").get_data(as_text=True)
+    assert "Ongeldige records" in page and "Dit veld is verplicht." in page
+
+
+def test_preview_shows_a_probable_duplicate_beside_the_study_it_resembles(client, researcher,
+                                                                         ips):
+    existing = StudyFactory(title="Schuldhulp eerst: een proces-evaluatie in Rotterdam",
+                            year=2021, doi=None, authors=[("Vries", "de", "P.")])
+    page = upload(client).get_data(as_text=True)
+    assert 'id="mogelijk-dubbel"' in page and existing.title in page
+    assert "bijna gelijke titel" in page
+
+
+def test_confirm_adds_the_studies_and_shows_the_batch(client, researcher, ips, uploads):
+    upload(client)
+    response = client.post("/import/bevestigen", data={"token": token(client)})
+    batch = db.session.scalars(select(ImportBatch)).one()
+    assert (response.headers["Location"], count(), batch.channel) == (
+        f"/import/batches/{batch.id}", 3, "upload")
+    assert list(uploads.iterdir()) == []
+
+
+def test_confirm_links_every_record_to_the_chosen_intervention(client, researcher, ips):
+    other = make_intervention(slug="jobcoaching")
+    upload(client, link="jobcoaching")
+    client.post("/import/bevestigen", data={"token": token(client)})
+    linked = db.session.scalar(select(func.count()).select_from(InterventionStudy)
+                               .where(InterventionStudy.intervention_id == other.id))
+    assert linked == 3
+
+
+def test_cancel_leaves_database_and_search_change_log_untouched(client, researcher, ips,
+                                                                uploads):
+    before = count(), count(SearchChange), count(ImportBatch)
+    upload(client)
+    response = client.post("/import/annuleren", data={"token": token(client)})
+    assert (response.status_code, (count(), count(SearchChange), count(ImportBatch))) == (
+        302, before)
+    assert list(uploads.iterdir()) == []
+
+
+def test_confirm_with_a_stale_token_is_refused_in_dutch(client, researcher, ips):
+    upload(client)
+    response = client.post("/import/bevestigen", data={"token": "x" * 32})
+    assert response.status_code == 409
+    assert "verlopen of al afgehandeld" in response.get_data(as_text=True)
+    assert count() == 0
+
+
+def test_confirm_after_the_file_was_removed_is_refused(client, researcher, ips, uploads):
+    upload(client)
+    for path in uploads.iterdir():
+        path.unlink()
+    assert client.post("/import/bevestigen", data={"token": token(client)}).status_code == 409
+
+
+def test_confirming_twice_adds_nothing_the_second_time(client, researcher, ips):
+    upload(client)
+    kept = token(client)
+    client.post("/import/bevestigen", data={"token": kept})
+    assert client.post("/import/bevestigen", data={"token": kept}).status_code == 409
+    assert count(ImportBatch) == 1
+
+
+def test_an_unreadable_file_is_shown_on_the_form(client, researcher):
+    response = upload(client, b"")
+    assert response.status_code == 422
+    assert 'id="file-fouten"' in response.get_data(as_text=True)
+
+
+def test_oversized_upload_gives_a_dutch_413_page(app, client, researcher, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024)
+    response = upload(client, b"TY  - JOUR\n" + b"x" * 4096)
+    assert response.status_code == 413
+    assert "Het bestand is te groot" in response.get_data(as_text=True)
+
+
+def test_markup_in_a_title_is_escaped_on_the_preview(client, researcher):
+    page = upload(client, b"TY  - JOUR\nTI  - <script>alert(1)</script> Werk\nER  - \n")
+    html = page.get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+
+
+def test_wrong_role_is_403(client):
+    signed_in(client, "professional")
+    assert upload(client).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get("/import/")
+    assert (response.status_code, "/inloggen" in response.headers["Location"]) == (302, True)
+
+
+def test_a_post_without_csrf_token_is_refused(database_url, tmp_path):
+    app = make_test_app(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    assert app.test_client().post("/import/annuleren").status_code == 400
+
+
+def test_batches_page_lists_who_and_which_file(client, researcher, ips):
+    upload(client, name="mijn-export.ris")
+    client.post("/import/bevestigen", data={"token": token(client)})
+    page = client.get("/import/batches").get_data(as_text=True)
+    assert "mijn-export.ris" in page and researcher.name in page
+
+
+def _imported(client) -> ImportBatch:
+    upload(client)
+    client.post("/import/bevestigen", data={"token": token(client)})
+    return db.session.scalars(select(ImportBatch)).one()
+
+
+def test_batch_page_shows_merge_method_and_score(client, researcher, ips):
+    StudyFactory(doi="10.1000/tva.2019.0035", journal=None)
+    batch = _imported(client)
+    page = client.get(f"/import/batches/{batch.id}").get_data(as_text=True)
+    assert "samengevoegd" in page and "zelfde DOI" in page and "100.0" in page
+
+
+def test_undo_via_the_page_removes_what_the_batch_added(client, researcher, ips):
+    batch = _imported(client)
+    response = client.post(f"/import/batches/{batch.id}/ongedaan-maken")
+    assert (response.status_code, count(), batch.state) == (302, 0, "undone")
+
+
+def _waiting(client) -> PendingDuplicate:
+    StudyFactory(title="Schuldhulp eerst: een proces-evaluatie in Rotterdam", year=2021,
+                 doi=None, authors=[("Vries", "de", "P.")])
+    _imported(client)
+    return db.session.scalars(select(PendingDuplicate)).one()
+
+
+def test_pending_page_shows_the_record_beside_the_candidate(client, researcher, ips):
+    waiting = _waiting(client)
+    page = client.get("/import/dubbelen").get_data(as_text=True)
+    assert f'for="merge-{waiting.id}"' in page and waiting.candidate.title in page
+
+
+@pytest.mark.parametrize(("decision", "studies", "state"), [
+    ("merge", 3, "merged"), ("add", 4, "added"), ("discard", 3, "discarded")])
+def test_deciding_a_probable_duplicate(client, researcher, ips, decision, studies, state):
+    waiting = _waiting(client)
+    response = client.post(f"/import/dubbelen/{waiting.id}", data={"decision": decision})
+    assert (response.status_code, count(), waiting.state) == (302, studies, state)
+
+
+def test_an_unknown_decision_is_422(client, researcher, ips):
+    waiting = _waiting(client)
+    assert client.post(f"/import/dubbelen/{waiting.id}",
+                       data={"decision": "x"}).status_code == 422
+
+
+def test_linking_by_hand_links_and_unlinks(client, researcher, ips):
+    study = StudyFactory(title="Werkfit in Tilburg")
+    page = client.get("/import/koppelingen?q=werkfit").get_data(as_text=True)
+    client.post("/import/koppelingen", data={"study_id": study.id, "intervention_id": ips.id,
+                                              "relation": "process"})
+    made = db.session.scalars(select(InterventionStudy)).one()
+    client.post(f"/import/koppelingen/{made.id}/verwijderen")
+    assert ("Werkfit in Tilburg" in page, made.relation, count(InterventionStudy)) == (
+        True, "process", 0)
+
+
+def test_linking_twice_is_a_conflict(client, researcher, ips):
+    study = StudyFactory()
+    link(ips, study)
+    response = client.post("/import/koppelingen", data={
+        "study_id": study.id, "intervention_id": ips.id, "relation": "effect"})
+    assert response.status_code == 409
+
+
+def test_linking_to_an_unpublished_intervention_is_refused(client, researcher):
+    draft = make_intervention(published=False)
+    response = client.post("/import/koppelingen", data={
+        "study_id": StudyFactory().id, "intervention_id": draft.id, "relation": "effect"})
+    assert response.status_code == 404
+
+
+FINDINGS = "study,outcome_domain,measure,time_point_months,direction\n"
+
+
+def upload_findings(client, text: str):
+    data = {"file": (io.BytesIO(text.encode()), "bevindingen.csv")}
+    return client.post("/import/bevindingen", data=data, content_type="multipart/form-data")
+
+
+def test_findings_preview_writes_nothing_and_confirm_adds_them(client, researcher):
+    StudyFactory(doi="10.5555/een")
+    preview = upload_findings(client, FINDINGS + "10.5555/een,work,Aan het werk,12,favourable\n")
+    added_by_preview = count(Finding)
+    response = client.post("/import/bevindingen/bevestigen", data={"token": token(client)})
+    assert (preview.status_code, added_by_preview, response.status_code, count(Finding)) == (
+        200, 0, 302, 1)
+
+
+def test_findings_with_one_bad_row_show_the_dutch_error_and_keep_nothing(client, researcher,
+                                                                       uploads):
+    StudyFactory(doi="10.5555/een")
+    response = upload_findings(client, FINDINGS + "10.5555/een,work,Aan het werk,12,favourable\n"
+                               "10.5555/twee,work,Aan het werk,12,favourable\n")
+    page = response.get_data(as_text=True)
+    assert (response.status_code, "Geen studie gevonden bij" in page, count(Finding)) == (
+        422, True, 0)
+    assert list(uploads.iterdir()) == []
+
+
+def test_a_studies_token_cannot_confirm_findings(client, researcher, ips):
+    upload(client)
+    response = client.post("/import/bevindingen/bevestigen", data={"token": token(client)})
+    assert (response.status_code, count(Finding)) == (409, 0)

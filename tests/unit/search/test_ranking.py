@@ -1,0 +1,45 @@
+"""Relevance: the postings-based scorer agrees with Whoosh; other queries still work."""
+
+import pytest
+
+from search_index import ranking, searchers
+from search_index.query import parse_text, text_mask
+from tests.factories import make_intervention
+
+
+@pytest.fixture
+def catalogue(index):
+    make_intervention(title="Jobcoaching op de werkvloer", summary="Begeleiding naar werk.")
+    make_intervention(title="Taalcoaching", summary="Begeleiding naar werk met jobcoaching.")
+    make_intervention(title="Schuldhulp voor jongeren", summary="Werk aan je schulden.")
+    make_intervention(title="Werkervaringsplaats", summary="Werk en begeleiding op de werkvloer.")
+    make_intervention(title="Beschut werk", summary="Werk met begeleiding, werk met zorg.")
+    index.sync()
+    return index
+
+
+@pytest.mark.parametrize("text", ["werk", "begeleiding werk", "jobcoaching", "werk OR schulden"])
+def test_scores_and_order_are_whooshs(catalogue, text):
+    searcher, view = searchers.acquire(catalogue.root)
+    query = parse_text(searcher, text)
+    ours = ranking.top_scored(searcher, view, query, text_mask(searcher, view, query), 10)
+    whoosh = sorted(((h.docnum, h.score) for h in searcher.search(query, limit=None)),
+                    key=lambda hit: (-hit[1], hit[0]))
+    assert [doc for doc, _ in ours] == [doc for doc, _ in whoosh]
+    assert [round(s, 9) for _, s in ours] == [round(s, 9) for _, s in whoosh]
+
+
+def test_a_phrase_is_scored_by_whoosh(catalogue):
+    # Stop words take no position, so "begeleiding met werk" matches as well.
+    titles = catalogue.titles('"begeleiding naar werk"')
+    assert sorted(titles) == ["Beschut werk", "Jobcoaching op de werkvloer", "Taalcoaching"]
+
+
+def test_changed_record_is_ranked_with_its_new_text(catalogue):
+    from registry.models import Intervention
+    from tests.conftest import db
+
+    item = db.session.query(Intervention).first()
+    item.published_version.title = "Zeldzaam traject"
+    catalogue.sync()
+    assert catalogue.titles("zeldzaam") == ["Zeldzaam traject"]
