@@ -66,6 +66,8 @@ class Config:
     SESSION_COOKIE_SECURE = ENV_NAME == "production"
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+    # Uploaded import files wait here between preview and confirm (default: instance/).
+    IMPORT_UPLOAD_DIR = _env("IMPORT_UPLOAD_DIR")
 
 
 class TestConfig(Config):

@@ -133,7 +133,7 @@ class Run:
                 {
                     "number": raw.number,
                     "line": raw.line,
-                    "title": str(raw.data.get("title"))[:300],
+                    "title": str(raw.data.get("title") or "")[:300],
                     "problems": [{"field": f, "message": m} for f, m in problems],
                 },
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -39,14 +40,13 @@ class Upload:
 
 
 def upload_folder(base: str) -> Path:
-    """The uploads folder under base (created when missing)."""
-    folder = Path(base) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    """The uploads folder under base (keep_upload creates it)."""
+    return Path(base) / "uploads"
 
 
 def keep_upload(stream: BinaryIO, folder: Path, file_name: str, **options: str | None) -> Upload:
     """Copy the stream into folder under a fresh token, hashing it on the way."""
+    folder.mkdir(parents=True, exist_ok=True)
     token = secrets.token_urlsafe(24)
     digest = hashlib.sha256()
     with (folder / token).open("wb") as out:
@@ -77,6 +77,17 @@ def discard_upload(folder: Path, kept: dict[str, Any] | None) -> None:
     token = (kept or {}).get("token")
     if token and _TOKEN.match(token):
         (folder / token).unlink(missing_ok=True)
+
+
+def prune_uploads(folder: Path, max_age_seconds: int = 24 * 3600) -> None:
+    """Delete kept files older than max_age_seconds: previews nobody confirmed or
+    cancelled (a closed tab) would otherwise stay forever."""
+    if not folder.is_dir():
+        return
+    cutoff = time.time() - max_age_seconds
+    for path in folder.iterdir():
+        if _TOKEN.match(path.name) and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def _sha256(path: Path) -> str:

@@ -158,7 +158,12 @@ def generate(interventions: int, studies: int = 0, seed: int = 2026, bulk: bool 
         from registry.demo.loader import Lookup, create_intervention, create_study
 
         lookup = Lookup()
-        slugs = [create_intervention(record, lookup).slug for record in records]
+        slugs = []
+        for record in records:
+            created = create_intervention(record, lookup)
+            # The lookup only knows what existed when it was made; studies link to these.
+            lookup.interventions[created.slug] = created
+            slugs.append(created.slug)
         db.session.flush()
         for n in range(studies if slugs else 0):
             create_study(study_record(rng, start + n, slugs), lookup)

@@ -31,7 +31,13 @@ from importers.detect import FORMAT_LABELS, PARSERS
 from importers.findings import import_findings
 from importers.links import published_interventions
 from importers.pipeline import commit_import, preview_import
-from importers.uploads import discard_upload, keep_upload, open_upload, upload_folder
+from importers.uploads import (
+    discard_upload,
+    keep_upload,
+    open_upload,
+    prune_uploads,
+    upload_folder,
+)
 from registry import permissions as perm
 from registry.errors import Conflict, DomainError, ImportRejected, NotFound
 from registry.extensions import db
@@ -90,6 +96,7 @@ def upload():
     if errors:
         return _form(errors, 422)
     discard_upload(_folder(), session.pop(SESSION_KEY, None))
+    prune_uploads(_folder())
     kept = keep_upload(file.stream, _folder(), PurePath(file.filename).name, **options)
     try:
         with (_folder() / kept.token).open("rb") as stream:
@@ -221,6 +228,7 @@ def findings_upload():
     if file is None or not file.filename:
         return _findings_form({"file": [_("Kies een bestand om te importeren.")]}, 422)
     discard_upload(_folder(), session.pop(SESSION_KEY, None))
+    prune_uploads(_folder())
     kept = keep_upload(file.stream, _folder(), PurePath(file.filename).name, kind="findings")
     try:
         with (_folder() / kept.token).open("rb") as stream:

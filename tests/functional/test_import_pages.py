@@ -4,6 +4,8 @@ probable duplicates and linking by hand."""
 from __future__ import annotations
 
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -141,6 +143,15 @@ def test_confirming_twice_adds_nothing_the_second_time(client, researcher, ips):
     client.post("/import/bevestigen", data={"token": kept})
     assert client.post("/import/bevestigen", data={"token": kept}).status_code == 409
     assert count(ImportBatch) == 1
+
+
+def test_a_new_upload_removes_previews_abandoned_a_day_ago(client, researcher, ips, uploads):
+    uploads.mkdir(parents=True, exist_ok=True)
+    abandoned = uploads / ("a" * 32)
+    abandoned.write_bytes(RIS)
+    os.utime(abandoned, (time.time() - 2 * 86400,) * 2)
+    upload(client)
+    assert (abandoned.exists(), len(list(uploads.iterdir()))) == (False, 1)
 
 
 def test_an_unreadable_file_is_shown_on_the_form(client, researcher):
