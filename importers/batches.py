@@ -6,6 +6,7 @@ links) and puts back the values its merges changed. Flushes, never commits.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from importers.dedup import Match
@@ -34,10 +35,10 @@ def decide_pending(pending: PendingDuplicate, decision: str, user_id: int | None
     already or its batch was undone.
     """
     if decision not in DECISIONS:
-        raise ValidationFailed("Kies samenvoegen, toevoegen als nieuwe studie of negeren.", [
-            {"field": "decision", "messages": ["Kies een beslissing."]}])
+        raise ValidationFailed(_("Kies samenvoegen, toevoegen als nieuwe studie of negeren."), [
+            {"field": "decision", "messages": [_("Kies een beslissing.")]}])
     if pending.state != "pending" or pending.batch.state != "committed":
-        raise Conflict("Over deze mogelijke dubbele is al beslist.")
+        raise Conflict(_("Over deze mogelijke dubbele is al beslist."))
     record = record_from_json(pending.record)
     record.interventions = list(pending.interventions)
     writer = Writer(pending.batch, load_lookups(), [])
@@ -63,7 +64,7 @@ def _free(value: str | None, column: str) -> str | None:
 def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
     """Undo everything the batch did. Raises Conflict when a later batch built on it."""
     if batch.state != "committed":
-        raise Conflict("Deze import is al ongedaan gemaakt.")
+        raise Conflict(_("Deze import is al ongedaan gemaakt."))
     items = list(db.session.scalars(select(ImportBatchItem).where(
         ImportBatchItem.batch_id == batch.id).order_by(ImportBatchItem.id.desc())))
     _refuse_if_built_upon(batch, {i.study_id for i in items if i.study_id})
@@ -86,7 +87,8 @@ def _refuse_if_built_upon(batch: ImportBatch, study_ids: set[int]) -> None:
         .where(ImportBatch.id > batch.id, ImportBatch.state == "committed",
                ImportBatchItem.study_id.in_(study_ids)).limit(1))
     if later:
-        raise Conflict(f"Import {later} bouwt voort op deze import; maak die eerst ongedaan.")
+        raise Conflict(_("Import %(later)s bouwt voort op deze import; maak die eerst "
+                         "ongedaan.", later=later))
 
 
 def _remove_links_and_findings(item: ImportBatchItem) -> None:

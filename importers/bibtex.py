@@ -13,6 +13,7 @@ from typing import Any, BinaryIO
 
 import bibtexparser
 from bibtexparser import middlewares
+from flask_babel import gettext as _
 
 from importers.normalise import make_author, publication_type, split_link_keywords
 from importers.source import RawRecord, text_lines, truncate_problem
@@ -68,7 +69,7 @@ def _record(number: int, start: int, strings: str, block: str) -> RawRecord:
     except Exception:  # a LaTeX or name oddity in one entry must not stop the file
         library = None
     if library is None or not library.entries:
-        record.problems.append(("record", "Dit BibTeX-record kon niet worden gelezen."))
+        record.problems.append(("record", _("Dit BibTeX-record kon niet worden gelezen.")))
         return record
     entry = library.entries[0]
     fields = {key.lower(): field.value for key, field in entry.fields_dict.items()}

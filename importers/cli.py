@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from importers.detect import PARSERS
@@ -28,23 +29,29 @@ def _user_id(email: str | None) -> int | None:
         return None
     user_id = db.session.scalar(select(User.id).where(User.email == email))
     if user_id is None:
-        raise click.BadParameter(f"geen gebruiker met e-mailadres {email}", param_hint="--user")
+        raise click.BadParameter(_("geen gebruiker met e-mailadres %(email)s", email=email),
+                                 param_hint="--user")
     return user_id
 
 
 def _summary(report: ImportReport) -> None:
-    rows = [("records", report.total), ("nieuw", report.new),
-            ("dubbel (exact)", report.duplicates), ("  waarvan aangevuld", report.merged),
-            ("mogelijk dubbel (wacht op beslissing)", report.probable),
-            ("ongeldig", report.invalid)]
-    width = max(len(label) for label, _ in rows)
-    click.echo(f"{'Formaat':<{width}}  {report.format}")
+    # The CLI runs outside a request: gettext speaks the default locale (Dutch).
+    rows = [(_("records"), report.total), (_("nieuw"), report.new),
+            (_("dubbel (exact)"), report.duplicates),
+            ("  " + _("waarvan aangevuld"), report.merged),
+            (_("mogelijk dubbel (wacht op beslissing)"), report.probable),
+            (_("ongeldig"), report.invalid)]
+    width = max(len(label) for label, _count in rows)
+    click.echo(f"{_('Formaat'):<{width}}  {report.format}")
     for label, count in rows:
         click.echo(f"{label:<{width}}  {count:>8}")
     for entry in report.invalid_records[:20]:
         problems = "; ".join(f"{p['field']}: {p['message']}" for p in entry["problems"])
-        where = f"regel {entry['line']}" if entry.get("line") else f"record {entry['number']}"
-        click.echo(f"  ongeldig, {where}: {problems}")
+        if entry.get("line"):
+            where = _("regel %(line)s", line=entry["line"])
+        else:
+            where = _("record %(number)s", number=entry["number"])
+        click.echo("  " + _("ongeldig, %(where)s: %(problems)s", where=where, problems=problems))
 
 
 @import_cli.command("studies")
@@ -57,7 +64,7 @@ def _summary(report: ImportReport) -> None:
 def import_studies_command(file: Path, format_name, dry_run, links, email) -> None:
     """Import studies from FILE (RIS, BibTeX, PubMed XML, MEDLINE, CSV, JSON)."""
     with file.open("rb") as stream, click.progressbar(
-        length=file.stat().st_size, label="Importeren", file=sys.stderr
+        length=file.stat().st_size, label=_("Importeren"), file=sys.stderr
     ) as bar:
         def progress(_records: int) -> None:
             bar.update(stream.tell() - bar.pos)
@@ -77,8 +84,10 @@ def import_studies_command(file: Path, format_name, dry_run, links, email) -> No
             db.session.rollback()
             raise
     _summary(report)
-    saved = f"Opgeslagen als import {report.batch_id}."
-    click.echo("Proefrun: niets opgeslagen." if dry_run else saved)
+    if dry_run:
+        click.echo(_("Proefrun: niets opgeslagen."))
+    else:
+        click.echo(_("Opgeslagen als import %(id)s.", id=report.batch_id))
 
 
 @import_cli.command("findings")
@@ -94,8 +103,11 @@ def import_findings_command(file: Path, dry_run: bool) -> None:
             if report.errors:
                 db.session.rollback()
                 for error in report.errors[:50]:
-                    click.echo(f"  regel {error['line']}: {error['field']}: {error['message']}")
-                raise click.ClickException(f"{len(report.errors)} fouten; niets opgeslagen.")
+                    click.echo("  " + _("regel %(line)s: %(field)s: %(message)s",
+                                        line=error["line"], field=error["field"],
+                                        message=error["message"]))
+                raise click.ClickException(
+                    _("%(count)s fouten; niets opgeslagen.", count=len(report.errors)))
             if dry_run:
                 db.session.rollback()
             else:
@@ -103,7 +115,10 @@ def import_findings_command(file: Path, dry_run: bool) -> None:
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None
-    click.echo(f"{report.rows} bevindingen {'gecontroleerd' if dry_run else 'opgeslagen'}.")
+    if dry_run:
+        click.echo(_("%(count)s bevindingen gecontroleerd.", count=report.rows))
+    else:
+        click.echo(_("%(count)s bevindingen opgeslagen.", count=report.rows))
 
 
 @import_cli.command("undo")
@@ -115,14 +130,14 @@ def undo_command(batch_id: int, email: str | None) -> None:
 
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None:
-        raise click.ClickException(f"Import {batch_id} bestaat niet.")
+        raise click.ClickException(_("Import %(id)s bestaat niet.", id=batch_id))
     try:
         undo_batch(batch, _user_id(email))
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
-    click.echo(f"Import {batch_id} is ongedaan gemaakt.")
+    click.echo(_("Import %(id)s is ongedaan gemaakt.", id=batch_id))
 
 
 @import_cli.command("export")

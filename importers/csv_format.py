@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from flask_babel import gettext as _
+
 from importers.normalise import parse_author
 from importers.source import RawRecord, is_valid_utf8, reject, truncate_problem
 
@@ -56,7 +58,7 @@ def open_text(stream: BinaryIO) -> io.TextIOWrapper:
     """The stream as text in its detected encoding. Raises ImportRejected if undecodable."""
     encoding = "utf-8-sig" if is_valid_utf8(stream) else "cp1252"
     if encoding == "cp1252" and not _decodes(stream, encoding):
-        raise reject("Het bestand is geen UTF-8 en geen Windows-1252-tekst.")
+        raise reject(_("Het bestand is geen UTF-8 en geen Windows-1252-tekst."))
     return io.TextIOWrapper(stream, encoding=encoding, newline="")
 
 
@@ -77,8 +79,8 @@ def header_columns(header: list[str], known: tuple[str, ...], aliases: dict) -> 
     unknown = [h for h, n in zip(header, names, strict=True) if n and n not in known]
     if unknown:
         raise reject(
-            "Onbekende kolommen: " + ", ".join(unknown) + ". Gebruik de kolommen van het "
-            "sjabloon: " + ", ".join(known) + ".",
+            _("Onbekende kolommen: %(unknown)s. Gebruik de kolommen van het sjabloon: "
+              "%(known)s.", unknown=", ".join(unknown), known=", ".join(known)),
             "kop",
         )
     return names
@@ -97,7 +99,8 @@ def rows(stream: BinaryIO, known: tuple[str, ...], aliases: dict) -> Iterator[tu
             if any(c.strip() for c in cells):
                 yield reader.line_num + 1, dict(zip(names, cells, strict=False))
     except csv.Error as error:
-        raise reject(f"Regel {reader.line_num + 1}: ongeldige CSV ({error}).") from None
+        raise reject(_("Regel %(line)s: ongeldige CSV (%(error)s).",
+                       line=reader.line_num + 1, error=error)) from None
     finally:
         text.detach()
 

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import BinaryIO
 
+from flask_babel import gettext as _
+
 from importers import bibtex, csv_format, json_format, medline, pubmed, ris
 from importers.source import RawRecord, reject
 
@@ -41,9 +43,9 @@ def detect_format(stream: BinaryIO, file_name: str | None = None) -> str:
     head = stream.read(HEAD_BYTES)
     stream.seek(0)
     if not head.strip():
-        raise reject("Het bestand is leeg.")
+        raise reject(_("Het bestand is leeg."))
     if _looks_binary(head):
-        raise reject("Dit is geen tekstbestand (binaire inhoud). Kies een exportbestand.")
+        raise reject(_("Dit is geen tekstbestand (binaire inhoud). Kies een exportbestand."))
     found = _from_content(head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n"))
     if found:
         return found
@@ -51,7 +53,7 @@ def detect_format(stream: BinaryIO, file_name: str | None = None) -> str:
     if by_name == "csv":
         return by_name
     raise reject(
-        "Onbekend formaat. Ondersteund: " + ", ".join(FORMAT_LABELS.values()) + "."
+        _("Onbekend formaat. Ondersteund: %(formats)s.", formats=", ".join(FORMAT_LABELS.values()))
     )
 
 
@@ -66,7 +68,7 @@ def _from_content(text: str) -> str | None:
     if text.startswith("<"):
         if "PubmedArticleSet" in text[:4096] or "PubmedBookArticleSet" in text[:4096]:
             return "pubmed"
-        raise reject("Dit XML-bestand is geen PubMed-export (PubmedArticleSet verwacht).")
+        raise reject(_("Dit XML-bestand is geen PubMed-export (PubmedArticleSet verwacht)."))
     if text.startswith(("[", "{")):
         return "json"
     for name, pattern in (("ris", _RIS), ("medline", _MEDLINE), ("bibtex", _BIBTEX)):
@@ -80,4 +82,4 @@ def parser_for(name: str) -> Callable[[BinaryIO], Iterator[RawRecord]]:
     try:
         return PARSERS[name]
     except KeyError:
-        raise reject(f"Onbekend formaat '{name}'.", "format") from None
+        raise reject(_("Onbekend formaat '%(name)s'.", name=name), "format") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import insert, select
 
@@ -46,7 +47,7 @@ class FindingsReport:
 def find_study_id(key: str) -> int | None:
     """The study a key names: "id:12", "pmid:123", or a DOI (with or without resolver)."""
     key = key.strip()
-    kind, _, value = key.partition(":")
+    kind, _colon, value = key.partition(":")
     if kind.lower() == "id" and value.strip().isdigit():
         return db.session.scalar(select(Study.id).where(Study.id == int(value)))
     if kind.lower() == "pmid":
@@ -60,14 +61,16 @@ def _check_row(line: int, cells: dict[str, str], domains: dict[str, int], report
     errors = []
     study_id = find_study_id(cells.get("study") or "")
     if study_id is None:
-        errors.append(("study", f"Geen studie gevonden bij '{(cells.get('study') or '')[:80]}'."))
+        errors.append(("study", _("Geen studie gevonden bij '%(key)s'.",
+                                  key=(cells.get("study") or "")[:80])))
     try:
         values = _SCHEMA.load(data)
     except ValidationError as error:
         errors += _flatten(error.messages)
         values = None
     if values and values["outcome_domain"] not in domains:
-        errors.append(("outcome_domain", f"Onbekend uitkomstdomein '{values['outcome_domain']}'."))
+        errors.append(("outcome_domain", _("Onbekend uitkomstdomein '%(code)s'.",
+                                           code=values["outcome_domain"])))
     report.errors += [{"line": line, "field": f, "message": m} for f, m in errors]
     if errors:
         return None

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import ijson
+from flask_babel import gettext as _
 
 from importers.source import RawRecord, reject, truncate_problem
 
@@ -19,7 +20,7 @@ def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     try:
         yield from _records(stream)
     except (ijson.JSONError, UnicodeDecodeError):
-        message = "Het JSON-bestand is ongeldig of onvolledig. Er is niets opgeslagen."
+        message = _("Het JSON-bestand is ongeldig of onvolledig. Er is niets opgeslagen.")
         raise reject(message) from None
 
 
@@ -36,7 +37,7 @@ def _records(stream: BinaryIO) -> Iterator[RawRecord]:
     elif first == b"{":
         items = _object_items(stream)
     else:
-        raise reject("Het JSON-bestand bevat geen studie en geen lijst van studies.")
+        raise reject(_("Het JSON-bestand bevat geen studie en geen lijst van studies."))
     for number, item in enumerate(items, start=1):
         yield _record(number, item)
 
@@ -53,13 +54,14 @@ def _object_items(stream: BinaryIO) -> Iterator[Any]:
 
 def _record(number: int, item: Any) -> RawRecord:
     if not isinstance(item, dict):
-        return RawRecord(number, {}, problems=[("record", "Een studie moet een JSON-object zijn.")])
+        return RawRecord(number, {},
+                         problems=[("record", _("Een studie moet een JSON-object zijn."))])
     data = dict(item)
     slugs = data.pop("interventions", None) or []
     record = RawRecord(number, data)
     if isinstance(slugs, list) and all(isinstance(s, str) for s in slugs):
         record.interventions = [s.strip().lower() for s in slugs if s.strip()]
     else:
-        record.problems.append(("interventions", "Moet een lijst van interventie-slugs zijn."))
+        record.problems.append(("interventions", _("Moet een lijst van interventie-slugs zijn.")))
     truncate_problem(record.data, record.problems)
     return record

@@ -6,6 +6,7 @@ Flushes, never commits.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -46,18 +47,18 @@ def link_study(study_id: int, intervention_id: int, relation: str) -> Interventi
     for an unknown relation, Conflict when they are linked already.
     """
     if relation not in RELATIONS:
-        raise ValidationFailed("Kies een soort koppeling.", [
-            {"field": "relation", "messages": ["Kies effect, proces, theorie of anders."]}])
+        raise ValidationFailed(_("Kies een soort koppeling."), [
+            {"field": "relation", "messages": [_("Kies effect, proces, theorie of anders.")]}])
     study = db.session.get(Study, study_id)
     intervention = db.session.get(Intervention, intervention_id)
     if study is None:
-        raise NotFound("Deze studie bestaat niet.")
+        raise NotFound(_("Deze studie bestaat niet."))
     if intervention is None or intervention.published_version_id is None:
-        raise NotFound("Deze interventie bestaat niet of is niet gepubliceerd.")
+        raise NotFound(_("Deze interventie bestaat niet of is niet gepubliceerd."))
     exists = db.session.scalar(select(InterventionStudy.id).filter_by(
         study_id=study_id, intervention_id=intervention_id))
     if exists:
-        raise Conflict("Deze studie is al aan deze interventie gekoppeld.")
+        raise Conflict(_("Deze studie is al aan deze interventie gekoppeld."))
     link = InterventionStudy(study=study, intervention=intervention, relation=relation)
     db.session.add(link)
     db.session.flush()
@@ -68,6 +69,6 @@ def unlink_study(link_id: int) -> None:
     """Remove one link. Raises NotFound when it does not exist."""
     link = db.session.get(InterventionStudy, link_id)
     if link is None:
-        raise NotFound("Deze koppeling bestaat niet.")
+        raise NotFound(_("Deze koppeling bestaat niet."))
     db.session.delete(link)
     db.session.flush()

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any, BinaryIO
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from importers.dedup import Deduplicator, Match
@@ -121,7 +122,7 @@ class Run:
             if self.progress:
                 self.progress(len(chunk))
         if self.report.total == 0:
-            raise reject("Het bestand bevat geen records.")
+            raise reject(_("Het bestand bevat geen records."))
 
     def _validate(self, raw: RawRecord) -> ValidRecord | None:
         self.report.total += 1
@@ -232,7 +233,7 @@ def commit_import(
     lookups = load_lookups()
     unknown = [s for s in link_slugs if s not in lookups.interventions]
     if unknown:
-        raise reject(f"Onbekende interventie '{unknown[0]}'.", "link")
+        raise reject(_("Onbekende interventie '%(slug)s'.", slug=unknown[0]), "link")
     batch = ImportBatch(
         format=report.format,
         file_name=file_name[:255],

@@ -13,6 +13,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from flask_babel import gettext as _
 
 from importers.normalise import make_author, publication_type
 from importers.source import RawRecord, reject, truncate_problem
@@ -35,16 +36,19 @@ def parse(stream: BinaryIO) -> Iterator[RawRecord]:
                 element.clear()
     except ParseError as error:
         line = error.position[0] if getattr(error, "position", None) else "?"
-        raise reject(
-            f"Het XML-bestand is onvolledig of ongeldig (regel {line}). Er is niets opgeslagen."
-        ) from None
+        raise reject(_(
+            "Het XML-bestand is onvolledig of ongeldig (regel %(line)s). Er is niets opgeslagen.",
+            line=line,
+        )) from None
     except DefusedXmlException:
-        raise reject("Het XML-bestand bevat entiteiten of een DTD; die worden geweigerd.") from None
+        raise reject(
+            _("Het XML-bestand bevat entiteiten of een DTD; die worden geweigerd.")
+        ) from None
 
 
 def _check_root(element: Element) -> bool:
     if element.tag not in ("PubmedArticleSet", "PubmedBookArticleSet"):
-        raise reject("Dit XML-bestand is geen PubMed-export (PubmedArticleSet verwacht).")
+        raise reject(_("Dit XML-bestand is geen PubMed-export (PubmedArticleSet verwacht)."))
     return True
 
 

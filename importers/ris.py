@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import rispy
+from flask_babel import gettext as _
 
 from importers.normalise import parse_author, publication_type, split_link_keywords
 from importers.source import RawRecord, text_lines, truncate_problem
@@ -47,11 +48,13 @@ def _record(number: int, start: int, lines: list[str], closed: bool) -> RawRecor
     try:
         tags = _PARSER.parse_lines(iter([*lines, "ER  - "]))[0]
     except Exception:  # rispy has no error type of its own for a malformed record
-        record.problems.append(("record", "Dit RIS-record kon niet worden gelezen."))
+        record.problems.append(("record", _("Dit RIS-record kon niet worden gelezen.")))
         return record
     record.data, record.interventions = to_study(tags)
     if not closed:
-        record.problems.append(("record", "Het record eindigt niet met 'ER  -' (afgebroken?)."))
+        record.problems.append(
+            ("record", _("Het record eindigt niet met 'ER  -' (afgebroken?)."))
+        )
     truncate_problem(record.data, record.problems)
     return record
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from flask_babel import gettext as _
+
 from registry.errors import ImportRejected
 
 # Longer than any real field; keeps a runaway line (or a 10 MB "title") out of memory
@@ -50,10 +52,10 @@ def text_lines(stream: BinaryIO, encoding: str = "utf-8-sig") -> Iterator[str]:
         for number, line in enumerate(reader, start=1):  # noqa: B007 (used in except)
             yield line.rstrip("\n")
     except UnicodeDecodeError:
-        raise reject(
-            f"Het bestand is geen geldige UTF-8-tekst (rond regel {number + 1}). "
-            "Sla het op als UTF-8 en probeer het opnieuw."
-        ) from None
+        raise reject(_(
+            "Het bestand is geen geldige UTF-8-tekst (rond regel %(line)s). "
+            "Sla het op als UTF-8 en probeer het opnieuw.", line=number + 1
+        )) from None
     finally:
         reader.detach()
 
@@ -77,5 +79,5 @@ def truncate_problem(data: dict[str, Any], problems: list[tuple[str, str]]) -> N
     for key, value in list(data.items()):
         if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
             data[key] = value[:200]
-            problems.append((key, f"Veld is te lang ({len(value)} tekens, maximaal "
-                                  f"{MAX_FIELD_CHARS})."))
+            problems.append((key, _("Veld is te lang (%(length)s tekens, maximaal %(max)s).",
+                                    length=len(value), max=MAX_FIELD_CHARS)))

@@ -15,11 +15,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from flask_babel import gettext as _
+
 from registry.errors import Conflict
+from registry.i18n import N_
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-STALE = ("Deze import is verlopen of al afgehandeld. Kies het bestand opnieuw om een nieuw "
-         "voorbeeld te zien.")
+# Translated where it is raised (in the reader's locale), so only marked here.
+STALE = N_("Deze import is verlopen of al afgehandeld. Kies het bestand opnieuw om een nieuw "
+           "voorbeeld te zien.")
 
 
 @dataclass
@@ -62,13 +66,13 @@ def open_upload(folder: Path, kept: dict[str, Any] | None, token: str | None,
     stale or gone: no upload in the session, another token or kind, a missing file, or
     changed content."""
     if not kept or not token or kept.get("token") != token or not _TOKEN.match(token):
-        raise Conflict(STALE)
+        raise Conflict(_(STALE))
     if kept.get("kind", "studies") != kind:
-        raise Conflict(STALE)
+        raise Conflict(_(STALE))
     upload = Upload(**kept)
     path = folder / upload.token
     if not path.is_file() or _sha256(path) != upload.sha256:
-        raise Conflict(STALE)
+        raise Conflict(_(STALE))
     return upload
 
 

@@ -1,4 +1,8 @@
-"""Map a parsed record to the study schema, normalise it, and say in Dutch what is wrong."""
+"""Map a parsed record to the study schema, normalise it, and say in Dutch what is wrong.
+
+The messages go through Flask-Babel: Dutch by default (and in the CLI, outside a
+request), English for a reader who chose it.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,40 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from importers.normalise import clean_text, make_author, normalise_record, surname_key, title_key
 from importers.source import RawRecord
+from registry.i18n import N_
 from registry.schemas.studies import AuthorSchema, StudySchema
 
 MAX_TITLE_CHARS = 2000
 _SCHEMA = StudySchema()
 _WITHOUT_AUTHORS = StudySchema(exclude=("authors",))
 _AUTHOR = AuthorSchema()
+# marshmallow's English message → its Dutch text (a message id: gettext translates it
+# where the message is made, in the reader's locale). The pattern's groups fill the
+# placeholders in order.
 _MESSAGES = (
-    (re.compile(r"Missing data for required field"), "Dit veld is verplicht."),
-    (re.compile(r"Longer than maximum length (\d+)"), "Te lang: maximaal {0} tekens."),
-    (re.compile(r"Shorter than minimum length"), "Mag niet leeg zijn."),
-    (re.compile(r"Not a valid integer"), "Geen geldig geheel getal."),
-    (re.compile(r"Not a valid (number|decimal)"), "Geen geldig getal."),
-    (re.compile(r"Not a valid string"), "Geen geldige tekst."),
-    (re.compile(r"Not a valid list"), "Moet een lijst zijn."),
-    (re.compile(r"Not a valid boolean"), "Moet waar of onwaar zijn."),
-    (re.compile(r"Invalid input type"), "Ongeldig type."),
-    (re.compile(r"Must be one of: (.*)\."), "Moet een van deze waarden zijn: {0}."),
+    (re.compile(r"Missing data for required field"), N_("Dit veld is verplicht."), ()),
+    (re.compile(r"Longer than maximum length (\d+)"), N_("Te lang: maximaal %(max)s tekens."),
+     ("max",)),
+    (re.compile(r"Shorter than minimum length"), N_("Mag niet leeg zijn."), ()),
+    (re.compile(r"Not a valid integer"), N_("Geen geldig geheel getal."), ()),
+    (re.compile(r"Not a valid (?:number|decimal)"), N_("Geen geldig getal."), ()),
+    (re.compile(r"Not a valid string"), N_("Geen geldige tekst."), ()),
+    (re.compile(r"Not a valid list"), N_("Moet een lijst zijn."), ()),
+    (re.compile(r"Not a valid boolean"), N_("Moet waar of onwaar zijn."), ()),
+    (re.compile(r"Invalid input type"), N_("Ongeldig type."), ()),
+    (re.compile(r"Must be one of: (.*)\."), N_("Moet een van deze waarden zijn: %(choices)s."),
+     ("choices",)),
     (re.compile(r"greater than or equal to (\S+) and less than or equal to (\S+?)\.?$"),
-     "Moet tussen {0} en {1} liggen."),
-    (re.compile(r"Must be greater than or equal to (\S+?)\.?$"), "Moet minstens {0} zijn."),
-    (re.compile(r"Unknown field"), "Onbekend veld."),
-    (re.compile(r"ci_lower is larger"), "De ondergrens is groter dan de bovengrens."),
+     N_("Moet tussen %(min)s en %(max)s liggen."), ("min", "max")),
+    (re.compile(r"Must be greater than or equal to (\S+?)\.?$"), N_("Moet minstens %(min)s zijn."),
+     ("min",)),
+    (re.compile(r"Unknown field"), N_("Onbekend veld."), ()),
+    (re.compile(r"ci_lower is larger"), N_("De ondergrens is groter dan de bovengrens."), ()),
 )
 
 
@@ -70,12 +82,14 @@ class ValidRecord:
 
 
 def dutch_message(message: str) -> str:
-    """marshmallow's English message in Dutch (unknown ones are quoted as they are)."""
-    for pattern, dutch in _MESSAGES:
+    """marshmallow's English message in Dutch, or in the reader's locale through Babel
+    (unknown ones are quoted as they are). Works outside a request too (the CLI): then
+    it speaks the default locale."""
+    for pattern, dutch, names in _MESSAGES:
         match = pattern.search(message)
         if match:
-            return dutch.format(*match.groups())
-    return f"Ongeldige waarde ({message})"
+            return _(dutch, **dict(zip(names, match.groups(), strict=True)))
+    return _("Ongeldige waarde (%(message)s)", message=message)
 
 
 def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -91,7 +105,7 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
 def validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list[tuple]]:
     """(the valid record, []) or (None, [(field, Dutch message), …])."""
     problems = list(raw.problems)
-    if any(f == "record" for f, _ in problems):
+    if any(f == "record" for f, _message in problems):
         return None, problems
     data = _normalised(raw.data, problems)
     try:
@@ -99,7 +113,7 @@ def validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list
     except ValidationError as error:
         return None, problems + _flatten(error.messages)
     values = _model_values(loaded, problems, lookups)
-    problems += [("interventions", f"Onbekende interventie '{s}'.")
+    problems += [("interventions", _("Onbekende interventie '%(slug)s'.", slug=s))
                  for s in raw.interventions if s not in lookups.interventions]
     if problems:
         return None, problems
@@ -153,7 +167,8 @@ def _normalised(data: dict[str, Any], problems: list) -> dict[str, Any]:
     result = normalise_record(data)
     for key in ("doi", "pmid"):
         if clean_text(str(data.get(key) or "")) and not result.get(key):
-            problems.append((key, f"Geen geldige {key.upper()}: '{str(data[key])[:60]}'."))
+            problems.append((key, _("Geen geldige %(kind)s: '%(value)s'.", kind=key.upper(),
+                                    value=str(data[key])[:60])))
     if isinstance(result.get("authors"), list):
         result["authors"] = [_author(a) for a in result["authors"]]
     return result
@@ -174,14 +189,16 @@ def _model_values(loaded: dict[str, Any], problems: list, lookups: Lookups) -> d
     values.setdefault("keywords", [])
     values["year"] = _year(values.get("year"), problems)
     if len(values["title"]) > MAX_TITLE_CHARS:
-        problems.append(("title", f"Titel is te lang: maximaal {MAX_TITLE_CHARS} tekens."))
+        problems.append(("title", _("Titel is te lang: maximaal %(max)s tekens.",
+                                    max=MAX_TITLE_CHARS)))
     design = values.get("design")
     if design and design not in lookups.designs:
-        problems.append(("design", f"Onbekende onderzoeksopzet '{design}'."))
+        problems.append(("design", _("Onbekende onderzoeksopzet '%(code)s'.", code=design)))
     for index, finding in enumerate(values.get("findings") or []):
         if finding["outcome_domain"] not in lookups.outcome_domains:
             problems.append((f"findings.{index}.outcome_domain",
-                             f"Onbekend uitkomstdomein '{finding['outcome_domain']}'."))
+                             _("Onbekend uitkomstdomein '%(code)s'.",
+                               code=finding["outcome_domain"])))
     if values.get("country"):
         values["country"] = values["country"].upper()
     return values
@@ -193,6 +210,7 @@ def _year(value: str | int | None, problems: list) -> int | None:
         return None
     text = str(value)
     if not text.isdigit() or not 1900 <= int(text) <= 2100:
-        problems.append(("year", f"Geen geldig jaartal: '{text[:20]}' (1900–2100)."))
+        problems.append(("year", _("Geen geldig jaartal: '%(value)s' (1900–2100).",
+                                   value=text[:20])))
         return None
     return int(text)

@@ -7,6 +7,7 @@ Token authentication only (the API has no cookie-authenticated writes).
 from __future__ import annotations
 
 from flask import g, request
+from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from importers.pipeline import commit_import, preview_import
@@ -49,11 +50,11 @@ class ImportReportSchema(Schema):
 def import_studies():
     """Import (or with dry_run preview) the uploaded file; the report as JSON."""
     if not perm.can_import_studies(g.api_user):
-        raise PermissionDenied("Alleen onderzoekers mogen studies importeren.")
+        raise PermissionDenied(_("Alleen onderzoekers mogen studies importeren."))
     upload = request.files.get("file")
     if upload is None:
-        raise ImportRejected("Stuur een bestand mee in het veld 'file'.",
-                             [{"field": "file", "messages": ["Verplicht."]}])
+        raise ImportRejected(_("Stuur een bestand mee in het veld 'file'."),
+                             [{"field": "file", "messages": [_("Verplicht.")]}])
     name = upload.filename or "upload"
     if request.args.get("dry_run") in ("1", "true"):
         report = preview_import(upload.stream, name, request.args.get("format"))
