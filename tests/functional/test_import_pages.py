@@ -23,6 +23,7 @@ from registry.models import (
 )
 from tests.conftest import make_test_app
 from tests.factories import StudyFactory, link, make_intervention
+from tests.functional.test_pages import english_catalogue, page_text  # noqa: F401 (fixture)
 from tests.unit.procedure.support import PASSWORD, login, make_user
 
 RIS = (Path(__file__).parent.parent / "unit/importers/samples/studies.ris").read_bytes()
@@ -299,3 +300,28 @@ def test_a_studies_token_cannot_confirm_findings(client, researcher, ips):
     upload(client)
     response = client.post("/import/bevindingen/bevestigen", data={"token": token(client)})
     assert (response.status_code, count(Finding)) == (409, 0)
+
+
+def in_english(client):
+    assert client.get("/taal/en?next=/import/").status_code == 302
+    return client
+
+
+@pytest.mark.usefixtures("english_catalogue", "researcher")
+def test_import_page_in_english_after_switching_language(client):
+    response = in_english(client).get("/import/")
+    text = page_text(response)
+    assert response.status_code == 200 and '<html lang="en">' in response.get_data(as_text=True)
+    assert "Import studies" in text and "Studies importeren" not in text
+    assert "Possible duplicates" in text and "Show preview" in text
+
+
+@pytest.mark.usefixtures("english_catalogue", "researcher")
+def test_import_errors_and_record_reasons_in_english(client, ips):
+    in_english(client)
+    text = page_text(upload(client, b"TY  - JOUR\nPY  - 2020\nER  - \n"))
+    assert "Invalid records" in text and "This field is required." in text
+    assert "Dit veld is verplicht." not in text
+    response = client.post("/import/bevestigen", data={"token": "x" * 32})
+    assert response.status_code == 409
+    assert "has expired or has already been dealt with" in page_text(response)
