@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -27,20 +29,40 @@ def _is_postgres(url: str) -> bool:
     return url.startswith("postgresql")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def new_database(folder: Path, label: str) -> Iterator[str]:
+    """The URL of an empty database of its own, dropped afterwards.
+
+    SQLite: a file in `folder`. PostgreSQL (REGISTRY_TEST_DATABASE_URL): a new database
+    on that server, so parallel runs and tests that commit for real never meet.
+    """
     server_url = os.environ.get("REGISTRY_TEST_DATABASE_URL", "")
     if not _is_postgres(server_url):
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'registry.sqlite'}"
+        yield f"sqlite:///{folder / f'{label}.sqlite'}"
         return
-    name = f"registry_test_{uuid.uuid4().hex[:12]}"
+    name = f"registry_{label}_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    with new_database(tmp_path_factory.mktemp("db"), "test") as url:
+        yield url
+
+
+@pytest.fixture
+def own_database_url(tmp_path) -> Iterator[str]:
+    """An empty database for one test that commits for real (concurrency, after-commit)."""
+    with new_database(tmp_path, "own") as url:
+        yield url
 
 
 def make_test_app(database_url: str, tmp_path, **overrides) -> Flask:

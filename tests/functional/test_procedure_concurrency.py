@@ -3,15 +3,11 @@ other gets Conflict (409). Needs real separate connections, so a database of its
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
 
 import pytest
-import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from registry.errors import Conflict, InvalidTransition
 from registry.extensions import db
@@ -21,22 +17,6 @@ from registry.services.procedure import get_round
 from registry.services.vocabularies import load_vocabularies
 from tests.conftest import make_test_app
 from tests.unit.procedure.support import drive, make_cast
-
-
-@pytest.fixture
-def own_database_url(tmp_path):
-    server_url = os.environ.get("REGISTRY_TEST_DATABASE_URL", "")
-    if not server_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'concurrency.sqlite'}"
-        return
-    name = f"registry_conc_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.fixture
