@@ -79,3 +79,17 @@ STUDY_SORTS = {
     "title": _l("Titel (A–Z)"),
     "-title": _l("Titel (Z–A)"),
 }
+
+# The counts an import batch records (importers.pipeline.ImportReport.counts and
+# importers.findings), as a researcher reads them.
+IMPORT_COUNTS = {
+    "total": _l("Records"),
+    "new": _l("Nieuw"),
+    "duplicates": _l("Dubbel"),
+    "merged": _l("Samengevoegd"),
+    "probable": _l("Mogelijk dubbel"),
+    "invalid": _l("Ongeldig"),
+    "rows": _l("Regels"),
+    "added": _l("Toegevoegd"),
+    "skipped": _l("Overgeslagen"),
+}

@@ -196,6 +196,13 @@ def test_batches_page_lists_who_and_which_file(client, researcher, ips):
     assert "mijn-export.ris" in page and researcher.name in page
 
 
+def test_batches_page_names_the_counts_in_dutch(client, researcher, ips):
+    upload(client)
+    client.post("/import/bevestigen", data={"token": token(client)})
+    page = client.get("/import/batches").get_data(as_text=True)
+    assert "Nieuw: " in page and "new: " not in page
+
+
 def _imported(client) -> ImportBatch:
     upload(client)
     client.post("/import/bevestigen", data={"token": token(client)})
