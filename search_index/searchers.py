@@ -45,7 +45,7 @@ def acquire(root: Path) -> tuple[Searcher, IndexView]:
     slot = _cached(root)
     path = current_path(root)
     try:
-        if slot.get("path") != path or slot.get("searcher") is None:
+        if slot.get("path") != path or _cannot_refresh(slot.get("searcher")):
             _close(slot)
             slot["searcher"] = open_current(root).searcher()
             slot["path"] = path
@@ -58,6 +58,12 @@ def acquire(root: Path) -> tuple[Searcher, IndexView]:
     except Exception as error:  # a damaged segment shows up here, not at open
         _close(slot)
         raise IndexUnavailable(str(error)) from error
+
+
+def _cannot_refresh(searcher: Searcher | None) -> bool:
+    # Whoosh 2.7.5 cannot refresh a searcher on an empty index (EmptyReader.segments() is
+    # None): a fresh registry would fail every second search. Reopening an empty index is cheap.
+    return searcher is None or searcher.doc_count_all() == 0
 
 
 def _close(slot: dict) -> None:

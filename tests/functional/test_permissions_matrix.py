@@ -1,14 +1,18 @@
-"""Every route of the account, admin, dashboard, procedure and import areas × every role (and
-anonymous), with the expected status. The round is in review: the owner's intervention,
-with reviewer (declared, on the panel) and an outsider reviewer not on it."""
+"""Every route of the application × every role (and anonymous), with the expected status.
+The round is in review: the owner's intervention, with reviewer (declared, on the panel)
+and an outsider reviewer not on it; one other intervention and one study are public."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from registry.extensions import db
 from registry.services.accounts import create_api_token
+from search_index import indexer
+from tests.factories import StudyFactory, make_intervention
 from tests.unit.procedure.support import (
     PASSWORD,
     drive,
@@ -20,12 +24,32 @@ from tests.unit.procedure.support import (
 ROLES = ("anonymous", "professional", "owner", "researcher", "reviewer", "outsider",
          "secretary", "admin")
 SIGNED_IN = ROLES[1:]
-AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.api_", "imports.")
+AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.", "imports.", "pages.", "i18n.")
 
 RND, ITV, USR = "{round}", "{intervention}", "{user}"
 BAT, PEN, LNK = "{batch}", "{pending}", "{link}"  # ids that do not exist: 404 once allowed
+PUB, STU = "{public}", "{study}"  # a published intervention and a study anyone may read
 # (method, url, {role: status}, status for every other signed-in role, anonymous status)
 ROUTES = [
+    ("GET", "/", {}, 200, 200),
+    ("GET", "/interventies", {}, 200, 200),
+    ("GET", f"/interventies/{PUB}", {}, 200, 200),
+    ("GET", "/studies", {}, 200, 200),
+    ("GET", f"/studies/{STU}", {}, 200, 200),
+    ("GET", "/erkenning", {}, 200, 200),
+    ("GET", "/zoeken", {}, 200, 200),
+    ("GET", "/zoeken/profiel", {}, 200, 200),
+    ("GET", "/taal/en", {}, 302, 302),
+    ("GET", "/api/v1/interventions", {}, 200, 200),
+    ("GET", f"/api/v1/interventions/{PUB}", {}, 200, 200),
+    ("GET", "/api/v1/studies", {}, 200, 200),
+    ("GET", f"/api/v1/studies/{STU}", {}, 200, 200),
+    ("GET", "/api/v1/vocabularies", {}, 200, 200),
+    ("GET", "/api/v1/vocabularies/barrier", {}, 200, 200),
+    ("GET", "/api/v1/openapi.json", {}, 200, 200),
+    ("GET", "/api/v1/search", {}, 200, 200),
+    ("GET", "/api/v1/search/profile", {}, 200, 200),
+    ("POST", "/api/v1/imports/studies", {"researcher": 422}, 403, 401),
     ("GET", "/inloggen", {}, 200, 200),
     ("POST", "/inloggen", {}, 422, 422),
     ("POST", "/uitloggen", {}, 302, 302),
@@ -109,8 +133,16 @@ CASES = [
 _FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # speed, not safety
 
 
+@pytest.fixture(scope="module", autouse=True)
+def search_index(app):
+    # An index (empty is enough) so the search routes answer for each role, not with 503.
+    with app.app_context():
+        indexer.rebuild(db.engine, Path(app.config["INDEX_DIR"]))
+
+
 @pytest.fixture
 def world():
+    public = (make_intervention(slug="openbaar"), StudyFactory())
     cast = make_cast()
     round_ = drive(cast, "in_review")
     users = {
@@ -121,13 +153,14 @@ def world():
     for user in users.values():
         user.password_hash = _FAST_HASH
     db.session.commit()
-    return round_, users
+    return round_, users, public
 
 
 def request_as(client, world, method, url, role):
-    round_, users = world
+    round_, users, (public, study) = world
     url = url.format(round=round_.id, intervention=round_.intervention_id,
-                     user=users["owner"].id, batch=999999, pending=999999, link=999999)
+                     user=users["owner"].id, batch=999999, pending=999999, link=999999,
+                     public=public.slug, study=study.id)
     headers = {}
     if role != "anonymous":
         if url.startswith("/api/"):
@@ -150,7 +183,8 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
                for method, url, *_ in ROUTES}
     covered = {(m, u.replace("meldingen/<int:token_id>", "meldingen/<int:notice_id>")
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
-                .replace(LNK, "<int:link_id>"))
+                .replace(LNK, "<int:link_id>").replace(PUB, "<slug>").replace(STU, "<int:study_id>")
+                .replace("/taal/en", "/taal/<code>").replace("/barrier", "/<name>"))
                for m, u in covered}
     registered = {
         (method, rule.rule)
