@@ -19,6 +19,7 @@ from whoosh.analysis import (
 )
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
+from whoosh.system import pack_uint
 
 
 def fold(text: str) -> str:
@@ -185,6 +186,10 @@ class SectionAnalyzer(Analyzer):
     def has_morph(self):
         return self.inner.has_morph()
 
+    def is_dutch(self) -> bool:
+        """True when section_postings gives this analyzer's postings."""
+        return isinstance(self.inner, DutchTokenizer) and type(self) is SectionAnalyzer
+
     def clean(self):
         self.inner.clean()
 
@@ -202,3 +207,76 @@ class SectionAnalyzer(Analyzer):
 
 
 TEXT_ANALYZER = SectionAnalyzer(DUTCH_ANALYZER)
+
+
+_TERMS: dict[str, str | None] = {}
+
+
+def _word_term(word: str) -> str | None:
+    """What DutchTokenizer indexes for a word as written; None for a dropped stop word."""
+    term = _TERMS.get(word, "")
+    if term == "":
+        if len(_TERMS) > 400_000:  # bound the cache on endless vocabularies
+            _TERMS.clear()
+        text = word.lower().translate(accent_map)
+        term = None if len(text) < 2 or text in DUTCH_STOP_WORDS else dutch_term(text)
+        _TERMS[word] = term
+    return term
+
+
+def section_postings(value: str, field) -> list[tuple[bytes, int, float, bytes]]:
+    """field.index(value) for a Positions field analysed by SectionAnalyzer(DutchTokenizer):
+    (term bytes, frequency, weight, encoded positions) per term, without a Token per word.
+
+    The rebuild's hot loop (search_index.bulk); tests compare it with field.index.
+    """
+    analyzer = field.analyzer
+    positions: dict[str, list[int]] = {}
+    weights: dict[str, float] = {}
+    if SECTION_BREAK in value:
+        boosts = analyzer.boosts
+        sections = value.split(SECTION_BREAK)
+    else:
+        boosts = (1.0,)  # the tokenizer's own boost
+        sections = (value,)
+    last = len(boosts) - 1
+    start = 0
+    word_term = _word_term
+    for number, section in enumerate(sections):
+        boost = boosts[number if number < last else last]
+        pos = None
+        for index, match in enumerate(_WORD.finditer(section)):
+            term = word_term(match.group(0))
+            if term is None:
+                continue
+            pos = start + index if pos is None else pos + 1
+            poslist = positions.get(term)
+            if poslist is None:
+                positions[term] = [pos]
+                weights[term] = boost
+            else:
+                poslist.append(pos)
+                weights[term] += boost
+        if pos is not None:
+            start = pos + 2
+    field_boost = field.format.field_boost
+    encode = field.format.encode
+    single = _SINGLE_POSITION
+    out = []
+    for term, poslist in positions.items():
+        if len(poslist) == 1:  # most terms: encode(poslist) from a cache, a new object
+            # each time (block pickles would otherwise refer back to a shared one)
+            tail = single.get(poslist[0])
+            if tail is None:
+                tail = single[poslist[0]] = encode(poslist)[_ONE_LENGTH:]
+            value = _ONE + tail
+        else:
+            value = encode(poslist)
+        out.append((term.encode("utf-8"), len(poslist), weights[term] * field_boost, value))
+    return out
+
+
+# Positions.encode([position]) is the count 1 (as pack_uint) and the pickled [position].
+_ONE = pack_uint(1)
+_ONE_LENGTH = len(_ONE)
+_SINGLE_POSITION: dict[int, bytes] = {}

@@ -20,13 +20,16 @@ def _root() -> Path:
 
 
 @index_cli.command("rebuild")
-@click.option("--procs", default=1, show_default=True,
-              help="Indexing processes; 2 on two idle cores is faster (two segments).")
-def rebuild_command(procs: int) -> None:
+@click.option("--procs", type=int, default=None,
+              help="Indexing processes (one segment each). Default: 2 when two CPUs are "
+                   "idle, else 1.")
+def rebuild_command(procs: int | None) -> None:
     """Build a fresh index in a new folder and swap it in atomically."""
+    procs = procs or indexer.auto_procs()
     started = time.perf_counter()
     count, path = indexer.rebuild(db.engine, _root(), procs=procs)
-    click.echo(f"{count} documents indexed in {time.perf_counter() - started:.1f} s ({path}).")
+    click.echo(f"{count} documents indexed in {time.perf_counter() - started:.1f} s "
+               f"with {procs} process(es) ({path}).")
 
 
 @index_cli.command("sync")

@@ -161,13 +161,34 @@ def public_documents(session: Session, ids: Iterable[int]) -> dict[int, dict]:
     return found
 
 
-def iter_public_documents(session: Session, batch: int = 2000) -> Iterator[dict]:
-    """Every public intervention's document, in id order, a batch at a time."""
-    last_id = 0
+def public_ids(session: Session) -> list[int]:
+    """The ids of every public intervention, ascending."""
+    stmt = (
+        select(Intervention.id)
+        .join(InterventionVersion, Intervention.published_version_id == _V.id)
+        .order_by(Intervention.id)
+    )
+    return list(session.connection().execute(stmt).scalars())
+
+
+def iter_public_batches(
+    session: Session, batch: int = 2000, after_id: int = 0, up_to_id: int | None = None
+) -> Iterator[list[dict]]:
+    """Public interventions' documents with after_id < id <= up_to_id, in id order, as
+    lists of up to `batch`."""
+    last_id = after_id
     while True:
-        stmt = _public_rows().where(Intervention.id > last_id).order_by(Intervention.id)
-        rows = list(session.connection().execute(stmt.limit(batch)))
+        stmt = _public_rows().where(Intervention.id > last_id)
+        if up_to_id is not None:
+            stmt = stmt.where(Intervention.id <= up_to_id)
+        rows = list(session.connection().execute(stmt.order_by(Intervention.id).limit(batch)))
         if not rows:
             return
-        yield from _documents(session, rows)
+        yield _documents(session, rows)
         last_id = rows[-1].id
+
+
+def iter_public_documents(session: Session, batch: int = 2000) -> Iterator[dict]:
+    """Every public intervention's document, in id order, a batch at a time."""
+    for documents in iter_public_batches(session, batch):
+        yield from documents

@@ -19,6 +19,20 @@ def _cpu(n: dict) -> str:
     return f"{n['cpu_p95']:.1f}" if "cpu_p95" in n else ""
 
 
+def _builds(result: dict) -> str:
+    """The full rebuild's wall and CPU time (all processes) per number of processes."""
+    builds = result.get("builds") or [{"procs": result.get("build_procs", 1),
+                                       "wall_s": result["build_s"],
+                                       "cpu_s": result.get("build_cpu_s")}]
+    parts = []
+    for b in builds:
+        cpu = f", {b['cpu_s']:.1f} s CPU" if b.get("cpu_s") is not None else ""
+        load = f", load {b['load']:.1f}" if "load" in b else ""
+        parts.append(f"{b['wall_s']:.1f} s ({b['procs']} process(es){cpu}{load})")
+    older = "" if "builds" in result else " (measured before search_index/bulk.py)"
+    return " / ".join(parts) + older
+
+
 def table(result: dict) -> str:
     w, f = result["whoosh"], result["fts"]
     load = result.get("load")
@@ -42,9 +56,7 @@ def table(result: dict) -> str:
     lines += [
         f"| search page over HTTP (text + 3 filters) | {_cell(result['http'])} "
         f"| {_cpu(result['http'])} | | | |", "",
-        f"Build: Whoosh {result['build_s']:.1f} s"
-        + (f" ({result['build_cpu_s']:.1f} s CPU)" if "build_cpu_s" in result else "")
-        + f" with {result.get('build_procs', 1)} indexing process(es), "
+        f"Build: Whoosh {_builds(result)}, "
         f"{result['index_mb']:.0f} MB; "
         f"FTS5 {result['fts_build_s']:.1f} s, {result['fts_mb']:.0f} MB. "
         f"Generation {result['generate_s']:.1f} s. Facet view of a new index generation: "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -57,10 +58,17 @@ def prepare(size: int) -> dict:
         generate(size, bulk=True)
         db.session.commit()
         out["generate_s"] = time.perf_counter() - started
-        started, cpu = time.perf_counter(), _cpu_s()
-        indexer.rebuild(db.engine, Path(out["index"]))
-        out["build_s"] = time.perf_counter() - started
-        out["build_cpu_s"] = _cpu_s() - cpu
+        # The rebuild with each number of processes; the one with --procs last, so the
+        # queries run on that index.
+        out["builds"] = []
+        for procs in sorted({1, 2} - {indexer.PROCS}) + [indexer.PROCS]:
+            load = os.getloadavg()[0]
+            started, cpu = time.perf_counter(), _cpu_s()
+            indexer.rebuild(db.engine, Path(out["index"]), procs=procs)
+            out["builds"].append({"procs": procs, "wall_s": time.perf_counter() - started,
+                                  "cpu_s": _cpu_s() - cpu, "load": load})
+        out["build_s"] = out["builds"][-1]["wall_s"]
+        out["build_cpu_s"] = out["builds"][-1]["cpu_s"]
         out["build_procs"] = indexer.PROCS
         out["index_mb"] = _size_mb(Path(out["index"]) / "current")
     started = time.perf_counter()
