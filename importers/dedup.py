@@ -12,7 +12,9 @@ by rules 3–4: an erratum or a companion paper often shares its title.
 Blocking keeps this fast: rules 3–4 only compare records in the same block
 (first-author surname key, year), so each record meets a handful of others. Records
 without a year only meet records without a year. The database side is read per chunk
-of records from the indexed key columns, never as ORM objects, and each block once.
+of records from the indexed key columns, never as ORM objects; the file side likewise
+from a temporary table of the keys of the records seen so far, so memory does not grow
+with the length of the file.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, insert, select
 
 from importers.validate import ValidRecord
 from registry.extensions import db
@@ -111,37 +114,92 @@ def _conflicting_ids(record: ValidRecord, entry: Entry) -> bool:
 
 
 class Deduplicator:
-    """Matches records against those seen earlier in the file, then the database."""
+    """Matches records against those seen earlier in the file, then the database.
+
+    Memory stays flat however long the file: the keys of the records seen so far wait in
+    a temporary table (same connection and transaction; SQLite and PostgreSQL), and both
+    indexes hold only what the current chunk could match, read per chunk. Call start()
+    before the first chunk, end_chunk() after each, finish() after the last.
+    """
 
     def __init__(self) -> None:
         self.file = KeyIndex()
         self.database = KeyIndex()
-        # Studies this import added: the database index must not report them again.
-        self.own_study_ids: set[int] = set()
-        self.loaded_blocks: set[tuple[str, int | None]] = set()
-        self.loaded_ids: set[int] = set()
+        # Record number → study id, for the file entries the current chunk can see.
+        self.study_of: dict[int, int] = {}
+        # Studies this import added, as [first, last] id runs: the database side must not
+        # report them again (they are matched through the file's keys).
+        self.own_runs: list[list[int]] = []
+        self._remembered: list[dict[str, Any]] = []
+        self._started = False
+
+    def start(self) -> None:
+        """Create the (empty) temporary table of file keys."""
+        connection = db.session.connection()
+        _FILE_KEYS.drop(connection, checkfirst=True)  # left over from a failed preview
+        _FILE_KEYS.create(connection)
+        self._started = True
+
+    def finish(self) -> None:
+        """Drop the temporary table (a rollback drops it too)."""
+        if self._started:
+            _FILE_KEYS.drop(db.session.connection())
+            self._started = False
+
+    def add_own(self, study_ids: Iterable[int]) -> None:
+        """Note studies this import added (kept as runs of consecutive ids)."""
+        runs = self.own_runs
+        for study_id in sorted(study_ids):
+            if runs and runs[-1][0] <= study_id <= runs[-1][1] + 1:
+                runs[-1][1] = max(runs[-1][1], study_id)
+            else:
+                runs.append([study_id, study_id])
 
     def prefetch(self, records: list[ValidRecord]) -> None:
-        """Load the database keys that records of this chunk could match (a few queries).
-
-        What was loaded stays loaded: each block is read once per import, however many
-        chunks need it (studies this import added are matched through the file index).
-        """
+        """Load the keys records of this chunk could match, from the file so far and from
+        the database (a few queries each); what the previous chunk loaded is dropped."""
+        self.file, self.database, self.study_of = KeyIndex(), KeyIndex(), {}
+        if self._started:
+            self._load_file(records)
         columns = (Study.id, Study.title_key, Study.doi, Study.pmid,
                    Study.first_author_key, Study.year)
-        queries = []
-        dois = sorted({r.doi for r in records if r.doi} - self.database.by_doi.keys())
-        pmids = sorted({r.pmid for r in records if r.pmid} - self.database.by_pmid.keys())
-        if dois:
-            queries.append(select(*columns).where(Study.doi.in_(dois)))
-        if pmids:
-            queries.append(select(*columns).where(Study.pmid.in_(pmids)))
-        queries.extend(_block_queries(columns, records, self.loaded_blocks))
-        for query in queries:
-            for study_id, title, doi, pmid, author, year in db.session.execute(query):
-                if study_id not in self.own_study_ids and study_id not in self.loaded_ids:
-                    self.loaded_ids.add(study_id)
-                    self.database.add(Entry(title or "", doi, pmid, study_id), author or "", year)
+        not_own = [~Study.id.between(first, last) for first, last in self.own_runs]
+        wanted = _Wanted(records)
+        seen: set[int] = set()
+        for query in _key_queries(columns, Study.doi, Study.pmid, Study.first_author_key,
+                                  Study.year, records):
+            for study_id, title, doi, pmid, author, year in db.session.execute(
+                    query.where(*not_own)):
+                title, author = title or "", author or ""
+                if study_id not in seen and wanted(title, doi, pmid, author, year):
+                    seen.add(study_id)
+                    self.database.add(Entry(title, doi, pmid, study_id), author, year)
+
+    def _load_file(self, records: list[ValidRecord]) -> None:
+        # The entries of the file so far that a record of the chunk could match, added in
+        # the order they were remembered (the first one wins).
+        table = _FILE_KEYS.c
+        columns = (table.seq, table.ref, table.study_id, table.title_key, table.doi,
+                   table.pmid, table.author_key, table.year)
+        wanted = _Wanted(records)
+        rows = {}
+        for query in _key_queries(columns, table.doi, table.pmid, table.author_key,
+                                  table.year, records):
+            for row in db.session.execute(query):
+                if row[0] not in rows and wanted(*row[3:]):
+                    rows[row[0]] = row
+        for _seq, ref, study_id, title, doi, pmid, author, year in (
+                rows[seq] for seq in sorted(rows)):
+            self.file.add(Entry(title, doi, pmid, ref), author, year)
+            self.study_of[ref] = study_id
+
+    def end_chunk(self) -> None:
+        """Write this chunk's remembered keys to the temporary table."""
+        if self._started and self._remembered:
+            for entry in self._remembered:
+                entry["study_id"] = self.study_of.get(entry["ref"], 0)
+            db.session.execute(insert(_FILE_KEYS), self._remembered)
+        self._remembered = []
 
     def match(self, record: ValidRecord) -> Match | None:
         """The duplicate of record in the file, else in the database; None if it is new."""
@@ -155,24 +213,80 @@ class Deduplicator:
         """Let later records of the file match this one (by its record number)."""
         entry = Entry(record.title_key, record.doi, record.pmid, number)
         self.file.add(entry, record.author_key, record.year)
+        if record.title_key or record.doi or record.pmid:
+            self._remembered.append({
+                "ref": number, "title_key": record.title_key, "doi": record.doi,
+                "pmid": record.pmid, "author_key": record.author_key, "year": record.year})
 
 
-def _block_queries(columns: tuple, records: list[ValidRecord],
-                   loaded: set[tuple[str, int | None]]) -> list:
+class _Wanted:
+    """Whether a row read for a chunk could match one of its records: the same DOI or
+    PMID, or a title scoring at least PROBABLE_THRESHOLD against a record whose blocks
+    include the row's. Only such rows are kept, so what a chunk holds does not grow with
+    the number of records already in its blocks (the rest could never be returned)."""
+
+    def __init__(self, records: list[ValidRecord]) -> None:
+        self.dois = {r.doi for r in records if r.doi}
+        self.pmids = {r.pmid for r in records if r.pmid}
+        self.titles: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+        for record in records:
+            if record.title_key:
+                for year in _years(record.year):
+                    self.titles[(record.author_key, year)].append(record.title_key)
+
+    def __call__(self, title: str, doi: str | None, pmid: str | None, author: str,
+                 year: int | None) -> bool:
+        if (doi and doi in self.dois) or (pmid and pmid in self.pmids):
+            return True
+        return bool(title) and any(
+            fuzz.ratio(key, title, score_cutoff=PROBABLE_THRESHOLD)
+            for key in self.titles.get((author, year), ()))
+
+
+_FILE_KEYS = Table(
+    "import_file_keys", MetaData(),
+    Column("seq", Integer, primary_key=True),
+    Column("ref", Integer, nullable=False),
+    Column("study_id", Integer, nullable=False),
+    Column("title_key", Text, nullable=False),
+    Column("doi", Text),
+    Column("pmid", Text),
+    Column("author_key", Text, nullable=False),
+    Column("year", Integer),
+    Index("ix_import_file_keys_doi", "doi"),
+    Index("ix_import_file_keys_pmid", "pmid"),
+    Index("ix_import_file_keys_block", "author_key", "year"),
+    prefixes=["TEMPORARY"],
+)
+
+
+def _key_queries(columns: tuple, doi_column, pmid_column, author_column, year_column,
+                 records: list[ValidRecord]) -> list:
+    # The rows sharing a DOI, a PMID or a block (first-author key, year ±1) with records.
+    queries = []
+    dois = sorted({r.doi for r in records if r.doi})
+    pmids = sorted({r.pmid for r in records if r.pmid})
+    if dois:
+        queries.append(select(*columns).where(doi_column.in_(dois)))
+    if pmids:
+        queries.append(select(*columns).where(pmid_column.in_(pmids)))
+    return queries + _block_queries(columns, author_column, year_column, records)
+
+
+def _block_queries(columns: tuple, author_column, year_column,
+                   records: list[ValidRecord]) -> list:
     # One query per year with the surnames of that year: each is a set of exact seeks on
     # the (first_author_key, year) index, which a row-value IN list does not get in SQLite.
     by_year: dict[int | None, set[str]] = defaultdict(set)
     for record in records:
         if record.title_key:
             for year in _years(record.year):
-                if (record.author_key, year) not in loaded:
-                    by_year[year].add(record.author_key)
-                    loaded.add((record.author_key, year))
+                by_year[year].add(record.author_key)
     queries = []
     for year, keys in sorted(by_year.items(), key=lambda item: item[0] or 0):
         ordered = sorted(keys)
-        same_year = Study.year.is_(None) if year is None else Study.year == year
+        same_year = year_column.is_(None) if year is None else year_column == year
         for start in range(0, len(ordered), 5000):  # under SQLite's parameter limit
             queries.append(select(*columns).where(
-                same_year, Study.first_author_key.in_(ordered[start : start + 5000])))
+                same_year, author_column.in_(ordered[start : start + 5000])))
     return queries

@@ -21,6 +21,7 @@ from importers.detect import detect_format, parser_for
 from importers.source import RawRecord, reject
 from importers.store import Writer
 from importers.validate import Lookups, ValidRecord, validate
+from registry.errors import ImportRejected
 from registry.extensions import db
 from registry.models import ImportBatch, Intervention, VocabularyTerm
 
@@ -104,25 +105,37 @@ class Run:
     ):
         self.report, self.lookups, self.writer = report, lookups, writer
         self.dedup = Deduplicator()
-        # Record number → study id for records added or merged (file duplicates follow them).
-        self.study_of: dict[int, int] = {}
+        # Record number → study id for records added or merged (file duplicates follow
+        # them); the deduplicator holds it for the entries the current chunk can see.
+        self.study_of = self.dedup.study_of
         self.progress = progress
 
     def process(self, records: Iterator[RawRecord]) -> None:
         """Run every chunk. Raises ImportRejected when the file turns out to be unreadable."""
+        self.dedup.start()
+        try:
+            self._chunks(records)
+        except ImportRejected:
+            self.dedup.finish()  # the transaction is still usable; leave nothing behind
+            raise
+        self.dedup.finish()
+        if self.report.total == 0:
+            raise reject(_("Het bestand bevat geen records."))
+
+    def _chunks(self, records: Iterator[RawRecord]) -> None:
         for chunk in _chunks(records):
             valid = [v for v in map(self._validate, chunk) if v is not None]
             self.dedup.prefetch(valid)
+            self.study_of = self.dedup.study_of
             new: list[ValidRecord] = []
             exact: list[tuple[ValidRecord, Match]] = []
             probable: list[tuple[ValidRecord, Match]] = []
             for record in valid:
                 self._decide(record, new, exact, probable)
             self._write(new, exact, probable)
+            self.dedup.end_chunk()
             if self.progress:
                 self.progress(len(chunk))
-        if self.report.total == 0:
-            raise reject(_("Het bestand bevat geen records."))
 
     def _validate(self, raw: RawRecord) -> ValidRecord | None:
         self.report.total += 1
@@ -179,7 +192,7 @@ class Run:
         ids = self.writer.add(new)
         for record, study_id in zip(new, ids, strict=True):
             self.study_of[record.number] = study_id
-        self.dedup.own_study_ids.update(ids)
+        self.dedup.add_own(ids)
         merges = []
         for record, match in exact:
             study_id = self._study_id(match)

@@ -24,16 +24,19 @@ ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield each article. Raises ImportRejected on XML that is truncated or not PubMed."""
     number = 0
-    seen_root = False
+    root: Element | None = None
     try:
         for event, element in iterparse(stream, events=("start", "end")):
             if event == "start":
-                seen_root = seen_root or _check_root(element)
+                if root is None and _check_root(element):
+                    root = element
                 continue
             if element.tag in ARTICLE_TAGS:
                 number += 1
                 yield _record(number, element)
                 element.clear()
+                if root is not None:
+                    root.clear()  # else every (empty) article stays in the root's list
     except ParseError as error:
         line = error.position[0] if getattr(error, "position", None) else "?"
         raise reject(_(

@@ -2,7 +2,7 @@
 
 For each generated file: the parse-only floor, then the whole pipeline (parse, validate,
 dedup, write, commit) into an empty SQLite database and into one holding 100k studies.
-Each measurement runs in its own process so its peak memory (ru_maxrss) is its own.
+Each measurement runs in its own process so its peak memory (VmHWM) is its own.
 Also measures dedup quality against the planted duplicates. Prints a Markdown table.
 """
 
@@ -33,6 +33,15 @@ def _app(db_path: Path):
 
 
 def _peak_mb() -> float:
+    # VmHWM: this process's own high-water mark. On Linux ru_maxrss survives execve, so a
+    # child would report at least the RSS the parent had when it forked (the parent holds
+    # the generated records for a moment), which hid the import's own peak at 100k.
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -44,7 +53,7 @@ def child(mode: str, file: Path, db_path: Path) -> dict:
 
     app = _app(db_path)
     with app.app_context(), file.open("rb") as stream:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         if mode == "parse":
             counts = {"total": sum(1 for _ in parser_for(detect_format(stream))(stream))}
         elif mode == "quality":
@@ -58,8 +67,8 @@ def child(mode: str, file: Path, db_path: Path) -> dict:
             report = pipeline.commit_import(stream, file.name)
             db.session.commit()
             counts = report.counts()
-        seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_mb": _peak_mb(), **counts}
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mb": _peak_mb(), **counts}
 
 
 def _measure(mode: str, file: Path, db_template: Path) -> dict:
@@ -105,9 +114,9 @@ def main() -> None:
         return
     WORK.mkdir(parents=True, exist_ok=True)
     empty, full = _databases(args.existing)
-    print("| format | records | database | parse-only s | import s | records/s | ratio "
+    print("| format | records | database | parse-only s | import s | CPU s | records/s | ratio "
           "| peak MB | new | dup | probable | invalid |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size in map(int, args.sizes.split(",")):
         repeat = args.repeat if size <= 10_000 else 1
         for fmt in args.formats.split(","):
@@ -118,8 +127,9 @@ def main() -> None:
             for label, template in (("empty", empty), (f"{args.existing} existing", full)):
                 runs = [_measure("commit", file, template) for _ in range(repeat)]
                 seconds = statistics.median(r["seconds"] for r in runs)
+                cpu = statistics.median(r["cpu_seconds"] for r in runs)
                 last = runs[-1]
-                print(f"| {fmt} | {size} | {label} | {floor:.1f} | {seconds:.1f} | "
+                print(f"| {fmt} | {size} | {label} | {floor:.1f} | {seconds:.1f} | {cpu:.1f} | "
                       f"{size / seconds:,.0f} | {seconds / floor:.1f}× | "
                       f"{max(r['peak_mb'] for r in runs):.0f} | {last['new']} | "
                       f"{last['duplicates']} | {last['probable']} | {last['invalid']} |",
