@@ -1,7 +1,13 @@
-"""One searcher per thread, kept across requests and refreshed at the start of each.
+"""One searcher per thread, kept across requests while the index stays the same.
 
 Whoosh searchers are not thread-safe, so each thread has its own; the expensive
 per-generation view (facet sets, sort orders) is shared through view.VIEWS.
+
+A searcher is never refreshed: whoosh-reloaded 2.7.5's `Searcher.refresh()` reuses the
+old reader's segments that are no longer in the TOC, so after a merge it would hold
+merged-away segments (duplicate hits, inflated counts, then errors). When the index has
+a new generation, the thread opens a new searcher and closes its old one: a thread
+serves one request at a time, so no request still uses it.
 """
 
 from __future__ import annotations
@@ -45,12 +51,10 @@ def acquire(root: Path) -> tuple[Searcher, IndexView]:
     slot = _cached(root)
     path = current_path(root)
     try:
-        if slot.get("path") != path or _cannot_refresh(slot.get("searcher")):
+        if slot.get("path") != path or not _is_current(slot.get("searcher")):
             _close(slot)
             slot["searcher"] = open_current(root).searcher()
             slot["path"] = path
-        else:
-            slot["searcher"] = slot["searcher"].refresh()
         return slot["searcher"], VIEWS.get(slot["searcher"])
     except IndexUnavailable:
         _close(slot)
@@ -60,10 +64,9 @@ def acquire(root: Path) -> tuple[Searcher, IndexView]:
         raise IndexUnavailable(str(error)) from error
 
 
-def _cannot_refresh(searcher: Searcher | None) -> bool:
-    # Whoosh 2.7.5 cannot refresh a searcher on an empty index (EmptyReader.segments() is
-    # None): a fresh registry would fail every second search. Reopening an empty index is cheap.
-    return searcher is None or searcher.doc_count_all() == 0
+def _is_current(searcher: Searcher | None) -> bool:
+    # Compares the searcher's TOC generation with the newest on disk (one directory list).
+    return searcher is not None and searcher.up_to_date()
 
 
 def _close(slot: dict) -> None:

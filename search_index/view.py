@@ -128,8 +128,15 @@ def build_view(searcher: Searcher) -> IndexView:
 
 
 def generation_key(searcher: Searcher) -> tuple:
-    """Identifies the exact index state a searcher sees: its folder and TOC generation."""
-    return (searcher._ix.storage.folder, searcher.reader().generation())
+    """Identifies the exact index state a searcher sees: its folder, TOC generation and
+    the segments it reads with their deletions (a view is only valid for exactly those)."""
+    leaves = searcher.reader().leaf_readers()
+    segments = tuple(
+        (leaf.segment().segment_id(), leaf.segment().deleted_count())
+        for leaf, _ in leaves
+        if leaf.segment() is not None
+    )
+    return (searcher._ix.storage.folder, searcher.reader().generation(), segments)
 
 
 class ViewCache:

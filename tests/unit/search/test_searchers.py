@@ -1,8 +1,10 @@
-"""Per-thread searchers: kept across requests and refreshed, also on an empty index."""
+"""Per-thread searchers: kept while the index stays the same, reopened when it changes
+(never refreshed: see search_index/searchers.py), also on an empty index."""
 
 import pytest
 
-from search_index import indexer, searchers
+from search_index import indexer, searchers, storage
+from tests.factories import make_intervention
 
 
 @pytest.fixture
@@ -17,3 +19,41 @@ def test_an_empty_index_answers_every_search_not_only_the_first(empty_index):
     searchers.acquire(empty_index)
     searcher, _view = searchers.acquire(empty_index)
     assert searcher.doc_count_all() == 0
+
+
+def _edit(intervention, summary: str) -> None:
+    intervention.published_version.summary = summary
+
+
+def test_a_searcher_kept_across_a_segment_merge_sees_each_record_once(index):
+    # Several small syncs make several segments; a search in between keeps a searcher
+    # in this thread; an optimising commit then merges the segments away.
+    records = []
+    for n in range(4):
+        records.append(make_intervention(title=f"Schuldhulp {n}"))
+        index.sync()
+    assert index.search("schuldhulp").total == 4
+    for n, record in enumerate(records):
+        _edit(record, f"Nieuwe samenvatting {n}")
+        index.sync()
+    ix = storage.open_current(index.root)
+    ix.writer().commit(optimize=True)
+
+    result = index.search("schuldhulp", per_page=50)
+
+    ids = [i for i, _ in result.hits]
+    assert (result.total, sorted(ids)) == (4, sorted(r.id for r in records))
+    assert index.search(filters={"barrier": []}).total == 4
+
+
+def test_the_thread_opens_a_new_searcher_when_the_index_changes(index):
+    make_intervention(title="Eerste")
+    index.sync()
+    first, _ = searchers.acquire(index.root)
+    make_intervention(title="Tweede")
+    index.sync()
+
+    second, _ = searchers.acquire(index.root)
+
+    assert second is not first and second.doc_count() == 2
+    assert first.is_closed
