@@ -60,6 +60,9 @@ class Config:
     # leaves them to one `flask index sync --follow` process.
     SEARCH_SYNC = _env("SEARCH_SYNC", "inline")
     SEARCH_LOCK_TIMEOUT = float(_env("SEARCH_LOCK_TIMEOUT", "10"))
+    # Change-log rows are kept this long (and until every index replica has applied
+    # them); a replica away for longer rebuilds itself. Must exceed a full rebuild.
+    SEARCH_CHANGE_RETENTION_HOURS = float(_env("SEARCH_CHANGE_RETENTION_HOURS", "168"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,6 +7,7 @@ flush's own connection, so they commit or roll back together with the change its
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from itertools import chain
 from pathlib import Path
 
@@ -75,12 +76,14 @@ def apply_after_commit(session: Session) -> None:
         return
     from registry.extensions import db
     from search_index.indexer import sync_pending
+    from search_index.replicas import ReplicaUnknown
     from search_index.storage import IndexUnavailable, LockTimeout
 
     try:
         sync_pending(db.engine, Path(app.config["INDEX_DIR"]),
-                     app.config.get("SEARCH_LOCK_TIMEOUT", 10.0))
-    except (IndexUnavailable, LockTimeout) as error:
+                     app.config.get("SEARCH_LOCK_TIMEOUT", 10.0),
+                     timedelta(hours=app.config["SEARCH_CHANGE_RETENTION_HOURS"]))
+    except (IndexUnavailable, LockTimeout, ReplicaUnknown) as error:
         # The rows stay in the log; the next sync, the worker or a rebuild applies them.
         log.warning("search index not updated after commit: %s", error)
 
@@ -92,3 +95,4 @@ def init_search(app: Flask) -> None:
         event.listen(Session, "after_commit", apply_after_commit)
         event.listen(Session, "after_rollback", _forget)
     app.config.setdefault("SEARCH_LOCK_TIMEOUT", 10.0)
+    app.config.setdefault("SEARCH_CHANGE_RETENTION_HOURS", 168.0)

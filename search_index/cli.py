@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -10,13 +11,23 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from registry.extensions import db
-from search_index import indexer, storage
+from search_index import indexer, replicas, storage
 
 index_cli = AppGroup("index", help="The search index.")
 
 
 def _root() -> Path:
     return Path(current_app.config["INDEX_DIR"])
+
+
+def _say(message: str, err: bool = False) -> None:
+    # A long-running worker's lines go to a journal: stamp each, flush each.
+    stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
+    click.echo(f"{stamp} {message}", err=err)
+
+
+def _retention() -> timedelta:
+    return timedelta(hours=current_app.config["SEARCH_CHANGE_RETENTION_HOURS"])
 
 
 @index_cli.command("rebuild")
@@ -36,14 +47,21 @@ def rebuild_command(procs: int | None) -> None:
 @click.option("--follow", is_flag=True, help="Keep applying changes as they arrive.")
 @click.option("--interval", default=0.2, show_default=True, help="Seconds between polls.")
 def sync_command(follow: bool, interval: float) -> None:
-    """Apply the change log to the index (the single writer in worker mode)."""
+    """Apply the change log to this host's index (its single writer in worker mode).
+
+    A replica that is new or fell behind the change log's retention rebuilds itself.
+    """
     while True:
         try:
-            applied = indexer.sync_pending(db.engine, _root())
+            applied = indexer.sync_pending(db.engine, _root(), retention=_retention())
             if applied:
-                click.echo(f"{applied} changes applied.")
+                _say(f"{applied} changes applied.")
+        except replicas.ReplicaUnknown as error:
+            _say(f"{error}; rebuilding.", err=True)
+            count, path = indexer.rebuild(db.engine, _root(), procs=indexer.auto_procs())
+            _say(f"{count} documents indexed ({path.name}).")
         except (storage.IndexUnavailable, storage.LockTimeout) as error:
-            click.echo(f"Not applied: {error}", err=True)
+            _say(f"Not applied: {error}", err=True)
             if not follow:
                 raise SystemExit(1) from error
         if not follow:

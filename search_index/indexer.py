@@ -1,23 +1,27 @@
 """Applying the change log to the index, full rebuilds into a fresh folder, verification.
 
-One writer at a time: every write holds storage.writer_lock. A change-log row is deleted
-only after its document was written, so a crash in between re-applies it (idempotent).
+One writer per index folder: every write holds storage.writer_lock. The folder is a
+replica with its own position in the change log (search_index/replicas.py): a batch is
+written to the index before the position moves past it, so a crash in between applies
+it again (idempotent), and no row is deleted that another replica still needs.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import queue
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.orm import Session
 
 from registry.models import SearchChange
 from registry.models.base import utcnow
-from search_index import bulk, storage
+from search_index import bulk, replicas, storage
 from search_index.bulk import BulkWriter
 from search_index.documents import (
     iter_public_batches,
@@ -26,6 +30,7 @@ from search_index.documents import (
     public_ids,
 )
 
+log = logging.getLogger(__name__)
 BATCH = 500
 PROCS = 1  # one process and one segment; see _fill
 # The rebuild's posting buffer (split between processes); the postings of 10k records
@@ -40,13 +45,8 @@ WRITER_OPTIONS = {"compound": False}
 Bind = Engine | Connection
 
 
-def _apply_batch(ix, session: Session) -> int:
-    rows = session.execute(
-        select(SearchChange.id, SearchChange.entity_id).order_by(SearchChange.id).limit(BATCH)
-    ).all()
-    if not rows:
-        return 0
-    ids = {entity_id for _, entity_id in rows}
+def _write(ix, session: Session, changes: list[replicas.Change]) -> None:
+    ids = {change.entity_id for change in changes}
     documents = public_documents(session, ids)
     writer = ix.writer(timeout=5.0, **WRITER_OPTIONS)
     try:
@@ -60,26 +60,44 @@ def _apply_batch(ix, session: Session) -> int:
     except BaseException:
         writer.cancel()
         raise
-    session.execute(delete(SearchChange).where(SearchChange.id.in_([r.id for r in rows])))
+
+
+def _apply(ix, session: Session, replica: str) -> int:
+    # Taken before reading: every transaction below it has finished, so its rows are
+    # among those read now (PostgreSQL; None on SQLite, where ids commit in order).
+    safe = replicas.safe_position(session)
+    row = replicas.get(session, replica)
+    position, after, applied = row.position, (row.position - 1, 0), 0
+    while changes := replicas.pending(session, position, after, BATCH):
+        _write(ix, session, changes)
+        applied += len(changes)
+        last = changes[-1]
+        after = (last.key, last.id)
+        # After a crash from here on, the rows of `last.key` are applied again: harmless.
+        replicas.advance(row, last.key + 1 if safe is None else min(safe, last.key))
+        session.commit()
+    if safe is not None:
+        replicas.advance(row, safe)
     session.commit()
-    return len(rows)
+    return applied
 
 
-def sync_pending(bind: Bind, root: Path, timeout: float = 10.0) -> int:
-    """Apply every pending change to the current index; returns the rows applied.
+def sync_pending(
+    bind: Bind, root: Path, timeout: float = 10.0,
+    retention: timedelta = replicas.DEFAULT_RETENTION,
+) -> int:
+    """Apply every change this replica has not yet applied; returns the rows applied.
 
-    Raises storage.LockTimeout when another writer holds the lock too long and
-    storage.IndexUnavailable when there is no usable index (the rows then stay).
+    Raises storage.LockTimeout when another writer holds the lock too long,
+    storage.IndexUnavailable when there is no usable index (the rows then stay) and
+    replicas.ReplicaUnknown when this folder must be rebuilt first.
     """
-    applied = 0
     with storage.writer_lock(root, timeout):
-        # Checked under the lock: a rebuild in progress owns the change log until its swap.
-        if storage.is_rebuilding(root):
-            return 0
         ix = storage.open_current(root)
         with Session(bind) as session:
-            while batch := _apply_batch(ix, session):
-                applied += batch
+            applied = _apply(ix, session, replicas.replica_id(root))
+            replicas.prune(session, retention)
+            session.commit()
     return applied
 
 
@@ -88,18 +106,25 @@ def rebuild(
 ) -> tuple[int, Path]:
     """Build a complete index in a new folder and swap it in; returns (documents, folder).
 
-    Searches keep using the old index until the swap. `procs` > 1 indexes in that many
-    processes (one segment each). Raises storage.LockTimeout.
+    Searches, and syncs into the old index, go on until the swap; afterwards the new
+    index applies every change since the database was read. `procs` > 1 indexes in that
+    many processes (one segment each). Raises storage.LockTimeout.
     """
-    root.mkdir(parents=True, exist_ok=True)
-    with storage.rebuilding(root):
-        # Wait out a sync already running, so none deletes rows the new index still needs.
-        with storage.writer_lock(root, lock_timeout):
-            pass
+    with storage.rebuild_lock(root, lock_timeout):
+        replica = replicas.replica_id(root)
+        with Session(bind) as session:
+            start = replicas.start_position(session)
+            # Registered before reading, so no host prunes rows this index will need.
+            row = session.get(replicas.SearchReplica, replica)
+            replicas.register(session, replica, min(start, row.position) if row else start)
+            session.commit()
         path, ix = storage.new_generation(root)
         count = _fill(bind, ix, procs or PROCS)
-        with storage.writer_lock(root, lock_timeout):
+        with storage.writer_lock(root, lock_timeout), Session(bind) as session:
             storage.swap_in(root, path)
+            replicas.register(session, replica, start)
+            session.commit()
+    log.info("search index rebuilt: %s documents in %s", count, path.name)
     sync_pending(bind, root, lock_timeout)
     return count, path
 
@@ -229,7 +254,8 @@ def verify(bind: Bind, root: Path) -> Differences:
 
 
 def enqueue(bind: Bind, intervention_ids: list[int]) -> None:
-    """Write change-log rows for these interventions (for repairs and bulk loads)."""
+    """Write change-log rows for these interventions (for repairs and bulk loads);
+    every replica applies them."""
     if not intervention_ids:
         return
     rows = [

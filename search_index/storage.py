@@ -4,7 +4,12 @@ Layout of INDEX_DIR:
     current -> gen-<stamp>   symbolic link, replaced atomically by a rebuild
     gen-<stamp>/             one complete Whoosh index
     sync.lock                held by whoever writes to the index (one writer at a time)
-    rebuilding               present while a rebuild runs; inline syncs then leave the log
+    rebuild.lock             held while a rebuild runs (one rebuild at a time)
+    replica-id               this folder's id in the database's replica register
+
+Locks are flock()s: the kernel releases them when their process dies, so a rebuild
+killed with -9 leaves nothing that blocks the next sync or rebuild. They are local to
+this host; what hosts must agree on lives in the database (search_index/replicas.py).
 """
 
 from __future__ import annotations
@@ -28,8 +33,11 @@ whoosh_fixes.apply()
 
 CURRENT = "current"
 SYNC_LOCK = "sync.lock"
-REBUILD_MARKER = "rebuilding"
-KEEP_GENERATIONS = 2
+REBUILD_LOCK = "rebuild.lock"
+# Left by versions that marked a rebuild with a file; removed when seen.
+OLD_REBUILD_MARKER = "rebuilding"
+# How long a generation that stopped being current is kept for readers still on it.
+RETIRED_GRACE_SECONDS = 120
 
 
 class IndexUnavailable(Exception):
@@ -73,25 +81,48 @@ def new_generation(root: Path) -> tuple[Path, whoosh_index.Index]:
 
 
 def swap_in(root: Path, path: Path) -> None:
-    """Make `path` the current index in one atomic rename, then prune old generations."""
+    """Make `path` the current index in one atomic rename, then prune old generations.
+
+    Call with rebuild_lock held: no other generation is being built meanwhile.
+    """
+    previous = current_path(root)
     tmp = root / f".current-{uuid.uuid4().hex[:8]}"
     os.symlink(path.name, tmp)
     os.replace(tmp, root / CURRENT)
-    _prune(root, keep=path)
+    if previous is not None and previous.is_dir():
+        os.utime(previous)  # its retirement time, for _prune's grace period
+    _prune(root, keep=path.resolve())
 
 
 def _prune(root: Path, keep: Path) -> None:
-    # Keep the previous generation too: a reader may still be finishing a query on it.
-    generations = sorted(p for p in root.glob("gen-*") if p.is_dir() and p != keep)
-    for old in generations[: max(0, len(generations) - (KEEP_GENERATIONS - 1))]:
-        shutil.rmtree(old, ignore_errors=True)
+    # A retired generation stays for a grace period: a reader that found it current a
+    # moment ago may still open its files lazily. A half-built orphan of a killed
+    # rebuild was last written when it died, so it goes once the grace period is over.
+    cutoff = time.time() - RETIRED_GRACE_SECONDS
+    for folder in root.glob("gen-*"):
+        if folder.is_dir() and folder.resolve() != keep and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def writer_lock(root: Path, timeout: float) -> Iterator[None]:
     """Hold the single-writer lock of this index folder. Raises LockTimeout."""
+    with _flock(root, SYNC_LOCK, timeout):
+        yield
+
+
+@contextlib.contextmanager
+def rebuild_lock(root: Path, timeout: float) -> Iterator[None]:
+    """Hold the lock that lets one rebuild at a time run here. Raises LockTimeout."""
+    with _flock(root, REBUILD_LOCK, timeout):
+        (root / OLD_REBUILD_MARKER).unlink(missing_ok=True)
+        yield
+
+
+@contextlib.contextmanager
+def _flock(root: Path, name: str, timeout: float) -> Iterator[None]:
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / SYNC_LOCK, "a+") as handle:
+    with open(root / name, "a+") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -106,18 +137,3 @@ def writer_lock(root: Path, timeout: float) -> Iterator[None]:
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
-
-def is_rebuilding(root: Path) -> bool:
-    """True while a rebuild runs in some process."""
-    return (root / REBUILD_MARKER).exists()
-
-
-@contextlib.contextmanager
-def rebuilding(root: Path) -> Iterator[None]:
-    """Mark a rebuild in progress for as long as the block runs."""
-    marker = root / REBUILD_MARKER
-    marker.write_text(str(os.getpid()))
-    try:
-        yield
-    finally:
-        marker.unlink(missing_ok=True)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -121,8 +123,73 @@ def test_two_writer_processes_lose_no_update(live_search_app):
     assert not indexer.verify(db.engine, index_dir(live_search_app))
 
 
-def test_rebuild_leaves_no_old_generations_behind(live_search_app):
-    for _ in range(4):
-        indexer.rebuild(db.engine, index_dir(live_search_app))
-    assert len(list(index_dir(live_search_app).glob("gen-*"))) <= 2
-    shutil.rmtree(index_dir(live_search_app), ignore_errors=True)
+def test_rebuild_removes_generations_retired_longer_than_the_grace_period(live_search_app):
+    root = index_dir(live_search_app)
+    for _ in range(3):
+        indexer.rebuild(db.engine, root)
+    for folder in root.glob("gen-*"):
+        os.utime(folder, (0, 0))  # retired long ago
+    indexer.rebuild(db.engine, root)
+    # The new generation and the one it just replaced (readers may still be on it).
+    assert len(list(root.glob("gen-*"))) == 2
+    shutil.rmtree(root, ignore_errors=True)
+
+
+KILLED_REBUILD = """
+import os, signal, sys
+from registry import create_app
+from registry.extensions import db
+from search_index import indexer
+url, index, ready = sys.argv[1:4]
+
+def fill_then_die(bind, ix, procs):
+    writer = ix.writer()
+    writer.add_document(id="999999", text="half")
+    writer.commit()
+    open(ready, "w").close()
+    signal.pause()  # the parent kills us here, mid-rebuild
+
+indexer._fill = fill_then_die
+app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "INDEX_DIR": index,
+                  "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": %s}})
+with app.app_context():
+    indexer.rebuild(db.engine, __import__("pathlib").Path(index))
+"""
+
+
+@pytest.mark.slow
+def test_a_rebuild_killed_with_sigkill_blocks_neither_sync_nor_the_next_rebuild(
+    live_search_app, tmp_path
+):
+    root = index_dir(live_search_app)
+    add("Voor de crash")
+    live = (root / "current").resolve()
+    url = live_search_app.config["SQLALCHEMY_DATABASE_URI"]
+    ready = tmp_path / "ready"
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_REBUILD % repr(connect_args(url)), url, str(root),
+         str(ready)],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    _wait_for(ready, child)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+
+    add("Na de crash")  # the inline sync must still reach the live index
+    assert total(live_search_app, "crash") == 2
+
+    orphans = [p for p in root.glob("gen-*") if p.resolve() != live]
+    assert len(orphans) == 1
+    os.utime(orphans[0], (0, 0))  # died long ago
+    indexer.rebuild(db.engine, root)
+    folders = {p.resolve() for p in root.glob("gen-*")}
+    assert folders == {(root / "current").resolve(), live}  # the orphan is gone
+    assert not indexer.verify(db.engine, root)
+
+
+def _wait_for(path: Path, child: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert child.poll() is None, "the rebuild process ended early"
+        assert time.monotonic() < deadline, "the rebuild never started filling"
+        time.sleep(0.05)

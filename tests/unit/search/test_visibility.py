@@ -53,7 +53,7 @@ def test_rollback_leaves_no_change_row(db_session):
     assert db_session.scalar(select(func.count(SearchChange.id))) == before
 
 
-def test_sync_empties_the_change_log(index):
+def test_sync_leaves_the_change_log_to_other_replicas(index):
     make_intervention(title="Verwerkt")
     index.sync()
-    assert db.session.scalar(select(func.count(SearchChange.id))) == 0
+    assert db.session.scalar(select(func.count(SearchChange.id))) >= 1

@@ -1,0 +1,127 @@
+"""Index replicas on a database of their own (real commits, as between hosts): each
+folder keeps its own position; rows are pruned by age once every replica has passed
+them; a replica away longer than the retention must rebuild."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from registry.extensions import db
+from registry.models import SearchChange, SearchReplica
+from registry.models.base import utcnow
+from search_index import indexer, replicas, storage
+from tests.functional.search_support import add, index_dir
+
+
+def _count_changes() -> int:
+    return db.session.scalar(select(func.count(SearchChange.id)))
+
+
+def _age_all_changes(days: int) -> None:
+    db.session.execute(update(SearchChange).values(recorded_at=utcnow() - timedelta(days=days)))
+    db.session.commit()
+
+
+def _sync(root) -> int:
+    return indexer.sync_pending(db.engine, root)
+
+
+@pytest.fixture
+def second(live_search_app, tmp_path):
+    root = tmp_path / "second"
+    indexer.rebuild(db.engine, root)
+    return root
+
+
+def test_two_folders_are_two_replicas(live_search_app, second):
+    first = index_dir(live_search_app)
+    assert replicas.replica_id(first) != replicas.replica_id(second)
+
+
+def test_a_folder_keeps_its_replica_id(second):
+    assert replicas.replica_id(second) == replicas.replica_id(second)
+
+
+def test_every_replica_applies_every_change(live_search_app, second):
+    item = add("Gedeelde wijziging")  # the inline sync applies it to the first folder
+
+    _sync(second)
+
+    for root in (index_dir(live_search_app), second):
+        with storage.open_current(root).searcher() as searcher:
+            assert searcher.document(id=str(item.id)) is not None
+
+
+def test_old_rows_stay_while_another_replica_has_not_applied_them(live_search_app, second):
+    add("Oud")
+    _age_all_changes(30)
+
+    _sync(index_dir(live_search_app))
+
+    assert _count_changes() >= 1
+
+
+def test_old_rows_go_once_every_replica_applied_them(live_search_app, second):
+    add("Oud")
+    _age_all_changes(30)
+    _sync(second)
+
+    _sync(index_dir(live_search_app))
+
+    assert _count_changes() == 0
+
+
+def test_recent_rows_stay_although_every_replica_applied_them(live_search_app, second):
+    add("Recent")
+    _sync(second)
+
+    _sync(index_dir(live_search_app))
+
+    assert _count_changes() >= 1
+
+
+def test_a_replica_away_longer_than_the_retention_must_rebuild(live_search_app, second):
+    db.session.execute(
+        update(SearchReplica)
+        .where(SearchReplica.id == replicas.replica_id(second))
+        .values(synced_at=utcnow() - timedelta(days=30))
+    )
+    db.session.commit()
+    _sync(index_dir(live_search_app))  # prunes the register
+
+    with pytest.raises(replicas.ReplicaUnknown):
+        _sync(second)
+
+
+def test_a_rebuilt_replica_syncs_again(live_search_app, second):
+    db.session.execute(update(SearchReplica).values(synced_at=utcnow() - timedelta(days=30)))
+    db.session.commit()
+    _sync(index_dir(live_search_app))
+    indexer.rebuild(db.engine, second)
+
+    item = add("Na herbouw")
+
+    _sync(second)
+    with storage.open_current(second).searcher() as searcher:
+        assert searcher.document(id=str(item.id)) is not None
+
+
+def test_lag_is_the_age_of_the_oldest_change_not_applied(live_search_app, second):
+    add("Wacht")
+    _age_all_changes(1)
+
+    lag = replicas.lag_seconds(db.session, replicas.replica_id(second))
+
+    assert lag > 3600
+
+
+def test_lag_is_zero_when_everything_is_applied(live_search_app):
+    add("Klaar")
+    _sync(index_dir(live_search_app))
+
+    lag = replicas.lag_seconds(db.session, replicas.replica_id(index_dir(live_search_app)))
+
+    assert lag == 0
