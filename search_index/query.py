@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser
@@ -9,12 +10,18 @@ from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from search_index import bitsets, ranking
+from search_index.analysis import SPELLING_ANALYZER, TEXT_ANALYZER
 from search_index.schema import FACETS, TEXT_FIELDS
 from search_index.view import IndexView
 
 SORTS = ("relevance", "level", "title", "decided")
 # Below this many results we offer a spelling suggestion.
 FEW_RESULTS = 3
+# What one query may cost: longer text is cut, further words are left out.
+MAX_QUERY_CHARS = 300
+MAX_QUERY_WORDS = 24
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+_PARTS = re.compile(r'"[^"]*"|[^\s"]+')
 
 
 @dataclass
@@ -52,13 +59,39 @@ class SearchResult:
     relaxations: list[Relaxation] = field(default_factory=list)
 
 
+def user_parser(fieldnames: list[str], schema) -> qparser.QueryParser:
+    """The users' query language: words, "quoted phrases", and OR / NOT between words.
+
+    Fields, wildcards, ranges, fuzzy terms, boosts and groups are plain text to users:
+    they gave errors or expanded over the whole term list (one `[a TO z]` cost 79 s of
+    CPU at 10k records), and nested groups would bound nothing but the stack.
+    """
+    plugins = [qparser.PhrasePlugin(), qparser.OperatorsPlugin()]
+    return qparser.MultifieldParser(fieldnames, schema, plugins=plugins)
+
+
+def clean_text(text: str) -> str:
+    """The user's text, bounded in size, without the words that cannot match anywhere.
+
+    A stop word (de, en, zonder) or a lone sign is dropped here, before parsing: the
+    text field drops it, but another field would still require it.
+    """
+    parts = _PARTS.findall(text[:MAX_QUERY_CHARS])
+    kept = [part for part in parts if part.startswith('"') or _indexable(part)]
+    return " ".join(kept[:MAX_QUERY_WORDS])
+
+
+def _indexable(word: str) -> bool:
+    return any(True for _ in TEXT_ANALYZER(word))
+
+
 def parse_text(searcher: Searcher, text: str) -> Query | None:
     """The Whoosh query for the user's words (every word must match some field)."""
-    if not text.strip():
+    cleaned = clean_text(text)
+    if not cleaned:
         return None
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), searcher.schema)
-    parser.remove_plugin_class(qparser.FieldsPlugin)  # "titel:x" is plain text to users
-    parsed = parser.parse(text).accept(_no_phrase_without_positions).normalize()
+    parser = user_parser(list(TEXT_FIELDS), searcher.schema)
+    parsed = parser.parse(cleaned).accept(_no_phrase_without_positions).normalize()
     return None if parsed is qparser.query.NullQuery else parsed
 
 
@@ -185,14 +218,27 @@ def relaxations(view, matched, masks, filters) -> list[Relaxation]:
 
 
 def suggest(searcher: Searcher, text: str) -> str | None:
-    """A corrected query string when some word is unknown to the index, else None."""
-    parser = qparser.QueryParser("spelling", searcher.schema)
-    parsed = parser.parse(text)
-    correction = searcher.correct_query(
-        parsed, text, correctors={"spelling": searcher.reader().corrector("spelling")}
-    )
-    suggestion = correction.string
-    return suggestion if suggestion and suggestion != text else None
+    """The text with each word the index does not know corrected, else None.
+
+    Only unknown words are corrected: a known word that is rare in titles is not a typo.
+    """
+    reader = searcher.reader()
+    corrector = reader.corrector("spelling")
+    parts = _PARTS.findall(clean_text(text))
+    corrected = [_corrected(reader, corrector, part) for part in parts]
+    return " ".join(corrected) if corrected != parts else None
+
+
+def _corrected(reader, corrector, part: str) -> str:
+    if part.startswith('"') or part in _OPERATORS:
+        return part
+    if all(reader.doc_frequency("text", token.text) for token in TEXT_ANALYZER(part)):
+        return part
+    words = [token.text for token in SPELLING_ANALYZER(part)]
+    if len(words) != 1:
+        return part
+    found = corrector.suggest(words[0], limit=1)
+    return found[0] if found else part
 
 
 def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> SearchResult:

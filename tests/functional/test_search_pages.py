@@ -70,3 +70,17 @@ def test_missing_index_gives_api_error_shape(client, app, tmp_path, monkeypatch)
     monkeypatch.setitem(app.config, "INDEX_DIR", str(tmp_path / "nowhere"))
     body = client.get("/api/v1/search?q=werk").get_json()
     assert body["error"]["code"] == "search_unavailable"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["title:schuld", "year:[2000%20TO]", "[a%20TO%20z]", "w*%20b*%20s*", "*",
+     "%FF%FE", "schuld%C3", "(" * 190 + "werk"],
+)
+@pytest.mark.parametrize(
+    "path",
+    ["/zoeken?q=", "/api/v1/search?q=", "/zoeken/profiel?goal=", "/api/v1/search/profile?goal="],
+)
+def test_query_syntax_and_bad_bytes_never_fail(client, indexed, path, value):
+    response = client.get(path + value)
+    assert response.status_code == 200

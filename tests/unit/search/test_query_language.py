@@ -1,0 +1,80 @@
+"""The users' query language: words, phrases, OR/NOT; stop words never required;
+field, range, wildcard, fuzzy and boost syntax is plain text, so no query errors or
+expands over the term list."""
+
+import pytest
+from whoosh import query as q
+
+from search_index import searchers
+from search_index.query import MAX_QUERY_WORDS, clean_text, parse_text
+from tests.factories import make_intervention
+
+EXPANDING = (q.Wildcard, q.Prefix, q.TermRange, q.NumericRange, q.FuzzyTerm, q.Every)
+
+
+@pytest.fixture
+def catalogue(index):
+    make_intervention(title="Jobcoach op de werkvloer", summary="Begeleiding naar werk.")
+    make_intervention(title="Schuldhulp voor jongeren", summary="Schulden regelen en werk.")
+    make_intervention(title="Taalcursus", summary="Nederlands leren zonder diploma.")
+    index.sync()
+    return index
+
+
+def _nodes(query) -> list:
+    return [query, *(node for child in query.children() for node in _nodes(child))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["title:schuld", "year:[2000 TO]", "[a TO z]", "w* b* s*", "*", "schuld~2",
+     "werk^10", "((((werk))))", "schulden AND", "OR", "NOT", '"', "{a TO z}", "\ufffd"],
+)
+def test_syntax_is_plain_text_and_never_expands(catalogue, text):
+    searcher, _ = searchers.acquire(catalogue.root)
+
+    parsed = parse_text(searcher, text)
+
+    assert parsed is None or not any(isinstance(n, EXPANDING) for n in _nodes(parsed))
+
+
+@pytest.mark.parametrize(
+    "text", ["title:schuld", "year:[2000 TO]", "[a TO z]", "w* b* s*", "*", "schuld~2"]
+)
+def test_syntax_searches_without_error(catalogue, text):
+    result = catalogue.search(text)
+    assert result.total >= 0
+
+
+@pytest.mark.parametrize(
+    ("with_stop_words", "without"),
+    [("de jobcoach", "jobcoach"), ("schulden en werk", "schulden werk"),
+     ("nederlands leren zonder diploma", "nederlands leren diploma")],
+)
+def test_stop_words_are_never_required(catalogue, with_stop_words, without):
+    assert catalogue.titles(with_stop_words) == catalogue.titles(without) != []
+
+
+def test_or_between_words_is_kept(catalogue):
+    titles = catalogue.titles("schuldhulp OR taalcursus")
+    assert sorted(titles) == ["Schuldhulp voor jongeren", "Taalcursus"]
+
+
+def test_a_suggestion_corrects_only_unknown_words(catalogue):
+    result = catalogue.search("schuldhlp regelen")
+    assert result.suggestion == "schuldhulp regelen"
+
+
+def test_no_suggestion_when_every_word_is_known(catalogue):
+    result = catalogue.search("jobcoach diploma schulden")
+    assert (result.total, result.suggestion) == (0, None)
+
+
+def test_a_long_text_is_cut_to_its_first_words():
+    words = [f"woord{n}" for n in range(100)]
+    assert clean_text(" ".join(words)).split() == words[:MAX_QUERY_WORDS]
+
+
+def test_a_suggestion_is_offered_for_syntax_without_error(catalogue):
+    result = catalogue.search("title:schuldhulp year:[2000 TO]")
+    assert result.suggestion is None or "[" not in result.suggestion
