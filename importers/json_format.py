@@ -2,6 +2,9 @@
 
 Accepted shapes: one study object, a list of them (what export.py writes), or a page
 envelope {"items": [...]}. ijson streams a list one study at a time.
+
+Nesting is bounded (MAX_DEPTH): ijson's prefixes grow with depth, so a 200 KB file of
+brackets once grew a server process to 22 GB. A study is at most five levels deep.
 """
 
 from __future__ import annotations
@@ -14,6 +17,12 @@ from flask_babel import gettext as _
 
 from importers.source import RawRecord, reject, truncate_problem
 
+MAX_DEPTH = 20
+
+
+class _TooDeep(Exception):
+    pass
+
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield each study object. Raises ImportRejected on JSON that is invalid or truncated."""
@@ -22,6 +31,29 @@ def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     except (ijson.JSONError, UnicodeDecodeError):
         message = _("Het JSON-bestand is ongeldig of onvolledig. Er is niets opgeslagen.")
         raise reject(message) from None
+    except _TooDeep:
+        message = _(
+            "Het JSON-bestand is te diep genest (meer dan %(max)s niveaus). "
+            "Er is niets opgeslagen.", max=MAX_DEPTH,
+        )
+        raise reject(message) from None
+
+
+def _items(stream: BinaryIO, prefix: str) -> Iterator[Any]:
+    """ijson.items over events that stop at MAX_DEPTH (raises _TooDeep)."""
+    return ijson.items(ijson.parse(_depth_limited(ijson.basic_parse(stream))), prefix)
+
+
+def _depth_limited(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    depth = 0
+    for event, value in events:
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        yield event, value
 
 
 def _first_char(stream: BinaryIO) -> bytes:
@@ -33,7 +65,7 @@ def _first_char(stream: BinaryIO) -> bytes:
 def _records(stream: BinaryIO) -> Iterator[RawRecord]:
     first = _first_char(stream)
     if first == b"[":
-        items = ijson.items(stream, "item")
+        items = _items(stream, "item")
     elif first == b"{":
         items = _object_items(stream)
     else:
@@ -44,12 +76,12 @@ def _records(stream: BinaryIO) -> Iterator[RawRecord]:
 
 def _object_items(stream: BinaryIO) -> Iterator[Any]:
     found = False
-    for item in ijson.items(stream, "items.item"):
+    for item in _items(stream, "items.item"):
         found = True
         yield item
     if not found:
         stream.seek(0)
-        yield from ijson.items(stream, "")
+        yield from _items(stream, "")
 
 
 def _record(number: int, item: Any) -> RawRecord:

@@ -61,3 +61,14 @@ def test_oversized_upload_is_413(app, client):
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert (response.status_code, response.json["error"]["message"]) == (
         413, "Het bestand is te groot.")
+
+
+def test_deeply_nested_json_is_refused_with_the_error_shape(client):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = client.post(
+        "/api/v1/imports/studies?dry_run=1",
+        headers={"Authorization": f"Bearer {token_for('researcher')}"},
+        data={"file": (io.BytesIO(deep), "export.json")},
+    )
+    assert response.status_code == 422
+    assert "te diep genest" in response.json["error"]["details"][0]["messages"][0]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from importers.detect import detect_format, parser_for
+from importers.json_format import MAX_DEPTH
 from importers.normalise import normalise_doi, parse_author, surname_key, title_key
 from registry.errors import ImportRejected
 
@@ -141,3 +145,36 @@ def test_surname_key_folds_accents_and_drops_particle():
 
 def test_title_key_unescapes_entities_and_markup_punctuation():
     assert title_key("Werk &amp; <i>inkomen</i>:  een   RCT") == "werk i inkomen i een rct"
+
+
+DEEP_JSON_IN_A_SMALL_PROCESS = """
+import io, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GB: the bug took 22 GB
+from importers.json_format import parse
+from registry.errors import ImportRejected
+try:
+    list(parse(io.BytesIO(b"[" * 100_000 + b"]" * 100_000)))
+except ImportRejected as error:
+    print(error.message)
+"""
+
+
+def test_deeply_nested_json_is_refused_in_bounded_time_and_memory():
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "-c", DEEP_JSON_IN_A_SMALL_PROCESS], cwd=root, timeout=60,
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert "te diep genest" in done.stdout, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(("depth", "refused"), [(MAX_DEPTH, False), (MAX_DEPTH + 1, True)])
+def test_json_nesting_is_bounded_at_max_depth(depth, refused):
+    nested = b"[" * (depth - 3) + b"]" * (depth - 3)
+    content = b'{"items": [{"title": "Diep", "x": ' + nested + b"}]}"
+    try:
+        list(parser_for("json")(io.BytesIO(content)))
+    except ImportRejected:
+        assert refused
+    else:
+        assert not refused
