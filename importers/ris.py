@@ -21,37 +21,51 @@ _LIST_TAGS = ("authors", "first_authors", "keywords", "urls", "notes")
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield each RIS record. Raises ImportRejected when the text is not UTF-8."""
-    for number, (start, lines, closed) in enumerate(_record_lines(text_lines(stream)), 1):
-        yield _record(number, start, lines, closed)
+    for number, lines in enumerate(_record_lines(text_lines(stream)), 1):
+        yield _record(number, lines)
 
 
-def _record_lines(lines: Iterator[str]) -> Iterator[tuple[int, list[str], bool]]:
-    current: list[str] | None = None
-    start = 0
+class _Lines:
+    """One record's lines as found: where it starts, and whether TY and ER were there."""
+
+    def __init__(self, start: int, first: str):
+        self.start, self.lines = start, [first]
+        self.typed, self.closed = first.startswith("TY"), False
+
+
+def _record_lines(lines: Iterator[str]) -> Iterator[_Lines]:
+    # A record missing its TY line starts at its first tag, so it is reported, not lost.
+    current: _Lines | None = None
     for line_number, line in enumerate(lines, start=1):
         tag = line[:2] if line[2:5] == "  -" else None
-        if tag == "TY":
+        if tag == "TY" or (tag not in (None, "ER") and current is None):
             if current:
-                yield start, current, False
-            current, start = [line], line_number
+                yield current
+            current = _Lines(line_number, line)
         elif tag == "ER" and current is not None:
-            yield start, current, True
+            current.closed = True
+            yield current
             current = None
         elif current is not None:
-            current.append(line)
+            current.lines.append(line)
     if current:
-        yield start, current, False
+        yield current
 
 
-def _record(number: int, start: int, lines: list[str], closed: bool) -> RawRecord:
-    record = RawRecord(number=number, data={}, line=start)
+def _record(number: int, found: _Lines) -> RawRecord:
+    record = RawRecord(number=number, data={}, line=found.start)
+    lines = found.lines if found.typed else ["TY  - GEN", *found.lines]
     try:
         tags = _PARSER.parse_lines(iter([*lines, "ER  - "]))[0]
     except Exception:  # rispy has no error type of its own for a malformed record
         record.problems.append(("record", _("Dit RIS-record kon niet worden gelezen.")))
         return record
     record.data, record.interventions = to_study(tags)
-    if not closed:
+    if not found.typed:
+        record.problems.append(
+            ("record", _("Het record begint niet met een 'TY  -'-regel (soort publicatie)."))
+        )
+    if not found.closed:
         record.problems.append(
             ("record", _("Het record eindigt niet met 'ER  -' (afgebroken?)."))
         )

@@ -53,6 +53,21 @@ def test_ris_reads_multiline_abstract_and_link_keyword():
         ["ips-bijstand"], True)
 
 
+RIS_WITHOUT_TY = (
+    "TY  - JOUR\nTI  - Een\nER  - \n\n"
+    "TI  - Zonder soort\nAU  - Berg, Jan\nPY  - 2020\nER  - \n\n"
+    "TY  - JOUR\nTI  - Drie\nER  - \n"
+)
+
+
+def test_a_ris_record_without_ty_line_is_reported_not_lost():
+    found = list(parser_for("ris")(io.BytesIO(RIS_WITHOUT_TY.encode())))
+    second = found[1]
+    assert ([r.data.get("title") for r in found], second.line) == (
+        ["Een", "Zonder soort", "Drie"], 5)
+    assert "TY" in second.problems[0][1]
+
+
 def test_bibtex_decodes_latex_accents():
     assert records("studies.bib")[0].data["authors"][1]["family_name"] == "Yılmaz"
 
