@@ -11,21 +11,15 @@ inserts of many rows, so 100k interventions take minutes, not hours.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, insert, select
 
+from registry.demo import bulk as bulk_writes
 from registry.demo import generator_words as words
 from registry.extensions import db
-from registry.models import (
-    EvidenceDecision,
-    Intervention,
-    InterventionVersion,
-    Organisation,
-    VocabularyTerm,
-)
-from registry.models.vocabulary import version_tags
+from registry.models import Intervention, Organisation, Study
 
 # (code, weight) per vocabulary and how many codes a record gets (min, max).
 TAG_WEIGHTS: dict[str, tuple[tuple[int, int], dict[str, int]]] = {
@@ -147,13 +141,23 @@ def generate(interventions: int, studies: int = 0, seed: int = 2026, bulk: bool 
     Raises the loader's DemoDataError on an unknown code (not expected: codes come from
     the seed vocabularies).
     """
+    from registry.services.vocabularies import load_vocabularies
+
+    load_vocabularies()  # idempotent; a fresh database has none yet
     rng = random.Random(seed)
     owners = _owners()
     start = db.session.scalar(select(func.coalesce(func.max(Intervention.id), 0))) + 1
+    first_study = db.session.scalar(select(func.coalesce(func.max(Study.id), 0))) + 1
     records = (intervention_record(rng, start + n, [s for _, s in owners])
                for n in range(interventions))
     if bulk:
-        _bulk_interventions(records, {s: i for i, s in owners})
+        ids = bulk_writes.write_interventions(records, {s: i for i, s in owners})
+        slugs = list(ids)
+        bulk_writes.write_studies(
+            (study_record(rng, first_study + n, slugs) for n in range(studies if ids else 0)),
+            ids,
+        )
+        bulk_writes.move_sequences_past_ids()
     else:
         from registry.demo.loader import Lookup, create_intervention, create_study
 
@@ -166,80 +170,6 @@ def generate(interventions: int, studies: int = 0, seed: int = 2026, bulk: bool 
             slugs.append(created.slug)
         db.session.flush()
         for n in range(studies if slugs else 0):
-            create_study(study_record(rng, start + n, slugs), lookup)
+            create_study(study_record(rng, first_study + n, slugs), lookup)
     db.session.flush()
     return interventions
-
-
-_VERSION_KEYS = ("title", "summary", "main_aim", "sub_aims", "target_group_text",
-                 "targets_household", "approach", "duration", "intensity", "setting_text",
-                 "active_elements", "ladder_rung_min", "ladder_rung_max", "cost_min_eur",
-                 "cost_max_eur", "implementation_conditions", "year_started")
-
-
-def _bulk_interventions(records, owner_ids: dict[str, int], chunk: int = 2000) -> None:
-    terms = {(t.vocabulary, t.code): t.id for t in db.session.scalars(select(VocabularyTerm))}
-    batch: list[dict] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= chunk:
-            _write_chunk(batch, terms, owner_ids)
-            batch = []
-    if batch:
-        _write_chunk(batch, terms, owner_ids)
-
-
-def _next_id(model) -> int:
-    return db.session.scalar(select(func.coalesce(func.max(model.id), 0))) + 1
-
-
-def _write_chunk(records: list[dict], terms: dict, owner_ids: dict[str, int]) -> None:
-    first_i, first_v, first_d = (_next_id(m) for m in
-                                 (Intervention, InterventionVersion, EvidenceDecision))
-    interventions, versions, tags, decisions, links = [], [], [], [], []
-    for offset, record in enumerate(records):
-        iid, vid = first_i + offset, first_v + offset
-        interventions.append({"id": iid, "slug": record["slug"],
-                              "owner_organisation_id": owner_ids[record["owner"]]})
-        versions.append({"id": vid, "intervention_id": iid, "number": 1, "status": "published",
-                         **{k: record[k] for k in _VERSION_KEYS}})
-        tags.extend({"version_id": vid, "term_id": terms[(vocabulary, code)]}
-                    for vocabulary, codes in record["tags"].items() for code in codes)
-        link = {"b_id": iid, "b_version": vid, "b_decision": None}
-        for decision in record["decisions"]:
-            link["b_decision"] = first_d + len(decisions)
-            decisions.append(_decision_row(decision, link["b_decision"], iid, vid))
-        links.append(link)
-    db.session.execute(insert(Intervention), interventions)
-    db.session.execute(insert(InterventionVersion), versions)
-    db.session.execute(insert(version_tags), tags)
-    if decisions:
-        db.session.execute(insert(EvidenceDecision), decisions)
-    _link_current(links)
-    db.session.commit()
-
-
-def _decision_row(record: dict, decision_id: int, iid: int, vid: int) -> dict:
-    decided = date.fromisoformat(record["decided_on"])
-    valid_until = date.fromisoformat(record["valid_until"])
-    return {"id": decision_id, "intervention_id": iid, "version_id": vid,
-            "outcome": record["outcome"], "level": record["level"], "decided_on": decided,
-            "valid_until": valid_until, "rationale": record["rationale"],
-            "conditions": record["conditions"],
-            "expired_at": _noon(valid_until) if record["expired"] else None,
-            "published_at": _noon(decided)}
-
-
-def _noon(day: date):
-    return datetime.combine(day, time(12), tzinfo=UTC)
-
-
-def _link_current(links: list[dict]) -> None:
-    table = Intervention.__table__
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(published_version_id=bindparam("b_version"),
-                current_decision_id=bindparam("b_decision"))
-    )
-    db.session.connection().execute(stmt, links)
