@@ -130,12 +130,23 @@ def public_decisions(intervention: Intervention) -> list[EvidenceDecision]:
 
 
 def counts_per_status() -> dict[str, int]:
-    """How many published interventions have each public status (for the home page)."""
-    counts: dict[str, int] = {}
-    for intervention in db.session.scalars(_published_interventions()):
-        status = public_status(intervention)
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+    """How many published interventions have each public status (for the home page).
+
+    One grouped count in the database: the status rule of EvidenceDecision.public_status
+    (expired once lapsed, else the outcome; no decision: not_assessed) as SQL.
+    """
+    status = db.case(
+        (EvidenceDecision.id.is_(None), "not_assessed"),
+        (EvidenceDecision.expired_at.is_not(None), "expired"),
+        else_=EvidenceDecision.outcome,
+    )
+    stmt = (
+        select(status, func.count(Intervention.id))
+        .where(Intervention.published_version_id.is_not(None))
+        .outerjoin(EvidenceDecision, Intervention.current_decision_id == EvidenceDecision.id)
+        .group_by(status)
+    )
+    return dict(db.session.execute(stmt).tuples().all())
 
 
 def _studies() -> Select:
