@@ -71,11 +71,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     import registry.models  # noqa: F401  (register every model with the metadata)
 
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from registry.models import User
+    from registry.auth.sessions import load_session_user
 
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_session_user)
 
 
 def _register_blueprints(app: Flask) -> None:

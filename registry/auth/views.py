@@ -55,6 +55,9 @@ def _login_refused(message: str, status: int, error: ValidationFailed | None = N
 
 @bp.post("/uitloggen")
 def logout():
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)  # on every device, also copied cookies
+        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("pages.home"))
@@ -72,7 +75,8 @@ def change_password():
         db.session.rollback()
         return render_template("account/password.html", errors=errors_by_field(error)), 422
     db.session.commit()
-    flash(_("Uw wachtwoord is gewijzigd."))
+    login_user(current_user._get_current_object())  # this device stays signed in
+    flash(_("Uw wachtwoord is gewijzigd. Andere apparaten zijn afgemeld."))
     return redirect(url_for("dashboard.index"))
 
 

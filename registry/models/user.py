@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.extensions import db
@@ -25,6 +25,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of the session's user id: raising it ends every session of this user, on
+    # every device (sign-out, password change). Sessions are signed cookies and cannot
+    # be revoked any other way.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     organisation: Mapped[Organisation | None] = relationship()
     role_grants: Mapped[list[UserRole]] = relationship(
@@ -34,6 +38,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # flask-login reads this
         return self.active
+
+    def get_id(self) -> str:  # what flask-login keeps in the session
+        return f"{self.id}:{self.session_version}"
 
     @property
     def roles(self) -> set[str]:

@@ -59,7 +59,23 @@ def set_password(user: User, password: str) -> None:
     problems = password_problems(password)
     if problems:
         raise ValidationFailed(problems[0], [{"field": "password", "messages": problems}])
+    replacing = user.password_hash is not None
     user.password_hash = generate_password_hash(password, method="scrypt")
+    if replacing:
+        end_sessions(user)  # whoever knew the old password is signed out everywhere
+
+
+def end_sessions(user: User) -> None:
+    """End every session of this user on every device (registry/auth/sessions.py)."""
+    user.session_version = (user.session_version or 1) + 1
+    db.session.flush()
+
+
+@cache
+def _unknown_account_hash() -> str:
+    # Checked against for an unknown e-mail address, so that a sign-in with it costs
+    # the same scrypt work as one with a known address (no account enumeration).
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
 
 
 def normalise_email(email: str) -> str:
@@ -140,9 +156,9 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     if is_throttled(email, address):
         raise TooManyAttempts()
     user = db.session.scalar(select(User).filter_by(email=email))
-    valid = bool(user and user.active and user.password_hash) and check_password_hash(
-        user.password_hash, password
-    )
+    stored = user.password_hash if user is not None and user.password_hash else None
+    matches = check_password_hash(stored or _unknown_account_hash(), password)
+    valid = matches and stored is not None and user.active
     if not valid:
         db.session.add(FailedLogin(email=email[:254], address=address[:64]))
         db.session.flush()

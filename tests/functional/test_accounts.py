@@ -61,6 +61,58 @@ def test_sign_out_ends_the_session(client, user):
     assert client.get("/mijn/").status_code == 302
 
 
+def _copy_of_session(app, client):
+    """Another browser holding a copy of this client's session cookie."""
+    other = app.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    return other
+
+
+def test_sign_out_ends_a_copied_session_cookie_too(app, client, user):
+    login(client, user)
+    copy = _copy_of_session(app, client)
+    assert copy.get("/mijn/").status_code == 200
+
+    client.post("/uitloggen")
+
+    assert copy.get("/mijn/").status_code == 302
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, user):
+    login(client, user)
+    other = _copy_of_session(app, client)
+
+    new = "een-heel-nieuw-wachtwoord-42"
+    response = client.post("/account/wachtwoord", data={
+        "current_password": PASSWORD, "new_password": new, "repeat_password": new})
+
+    assert response.status_code == 302
+    assert (client.get("/mijn/").status_code, other.get("/mijn/").status_code) == (200, 302)
+
+
+@pytest.mark.parametrize("forged", ["1", "x:1", "99999999999999999999:1", "1:999", ":"])
+def test_a_forged_session_id_is_no_user(app, client, user, forged):
+    with client.session_transaction() as session:
+        session["_user_id"] = forged
+    assert client.get("/mijn/").status_code == 302
+
+
+@pytest.mark.parametrize("known", [True, False])
+def test_sign_in_does_the_same_password_work_for_unknown_accounts(client, user, monkeypatch,
+                                                                  known):
+    from registry.services import accounts
+
+    checks = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash",
+                        lambda stored, given: checks.append(stored[:6]) or real(stored, given))
+    email = user.email if known else "niemand@example.org"
+
+    client.post("/inloggen", data={"email": email, "password": "verkeerd-wachtwoord"})
+
+    assert checks == ["scrypt"]
+
+
 def test_session_cookie_is_http_only_and_same_site(client, user):
     response = login(client, user)
     cookie = response.headers["Set-Cookie"]
