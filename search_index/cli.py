@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
 
 from registry.extensions import db
 from search_index import indexer, replicas, storage
@@ -49,19 +50,20 @@ def rebuild_command(procs: int | None) -> None:
 def sync_command(follow: bool, interval: float) -> None:
     """Apply the change log to this host's index (its single writer in worker mode).
 
-    A replica that is new or fell behind the change log's retention rebuilds itself.
+    A replica that is new, missing, damaged or fell behind the change log's retention
+    rebuilds itself. With --follow, a lost database connection is waited out.
     """
     while True:
         try:
             applied = indexer.sync_pending(db.engine, _root(), retention=_retention())
             if applied:
                 _say(f"{applied} changes applied.")
-        except replicas.ReplicaUnknown as error:
+        except (replicas.ReplicaUnknown, storage.IndexUnavailable) as error:
             _say(f"{error}; rebuilding.", err=True)
             count, path = indexer.rebuild(db.engine, _root(), procs=indexer.auto_procs())
             _say(f"{count} documents indexed ({path.name}).")
-        except (storage.IndexUnavailable, storage.LockTimeout) as error:
-            _say(f"Not applied: {error}", err=True)
+        except (storage.LockTimeout, OperationalError) as error:
+            _say(f"Not applied: {str(error).splitlines()[0]}", err=True)
             if not follow:
                 raise SystemExit(1) from error
         if not follow:
@@ -74,7 +76,8 @@ def sync_command(follow: bool, interval: float) -> None:
 def verify_command(repair: bool) -> None:
     """List differences between the database and the index."""
     diff = indexer.verify(db.engine, _root())
-    for label, ids in (("missing", diff.missing), ("extra", diff.extra), ("stale", diff.stale)):
+    for label, ids in (("missing", diff.missing), ("extra", diff.extra), ("stale", diff.stale),
+                       ("duplicated", diff.duplicated)):
         if ids:
             click.echo(f"{label}: {', '.join(map(str, ids[:50]))}"
                        + (f" … ({len(ids)})" if len(ids) > 50 else ""))

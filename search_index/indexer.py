@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import queue
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -230,13 +231,14 @@ class Differences:
     missing: list[int] = field(default_factory=list)  # public in the database, not indexed
     extra: list[int] = field(default_factory=list)  # indexed, not public (or gone)
     stale: list[int] = field(default_factory=list)  # indexed with outdated content
+    duplicated: list[int] = field(default_factory=list)  # indexed more than once
 
     @property
     def ids(self) -> list[int]:
-        return sorted(set(self.missing) | set(self.extra) | set(self.stale))
+        return sorted(set(self.missing) | set(self.extra) | set(self.stale) | set(self.duplicated))
 
     def __bool__(self) -> bool:
-        return bool(self.missing or self.extra or self.stale)
+        return bool(self.missing or self.extra or self.stale or self.duplicated)
 
 
 def verify(bind: Bind, root: Path) -> Differences:
@@ -245,8 +247,10 @@ def verify(bind: Bind, root: Path) -> Differences:
         expected = {int(d["id"]): d["digest"] for d in iter_public_documents(session)}
     ix = storage.open_current(root)
     with ix.searcher() as searcher:
-        actual = {int(f["id"]): f.get("digest") for f in searcher.all_stored_fields()}
+        stored = [(int(f["id"]), f.get("digest")) for f in searcher.all_stored_fields()]
+    actual = dict(stored)
     diff = Differences()
+    diff.duplicated = sorted(i for i, n in Counter(i for i, _ in stored).items() if n > 1)
     diff.missing = sorted(set(expected) - set(actual))
     diff.extra = sorted(set(actual) - set(expected))
     diff.stale = sorted(i for i in set(expected) & set(actual) if expected[i] != actual[i])
