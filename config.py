@@ -72,6 +72,19 @@ class Config:
     # Uploaded import files wait here between preview and confirm (default: instance/).
     IMPORT_UPLOAD_DIR = _env("IMPORT_UPLOAD_DIR")
 
+    # --- Operations (registry/ops): logs, proxies, readiness, metrics -----------------
+    LOG_FORMAT = _env("LOG_FORMAT", "json" if ENV_NAME == "production" else "text")
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    # Proxies in front that set X-Forwarded-For/-Proto/-Host (0: none, trust no header).
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    # Host names this site answers to; any other Host header gets 400 (None: any).
+    TRUSTED_HOSTS = [
+        host.strip() for host in (_env("TRUSTED_HOSTS") or "").split(",") if host.strip()
+    ] or None
+    READY_MAX_LAG_SECONDS = float(_env("READY_MAX_LAG_SECONDS", "60"))
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    # --- end operations ----------------------------------------------------------------
+
 
 class TestConfig(Config):
     """Fresh database per test run; the URL comes from REGISTRY_TEST_DATABASE_URL."""
@@ -84,3 +97,6 @@ class TestConfig(Config):
     # Test commits are savepoints inside a rolled-back transaction: tests that need the
     # after-commit sync use their own database and ask for "inline".
     SEARCH_SYNC = "off"
+    # A laptop's REGISTRY_TRUSTED_* must not make every test request a 400.
+    TRUSTED_HOSTS = None
+    TRUSTED_PROXIES = 0

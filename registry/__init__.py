@@ -30,6 +30,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _refuse_development_secret_in_production(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # --- operations: logs, proxies, /healthz /readyz /metrics, security headers ---
+    from registry.ops import init_ops
+
+    init_ops(app)
+    # --- end operations ---
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -10,6 +10,7 @@ from marshmallow import ValidationError
 from registry.api import bp
 from registry.api.common import operation, page_query
 from registry.errors import DomainError, ValidationFailed, details_from_marshmallow
+from registry.ops.metrics import search_timer
 from registry.schemas.common import dutch_label
 from registry.schemas.search import (
     ProfileQuerySchema,
@@ -81,7 +82,8 @@ def search():
     filters = {f: args[f] for f in FACETS if args[f]}
     search_request = SearchRequest(args["q"], filters, args["sort"], args["page"], args["per_page"])
     try:
-        result, items = service.search(Path(current_app.config["INDEX_DIR"]), search_request)
+        with search_timer("text"):
+            result, items = service.search(Path(current_app.config["INDEX_DIR"]), search_request)
     except IndexUnavailable as error:
         raise _unavailable(error) from error
     terms = service.term_labels("nl")
@@ -110,7 +112,8 @@ def search_profile():
     profile = client_profile(args)
     root = Path(current_app.config["INDEX_DIR"])
     try:
-        result, items = service.search_profile(root, profile, args["page"], args["per_page"])
+        with search_timer("profile"):
+            result, items = service.search_profile(root, profile, args["page"], args["per_page"])
     except IndexUnavailable as error:
         raise _unavailable(error) from error
     terms = service.term_labels("nl")

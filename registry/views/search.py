@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from registry.errors import ValidationFailed, details_from_marshmallow
+from registry.ops.metrics import search_timer
 from registry.schemas.search import (
     ProfileQuerySchema,
     SearchQuerySchema,
@@ -85,7 +86,8 @@ def search():
     filters = {f: args[f] for f in FACETS if args[f]}
     search_request = SearchRequest(args["q"], filters, args["sort"], args["page"], args["per_page"])
     try:
-        result, items = service.search(_root(), search_request)
+        with search_timer("text"):
+            result, items = service.search(_root(), search_request)
     except IndexUnavailable as error:
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/unavailable.html", state=state, q=args["q"]), 503
@@ -139,7 +141,8 @@ def search_profile():
     if not profile.characteristics() and not profile.goal:
         return render_template("search/profile.html", **context)
     try:
-        result, items = service.search_profile(_root(), profile, args["page"], args["per_page"])
+        with search_timer("profile"):
+            result, items = service.search_profile(_root(), profile, args["page"], args["per_page"])
     except IndexUnavailable as error:
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/profile.html", unavailable=True, **context), 503

@@ -24,7 +24,8 @@ from tests.unit.procedure.support import (
 ROLES = ("anonymous", "professional", "owner", "researcher", "reviewer", "outsider",
          "secretary", "admin")
 SIGNED_IN = ROLES[1:]
-AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.", "imports.", "pages.", "i18n.")
+AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.", "imports.", "pages.", "i18n.",
+         "ops.")
 
 RND, ITV, USR = "{round}", "{intervention}", "{user}"
 BAT, PEN, LNK = "{batch}", "{pending}", "{link}"  # ids that do not exist: 404 once allowed
@@ -40,6 +41,9 @@ ROUTES = [
     ("GET", "/zoeken", {}, 200, 200),
     ("GET", "/zoeken/profiel", {}, 200, 200),
     ("GET", "/taal/en", {}, 302, 302),
+    ("GET", "/healthz", {}, 200, 200),
+    ("GET", "/readyz", {}, 200, 200),
+    ("GET", "/metrics", {}, 200, 200),  # the test client is local (127.0.0.1)
     ("GET", "/api/v1/interventions", {}, 200, 200),
     ("GET", f"/api/v1/interventions/{PUB}", {}, 200, 200),
     ("GET", "/api/v1/studies", {}, 200, 200),
