@@ -75,7 +75,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     import registry.models  # noqa: F401  (register every model with the metadata)
-
     from registry.auth.sessions import load_session_user
 
     login_manager.user_loader(load_session_user)

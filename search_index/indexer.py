@@ -64,21 +64,17 @@ def _write(ix, session: Session, changes: list[replicas.Change]) -> None:
 
 
 def _apply(ix, session: Session, replica: str) -> int:
-    # Taken before reading: every transaction below it has finished, so its rows are
-    # among those read now (PostgreSQL; None on SQLite, where ids commit in order).
-    safe = replicas.safe_position(session)
+    # Taken before reading: every change visible now is below it or read by the loop.
+    safe = replicas.start_position(session)
     row = replicas.get(session, replica)
-    position, after, applied = row.position, (row.position - 1, 0), 0
-    while changes := replicas.pending(session, position, after, BATCH):
+    applied = 0
+    while changes := replicas.pending(session, row, BATCH):
         _write(ix, session, changes)
-        applied += len(changes)
-        last = changes[-1]
-        after = (last.key, last.id)
-        # After a crash from here on, the rows of `last.key` are applied again: harmless.
-        replicas.advance(row, last.key + 1 if safe is None else min(safe, last.key))
+        # A crash before this commit applies the batch again next time: harmless.
+        replicas.mark_applied(session, row, changes)
         session.commit()
-    if safe is not None:
-        replicas.advance(row, safe)
+        applied += len(changes)
+    replicas.advance(session, row, safe)
     session.commit()
     return applied
 

@@ -5,10 +5,13 @@ deletes change rows another replica still needs: rows are pruned only when they 
 older than the retention and every registered replica has passed them. A replica that
 was away longer than the retention is dropped from the register and must rebuild.
 
-A position is a PostgreSQL transaction id (changes are applied when their txid is at
-or above it, and the position moves to the snapshot's xmin: every transaction below it
-has finished, so no late commit is skipped), or on SQLite, where one writer commits at
-a time, the next change id.
+A replica's place in the log has two parts. Its position: every change below it is
+applied. On PostgreSQL that is a transaction id (change rows carry their writer's), and
+it moves only to the snapshot's xmin, below which every transaction has finished, so a
+change committed late by a transaction that started early is never skipped; on SQLite,
+where one writer commits at a time and ids commit in order, the next change id. And
+the changes at or above the position that it has applied already (search_replica_applied),
+so none is applied twice however long a transaction elsewhere holds the xmin back.
 """
 
 from __future__ import annotations
@@ -20,10 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, select, text, tuple_
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from registry.models import SearchChange, SearchReplica
+from registry.models import SearchChange, SearchReplica, SearchReplicaApplied
 from registry.models.base import utcnow
 
 REPLICA_FILE = "replica-id"
@@ -72,40 +75,92 @@ def _key(session: Session):
     return SearchChange.txid if _is_postgres(session) else SearchChange.id
 
 
-def safe_position(session: Session) -> int | None:
-    """PostgreSQL: the oldest transaction still running (everything below has finished).
-    SQLite: None (positions follow the ids applied)."""
-    if not _is_postgres(session):
-        return None
-    return session.scalar(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
-
-
 def start_position(session: Session) -> int:
-    """Where a replica built from the database as it is now starts reading the log."""
-    safe = safe_position(session)
-    if safe is not None:
-        return safe
+    """A position every change already visible now is below or applied with: PostgreSQL,
+    the oldest transaction still running in this database; SQLite, the next change id."""
+    if _is_postgres(session):
+        # pg_stat_activity is read once per transaction and then kept: read it afresh.
+        session.execute(text("SELECT pg_stat_clear_snapshot()"))
+        return session.scalar(_OLDEST_RUNNING_HERE)
     return (session.scalar(select(func.max(SearchChange.id))) or 0) + 1
 
 
-def pending(session: Session, position: int, after: tuple[int, int], limit: int) -> list[Change]:
-    """The next changes at or past `position`, after the (key, id) pair `after`."""
-    key = _key(session)
+# The oldest transaction id still running in this database, as a 64-bit id (xid8), or
+# the next one to be handed out. pg_current_snapshot()'s own xmin would do, but it
+# spans every database of the server, where any long writer would hold us back.
+# pg_stat_activity shows backend_xid for the sessions of our own role (or with
+# pg_read_all_stats): every host must write as the same role.
+_OLDEST_RUNNING_HERE = text("""
+    WITH next AS (SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS xid)
+    SELECT COALESCE(MIN(
+        (((next.xid >> 32) - CASE WHEN a.backend_xid::text::bigint > (next.xid & 4294967295)
+                                  THEN 1 ELSE 0 END) << 32)
+        | a.backend_xid::text::bigint), MIN(next.xid))
+    FROM next LEFT JOIN pg_stat_activity AS a
+      ON a.datname = current_database() AND a.backend_xid IS NOT NULL
+""")
+
+
+def _unapplied(session: Session, replica: SearchReplica):
+    applied = select(SearchReplicaApplied.change_id).where(
+        SearchReplicaApplied.replica_id == replica.id,
+        SearchReplicaApplied.change_id == SearchChange.id,
+    )
+    return (_key(session) >= replica.position, ~applied.exists())
+
+
+def pending(session: Session, replica: SearchReplica, limit: int) -> list[Change]:
+    """The next changes this replica has not applied, oldest first."""
     rows = session.execute(
-        select(SearchChange.id, SearchChange.entity_id, key)
-        .where(key >= position, tuple_(key, SearchChange.id) > tuple_(*after))
-        .order_by(key, SearchChange.id)
+        select(SearchChange.id, SearchChange.entity_id, _key(session))
+        .where(*_unapplied(session, replica))
+        .order_by(SearchChange.id)
         .limit(limit)
     ).all()
     return [Change(*row) for row in rows]
 
 
+def mark_applied(session: Session, replica: SearchReplica, changes: list[Change]) -> None:
+    """Record that these changes are in this replica's index (after writing them)."""
+    session.execute(
+        insert(SearchReplicaApplied),
+        [{"replica_id": replica.id, "change_id": change.id} for change in changes],
+    )
+    _touch(replica)
+
+
+def advance(session: Session, replica: SearchReplica, position: int) -> None:
+    """Move the position forward (never back) and forget the marks it has passed."""
+    if position > replica.position:
+        replica.position = position
+        passed = select(SearchChange.id).where(_key(session) < position)
+        session.execute(
+            delete(SearchReplicaApplied).where(
+                SearchReplicaApplied.replica_id == replica.id,
+                SearchReplicaApplied.change_id.in_(passed),
+            )
+        )
+        _touch(replica, moved=True)
+    else:
+        _touch(replica)
+
+
+def _touch(replica: SearchReplica, moved: bool = False) -> None:
+    # The worker polls several times a second: note it alive at most every TOUCH_EVERY,
+    # unless the row is written anyway.
+    now = utcnow()
+    if moved or now - _aware(replica.synced_at) > TOUCH_EVERY:
+        replica.synced_at = now
+
+
 def register(session: Session, replica: str, position: int) -> SearchReplica:
-    """Enter (or re-enter) a replica at this position."""
+    """Enter (or re-enter) a replica at this position, with nothing marked applied."""
     row = session.get(SearchReplica, replica)
     if row is None:
         row = SearchReplica(id=replica, host=socket.gethostname()[:255], position=position)
         session.add(row)
+        session.flush()
+    session.execute(delete(SearchReplicaApplied).where(SearchReplicaApplied.replica_id == replica))
     row.position = position
     row.synced_at = utcnow()
     session.flush()
@@ -120,14 +175,6 @@ def get(session: Session, replica: str) -> SearchReplica:
     return row
 
 
-def advance(row: SearchReplica, position: int) -> None:
-    """Move the position forward (never back); note that the replica is alive."""
-    now = utcnow()
-    if position > row.position or now - _aware(row.synced_at) > TOUCH_EVERY:
-        row.position = max(row.position, position)
-        row.synced_at = now
-
-
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
@@ -139,6 +186,8 @@ def prune(session: Session, retention: timedelta = DEFAULT_RETENTION) -> int:
     ):
         return 0  # another host is pruning right now
     cutoff = utcnow() - retention
+    gone = select(SearchReplica.id).where(SearchReplica.synced_at < cutoff)
+    session.execute(delete(SearchReplicaApplied).where(SearchReplicaApplied.replica_id.in_(gone)))
     session.execute(delete(SearchReplica).where(SearchReplica.synced_at < cutoff))
     lowest = session.scalar(select(func.min(SearchReplica.position)))
     if lowest is None:
@@ -153,8 +202,6 @@ def lag_seconds(session: Session, replica: str) -> float:
     """Seconds since the oldest change this replica has not applied (0 when none).
     Raises ReplicaUnknown."""
     row = get(session, replica)
-    key = _key(session)
-    oldest = session.scalar(
-        select(SearchChange.recorded_at).where(key >= row.position).order_by(key).limit(1)
-    )
+    oldest = session.scalar(select(func.min(SearchChange.recorded_at)).where(
+        *_unapplied(session, row)))
     return 0.0 if oldest is None else max(0.0, (utcnow() - _aware(oldest)).total_seconds())

@@ -41,9 +41,24 @@ def upgrade():
         sa.Column('synced_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_search_replicas')),
     )
+    op.create_table(
+        'search_replica_applied',
+        sa.Column('replica_id', sa.String(length=64), nullable=False),
+        sa.Column('change_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['change_id'], ['search_changes.id'],
+            name=op.f('fk_search_replica_applied_change_id_search_changes'), ondelete='CASCADE',
+        ),
+        sa.ForeignKeyConstraint(
+            ['replica_id'], ['search_replicas.id'],
+            name=op.f('fk_search_replica_applied_replica_id_search_replicas'), ondelete='CASCADE',
+        ),
+        sa.PrimaryKeyConstraint('replica_id', 'change_id', name=op.f('pk_search_replica_applied')),
+    )
 
 
 def downgrade():
+    op.drop_table('search_replica_applied')
     op.drop_table('search_replicas')
     with op.batch_alter_table('search_changes', recreate=_recreate_on_sqlite()) as batch_op:
         batch_op.drop_index(batch_op.f('ix_search_changes_recorded_at'))

@@ -20,7 +20,7 @@ from registry.models.procedure import (
     ScreeningReview,
     Submission,
 )
-from registry.models.search_change import SearchChange, SearchReplica
+from registry.models.search_change import SearchChange, SearchReplica, SearchReplicaApplied
 from registry.models.study import Finding, InterventionStudy, Study, StudyAuthor
 from registry.models.user import User, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
@@ -50,6 +50,7 @@ __all__ = [
     "Organisation",
     "SearchChange",
     "SearchReplica",
+    "SearchReplicaApplied",
     "OutcomeRating",
     "PanelMember",
     "Study",

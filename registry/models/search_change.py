@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import FunctionElement
@@ -73,3 +73,19 @@ class SearchReplica(db.Model):
     position: Mapped[int] = mapped_column(BigInteger)
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SearchReplicaApplied(db.Model):
+    """A change at or above its replica's position that the replica has applied.
+
+    Kept only until the position passes the change, so normally a handful of rows.
+    """
+
+    __tablename__ = "search_replica_applied"
+
+    replica_id: Mapped[str] = mapped_column(
+        ForeignKey("search_replicas.id", ondelete="CASCADE"), primary_key=True
+    )
+    change_id: Mapped[int] = mapped_column(
+        ForeignKey("search_changes.id", ondelete="CASCADE"), primary_key=True
+    )
