@@ -28,7 +28,6 @@ _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _MAX_PATH = 512
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 FORMATS = ("json", "text")
-OUR_PACKAGES = ("registry", "search_index", "importers")
 
 log = logging.getLogger("registry.request")
 
@@ -178,8 +177,3 @@ def configure_logging(app: Flask) -> None:
     root.setLevel(app.config["LOG_LEVEL"])
     # Flask's own handler on app.logger would print the app's records a second time.
     app.logger.removeHandler(default_handler)
-    # Alembic's env.py runs fileConfig(), which disables every logger that exists then
-    # (an in-process `flask db upgrade`, as the tests do): ours must log again.
-    for name, logger in logging.root.manager.loggerDict.items():
-        if isinstance(logger, logging.Logger) and name.split(".")[0] in OUR_PACKAGES:
-            logger.disabled = False

@@ -59,7 +59,8 @@ def send_email(to: str, message: str, link: str | None) -> None:
         subject = _("Interventies naar Werk: %(message)s", message=text[:60])
     body = text + (f"\n\n{config['SITE_URL']}{link}" if link else "")
     if not config.get("MAIL_SERVER"):
-        current_app.logger.info("E-mail to %s: %s\n%s", to, subject, body)
+        # Logs carry no e-mail addresses (docs/deploy.md): the message, not the recipient.
+        current_app.logger.info("E-mail not sent (no MAIL_SERVER): %s\n%s", subject, body)
         return
     mail = EmailMessage()
     mail["From"] = config["MAIL_FROM"]
@@ -84,7 +85,7 @@ def _send_outbox(session: Session) -> None:
             send_email(to, message, link)
         except (OSError, smtplib.SMTPException):
             # The action is committed; a mail failure must not undo it. The notice stays.
-            current_app.logger.exception("Could not send e-mail to %s", to)
+            current_app.logger.exception("Could not send an e-mail notice")
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -112,3 +112,13 @@ def test_plain_text_by_default_outside_production(database_url, tmp_path, capsys
 def test_an_unknown_log_format_is_refused(database_url, tmp_path):
     with pytest.raises(ValueError, match="REGISTRY_LOG_FORMAT"):
         make_test_app(database_url, tmp_path, LOG_FORMAT="xml")
+
+
+def test_an_e_mail_notice_without_mail_server_logs_no_address(json_app, capsys):
+    from registry.services.notices import send_email
+
+    with json_app.test_request_context("/"):
+        send_email("klant.manager@gemeente.example", "Er is een dossier ingediend.", "/mijn/")
+
+    written = " ".join(line["message"] for line in json_lines(capsys))
+    assert "dossier ingediend" in written and "klant.manager" not in written
