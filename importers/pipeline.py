@@ -8,6 +8,8 @@ back on any error so a failed import leaves no trace). Both stream the file in c
 from __future__ import annotations
 
 import hashlib
+import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
@@ -24,6 +26,7 @@ from importers.validate import Lookups, ValidRecord, validate
 from registry.errors import ImportRejected
 from registry.extensions import db
 from registry.models import ImportBatch, Intervention, VocabularyTerm
+from registry.ops.metrics import observe_import
 
 CHUNK_SIZE = 1000
 LIST_LIMIT = 500  # records listed per category in a report; the counts are always complete
@@ -242,6 +245,7 @@ def commit_import(
     Raises ImportRejected for an unreadable file or an unknown --link slug; the caller
     must then roll back.
     """
+    started = time.perf_counter()
     report = _prepare(stream, file_name, format_name)
     lookups = load_lookups()
     unknown = [s for s in link_slugs if s not in lookups.interventions]
@@ -262,4 +266,6 @@ def commit_import(
     batch.counts = report.counts()
     report.committed, report.batch_id = True, batch.id
     db.session.flush()
+    size = stream.seek(0, os.SEEK_END)
+    observe_import(time.perf_counter() - started, report.total, size)
     return report

@@ -109,6 +109,18 @@ def test_imports_are_measured():
     assert [a - b for a, b in zip(after, before, strict=True)] == [1, 120, 4096]
 
 
+def test_a_committed_import_is_measured(db_session):
+    import io
+
+    from importers.pipeline import commit_import
+
+    content = b"TY  - JOUR\nTI  - Gemeten import\nPY  - 2021\nER  - \n"
+    before = (sample("registry_import_seconds_count"), sample("registry_import_bytes_sum"))
+    commit_import(io.BytesIO(content), "gemeten.ris")
+    after = (sample("registry_import_seconds_count"), sample("registry_import_bytes_sum"))
+    assert [a - b for a, b in zip(after, before, strict=True)] == [1, len(content)]
+
+
 def test_index_lag_is_computed_when_scraped(live_search_app):
     metrics = scraped(live_search_app.test_client().get("/metrics"))
     assert metrics[("registry_search_index_lag_seconds", frozenset())] == 0
