@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import And, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from search_index import bitsets, ranking
@@ -17,6 +17,10 @@ from search_index.view import IndexView
 SORTS = ("relevance", "level", "title", "decided")
 # Below this many results we offer a spelling suggestion.
 FEW_RESULTS = 3
+# With fewer full matches, up to this many records matching some of the words follow,
+# the best of the first PARTIAL_POOL by relevance.
+PARTIAL_LIMIT = 10
+PARTIAL_POOL = 200
 # What one query may cost: longer text is cut, further words are left out.
 MAX_QUERY_CHARS = 300
 MAX_QUERY_WORDS = 24
@@ -50,6 +54,24 @@ class Relaxation:
 
 
 @dataclass
+class PartialHit:
+    """A record that matches some of the words, not all: shown after the full matches."""
+
+    intervention_id: int
+    score: float
+    matched: int  # how many of the words
+
+
+@dataclass
+class WordDrop:
+    """Leaving out one word of the text would give `count` results."""
+
+    word: str
+    text: str
+    count: int
+
+
+@dataclass
 class SearchResult:
     total: int
     hits: list[tuple[int, float]]  # (intervention id, score), in result order
@@ -57,6 +79,10 @@ class SearchResult:
     query: Query | None = None
     suggestion: str | None = None
     relaxations: list[Relaxation] = field(default_factory=list)
+    words: int = 0  # how many words the text was searched with
+    partial: list[PartialHit] = field(default_factory=list)
+    word_drops: list[WordDrop] = field(default_factory=list)
+    partial_items: list = field(default_factory=list)  # loaded by service.search
 
 
 def user_parser(fieldnames: list[str], schema) -> qparser.QueryParser:
@@ -241,6 +267,60 @@ def _corrected(reader, corrector, part: str) -> str:
     return found[0] if found else part
 
 
+def _words(query: Query | None) -> tuple[list[Query], list[Query]]:
+    """The parts a full match needs (one per word or phrase), and the NOT parts."""
+    if query is None:
+        return [], []
+    parts = list(query.subqueries) if type(query) is And else [query]
+    return ([p for p in parts if not isinstance(p, Not)],
+            [p for p in parts if isinstance(p, Not)])
+
+
+def partial_hits(
+    searcher: Searcher, view: IndexView, words: list[Query], allowed: int, limit: int
+) -> list[PartialHit]:
+    """Among `allowed`, the records matching most of the words, then by relevance."""
+    masks = [match_mask(searcher, view, word) & allowed for word in words]
+    candidates = 0
+    for mask in masks:
+        candidates |= mask
+    if not candidates:
+        return []
+    either = Or(words)
+    ranked = ranking.top_scored(searcher, view, either, candidates, PARTIAL_POOL)
+    if ranked is None:
+        docs = set(bitsets.to_ids(candidates, view.size))
+        ranked = [(h.docnum, h.score) for h in searcher.search(either, filter=docs,
+                                                                 limit=PARTIAL_POOL)]
+    hits = [
+        PartialHit(view.ids[doc], score, sum(1 for mask in masks if mask >> doc & 1))
+        for doc, score in ranked
+    ]
+    hits.sort(key=lambda hit: -hit.matched)  # stable: relevance within each count
+    return hits[:limit]
+
+
+def word_drops(
+    searcher: Searcher, view: IndexView, text: str, words: list[Query], allowed: int
+) -> list[WordDrop]:
+    """For each word of the text: the results without it (only when each word of the
+    cleaned text became one part of the query)."""
+    parts = _PARTS.findall(clean_text(text))
+    if len(parts) != len(words) or len(words) < 2:
+        return []
+    masks = [match_mask(searcher, view, word) & allowed for word in words]
+    drops = []
+    for index, part in enumerate(parts):
+        rest = allowed
+        for other, mask in enumerate(masks):
+            if other != index:
+                rest &= mask
+        if rest:
+            remaining = " ".join(p for n, p in enumerate(parts) if n != index)
+            drops.append(WordDrop(part, remaining, rest.bit_count()))
+    return sorted(drops, key=lambda drop: -drop.count)
+
+
 def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> SearchResult:
     """Answer one faceted search. Raises nothing for unknown facet values (they count 0)."""
     query = parse_text(searcher, request.text)
@@ -256,8 +336,17 @@ def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> S
     else:
         hits = _sorted_page(view, final, request.sort, start, stop)
     result = SearchResult(total, hits, facet_counts(view, matched, masks, filters), query)
+    words, excluded = _words(query)
+    result.words = len(words)
     if query is not None and total < FEW_RESULTS:
         result.suggestion = suggest(searcher, request.text)
+        if len(words) > 1 and request.page == 1:
+            allowed = _and(view.live, masks)
+            for part in excluded:
+                allowed &= match_mask(searcher, view, part)
+            result.partial = partial_hits(searcher, view, words, allowed & ~final,
+                                          PARTIAL_LIMIT)
+            result.word_drops = word_drops(searcher, view, request.text, words, allowed)
     if total == 0 and filters:
         result.relaxations = relaxations(view, matched, masks, filters)
     return result

@@ -37,6 +37,7 @@ class Item:
     mismatches: list = field(default_factory=list)
     unaddressed: list = field(default_factory=list)
     explanation: str = ""
+    matched: int = 0  # of a partial match: how many of the words
 
 
 def _load(ids: list[int]) -> dict[int, Intervention]:
@@ -74,17 +75,27 @@ def _query_terms(result: SearchResult) -> set[str]:
 
 
 def search(root: Path, request: SearchRequest) -> tuple[SearchResult, list[Item]]:
-    """Run a faceted search and load its page of hits. Raises IndexUnavailable."""
+    """Run a faceted search and load its page of hits (and the partial matches that
+    follow too few full ones, as `partial_items`). Raises IndexUnavailable."""
     searcher, view = searchers.acquire(root)
     result = run_search(searcher, view, request)
-    loaded = _load([i for i, _ in result.hits])
+    partial = [(hit.intervention_id, hit.score) for hit in result.partial]
+    loaded = _load([i for i, _ in result.hits + partial])
     terms = _query_terms(result)
-    items = [
+    items = _items(result.hits, loaded, terms)
+    result.partial_items = _items(partial, loaded, terms)
+    for item, hit in zip(result.partial_items, [h for h in result.partial
+                                                 if h.intervention_id in loaded], strict=True):
+        item.matched = hit.matched
+    return result, items
+
+
+def _items(hits: list[tuple[int, float]], loaded: dict[int, Intervention], terms) -> list[Item]:
+    return [
         Item(loaded[i], public_status(loaded[i]), _snippet(loaded[i], terms), score)
-        for i, score in result.hits
+        for i, score in hits
         if i in loaded
     ]
-    return result, items
 
 
 def search_profile(

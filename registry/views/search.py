@@ -23,7 +23,7 @@ from registry.schemas.search import (
 )
 from registry.views import bp
 from search_index import labels, service
-from search_index.query import SORTS, SearchRequest
+from search_index.query import FEW_RESULTS, SORTS, SearchRequest
 from search_index.schema import FACETS
 from search_index.storage import IndexUnavailable
 
@@ -112,6 +112,8 @@ def search():
             for r in result.relaxations
         ],
         clear_url=_url({"q": state.get("q")}),
+        drops=[(drop, _url(state, q=drop.text, pagina=None)) for drop in result.word_drops],
+        english_note=_locale() == "en" and bool(args["q"]) and result.total < FEW_RESULTS,
     )
 
 

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 def _tick_first_free_value(page, facet: str) -> str:
     """Click the first unticked value of a facet; returns its code."""
-    link = page.locator(f'section.facet[data-facet="{facet}"] a.facet__value:not(.is-selected)')
+    link = page.locator(f'.facet[data-facet="{facet}"] a.facet__value:not(.is-selected)')
     value = link.first.get_attribute("data-value")
     with page.expect_navigation():
         link.first.click()
@@ -17,7 +17,7 @@ def _tick_first_free_value(page, facet: str) -> str:
 
 def _ticked(page) -> set[tuple[str, str]]:
     pairs = set()
-    for section in page.locator("section.facet").all():
+    for section in page.locator(".facet").all():
         facet = section.get_attribute("data-facet")
         for link in section.locator("a.facet__value.is-selected").all():
             pairs.add((facet, link.get_attribute("data-value")))

@@ -84,3 +84,26 @@ def test_missing_index_gives_api_error_shape(client, app, tmp_path, monkeypatch)
 def test_query_syntax_and_bad_bytes_never_fail(client, indexed, path, value):
     response = client.get(path + value)
     assert response.status_code == 200
+
+
+def test_few_full_matches_are_followed_by_partial_ones(client, indexed):
+    page = client.get("/zoeken?q=schuldhulpverlening+taaltraject").get_data(as_text=True)
+    assert "Interventies met een deel van uw zoekwoorden" in page
+    assert "Bevat 1 van de 2 zoekwoorden." in page
+
+
+def test_an_empty_result_offers_fewer_words_and_the_profile_search(client, indexed):
+    page = client.get("/zoeken?q=taaltraject+schuldhulpverlening").get_data(as_text=True)
+    assert "/zoeken?q=schuldhulpverlening" in page and "zonder „taaltraject”" in page
+    assert "/zoeken/profiel?goal=taaltraject+schuldhulpverlening" in page
+
+
+def test_english_pages_say_the_catalogue_is_searched_in_dutch(client, indexed):
+    client.get("/taal/en?next=/")
+    page = client.get("/zoeken?q=debt+young").get_data(as_text=True)
+    assert "in Dutch" in page
+
+
+def test_results_come_before_the_filters(client, indexed):
+    page = client.get("/zoeken?q=schuldhulpverlening").get_data(as_text=True)
+    assert page.index('id="resultaten"') < page.index('id="filters"')
