@@ -84,3 +84,34 @@ def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict) ->
     if unaddressed:
         parts.append(_("niet genoemd: %(items)s", items=join(unaddressed)))
     return "; ".join(parts)
+
+
+# How a profile hit is presented: these groups, in this order (README, "Search").
+FIT_GROUPS = ("good", "partial", "poor")
+FIT_GROUP_LABELS = {
+    "good": _l("Past goed"),
+    "partial": _l("Past deels"),
+    "poor": _l("Past niet"),
+}
+
+
+def fit_group(fits: int, given: int, mismatches: int, goal_matched: bool | None) -> str:
+    """good: no hard mismatch and at least two thirds of the characteristics addressed
+    (with only a goal: the goal matched); poor: a hard mismatch; partial: the rest."""
+    if mismatches:
+        return "poor"
+    if given:
+        return "good" if 3 * fits >= 2 * given else "partial"
+    return "good" if goal_matched else "partial"
+
+
+def fit_summary(fits: int, given: int, goal_matched: bool | None) -> str:
+    """One plain line: how many characteristics fit, and whether the goal did."""
+    parts = []
+    if given:
+        parts.append(_("Past op %(fits)s van %(given)s kenmerken.", fits=fits, given=given))
+    if goal_matched is True:
+        parts.append(_("Het doel komt terug in de beschrijving."))
+    elif goal_matched is False:
+        parts.append(_("Het doel komt niet terug in de beschrijving."))
+    return " ".join(parts)

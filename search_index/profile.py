@@ -62,6 +62,7 @@ class ProfileHit:
     fits: list[tuple[str, str]]
     mismatches: list[tuple[str, str]]
     unaddressed: list[tuple[str, str]]
+    goal_matched: bool | None = None  # None when no goal was given
 
 
 @dataclass
@@ -126,7 +127,7 @@ def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> dict[int, fl
     return {doc: score / best for doc, score in ranked}
 
 
-def _segments(searcher, view, profile) -> list[tuple[float, int, int | None]]:
+def _segments(searcher, view, profile, text) -> list[tuple[float, int, int | None]]:
     """(score, tie-break, mask or None) per bucket of equal score, plus one per text hit."""
     pairs = profile.characteristics()
     fit_counter: list[int] = []
@@ -135,7 +136,6 @@ def _segments(searcher, view, profile) -> list[tuple[float, int, int | None]]:
     miss_counter: list[int] = []
     for _, _, mask in mismatch_masks(view, profile):
         bitsets.add_counter(miss_counter, mask)
-    text = _text_scores(searcher, view, profile.goal)
     text_mask = bitsets.from_ids(text, view.size)
     segments: list[tuple[float, int, object]] = []
     levels = _level_masks(view)
@@ -194,9 +194,12 @@ def run_profile(
 ) -> ProfileResult:
     """Rank interventions for a client profile, best first, one page of them."""
     start = (page - 1) * per_page
-    total, docs = _take(view, _segments(searcher, view, profile), start, start + per_page)
+    text = _text_scores(searcher, view, profile.goal)
+    segments = _segments(searcher, view, profile, text)
+    total, docs = _take(view, segments, start, start + per_page)
     hits = []
     for doc, value in docs:
         fits, hard, unaddressed = explain(view, profile, doc)
-        hits.append(ProfileHit(view.ids[doc], round(value, 3), fits, hard, unaddressed))
+        matched = (doc in text) if profile.goal.strip() else None
+        hits.append(ProfileHit(view.ids[doc], round(value, 3), fits, hard, unaddressed, matched))
     return ProfileResult(total, hits)

@@ -38,6 +38,8 @@ class Item:
     unaddressed: list = field(default_factory=list)
     explanation: str = ""
     matched: int = 0  # of a partial match: how many of the words
+    fit_summary: str = ""
+    goal_matched: bool | None = None
 
 
 def _load(ids: list[int]) -> dict[int, Intervention]:
@@ -114,6 +116,7 @@ def search_profile(
             h.fits,
             h.mismatches,
             h.unaddressed,
+            goal_matched=h.goal_matched,
         )
         for h in result.hits
         if h.intervention_id in loaded

@@ -124,6 +124,22 @@ def get_intervention(slug: str) -> Intervention:
     return intervention
 
 
+COMPARE_MAX = 4
+
+
+def interventions_to_compare(slugs: list[str]) -> tuple[list[Intervention], list[str]]:
+    """The published interventions among these slugs (at most COMPARE_MAX, in the order
+    asked, each once) and the slugs that are not (or no longer) published."""
+    wanted = list(dict.fromkeys(s for s in slugs if s))[:COMPARE_MAX]
+    stmt = (
+        _published_interventions()
+        .where(Intervention.slug.in_(wanted))
+        .options(selectinload(Intervention.study_links))
+    )
+    found = {i.slug: i for i in db.session.scalars(stmt)} if wanted else {}
+    return [found[s] for s in wanted if s in found], [s for s in wanted if s not in found]
+
+
 def public_decisions(intervention: Intervention) -> list[EvidenceDecision]:
     """The decision history the public may see: published ones, newest first."""
     return [d for d in intervention.decisions if d.published_at is not None]

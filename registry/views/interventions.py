@@ -11,6 +11,7 @@ from registry.services.catalogue import (
 )
 from registry.services.vocabularies import terms_by_code
 from registry.views import bp, labels
+from registry.views.back_links import back_to_results
 from registry.views.paging import load_page, read_list_query
 
 
@@ -40,4 +41,5 @@ def intervention(slug: str):
         study_links=intervention.study_links,
         findings=[finding for study in studies for finding in study.findings],
         rungs=terms_by_code("ladder_rung"),
+        back=back_to_results(request.args.get("terug")),
     )

@@ -148,8 +148,15 @@ def search_profile():
     except IndexUnavailable as error:
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/profile.html", unavailable=True, **context), 503
+    given = len(profile.characteristics())
+    groups: dict[str, list] = {group: [] for group in labels.FIT_GROUPS}
     for item in items:
         item.explanation = labels.explanation(item.fits, item.mismatches, item.unaddressed, terms)
+        item.fit_summary = labels.fit_summary(len(item.fits), given, item.goal_matched)
+        group = labels.fit_group(len(item.fits), given, len(item.mismatches), item.goal_matched)
+        groups[group].append(item)
+    fit_groups = [(labels.FIT_GROUP_LABELS[g], g, groups[g]) for g in labels.FIT_GROUPS]
     return render_template(
-        "search/profile.html", result=result, items=items, **{**context, "described": True}
+        "search/profile.html", result=result, items=items, fit_groups=fit_groups,
+        **{**context, "described": True},
     )

@@ -1,0 +1,80 @@
+"""The klantmanager's pages: profile results in groups with a plain fit, comparing
+interventions side by side, a shareable link and print, and the way back to results."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.extensions import db
+from search_index import indexer, searchers
+from tests.factories import make_intervention
+
+
+@pytest.fixture
+def indexed(app, db_session, tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    make_intervention(slug="schuldhulp-jong", title="Schuldhulp jong", outcome="effective_good",
+                      tags={"barrier": ["debt"], "age_band": ["under_27"]})
+    make_intervention(slug="taaltraject", title="Taaltraject",
+                      tags={"barrier": ["language"], "age_band": ["under_27"]})
+    make_intervention(slug="vijftig-plus", title="Vijftig plus",
+                      tags={"barrier": ["debt"], "age_band": ["55_plus"]})
+    db.session.flush()
+    indexer.rebuild(db_session.connection(), root)
+    yield root
+    searchers.release_all()
+
+
+def _profile(client) -> str:
+    return client.get("/zoeken/profiel?age_band=under_27&barrier=debt").get_data(as_text=True)
+
+
+def test_profile_results_come_in_groups_with_a_plain_fit(client, indexed):
+    page = _profile(client)
+    good, partial, poor = (page.index(f'id="groep-{g}"') for g in ("good", "partial", "poor"))
+    assert good < page.index("Schuldhulp jong") < partial < page.index("Taaltraject") < poor
+    assert poor < page.index("Vijftig plus")
+    assert "Past op 2 van 2 kenmerken." in page and "Score" not in page
+
+
+def test_the_goal_is_said_to_match_or_not(client, indexed):
+    page = client.get("/zoeken/profiel?barrier=debt&goal=taaltraject").get_data(as_text=True)
+    assert "Het doel komt terug in de beschrijving." in page
+    assert "Het doel komt niet terug in de beschrijving." in page
+
+
+def test_compare_shows_the_chosen_interventions_side_by_side(client, indexed):
+    page = client.get("/vergelijken?i=schuldhulp-jong&i=taaltraject").get_data(as_text=True)
+    assert page.index("Schuldhulp jong") < page.index("Taaltraject")
+    assert '<th scope="row">Belemmeringen</th>' in page
+
+
+def test_compare_keeps_at_most_four_and_names_what_is_gone(client, indexed):
+    query = "&".join(f"i={s}" for s in ["schuldhulp-jong", "weg", "taaltraject"])
+    page = client.get(f"/vergelijken?{query}").get_data(as_text=True)
+    assert "Eén gekozen interventie is niet (meer) gepubliceerd" in page
+
+
+def test_compare_with_fewer_than_two_explains_how(client, indexed):
+    page = client.get("/vergelijken?i=taaltraject").get_data(as_text=True)
+    assert "Kies 2 tot 4 interventies" in page
+
+
+def test_results_link_to_the_intervention_with_the_way_back(client, indexed):
+    page = client.get("/zoeken?q=taaltraject").get_data(as_text=True)
+    assert "/interventies/taaltraject?terug=/zoeken?q%3Dtaaltraject" in page
+    detail = client.get("/interventies/taaltraject?terug=/zoeken?q%3Dtaaltraject")
+    assert 'href="/zoeken?q=taaltraject" class="back-link"' in detail.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/zoeken",
+                                    "/beheer/gebruikers", "javascript:alert(1)"])
+def test_the_way_back_never_leaves_the_search_pages(client, indexed, target):
+    page = client.get("/interventies/taaltraject", query_string={"terug": target})
+    assert "back-link" not in page.get_data(as_text=True)
+
+
+def test_pages_offer_a_shareable_link(client, indexed):
+    page = client.get("/interventies/taaltraject").get_data(as_text=True)
+    assert 'value="http://localhost/interventies/taaltraject"' in page
