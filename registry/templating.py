@@ -26,6 +26,7 @@ def register_template_helpers(app: Flask) -> None:
         public_status=public_status,
         labels=labels,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
+        cached_evidence_badge=_badge_cache(app),
     )
     app.context_processor(_inject_request_values)
     app.add_template_filter(term_label, "term_label")
@@ -35,6 +36,26 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(p_value, "p_value")
     app.add_template_filter(language_name, "language_name")
     app.add_template_filter(country_name, "country_name")
+
+
+def _badge_cache(app: Flask):
+    """evidence_badge's HTML per (language, status), rendered once by its macro.
+
+    Not while templates reload (development): the macro may have changed.
+    """
+    cache: dict[tuple[str, str], Markup] = {}
+
+    def cached_evidence_badge(status: str) -> Markup:
+        key = (str(get_locale()), status)
+        badge = cache.get(key)
+        if badge is None:
+            macros = app.jinja_env.get_template("macros/evidence.html").module
+            badge = macros.render_evidence_badge(status)
+            if status in evidence.LABELS and not app.jinja_env.auto_reload:
+                cache[key] = badge
+        return badge
+
+    return cached_evidence_badge
 
 
 def _inject_request_values() -> dict:

@@ -13,9 +13,11 @@ from registry.errors import NotFound
 from registry.extensions import db
 from registry.models import (
     EvidenceDecision,
+    Finding,
     Intervention,
     InterventionStudy,
     InterventionVersion,
+    OutcomeRating,
     Study,
 )
 
@@ -106,16 +108,33 @@ def _refuse_page_past_end(result: Page) -> None:
         )
 
 
+def _linked_study_details(study):
+    # What a list of linked studies shows of each: authors, design, coded findings.
+    return (
+        study.selectinload(Study.authors),
+        study.selectinload(Study.design),
+        study.selectinload(Study.findings).selectinload(Finding.outcome_domain),
+    )
+
+
 def get_intervention(slug: str) -> Intervention:
     """A published intervention by slug. Raises NotFound when unknown or unpublished."""
     stmt = (
         _published_interventions()
         .where(Intervention.slug == slug)
         .options(
-            selectinload(Intervention.decisions).selectinload(EvidenceDecision.ratings),
-            selectinload(Intervention.study_links)
-            .selectinload(InterventionStudy.study)
-            .selectinload(Study.findings),
+            # Everything the page shows, a query per relation: lazy loads here were one
+            # query per linked study (authors) and per distinct term (~30 per page).
+            selectinload(Intervention.owner),
+            selectinload(Intervention.published_version).selectinload(
+                InterventionVersion.providers
+            ),
+            selectinload(Intervention.decisions)
+            .selectinload(EvidenceDecision.ratings)
+            .selectinload(OutcomeRating.outcome_domain),
+            *_linked_study_details(
+                selectinload(Intervention.study_links).selectinload(InterventionStudy.study)
+            ),
         )
     )
     intervention = db.session.scalars(stmt).first()
@@ -185,9 +204,18 @@ def list_studies(page: int, per_page: int, sort: str = "-year") -> Page[Study]:
 
 def get_study(study_id: int) -> Study:
     """A study by id. Raises NotFound when unknown."""
-    study = db.session.scalars(
-        _studies().where(Study.id == study_id).options(selectinload(Study.intervention_links))
-    ).first()
+    # The linked interventions with what the page shows of them (title, status).
+    linked = selectinload(Study.intervention_links).selectinload(InterventionStudy.intervention)
+    stmt = (
+        _studies()
+        .where(Study.id == study_id)
+        .options(
+            linked.selectinload(Intervention.published_version),
+            linked.selectinload(Intervention.current_decision),
+            selectinload(Study.findings).selectinload(Finding.outcome_domain),
+        )
+    )
+    study = db.session.scalars(stmt).first()
     if study is None:
         raise NotFound(_("Studie %(id)s bestaat niet.", id=study_id))
     return study

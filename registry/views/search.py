@@ -65,11 +65,17 @@ def _state(args: dict) -> dict:
     return {k: v for k, v in state.items() if v}
 
 
+_BASE_URL_KEY = "search.base_url"
+
+
 def _url(state: dict, **changes) -> str:
     merged = {**state, **changes}
     params = {k: v for k, v in merged.items() if v}
-    # url_for once per request, not once per facet value link (there are ~100 of them).
-    base = request.environ.setdefault("search.base_url", url_for("pages.search"))
+    # url_for once per request, not once per facet value link (there are ~100 of them);
+    # not setdefault(key, url_for(...)), which would build it every time anyway.
+    base = request.environ.get(_BASE_URL_KEY)
+    if base is None:
+        base = request.environ[_BASE_URL_KEY] = url_for("pages.search")
     return f"{base}?{urlencode(params, doseq=True)}" if params else base
 
 
