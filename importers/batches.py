@@ -1,7 +1,8 @@
 """After an import: decide on probable duplicates, and undo a whole batch.
 
 Undo removes exactly what the batch added (studies with their authors, findings and
-links) and puts back the values its merges changed. Flushes, never commits.
+links) and puts back the values its merges changed; a study linked to an intervention by
+hand since stays (importers/undo_plan.py). Flushes, never commits.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import delete, select, update
 from importers.dedup import Match
 from importers.pipeline import load_lookups
 from importers.store import Writer, record_from_json
+from importers.undo_plan import hand_links, study_titles
 from registry.errors import Conflict, ValidationFailed
 from registry.extensions import db
 from registry.models import (
@@ -68,9 +70,14 @@ def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
     items = list(db.session.scalars(select(ImportBatchItem).where(
         ImportBatchItem.batch_id == batch.id).order_by(ImportBatchItem.id.desc())))
     _refuse_if_built_upon(batch, {i.study_id for i in items if i.study_id})
+    batch_links = {link for item in items for link in (item.link_ids or [])}
+    added = [i.study_id for i in items if i.action == "added" and i.study_id]
+    kept = hand_links(added, batch_links)  # linked by hand since: the study stays
+    titles = study_titles([s for s in added if s not in kept])
     for item in items:
         _remove_links_and_findings(item)
-        if item.action == "added" and item.study_id:
+        if item.action == "added" and item.study_id and item.study_id not in kept:
+            item.study_title = (titles.get(item.study_id) or "")[:300] or None
             _delete_study(item.study_id)
         elif item.action == "merged" and item.study_id:
             _restore(item)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from importers.detect import PARSERS
 from importers.export import EXPORT_FORMATS, export_studies
+from importers.field_labels import field_label
 from importers.pipeline import ImportReport, commit_import, preview_import
 from registry.errors import DomainError
 from registry.extensions import db
@@ -46,7 +47,8 @@ def _summary(report: ImportReport) -> None:
     for label, count in rows:
         click.echo(f"{label:<{width}}  {count:>8}")
     for entry in report.invalid_records[:20]:
-        problems = "; ".join(f"{p['field']}: {p['message']}" for p in entry["problems"])
+        problems = "; ".join(f"{field_label(p['field'])}: {p['message']}"
+                             for p in entry["problems"])
         if entry.get("line"):
             where = _("regel %(line)s", line=entry["line"])
         else:

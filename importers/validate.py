@@ -105,13 +105,15 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
 def validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list[tuple]]:
     """(the valid record, []) or (None, [(field, Dutch message), …])."""
     problems = list(raw.problems)
-    if any(f == "record" for f, _message in problems):
+    if not raw.data:  # nothing could be read: the record-level problem says why
         return None, problems
     data = _normalised(raw.data, problems)
     try:
         loaded = _load(data)
     except ValidationError as error:
-        return None, problems + _flatten(error.messages)
+        # Every problem of the record, not just the schema's: check what did load too.
+        problems += _flatten(error.messages)
+        loaded = error.valid_data if isinstance(error.valid_data, dict) else {}
     values = _model_values(loaded, problems, lookups)
     problems += [("interventions", _("Onbekende interventie '%(slug)s'.", slug=s))
                  for s in raw.interventions if s not in lookups.interventions]
@@ -144,7 +146,7 @@ def _load(data: dict[str, Any]) -> dict[str, Any]:
     if problems:
         errors["authors"] = problems
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors, valid_data=loaded)
     loaded["authors"] = [{**a, "position": n} for n, a in enumerate(people, start=1)]
     return loaded
 
@@ -188,7 +190,7 @@ def _model_values(loaded: dict[str, Any], problems: list, lookups: Lookups) -> d
     values.setdefault("authors", [])
     values.setdefault("keywords", [])
     values["year"] = _year(values.get("year"), problems)
-    if len(values["title"]) > MAX_TITLE_CHARS:
+    if len(values.get("title") or "") > MAX_TITLE_CHARS:
         problems.append(("title", _("Titel is te lang: maximaal %(max)s tekens.",
                                     max=MAX_TITLE_CHARS)))
     design = values.get("design")

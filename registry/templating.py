@@ -10,6 +10,7 @@ from flask import Flask, request
 from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
+from importers.field_labels import field_label
 from registry import evidence
 from registry.services.catalogue import public_status
 from registry.views import labels
@@ -36,6 +37,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(p_value, "p_value")
     app.add_template_filter(language_name, "language_name")
     app.add_template_filter(country_name, "country_name")
+    app.add_template_filter(field_label, "import_field")
 
 
 def _badge_cache(app: Flask):

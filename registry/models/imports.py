@@ -70,6 +70,9 @@ class ImportBatchItem(db.Model):
     link_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     finding_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The study's title, kept when undo removes the study, so the batch page can say
+    # what was removed.
+    study_title: Mapped[str | None] = mapped_column(String(300))
 
     batch: Mapped[ImportBatch] = relationship(back_populates="items")
 

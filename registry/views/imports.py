@@ -31,6 +31,7 @@ from importers.detect import FORMAT_LABELS, PARSERS
 from importers.findings import import_findings
 from importers.links import published_interventions
 from importers.pipeline import commit_import, preview_import
+from importers.undo_plan import plan_undo
 from importers.uploads import (
     discard_upload,
     keep_upload,
@@ -178,6 +179,16 @@ def batch(batch_id: int):
 
 def _missing(message: str):
     raise NotFound(message)
+
+
+@bp.get("/batches/<int:batch_id>/ongedaan-maken")
+@perm.permission_required(perm.can_import_studies)
+def confirm_undo(batch_id: int):
+    found = db.session.get(ImportBatch, batch_id) or _missing(_("Deze import bestaat niet."))
+    if found.state != "committed":
+        flash(_("Deze import is al ongedaan gemaakt."))
+        return redirect(url_for("imports.batch", batch_id=batch_id))
+    return render_template("imports/undo.html", batch=found, plan=plan_undo(found))
 
 
 @bp.post("/batches/<int:batch_id>/ongedaan-maken")

@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.models import (
     Finding,
     ImportBatch,
+    ImportBatchItem,
     InterventionStudy,
     PendingDuplicate,
     SearchChange,
@@ -220,6 +221,44 @@ def test_undo_via_the_page_removes_what_the_batch_added(client, researcher, ips)
     batch = _imported(client)
     response = client.post(f"/import/batches/{batch.id}/ongedaan-maken")
     assert (response.status_code, count(), batch.state) == (302, 0, "undone")
+
+
+def _added_study(batch) -> Study:
+    item = db.session.scalars(select(ImportBatchItem).filter_by(batch_id=batch.id,
+                                                                 action="added")).first()
+    return db.session.get(Study, item.study_id)
+
+
+def test_undo_asks_first_and_lists_what_changes(client, researcher, ips):
+    batch = _imported(client)
+    page = client.get(f"/import/batches/{batch.id}/ongedaan-maken").get_data(as_text=True)
+    added = db.session.scalar(select(func.count()).select_from(ImportBatchItem)
+                              .filter_by(batch_id=batch.id, action="added"))
+    assert f"{added} studies worden verwijderd" in page and _added_study(batch).title in page
+    assert "/interventies/ips-bijstand" in page  # its public page changes
+    assert (count(), batch.state) == (added, "committed")
+
+
+def test_undo_keeps_a_study_linked_by_hand_since_with_its_link(client, researcher, ips):
+    batch = _imported(client)
+    study = _added_study(batch)
+    other = make_intervention(slug="handwerk", title="Handwerk")
+    link(other, study, "process")
+    page = client.get(f"/import/batches/{batch.id}/ongedaan-maken").get_data(as_text=True)
+    assert "1 studie blijft staan" in page and "Handwerk" in page
+
+    client.post(f"/import/batches/{batch.id}/ongedaan-maken")
+
+    kept = db.session.scalars(select(InterventionStudy).filter_by(study_id=study.id)).all()
+    assert (count(), [k.intervention_id for k in kept]) == (1, [other.id])
+
+
+def test_after_undo_the_batch_page_names_what_was_removed(client, researcher, ips):
+    batch = _imported(client)
+    title = _added_study(batch).title
+    client.post(f"/import/batches/{batch.id}/ongedaan-maken")
+    page = client.get(f"/import/batches/{batch.id}").get_data(as_text=True)
+    assert f"{title} (verwijderd)" in page
 
 
 def _waiting(client) -> PendingDuplicate:

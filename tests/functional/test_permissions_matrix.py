@@ -120,6 +120,7 @@ ROUTES = [
     ("POST", "/import/bevindingen/bevestigen", {"researcher": 409}, 403, 302),
     ("GET", "/import/batches", {"researcher": 200}, 403, 302),
     ("GET", f"/import/batches/{BAT}", {"researcher": 404}, 403, 302),
+    ("GET", f"/import/batches/{BAT}/ongedaan-maken", {"researcher": 404}, 403, 302),
     ("POST", f"/import/batches/{BAT}/ongedaan-maken", {"researcher": 404}, 403, 302),
     ("GET", "/import/dubbelen", {"researcher": 200}, 403, 302),
     ("POST", f"/import/dubbelen/{PEN}", {"researcher": 404}, 403, 302),
