@@ -107,6 +107,13 @@ def create_token():
     return page, 201
 
 
+@bp.get("/account/tokens/<int:token_id>/intrekken")
+@login_required
+def confirm_revoke_token(token_id: int):
+    token = accounts.own_token(current_user, token_id)
+    return render_template("account/token_revoke.html", token=token)
+
+
 @bp.post("/account/tokens/<int:token_id>/intrekken")
 @login_required
 def revoke_token(token_id: int):

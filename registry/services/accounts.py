@@ -215,11 +215,17 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     return new.token, new.secret
 
 
-def revoke_token(user: User, token_id: int) -> ApiToken:
-    """Revoke one of the user's tokens. Raises NotFound for someone else's token."""
+def own_token(user: User, token_id: int) -> ApiToken:
+    """One of the user's tokens. Raises NotFound for someone else's (or no) token."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
         raise NotFound(_("Dit token bestaat niet."))
+    return token
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's tokens. Raises NotFound for someone else's token."""
+    token = own_token(user, token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()

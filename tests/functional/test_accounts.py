@@ -198,3 +198,29 @@ def test_role_changes_are_audited(client):
     event = db.session.scalars(select(AuditEvent).filter_by(action="set_roles")).one()
     assert (event.actor_id, event.entity_id, event.after) == (
         admin.id, other.id, {"roles": ["reviewer"]})
+
+
+def test_revoking_a_token_asks_first(client, user):
+    from registry.models import ApiToken
+    from registry.services.accounts import create_token
+
+    new = create_token(user, "Koppeling met Excel")
+    db.session.commit()
+    login(client, user)
+
+    page = client.get(f"/account/tokens/{new.token.id}/intrekken").get_data(as_text=True)
+
+    assert "Koppeling met Excel" in page and new.token.prefix in page
+    assert db.session.get(ApiToken, new.token.id).revoked_at is None
+    client.post(f"/account/tokens/{new.token.id}/intrekken")
+    assert db.session.get(ApiToken, new.token.id).revoked_at is not None
+
+
+def test_another_users_token_cannot_be_opened_for_revoking(client, user):
+    from registry.services.accounts import create_token
+
+    other = make_user("researcher")
+    new = create_token(other, "Niet van u")
+    db.session.commit()
+    login(client, user)
+    assert client.get(f"/account/tokens/{new.token.id}/intrekken").status_code == 404

@@ -62,6 +62,7 @@ ROUTES = [
     ("POST", "/account/wachtwoord", {}, 422, 302),
     ("GET", "/account/tokens", {}, 200, 302),
     ("POST", "/account/tokens", {}, 422, 302),
+    ("GET", "/account/tokens/999999/intrekken", {}, 404, 302),
     ("POST", "/account/tokens/999999/intrekken", {}, 404, 302),
     ("GET", "/mijn/", {}, 200, 302),
     ("POST", "/mijn/meldingen/999999/gelezen", {}, 302, 302),
