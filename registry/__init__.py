@@ -37,6 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # --- end operations ---
 
     _init_extensions(app)
+    # --- URL converters: <int:...> only matches database ids; before any blueprint ---
+    from registry.views.converters import register_converters
+
+    register_converters(app)
+    # --- end URL converters ---
     _register_blueprints(app)
     from registry.cli import register_cli
 

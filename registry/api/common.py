@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError
 
 from registry.errors import ValidationFailed, details_from_marshmallow
 from registry.schemas.pagination import PageQuerySchema
+from registry.schemas.search import query_dict
 from registry.services.catalogue import Page
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -28,6 +29,8 @@ class Operation:
     query: type[Schema] | None = None
     # The JSON request body of a PUT or POST.
     body: type[Schema] | None = None
+    # The multipart/form-data field of an uploaded file, for a POST that takes one.
+    upload: str | None = None
     path: tuple[PathParameter, ...] = ()
     errors: tuple[int, ...] = ()
 
@@ -62,9 +65,12 @@ def page_query(schema_class: type[QuerySchema]) -> QuerySchema:
 
 
 def parse_query(schema: Schema) -> dict[str, Any]:
-    """Load the query string with schema. Raises ValidationFailed naming each bad field."""
+    """Load the query string with schema. Raises ValidationFailed naming each bad field.
+
+    Strictly: a blank value or a repeated single-valued parameter is refused, not guessed at.
+    """
     try:
-        return schema.load(request.args.to_dict())
+        return schema.load(query_dict(request.args, schema, strict=True))
     except ValidationError as error:
         raise ValidationFailed(
             "De zoekparameters zijn ongeldig.", details_from_marshmallow(error.messages)

@@ -1,6 +1,6 @@
 """POST /api/v1/imports/studies: the same pipeline and report as the CLI, as JSON.
 
-?dry_run=1 previews; otherwise everything accepted is committed in one transaction.
+?dry_run=true (or 1) previews; otherwise everything accepted is committed in one transaction.
 Token authentication only (the API has no cookie-authenticated writes).
 """
 
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_babel import gettext as _
-from marshmallow import Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 
+from importers.detect import PARSERS
 from importers.pipeline import commit_import, preview_import
 from registry import permissions as perm
 from registry.api import bp
-from registry.api.common import operation
+from registry.api.common import operation, parse_query
 from registry.auth.tokens import token_required
 from registry.errors import ImportRejected, PermissionDenied
 from registry.extensions import db
@@ -39,11 +40,31 @@ class ImportReportSchema(Schema):
     invalid_records = fields.List(fields.Dict())
 
 
+class ImportQuerySchema(Schema):
+    """?dry_run and ?format of an import."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    dry_run = fields.Boolean(
+        load_default=False,
+        truthy={"1", "true"},
+        falsy={"0", "false"},
+        metadata={"description": "true (of 1): alleen tonen wat er zou gebeuren."},
+    )
+    format = fields.String(
+        validate=validate.OneOf(sorted(PARSERS)),
+        metadata={"description": "Het formaat; zonder: herkend aan de inhoud."},
+    )
+
+
 @bp.post("/imports/studies")
 @operation(
     "Studies importeren uit een bestand",
-    description="Multipart-veld 'file'; ?dry_run=1 toont alleen wat er zou gebeuren.",
+    description="Multipart-veld 'file'; ?dry_run=true toont alleen wat er zou gebeuren.",
     response=ImportReportSchema,
+    query=ImportQuerySchema,
+    upload="file",
     errors=(401, 403, 413, 422),
 )
 @token_required
@@ -51,16 +72,17 @@ def import_studies():
     """Import (or with dry_run preview) the uploaded file; the report as JSON."""
     if not perm.can_import_studies(g.api_user):
         raise PermissionDenied(_("Alleen onderzoekers mogen studies importeren."))
+    query = parse_query(ImportQuerySchema())
     upload = request.files.get("file")
     if upload is None:
         raise ImportRejected(_("Stuur een bestand mee in het veld 'file'."),
                              [{"field": "file", "messages": [_("Verplicht.")]}])
     name = upload.filename or "upload"
-    if request.args.get("dry_run") in ("1", "true"):
-        report = preview_import(upload.stream, name, request.args.get("format"))
+    if query["dry_run"]:
+        report = preview_import(upload.stream, name, query.get("format"))
     else:
         try:
-            report = commit_import(upload.stream, name, format_name=request.args.get("format"),
+            report = commit_import(upload.stream, name, format_name=query.get("format"),
                                    user_id=g.api_user.id, channel="api")
             db.session.commit()
         except BaseException:

@@ -17,7 +17,7 @@ from werkzeug.routing import Rule
 
 from registry.api import bp
 from registry.api.common import Operation, PathParameter, operation, page_query
-from registry.schemas.common import ErrorSchema
+from registry.schemas.common import MAX_INTEGER, ErrorSchema
 from registry.schemas.pagination import PageQuerySchema
 
 API_PREFIX = "/api/v1/"
@@ -88,12 +88,25 @@ def _operations(rule: Rule, documented: Operation) -> dict[str, Any]:
     }
 
 
+def _upload(field: str) -> dict[str, Any]:
+    form = {
+        "type": "object",
+        "required": [field],
+        "properties": {field: {"type": "string", "format": "binary"}},
+    }
+    return {"multipart/form-data": {"schema": form}}
+
+
 def _path_parameter(parameter: PathParameter) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": parameter.type}
+    if parameter.type == "integer":
+        # What the <int:...> converter matches; any other number is an unknown URL (404).
+        schema.update(minimum=0, maximum=MAX_INTEGER)
     return {
         "in": "path",
         "name": parameter.name,
         "required": True,
-        "schema": {"type": parameter.type},
+        "schema": schema,
         "description": parameter.description,
     }
 
@@ -116,6 +129,8 @@ def _operation(documented: Operation, operation_id: str) -> dict[str, Any]:
     if documented.body is not None:
         content = {"application/json": {"schema": documented.body}}
         result["requestBody"] = {"required": True, "content": content}
+    if documented.upload is not None:
+        result["requestBody"] = {"required": True, "content": _upload(documented.upload)}
     if documented.description:
         result["description"] = documented.description
     return result

@@ -20,8 +20,8 @@ from registry.schemas.procedure import (
     AssessmentInputSchema,
     AssessmentListSchema,
     DecisionInputSchema,
+    DescriptionInputSchema,
     RoundOutSchema,
-    VersionInputSchema,
 )
 from registry.services import assessment, decision, description, submission
 from registry.services.procedure import allowed_transitions, get_round
@@ -41,6 +41,12 @@ def _round(round_id: int, check):
     round_ = get_round(round_id)
     perm.authorize(check(g.api_user, round_))
     return round_
+
+
+def _assessment_out(item) -> dict:
+    # The summary's submitted_at is an ISO string, naive on SQLite; the schema writes the
+    # datetime itself, with its UTC offset.
+    return {**assessment.assessment_summary(item), "submitted_at": item.submitted_at}
 
 
 def _round_out(round_) -> dict:
@@ -67,7 +73,7 @@ def api_round(round_id: int):
 
 @bp.put("/procedure/rounds/<int:round_id>/description")
 @operation("Concept-beschrijving opslaan (lock_version verplicht)", response=RoundOutSchema,
-           body=VersionInputSchema, path=ROUND_ID, errors=ERRORS)
+           body=DescriptionInputSchema, path=ROUND_ID, errors=ERRORS)
 @token_required
 def api_save_description(round_id: int):
     round_ = _round(round_id, perm.can_edit_draft)
@@ -97,24 +103,25 @@ def api_submit(round_id: int):
 def api_assessments(round_id: int):
     round_ = _round(round_id, perm.can_view_round)
     visible = assessment.visible_assessments(round_, g.api_user)
-    items = [assessment.assessment_summary(a) for a in visible]
+    items = [_assessment_out(a) for a in visible]
     return AssessmentListSchema().dump({"items": items})
 
 
 @bp.put("/procedure/rounds/<int:round_id>/assessment")
 @operation("Eigen beoordeling opslaan of indienen", response=AssessmentListSchema,
-           path=ROUND_ID, errors=ERRORS)
+           body=AssessmentInputSchema, path=ROUND_ID, errors=ERRORS)
 @token_required
 def api_save_assessment(round_id: int):
     round_ = _round(round_id, perm.can_assess)
     saved = assessment.save_assessment(round_, g.api_user,
                                        load(AssessmentInputSchema(), _json_body()))
     db.session.commit()
-    return AssessmentListSchema().dump({"items": [assessment.assessment_summary(saved)]})
+    return AssessmentListSchema().dump({"items": [_assessment_out(saved)]})
 
 
 @bp.post("/procedure/rounds/<int:round_id>/decision")
-@operation("Besluit vastleggen", response=RoundOutSchema, path=ROUND_ID, errors=ERRORS)
+@operation("Besluit vastleggen", response=RoundOutSchema, body=DecisionInputSchema,
+           path=ROUND_ID, errors=ERRORS)
 @token_required
 def api_record_decision(round_id: int):
     round_ = _round(round_id, perm.can_record_decision)

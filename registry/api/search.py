@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, request, url_for
-from marshmallow import ValidationError
+from flask import current_app, url_for
 
 from registry.api import bp
-from registry.api.common import operation, page_query
-from registry.errors import DomainError, ValidationFailed, details_from_marshmallow
+from registry.api.common import operation, page_query, parse_query
+from registry.errors import DomainError
 from registry.ops.metrics import search_timer
 from registry.schemas.common import dutch_label
 from registry.schemas.search import (
@@ -18,7 +17,6 @@ from registry.schemas.search import (
     SearchQuerySchema,
     SearchResultSchema,
     client_profile,
-    query_dict,
 )
 from search_index import labels, service
 from search_index.query import SearchRequest
@@ -29,16 +27,6 @@ from search_index.storage import IndexUnavailable
 class SearchUnavailable(DomainError):
     status = 503
     code = "search_unavailable"
-
-
-def _args(schema_class) -> dict:
-    try:
-        schema = page_query(schema_class)
-        return schema.load(query_dict(request.args, schema))
-    except ValidationError as error:
-        raise ValidationFailed(
-            "De zoekparameters zijn ongeldig.", details_from_marshmallow(error.messages)
-        ) from error
 
 
 def _unavailable(error: Exception) -> SearchUnavailable:
@@ -78,7 +66,7 @@ def _item(item: service.Item, terms: dict) -> dict:
 )
 def search():
     """Faceted full-text search over published interventions."""
-    args = _args(SearchQuerySchema)
+    args = parse_query(page_query(SearchQuerySchema))
     filters = {f: args[f] for f in FACETS if args[f]}
     search_request = SearchRequest(args["q"], filters, args["sort"], args["page"], args["per_page"])
     try:
@@ -108,7 +96,7 @@ def search():
 )
 def search_profile():
     """Interventions ranked for a client profile, each with what fits and what not."""
-    args = _args(ProfileQuerySchema)
+    args = parse_query(page_query(ProfileQuerySchema))
     profile = client_profile(args)
     root = Path(current_app.config["INDEX_DIR"])
     try:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from registry.models.user import ROLES
+from registry.schemas.common import MAX_INTEGER
 from registry.schemas.dutch import DutchSchema
 
 
@@ -31,7 +32,9 @@ class UserCreateSchema(DutchSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     password = fields.String(required=True, validate=validate.Length(max=500))
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list)
-    organisation_id = fields.Integer(load_default=None, allow_none=True)
+    organisation_id = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(1, MAX_INTEGER)
+    )
 
 
 class UserRolesSchema(DutchSchema):

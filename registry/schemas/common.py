@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import force_locale
 from marshmallow import RAISE, Schema, fields, missing, pre_load
 
 from registry.evidence import LABELS
+
+# The largest value of a PostgreSQL `integer` column: every id and count is one, and a
+# larger number must be refused as invalid input before the database fails on it.
+MAX_INTEGER = 2**31 - 1
 
 
 def dutch_label(status: str | None) -> str | None:
@@ -62,6 +67,24 @@ class DecimalNumber(fields.Decimal):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else float(self._format_num(value))
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An RFC 3339 date-time that always carries its offset, written in UTC.
+
+    Every timestamp is stored in UTC, but SQLite hands back naive datetimes even for
+    timezone-aware columns (and PostgreSQL in the session's time zone): naive values are
+    read as UTC, so the API's output never depends on the database.
+    """
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(default_timezone=UTC, **kwargs)
+
+    def _serialize(self, value: datetime | None, attr, obj, **kwargs):
+        if value is None:
+            return None
+        aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return super()._serialize(aware, attr, obj, **kwargs)
 
 
 class RoundTripSchema(Schema):

@@ -18,6 +18,7 @@ from registry.schemas.common import (
     ComputedString,
     LinksSchema,
     TermRefSchema,
+    UtcDateTime,
     dutch_label,
 )
 from registry.schemas.pagination import PageQuerySchema, PageSchema, sort_field
@@ -82,8 +83,8 @@ class DecisionSchema(Schema):
     level = fields.String(allow_none=True)
     decided_on = fields.Date(required=True)
     valid_until = fields.Date(allow_none=True)
-    published_at = fields.DateTime(allow_none=True)
-    expired_at = fields.DateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
+    expired_at = UtcDateTime(allow_none=True)
     rationale = fields.String(required=True)
     conditions = fields.String(allow_none=True)
     ratings = fields.List(fields.Nested(OutcomeRatingSchema))
@@ -119,7 +120,7 @@ class InterventionDetailSchema(InterventionListItemSchema):
     """Every field of the published version, with its decisions and studies."""
 
     version = fields.Integer(attribute="number", required=True)
-    published_at = fields.DateTime(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
     main_aim = fields.String(required=True)
     sub_aims = fields.List(fields.String())
     target_group_text = fields.String(required=True)

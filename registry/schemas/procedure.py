@@ -17,6 +17,7 @@ from marshmallow import (
 
 from registry.evidence import RECOGNISED_LEVELS
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
+from registry.schemas.common import MAX_INTEGER, UtcDateTime
 from registry.schemas.dutch import DutchSchema
 
 PROPOSALS = RECOGNISED_LEVELS + ("not_recognised",)
@@ -65,8 +66,12 @@ class VersionInputSchema(DutchSchema):
     )
     ladder_rung_min = fields.Integer(load_default=1, validate=validate.Range(1, 6))
     ladder_rung_max = fields.Integer(load_default=6, validate=validate.Range(1, 6))
-    cost_min_eur = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0))
-    cost_max_eur = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(0))
+    cost_min_eur = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(0, MAX_INTEGER)
+    )
+    cost_max_eur = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(0, MAX_INTEGER)
+    )
     cost_notes = _text()
     availability_text = _text()
     manual_and_materials = _text()
@@ -133,6 +138,13 @@ class VersionInputSchema(DutchSchema):
             ]
         if errors:
             raise ValidationError(errors)
+
+
+class DescriptionInputSchema(VersionInputSchema):
+    """A description sent to the API: lock_version is required there, since no form
+    carries it along (the API loads with VersionInputSchema and checks it itself)."""
+
+    lock_version = fields.Integer(required=True)
 
 
 # The version's own columns; tags and providers are relationships, saved apart.
@@ -207,7 +219,7 @@ class AssessmentOutSchema(DutchSchema):
     scores = fields.Dict(keys=fields.String(), values=fields.Integer())
     proposed_level = fields.String(allow_none=True)
     motivation = fields.String(allow_none=True)
-    submitted_at = fields.String(allow_none=True)
+    submitted_at = UtcDateTime(allow_none=True)
     lock_version = fields.Integer()
 
 

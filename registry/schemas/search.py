@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, post_load, validate
 from werkzeug.datastructures import MultiDict
 
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
@@ -12,7 +12,8 @@ from registry.schemas.pagination import PageQuerySchema
 from search_index.profile import ClientProfile
 from search_index.query import SORTS
 
-_CODE = validate.Length(max=60)
+# A code is never blank: the pages drop blank fields, the API refuses them.
+_CODE = validate.Length(min=1, max=60)
 
 
 def _codes(description: str) -> fields.List:
@@ -49,11 +50,14 @@ class ProfileQuerySchema(PageQuerySchema):
     class Meta:
         unknown = EXCLUDE
 
+    # Optional, never null (a query string has no null): absent ones load as None.
     rung = fields.Integer(
-        load_default=None, allow_none=True, validate=validate.Range(min=1, max=6)
+        validate=validate.Range(min=1, max=6), metadata={"description": "Trede, 1 tot en met 6."}
     )
-    support_need = fields.String(load_default=None, allow_none=True, validate=_CODE)
-    age_band = fields.String(load_default=None, allow_none=True, validate=_CODE)
+    support_need = fields.String(
+        validate=_CODE, metadata={"description": "Ondersteuningsbehoefte."}
+    )
+    age_band = fields.String(validate=_CODE, metadata={"description": "Leeftijdsgroep."})
     target_group = _codes("Doelgroepen van de cliënt.")
     barrier = _codes("Belemmeringen van de cliënt.")
     domain = _codes("Wet of domein.")
@@ -62,15 +66,28 @@ class ProfileQuerySchema(PageQuerySchema):
         load_default="", validate=validate.Length(max=300), metadata={"description": "Doel."}
     )
 
+    @post_load
+    def _absent_is_none(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        for name in ("rung", "support_need", "age_band"):
+            data.setdefault(name, None)
+        return data
 
-def query_dict(args: MultiDict, schema: Schema) -> dict[str, Any]:
-    """The query string as a dict: lists for the schema's list fields, blanks dropped."""
+
+def query_dict(args: MultiDict, schema: Schema, *, strict: bool = False) -> dict[str, Any]:
+    """The query string as a dict: lists for the schema's list fields.
+
+    Pages leave out blank values (untouched form fields) and take the last of a
+    repeated parameter. `strict` (the API) passes both on for the schema to refuse, so
+    `page=` or `rung=1&rung=2` is a 422 rather than a guess.
+    """
     list_keys = {name for name, f in schema.fields.items() if isinstance(f, fields.List)}
     data: dict[str, Any] = {}
     for key in args:
-        values = [v for v in args.getlist(key) if v != ""]
+        values = args.getlist(key) if strict else [v for v in args.getlist(key) if v != ""]
         if key in list_keys:
             data[key] = values
+        elif strict:
+            data[key] = values[0] if len(values) == 1 else values
         elif values:
             data[key] = values[-1]
     return data

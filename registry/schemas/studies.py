@@ -13,6 +13,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES, QUALITY_RATINGS
 from registry.schemas.common import (
+    MAX_INTEGER,
     ComputedList,
     ComputedNested,
     DecimalNumber,
@@ -34,7 +35,7 @@ def _optional_text(max_length: int | None = None, **kwargs: Any) -> fields.Strin
 
 
 def _count() -> fields.Integer:
-    return fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    return fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER))
 
 
 def _study_links(study) -> dict[str, str]:
