@@ -11,9 +11,11 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.errors import PermissionDenied
+from registry.models.user import ROLE_LABELS
 
 # States after which the panel discussion (and so mutual visibility) has begun.
 DISCUSSION_STATES = ("in_discussion", "decided", "published", "expired", "objection")
@@ -219,6 +221,19 @@ def authorize(allowed: bool, message: str = "U mag deze handeling niet uitvoeren
         raise PermissionDenied(message)
 
 
+def refusal_reason(check: Callable, user) -> str:
+    """Why an object-less check refuses this user, and what to do about it (Dutch)."""
+    if check is can_create_intervention and _has(user, "owner"):
+        return _("Uw account is nog niet aan een organisatie gekoppeld, en een interventie "
+                 "hoort bij een organisatie. Vraag een beheerder om uw organisatie in te "
+                 "stellen bij uw gebruikersgegevens.")
+    role = _ROLE_OF_CHECK.get(check)
+    if role is None:
+        return _("U mag deze handeling niet uitvoeren.")
+    return _("Dit is werk voor de rol %(role)s, en die heeft uw account niet. Vraag een "
+             "beheerder om die rol als u dit werk doet.", role=ROLE_LABELS[role])
+
+
 def permission_required(check: Callable[[Any, Any], bool]) -> Callable:
     """View decorator for object-less checks: 401 for anonymous users, 403 when refused.
 
@@ -231,9 +246,21 @@ def permission_required(check: Callable[[Any, Any], bool]) -> Callable:
             if not current_user.is_authenticated:
                 # Redirects to the sign-in page (login_view is set by registry.auth).
                 return current_app.login_manager.unauthorized()
-            authorize(check(current_user, None))
+            authorize(check(current_user, None), refusal_reason(check, current_user))
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorate
+
+
+# The role each object-less check asks for, for refusal_reason.
+_ROLE_OF_CHECK = {
+    can_manage_users: "admin",
+    can_import_studies: "researcher",
+    can_code_findings: "researcher",
+    can_link_studies: "researcher",
+    can_create_intervention: "owner",
+    can_declare_conflicts: "reviewer",
+    can_view_agreement: "secretary",
+}

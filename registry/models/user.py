@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,15 @@ from registry.models.base import TimestampMixin
 from registry.models.organisation import Organisation
 
 ROLES = ("professional", "owner", "researcher", "reviewer", "secretary", "admin")
+# The Dutch names of the roles (docs: "People and roles"); pages never show the codes.
+ROLE_LABELS = {
+    "professional": _l("Klantmanager / consulent"),
+    "owner": _l("Indiener"),
+    "researcher": _l("Onderzoeker"),
+    "reviewer": _l("Beoordelaar"),
+    "secretary": _l("Secretaris"),
+    "admin": _l("Beheerder"),
+}
 
 
 class User(UserMixin, TimestampMixin, db.Model):

@@ -40,6 +40,9 @@ class UserCreateSchema(DutchSchema):
 class UserRolesSchema(DutchSchema):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list)
     active = fields.Boolean(load_default=False)
+    organisation_id = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(1, MAX_INTEGER)
+    )
 
 
 class TokenCreateSchema(DutchSchema):

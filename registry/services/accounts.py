@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import ApiToken, FailedLogin, User, UserRole
+from registry.models import ApiToken, FailedLogin, Organisation, User, UserRole
 from registry.models.base import utcnow
 from registry.models.user import ROLES
 from registry.services.audit_trail import record_event
@@ -101,6 +101,21 @@ def create_user(
     record_event(actor, "create_user", user, intervention_id=None,
                  after={"email": email, "roles": sorted(user.roles)})
     return user
+
+
+def set_organisation(user: User, organisation_id: int | None, actor: User | None = None) -> None:
+    """Set the organisation a user works for (audited). Raises ValidationFailed for an
+    organisation that does not exist."""
+    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
+        message = _("Deze organisatie bestaat niet.")
+        raise ValidationFailed(message, [{"field": "organisation_id", "messages": [message]}])
+    if user.organisation_id == organisation_id:
+        return
+    before = user.organisation_id
+    user.organisation_id = organisation_id
+    db.session.flush()
+    record_event(actor, "set_organisation", user, intervention_id=None,
+                 before={"organisation_id": before}, after={"organisation_id": organisation_id})
 
 
 def set_roles(user: User, roles: list[str], actor: User | None = None) -> None:

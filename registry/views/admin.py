@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,21 +12,11 @@ from registry.auth.forms import errors_by_field, form_data, load
 from registry.errors import DomainError
 from registry.extensions import db
 from registry.models import Organisation, User
-from registry.models.user import ROLES
+from registry.models.user import ROLE_LABELS, ROLES
 from registry.schemas.accounts import UserCreateSchema, UserRolesSchema
 from registry.services import accounts
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
-
-# The Dutch names of the roles (DOMAIN.md, "People and roles"); pages never show codes.
-ROLE_LABELS = {
-    "professional": _l("Klantmanager / consulent"),
-    "owner": _l("Indiener"),
-    "researcher": _l("Onderzoeker"),
-    "reviewer": _l("Beoordelaar"),
-    "secretary": _l("Secretaris"),
-    "admin": _l("Beheerder"),
-}
 
 
 @bp.context_processor
@@ -77,8 +66,10 @@ def edit_user(user_id: int):
     if request.method == "POST":
         data = load(UserRolesSchema(), form_data(("roles",)))
         accounts.set_roles(user, data["roles"], actor=current_user)
+        accounts.set_organisation(user, data["organisation_id"], actor=current_user)
         user.active = data["active"]
         db.session.commit()
-        flash(_("De rollen zijn opgeslagen."))
+        flash(_("De gegevens van de gebruiker zijn opgeslagen."))
         return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", user=user, roles=ROLES)
+    return render_template("admin/user_edit.html", user=user, roles=ROLES,
+                           organisations=_organisations())

@@ -93,3 +93,35 @@ IMPORT_COUNTS = {
     "added": _l("Toegevoegd"),
     "skipped": _l("Overgeslagen"),
 }
+
+
+# What an audit event did, in words (the audit page never shows the codes).
+AUDIT_ACTIONS = {
+    "create_draft": _l("Concept aangemaakt"),
+    "save_draft": _l("Concept opgeslagen"),
+    "draft": _l("Nieuw concept gestart"),
+    "submit": _l("Ingediend"),
+    "start_screening": _l("Screening begonnen"),
+    "return": _l("Teruggestuurd naar de indiener"),
+    "accept": _l("Toegelaten tot beoordeling"),
+    "assign_reviewer": _l("Beoordelaar toegewezen"),
+    "remove_reviewer": _l("Beoordelaar verwijderd"),
+    "declare_no_conflict": _l("Geen belangenconflict verklaard"),
+    "declare_conflict": _l("Belang gemeld"),
+    "submit_assessment": _l("Beoordeling ingediend"),
+    "open_discussion": _l("Bespreking geopend"),
+    "decide": _l("Besluit vastgelegd"),
+    "record_decision": _l("Besluit vastgelegd"),
+    "confirm_decision": _l("Besluit bevestigd"),
+    "reopen_discussion": _l("Bespreking heropend"),
+    "publish": _l("Besluit gepubliceerd"),
+    "expire": _l("Verlopen"),
+    "withdraw": _l("Ingetrokken"),
+    "object": _l("Bezwaar gemaakt"),
+    "lodge_objection": _l("Bezwaar ingediend"),
+    "request_reassessment": _l("Herbeoordeling aangevraagd"),
+    "answer_remarks": _l("Screeningsopmerkingen beantwoord"),
+    "create_user": _l("Gebruiker aangemaakt"),
+    "set_roles": _l("Rollen gewijzigd"),
+    "set_organisation": _l("Organisatie gewijzigd"),
+}
