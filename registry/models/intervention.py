@@ -35,6 +35,10 @@ version_providers = db.Table(
 )
 
 
+# What a description must hold before it can be submitted; drafts save without them.
+REQUIRED_TO_SUBMIT = ("title", "summary", "main_aim", "target_group_text", "approach")
+
+
 class Intervention(TimestampMixin, db.Model):
     """The stable identity of an intervention; its text lives in versions."""
 
@@ -137,6 +141,11 @@ class InterventionVersion(TimestampMixin, db.Model):
     providers: Mapped[list[Organisation]] = relationship(secondary=version_providers)
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+    def missing_for_submission(self) -> list[str]:
+        """The fields a submission needs that this version leaves empty (a draft may be
+        saved with any of them empty)."""
+        return [name for name in REQUIRED_TO_SUBMIT if not (getattr(self, name) or "").strip()]
 
     def tags_of(self, vocabulary: str) -> list[VocabularyTerm]:
         return [t for t in self.tags if t.vocabulary == vocabulary]

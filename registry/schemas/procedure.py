@@ -51,13 +51,15 @@ class VersionInputSchema(DutchSchema):
     """
 
     lock_version = fields.Integer(load_default=None, allow_none=True)
+    # Only the title is needed to save a draft; what a submission needs is checked when
+    # submitting (InterventionVersion.missing_for_submission).
     title = _text(300, required=True)
-    summary = _text(6000, required=True)
-    main_aim = _text(required=True)
+    summary = _text(6000)
+    main_aim = _text()
     sub_aims = fields.List(fields.String(validate=validate.Length(min=1)), load_default=list)
-    target_group_text = _text(required=True)
+    target_group_text = _text()
     targets_household = fields.Boolean(load_default=False)
-    approach = _text(required=True)
+    approach = _text()
     duration = _text(300)
     intensity = _text(300)
     setting_text = _text(500)

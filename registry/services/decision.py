@@ -52,23 +52,32 @@ def _level_of(outcome: str, level: str | None) -> str | None:
     return level if outcome == "provisional" else outcome
 
 
-def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, Any]):
-    """Record the panel's decision; every panel member then has to confirm it.
-
-    A rationale is required for not_recognised and whenever the level differs from the
-    suggested one. Raises ValidationFailed, PermissionDenied, InvalidTransition, Conflict.
-    """
-    intervention = round_.version.intervention
-    suggested = suggested_level_for(intervention)
-    outcome = data["outcome"]
-    level = _level_of(outcome, data.get("level"))
+def check_decision(round_: AssessmentRound, data: dict[str, Any]) -> None:
+    """A rationale is required for not_recognised and whenever the level differs from the
+    suggested one. Raises ValidationFailed."""
+    suggested = suggested_level_for(round_.version.intervention)
+    level = _level_of(data["outcome"], data.get("level"))
     rationale = (data.get("rationale") or "").strip()
-    needs_reason = outcome == "not_recognised" or (suggested is not None and level != suggested)
-    if needs_reason and not rationale:
+    differs = suggested is not None and level != suggested
+    if (data["outcome"] == "not_recognised" or differs) and not rationale:
         raise ValidationFailed(
             _("Leg uit waarom het besluit afwijkt van het voorgestelde niveau."),
             [{"field": "rationale", "messages": [_("Verplicht bij afwijking of niet erkend.")]}],
         )
+
+
+def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, Any]):
+    """Record the panel's decision; every panel member then has to confirm it.
+
+    Raises ValidationFailed (see check_decision), PermissionDenied, InvalidTransition,
+    Conflict.
+    """
+    intervention = round_.version.intervention
+    suggested = suggested_level_for(intervention)
+    check_decision(round_, data)
+    outcome = data["outcome"]
+    level = _level_of(outcome, data.get("level"))
+    rationale = (data.get("rationale") or "").strip()
     apply_transition(round_, "decide", secretary)
     today = date.today()
     proposals = {a.reviewer_id: a.proposed_level for a in round_.assessments}

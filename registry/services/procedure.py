@@ -46,6 +46,13 @@ def _panel_complete(round_: AssessmentRound) -> str | None:
     return None
 
 
+def _description_complete(round_: AssessmentRound) -> str | None:
+    if round_.version.missing_for_submission():
+        return _("De beschrijving is nog niet compleet; vul eerst alles in wat nodig is om "
+                 "in te dienen.")
+    return None
+
+
 def _decision_confirmed(round_: AssessmentRound) -> str | None:
     decision = current_decision_of(round_)
     if decision is None:
@@ -78,7 +85,8 @@ _OPEN = ("draft", "submitted", "screening", "returned", "in_review")
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in (
-        Transition("submit", ("draft", "returned"), "submitted", perm.can_submit),
+        Transition("submit", ("draft", "returned"), "submitted", perm.can_submit,
+                   (_description_complete,)),
         Transition("start_screening", ("submitted",), "screening", perm.can_screen),
         Transition("return", ("screening",), "returned", perm.can_screen),
         Transition("accept", ("screening",), "in_review", perm.can_screen),
@@ -109,6 +117,17 @@ def allowed_transitions(round_: AssessmentRound, user) -> list[str]:
         for t in TRANSITIONS.values()
         if round_.state in t.sources and t.permission(user, round_)
     ]
+
+
+def transition_blockers(round_: AssessmentRound, user) -> dict[str, str]:
+    """For each transition this user may take in this state, why it cannot happen yet
+    (the first guard that fails); transitions that can happen now are left out."""
+    blockers = {}
+    for name in allowed_transitions(round_, user):
+        reason = next((r for g in TRANSITIONS[name].guards if (r := g(round_))), None)
+        if reason:
+            blockers[name] = reason
+    return blockers
 
 
 def apply_transition(

@@ -16,6 +16,7 @@ from registry.errors import NotFound
 from registry.extensions import db
 from registry.models import AssessmentRound, Intervention, InterventionVersion, Submission, User
 from registry.models.base import utcnow
+from registry.models.intervention import REQUIRED_TO_SUBMIT
 from registry.schemas.procedure import VERSION_FIELDS
 from registry.services.audit_trail import record_event
 from registry.services.description import (
@@ -61,7 +62,9 @@ def create_intervention(owner: User, data: dict[str, Any]) -> AssessmentRound:
 def _apply_fields(version: InterventionVersion, data: dict[str, Any]) -> None:
     for name in VERSION_FIELDS:
         if name in data:
-            setattr(version, name, data[name])
+            # A draft may leave what a submission needs empty; the columns hold text.
+            empty = "" if name in REQUIRED_TO_SUBMIT else None
+            setattr(version, name, data[name] if data[name] is not None else empty)
 
 
 def version_fields(version: InterventionVersion) -> dict[str, Any]:

@@ -69,7 +69,8 @@ def test_whole_procedure_over_http(people):
     ok(c["secretary"].post(f"{base}/bespreking"))
     ok(c["reviewer_a"].post(f"{base}/reacties", data={"body": "Eens met het niveau."}))
     ok(c["secretary"].post(f"{base}/besluit", data={
-        "outcome": "effective_good", "rationale": "Eén RCT van redelijke kwaliteit."}))
+        "outcome": "effective_good", "rationale": "Eén RCT van redelijke kwaliteit.",
+        "bevestigd": "1"}))
     for reviewer in ("reviewer_a", "reviewer_b"):
         ok(c[reviewer].post(f"{base}/bevestigen"))
     ok(c["secretary"].post(f"{base}/publiceren"))

@@ -30,6 +30,18 @@ def check_form_lock(round_) -> None:
     check_lock_version(round_, request.form.get("lock_version") or None)
 
 
+def dossier(round_) -> dict:
+    """What templates/procedure/_dossier.html shows besides the round's frozen version."""
+    from registry.services.vocabularies import terms_by_code
+
+    links = list(round_.version.intervention.study_links)
+    return {
+        "study_links": links,
+        "findings": [finding for link in links for finding in link.study.findings],
+        "rungs": terms_by_code("ladder_rung"),
+    }
+
+
 def back_to_round(round_id: int, message: str):
     flash(message)
     return redirect(url_for("procedure.round_page", round_id=round_id))

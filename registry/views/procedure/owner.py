@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +18,7 @@ from registry.services import description, submission, validity
 from registry.services.audit_trail import events_of
 from registry.views.labels import VOCABULARY_NAMES
 from registry.views.procedure import back_to_round, bp, check_form_lock, load_round
-from registry.views.procedure.fields import DESCRIPTION_FIELDS, diff_labels
+from registry.views.procedure.fields import DESCRIPTION_FIELDS, LABELS, diff_labels
 
 
 def _description_form(values, errors, status=200, round_=None, lock_version=None):
@@ -78,6 +78,20 @@ def edit_description(round_id: int):
     return back_to_round(round_.id, _("Het concept is opgeslagen."))
 
 
+@bp.get("/rondes/<int:round_id>/indienen")
+def confirm_submit(round_id: int):
+    round_ = load_round(round_id, perm.can_submit)
+    missing = [(f, LABELS[f]) for f in round_.version.missing_for_submission()]
+    return render_template(
+        "procedure/confirm.html", round=round_, missing=missing,
+        question=_("Deze beschrijving indienen?"),
+        consequences=[_("Na het indienen ligt deze versie vast: u kunt haar niet meer "
+                        "wijzigen. Het secretariaat krijgt bericht en screent de aanvraag.")],
+        action=url_for("procedure.submit_round", round_id=round_id), hidden={},
+        yes=_("Ja, indienen"),
+    )
+
+
 @bp.post("/rondes/<int:round_id>/indienen")
 def submit_round(round_id: int):
     round_ = load_round(round_id, perm.can_submit)
@@ -85,6 +99,20 @@ def submit_round(round_id: int):
     submission.submit(round_, current_user)
     db.session.commit()
     return back_to_round(round_id, _("De interventie is ingediend."))
+
+
+@bp.get("/rondes/<int:round_id>/intrekken")
+def confirm_withdraw(round_id: int):
+    round_ = load_round(round_id, perm.can_withdraw)
+    return render_template(
+        "procedure/confirm.html", round=round_, missing=[],
+        question=_("De interventie intrekken?"),
+        consequences=[_("Intrekken beëindigt deze ronde; een gepubliceerde interventie "
+                        "verdwijnt uit het openbare register. Dit kan niet ongedaan worden "
+                        "gemaakt; u kunt later opnieuw indienen.")],
+        action=url_for("procedure.withdraw_round", round_id=round_id), hidden={},
+        note_label=_("Reden (komt in de geschiedenis)"), yes=_("Ja, intrekken"),
+    )
 
 
 @bp.post("/rondes/<int:round_id>/intrekken")

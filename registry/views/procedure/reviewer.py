@@ -12,7 +12,7 @@ from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.schemas.procedure import AssessmentInputSchema, CommentSchema
 from registry.services import assessment, decision, screening
-from registry.views.procedure import back_to_round, bp, load_round
+from registry.views.procedure import back_to_round, bp, dossier, load_round
 from registry.views.procedure.labels import SCORE_LABELS
 
 
@@ -47,20 +47,38 @@ def assess(round_id: int):
         saved = assessment.save_assessment(round_, current_user, values)
     except ValidationFailed as error:
         db.session.rollback()
-        return _assessment_form(round_, errors_by_field(error), 422)
+        return _assessment_form(round_, errors_by_field(error), 422, posted=True)
     db.session.commit()
     message = _("Uw beoordeling is ingediend.") if saved.submitted_at else _("Opgeslagen.")
     return back_to_round(round_id, message)
 
 
-def _assessment_form(round_, errors, status=200):
+def _assessment_form(round_, errors, status=200, posted=False):
+    """The form with what was posted (a refused form keeps what was typed), else with
+    the saved draft."""
     own = assessment.own_assessment(round_, current_user)
+    items = assessment.assessment_items(round_)
+    if posted:
+        values, scores = dict(request.form), _scores_from_form()
+    else:
+        values = {"proposed_level": own.proposed_level or "",
+                  "motivation": own.motivation or ""} if own else {}
+        scores = own.score_map() if own else {}
     page = render_template(
-        "procedure/assessment.html", round=round_, own=own, errors=errors,
-        items=assessment.assessment_items(round_), score_labels=SCORE_LABELS,
-        scores=own.score_map() if own else {},
+        "procedure/assessment.html", round=round_, own=own, errors=errors, items=items,
+        score_labels=SCORE_LABELS, scores=scores, values=values, dossier=dossier(round_),
+        error_fields=_assessment_fields(items),
     )
     return page, status
+
+
+def _assessment_fields(items) -> dict:
+    # Error key -> (label, id of the input the summary links to).
+    first = min(SCORE_LABELS)
+    fields = {f"scores.{key}": (label, f"score-{key}-{first}") for key, label in items}
+    fields["proposed_level"] = (_("Voorgesteld niveau"), "proposed_level")
+    fields["motivation"] = (_("Motivering"), "motivation")
+    return fields
 
 
 @bp.post("/rondes/<int:round_id>/reacties")

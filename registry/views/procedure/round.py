@@ -8,9 +8,13 @@ from flask_login import current_user
 from registry import permissions as perm
 from registry.schemas.procedure import SCREENING_CRITERIA
 from registry.services.assessment import assessment_items, own_assessment, visible_assessments
-from registry.services.procedure import allowed_transitions, current_decision_of
+from registry.services.procedure import (
+    allowed_transitions,
+    current_decision_of,
+    transition_blockers,
+)
 from registry.services.suggested_level import suggested_level_for
-from registry.views.procedure import bp, load_round
+from registry.views.procedure import bp, dossier, load_round
 from registry.views.procedure.labels import CRITERIA_LABELS
 
 
@@ -24,6 +28,8 @@ def round_page(round_id: int):
         round=round_,
         intervention=round_.version.intervention,
         actions=allowed_transitions(round_, current_user),
+        blockers=transition_blockers(round_, current_user),
+        dossier=dossier(round_) if show_dossier else None,
         member=perm.panel_member(current_user, round_),
         show_dossier=show_dossier,
         is_owner=perm.is_owner_of(current_user, round_.version.intervention),

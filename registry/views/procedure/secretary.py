@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,8 +15,10 @@ from registry.models import AssessmentRound, User, UserRole
 from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
 from registry.services import agreement, decision, screening
 from registry.services.accounts import get_user
+from registry.services.assessment import assessment_items, visible_assessments
+from registry.services.procedure import current_decision_of
 from registry.services.suggested_level import suggested_level_for
-from registry.views.procedure import back_to_round, bp, check_form_lock, load_round
+from registry.views.procedure import back_to_round, bp, check_form_lock, dossier, load_round
 from registry.views.procedure.labels import CRITERIA_LABELS
 
 
@@ -96,12 +98,16 @@ def open_discussion(round_id: int):
 
 @bp.route("/rondes/<int:round_id>/besluit", methods=["GET", "POST"])
 def record_decision(round_id: int):
+    """The decision form; a valid form is shown once more to confirm (bevestigd=1)."""
     round_ = load_round(round_id, perm.can_record_decision)
-    if request.method == "GET":
+    if request.method == "GET" or request.form.get("wijzigen"):
         return _decision_form(round_, {})
     check_form_lock(round_)
     try:
         data = load(DecisionInputSchema(), form_data())
+        if not request.form.get("bevestigd"):
+            decision.check_decision(round_, data)
+            return _confirm_decision(round_, data)
         decision.record_decision(round_, current_user, data)
     except ValidationFailed as error:
         db.session.rollback()
@@ -110,10 +116,31 @@ def record_decision(round_id: int):
     return back_to_round(round_id, _("Het besluit is vastgelegd; de panelleden bevestigen het."))
 
 
+def _confirm_decision(round_, data: dict):
+    fields = ("outcome", "level", "rationale", "conditions")
+    hidden = {name: data[name] for name in fields if data.get(name)}
+    return render_template(
+        "procedure/confirm.html", round=round_, missing=[], decision=data,
+        question=_("Dit besluit vastleggen?"),
+        consequences=[_("Na het vastleggen bevestigt elk panellid het besluit; daarna kan "
+                        "het worden gepubliceerd.")],
+        action=url_for("procedure.record_decision", round_id=round_.id),
+        hidden={**hidden, "bevestigd": "1"}, yes=_("Ja, besluit vastleggen"),
+        change_label=_("Nee, besluit wijzigen"),
+    )
+
+
 def _decision_form(round_, errors, status=200):
     suggested = suggested_level_for(round_.version.intervention)
-    page = render_template("procedure/decision.html", round=round_, errors=errors,
-                           suggested=suggested, values=request.form)
+    page = render_template(
+        "procedure/decision.html", round=round_, errors=errors, suggested=suggested,
+        values=request.form, dossier=dossier(round_),
+        assessments=visible_assessments(round_, current_user),
+        items=dict(assessment_items(round_)),
+        error_fields={"outcome": (_("Uitkomst"), "outcome"), "level": (_("Niveau"), "level"),
+                      "rationale": (_("Motivering"), "rationale"),
+                      "conditions": (_("Voorwaarden"), "conditions")},
+    )
     return page, status
 
 
@@ -124,6 +151,20 @@ def reopen_discussion(round_id: int):
     decision.reopen_discussion(round_, current_user, request.form.get("reason"))
     db.session.commit()
     return back_to_round(round_id, _("Het besluit is ingetrokken; de bespreking is heropend."))
+
+
+@bp.get("/rondes/<int:round_id>/publiceren")
+def confirm_publish(round_id: int):
+    round_ = load_round(round_id, perm.can_publish)
+    return render_template(
+        "procedure/confirm.html", round=round_, missing=[],
+        decision=current_decision_of(round_),
+        question=_("Dit besluit publiceren?"),
+        consequences=[_("Na publicatie staat het besluit met de motivering op de openbare "
+                        "pagina van de interventie, en begint de bezwaartermijn.")],
+        action=url_for("procedure.publish", round_id=round_id), hidden={},
+        yes=_("Ja, publiceren"),
+    )
 
 
 @bp.post("/rondes/<int:round_id>/publiceren")

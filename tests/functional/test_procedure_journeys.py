@@ -1,0 +1,151 @@
+"""The procedure's pages without dead ends: drafts save incomplete, submission lists
+what is missing, the dossier is in front of whoever judges it, forms keep what was
+typed, irreversible steps ask first, and steps that cannot happen yet say why."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.extensions import db
+from registry.models import AssessmentRound, InterventionVersion
+from tests.unit.procedure.support import drive, login, make_cast
+
+
+@pytest.fixture
+def cast():
+    cast = make_cast()
+    db.session.commit()
+    return cast
+
+
+def _page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+# --- owner ---------------------------------------------------------------------------
+
+
+def test_a_draft_saves_with_only_a_title(client, cast):
+    login(client, cast.owner)
+    response = client.post("/procedure/nieuw", data={"title": "Alleen een titel"})
+    assert response.status_code == 302
+    assert db.session.query(InterventionVersion).filter_by(title="Alleen een titel").one()
+
+
+def test_submitting_an_incomplete_draft_lists_what_is_missing_with_links(client, cast):
+    login(client, cast.owner)
+    client.post("/procedure/nieuw", data={"title": "Half af", "summary": "Kort."})
+    round_ = db.session.query(AssessmentRound).one()
+
+    page = _page(client, f"/procedure/rondes/{round_.id}/indienen")
+
+    assert "Nog niet compleet" in page
+    assert f"/procedure/rondes/{round_.id}/beschrijving#main_aim" in page
+    assert "Ja, indienen" not in page
+    refused = client.post(f"/procedure/rondes/{round_.id}/indienen")
+    assert refused.status_code == 409
+
+
+def test_submitting_asks_first(client, cast):
+    round_ = drive(cast, "draft")
+    db.session.commit()
+    login(client, cast.owner)
+    page = _page(client, f"/procedure/rondes/{round_.id}")
+    assert f'href="/procedure/rondes/{round_.id}/indienen"' in page
+    assert "Ja, indienen" in _page(client, f"/procedure/rondes/{round_.id}/indienen")
+
+
+def test_withdrawing_asks_first_with_a_reason_field(client, cast):
+    round_ = drive(cast, "draft")
+    db.session.commit()
+    login(client, cast.owner)
+    page = _page(client, f"/procedure/rondes/{round_.id}/intrekken")
+    assert "Ja, intrekken" in page and 'name="note"' in page
+
+
+# --- reviewers -----------------------------------------------------------------------
+
+
+def test_a_reviewer_is_told_whose_intervention_it_is_before_declaring(client, cast):
+    round_ = drive(cast, "screening")
+    from registry.services import screening
+
+    screening.assign_reviewer(round_, cast.secretary, cast.reviewer_a)
+    db.session.commit()
+    login(client, cast.reviewer_a)
+    page = _page(client, f"/procedure/rondes/{round_.id}")
+    assert cast.organisation.name in page and "Van wie is deze interventie?" in page
+
+
+def test_the_assessment_form_shows_the_dossier(client, cast):
+    round_ = drive(cast, "in_review")
+    db.session.commit()
+    login(client, cast.reviewer_a)
+    page = _page(client, f"/procedure/rondes/{round_.id}/beoordeling")
+    version = round_.version
+    assert version.main_aim in page and version.approach in page
+    assert cast.organisation.name in page and 'id="onderzoek"' in page
+
+
+def test_a_refused_assessment_keeps_what_was_typed_and_names_fields(client, cast):
+    round_ = drive(cast, "in_review")
+    db.session.commit()
+    login(client, cast.reviewer_a)
+    response = client.post(f"/procedure/rondes/{round_.id}/beoordeling", data={
+        "score-description": "3", "motivation": "Mijn halve motivering", "action": "submit"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Mijn halve motivering" in page
+    assert 'id="score-description-3" name="score-description" value="3" checked' in page
+    assert 'href="#score-theory-1">Veranderingstheorie' in page and "scores.theory" not in page
+
+
+def test_the_discussion_is_not_offered_while_reviewers_are_working(client, cast):
+    round_ = drive(cast, "in_review")
+    db.session.commit()
+    login(client, cast.secretary)
+    page = _page(client, f"/procedure/rondes/{round_.id}")
+    assert "Nog niet alle beoordelaars hebben hun beoordeling ingediend." in page
+    assert f'action="/procedure/rondes/{round_.id}/bespreking"' not in page
+
+
+# --- secretary -----------------------------------------------------------------------
+
+
+def test_the_decision_page_summarises_the_proposals_and_preselects_nothing(client, cast):
+    round_ = drive(cast, "in_discussion")
+    db.session.commit()
+    login(client, cast.secretary)
+    page = _page(client, f"/procedure/rondes/{round_.id}/besluit")
+    assert cast.reviewer_a.name in page and cast.reviewer_b.name in page
+    assert '<option value="">– kies –</option>' in page and "selected" not in page.split(
+        'id="outcome"')[1].split("</select>")[0]
+
+
+def test_recording_a_decision_asks_first_then_records(client, cast):
+    round_ = drive(cast, "in_discussion")
+    db.session.commit()
+    login(client, cast.secretary)
+    data = {"outcome": "effective_good", "rationale": "Twee goede studies.",
+            "lock_version": str(round_.lock_version)}
+    url = f"/procedure/rondes/{round_.id}/besluit"
+
+    asked = client.post(url, data=data)
+
+    assert asked.status_code == 200 and "Ja, besluit vastleggen" in asked.get_data(as_text=True)
+    assert db.session.get(AssessmentRound, round_.id).state == "in_discussion"
+    assert client.post(url, data={**data, "bevestigd": "1"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(AssessmentRound, round_.id).state == "decided"
+
+
+def test_publishing_asks_first(client, cast):
+    round_ = drive(cast, "confirmed")
+    db.session.commit()
+    login(client, cast.secretary)
+    page = _page(client, f"/procedure/rondes/{round_.id}/publiceren")
+    assert "Ja, publiceren" in page
+
+
