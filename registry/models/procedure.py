@@ -39,6 +39,8 @@ class Submission(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("intervention_versions.id"))
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The owner's written answer to the screening remarks, with a resubmission.
+    answer: Mapped[str | None] = mapped_column(Text)
 
     submitted_by: Mapped[User | None] = relationship()  # noqa: F821
     round: Mapped[AssessmentRound] = relationship(  # noqa: F821

@@ -14,7 +14,15 @@ from sqlalchemy import select
 from registry import permissions as perm
 from registry.errors import NotFound
 from registry.extensions import db
-from registry.models import AssessmentRound, Intervention, InterventionVersion, Submission, User
+from registry.i18n import N_
+from registry.models import (
+    AssessmentRound,
+    Intervention,
+    InterventionVersion,
+    Submission,
+    User,
+    UserRole,
+)
 from registry.models.base import utcnow
 from registry.models.intervention import REQUIRED_TO_SUBMIT
 from registry.schemas.procedure import VERSION_FIELDS
@@ -25,6 +33,7 @@ from registry.services.description import (
     relation_lines,
     tag_codes_of,
 )
+from registry.services.notices import notify
 from registry.services.procedure import apply_transition, check_lock_version, flush_or_conflict
 
 
@@ -108,17 +117,28 @@ def _new_draft_from(version: InterventionVersion) -> InterventionVersion:
     return draft
 
 
-def submit(round_: AssessmentRound, owner: User) -> Submission:
-    """Submit (or resubmit) the round's version; it is frozen from now on.
+def submit(round_: AssessmentRound, owner: User, answer: str | None = None) -> Submission:
+    """Submit (or resubmit, with a written answer to the screening remarks) the round's
+    version; it is frozen from now on, and the secretaries are told.
     Raises PermissionDenied, InvalidTransition, Conflict."""
-    apply_transition(round_, "submit", owner)
+    answer = (answer or "").strip()[:20000] or None
+    apply_transition(round_, "submit", owner, note=answer)
     version = round_.version
     version.status = "submitted"
     version.submitted_at = utcnow()
-    submission = Submission(round=round_, version_id=version.id, submitted_by_id=owner.id)
+    submission = Submission(round=round_, version_id=version.id, submitted_by_id=owner.id,
+                            answer=answer)
     db.session.add(submission)
     db.session.flush()
+    notify(_secretaries(), "submitted",
+           N_("Er is een interventie ingediend die op screening wacht."),
+           f"/procedure/rondes/{round_.id}")
     return submission
+
+
+def _secretaries() -> list[User]:
+    stmt = select(User).join(UserRole).where(UserRole.role == "secretary", User.active)
+    return list(db.session.scalars(stmt))
 
 
 def withdraw(round_: AssessmentRound, owner: User, note: str | None = None) -> None:

@@ -149,3 +149,42 @@ def test_publishing_asks_first(client, cast):
     assert "Ja, publiceren" in page
 
 
+
+
+def test_the_secretary_is_told_of_a_submission(client, cast):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    login(client, cast.secretary)
+    page = _page(client, "/mijn/")
+    assert "Er is een interventie ingediend die op screening wacht." in page
+    assert f"/procedure/rondes/{round_.id}" in page
+
+
+def test_an_owner_answers_the_screening_remarks_in_writing(client, cast):
+    from registry.services import screening
+
+    round_ = drive(cast, "screening")
+    screening.screen(round_, cast.secretary, [], "returned", "Vul de kosten aan.")
+    db.session.commit()
+    login(client, cast.owner)
+    confirm = _page(client, f"/procedure/rondes/{round_.id}/indienen")
+    assert "Vul de kosten aan." in confirm and 'name="answer"' in confirm
+
+    client.post(f"/procedure/rondes/{round_.id}/indienen",
+                data={"answer": "De kosten staan nu bij Uitvoering.",
+                      "lock_version": str(round_.lock_version)})
+
+    login(client, cast.secretary)
+    page = _page(client, f"/procedure/rondes/{round_.id}")
+    assert "De kosten staan nu bij Uitvoering." in page
+
+
+def test_a_refused_screening_names_the_criteria_not_ticked(client, cast):
+    round_ = drive(cast, "screening")
+    db.session.commit()
+    login(client, cast.secretary)
+    response = client.post(f"/procedure/rondes/{round_.id}/screening", data={
+        "outcome": "accepted", "remarks": "Bijna", "lock_version": str(round_.lock_version)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Nog niet afgevinkt:" in page
+    assert ">Bijna</textarea>" in page and 'value="accepted" required checked' in page

@@ -82,11 +82,14 @@ def edit_description(round_id: int):
 def confirm_submit(round_id: int):
     round_ = load_round(round_id, perm.can_submit)
     missing = [(f, LABELS[f]) for f in round_.version.missing_for_submission()]
+    returned = round_.state == "returned" and round_.screenings
     return render_template(
         "procedure/confirm.html", round=round_, missing=missing,
         question=_("Deze beschrijving indienen?"),
         consequences=[_("Na het indienen ligt deze versie vast: u kunt haar niet meer "
                         "wijzigen. Het secretariaat krijgt bericht en screent de aanvraag.")],
+        remarks=round_.screenings[-1].remarks if returned else None,
+        text_field=("answer", _("Uw antwoord op de opmerkingen")) if returned else None,
         action=url_for("procedure.submit_round", round_id=round_id), hidden={},
         yes=_("Ja, indienen"),
     )
@@ -96,7 +99,7 @@ def confirm_submit(round_id: int):
 def submit_round(round_id: int):
     round_ = load_round(round_id, perm.can_submit)
     check_form_lock(round_)
-    submission.submit(round_, current_user)
+    submission.submit(round_, current_user, answer=request.form.get("answer"))
     db.session.commit()
     return back_to_round(round_id, _("De interventie is ingediend."))
 
@@ -111,7 +114,7 @@ def confirm_withdraw(round_id: int):
                         "verdwijnt uit het openbare register. Dit kan niet ongedaan worden "
                         "gemaakt; u kunt later opnieuw indienen.")],
         action=url_for("procedure.withdraw_round", round_id=round_id), hidden={},
-        note_label=_("Reden (komt in de geschiedenis)"), yes=_("Ja, intrekken"),
+        text_field=("note", _("Reden (komt in de geschiedenis)")), yes=_("Ja, intrekken"),
     )
 
 

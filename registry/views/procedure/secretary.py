@@ -43,13 +43,21 @@ def screen(round_id: int):
                          data.get("remarks"))
     except ValidationFailed as error:
         db.session.rollback()
-        return _screening_form(round_, errors_by_field(error), 422)
+        errors = errors_by_field(error)
+        if "checklist" in errors:  # the service names the criteria not ticked by code
+            names = ", ".join(str(CRITERIA_LABELS.get(c, c)) for c in errors["checklist"])
+            errors["checklist"] = [_("Nog niet afgevinkt: %(names)s.", names=names)]
+        return _screening_form(round_, errors, 422)
     db.session.commit()
     return back_to_round(round_id, _("De screening is vastgelegd."))
 
 
 def _screening_form(round_, errors, status=200):
+    fields = {"checklist": (_("Inclusiecriteria"), f"c-{next(iter(CRITERIA_LABELS))}"),
+              "outcome": (_("Uitkomst"), "o-accepted"),
+              "remarks": (_("Opmerkingen voor de indiener"), "remarks")}
     return render_template("procedure/screening.html", round=round_, errors=errors,
+                           values=request.form, dossier=dossier(round_), error_fields=fields,
                            criteria=CRITERIA_LABELS), status
 
 
