@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from importers.normalise import normalise_doi
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import Intervention, InterventionStudy, Study
+from registry.models import Intervention, InterventionStudy, InterventionVersion, Study
 
 RELATIONS = ("effect", "process", "theory", "other")
 SEARCH_LIMIT = 20
@@ -35,9 +35,12 @@ def find_studies(query: str) -> list[Study]:
 
 
 def published_interventions() -> list[Intervention]:
-    """Interventions with a published version, by slug (the ones a study may be linked to)."""
-    return list(db.session.scalars(select(Intervention).where(
-        Intervention.published_version_id.is_not(None)).order_by(Intervention.slug)))
+    """Interventions with a published version, by title (the ones a study may be linked
+    to; people pick them from a list)."""
+    return list(db.session.scalars(
+        select(Intervention)
+        .join(InterventionVersion, InterventionVersion.id == Intervention.published_version_id)
+        .order_by(InterventionVersion.title, Intervention.id)))
 
 
 def link_study(study_id: int, intervention_id: int, relation: str) -> InterventionStudy:

@@ -88,7 +88,7 @@ ROUTES = [
     ("GET", f"/procedure/rondes/{RND}/screening", {"secretary": 200}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/screening", {"secretary": 422}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/panel", {"secretary": 200}, 403, 302),
-    ("POST", f"/procedure/rondes/{RND}/panel", {"secretary": 404}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/panel", {"secretary": 422}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/panel/{USR}/verwijderen", {"secretary": 404}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/verklaring", {"reviewer": 302}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/beoordeling", {"reviewer": 200}, 403, 302),

@@ -188,3 +188,39 @@ def test_a_refused_screening_names_the_criteria_not_ticked(client, cast):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Nog niet afgevinkt:" in page
     assert ">Bijna</textarea>" in page and 'value="accepted" required checked' in page
+
+
+def test_the_secretary_assigns_two_reviewers_in_one_step(client, cast):
+    round_ = drive(cast, "screening")
+    db.session.commit()
+    login(client, cast.secretary)
+    response = client.post(f"/procedure/rondes/{round_.id}/panel", data={
+        "reviewer_id": [str(cast.reviewer_a.id), str(cast.reviewer_b.id)]})
+    assert response.status_code == 302
+    assert {m.user_id for m in round_.panel} == {cast.reviewer_a.id, cast.reviewer_b.id}
+
+
+@pytest.mark.parametrize("value", ["", str(2**63 + 5), "x"])
+def test_a_panel_form_without_a_real_reviewer_is_refused_not_a_500(client, cast, value):
+    round_ = drive(cast, "screening")
+    db.session.commit()
+    login(client, cast.secretary)
+    data = {"reviewer_id": value} if value else {}
+    response = client.post(f"/procedure/rondes/{round_.id}/panel", data=data)
+    assert response.status_code in (404, 422)
+
+
+def test_a_huge_version_number_in_the_diff_url_is_no_500(client, cast):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    login(client, cast.owner)
+    url = f"/procedure/interventies/{round_.intervention_id}/versies?van={2**63 + 5}"
+    assert client.get(url).status_code in (200, 404)
+
+
+def test_the_dashboard_offers_a_researcher_the_import(client):
+    from tests.unit.procedure.support import make_user
+
+    login(client, make_user("researcher"))
+    page = _page(client, "/mijn/")
+    assert 'href="/import/"' in page and 'href="/import/dubbelen"' in page

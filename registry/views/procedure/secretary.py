@@ -68,22 +68,36 @@ def reviewers() -> list[User]:
 
 @bp.get("/rondes/<int:round_id>/panel")
 def panel_page(round_id: int):
-    round_ = load_round(round_id, perm.can_assign_panel)
+    return _panel_page(load_round(round_id, perm.can_assign_panel))
+
+
+def _panel_page(round_, error: str | None = None, status: int = 200):
     members = [(m, screening.conflicts_of(m.user, round_)) for m in round_.panel]
     on_panel = {m.user_id for m in round_.panel}
     candidates = [(r, screening.conflicts_of(r, round_)) for r in reviewers()
                   if r.id not in on_panel]
-    return render_template("procedure/panel.html", round=round_, candidates=candidates,
-                           members=members)
+    page = render_template("procedure/panel.html", round=round_, candidates=candidates,
+                           members=members, error=error)
+    return page, status
 
 
 @bp.post("/rondes/<int:round_id>/panel")
 def assign_reviewer(round_id: int):
+    """Add the chosen reviewers (one or several, in one step) to the panel."""
     round_ = load_round(round_id, perm.can_assign_panel)
-    reviewer = get_user(request.form.get("reviewer_id", type=int) or 0)
-    screening.assign_reviewer(round_, current_user, reviewer)
+    chosen = [get_user(_id(value)) for value in request.form.getlist("reviewer_id")]
+    if not chosen:
+        return _panel_page(round_, _("Kies minstens één beoordelaar."), 422)
+    for reviewer in chosen:
+        screening.assign_reviewer(round_, current_user, reviewer)
     db.session.commit()
-    return back_to_round(round_id, _("%(name)s is aan het panel toegevoegd.", name=reviewer.name))
+    names = ", ".join(r.name for r in chosen)
+    return back_to_round(round_id, _("Aan het panel toegevoegd: %(names)s.", names=names))
+
+
+def _id(value: str) -> int:
+    # A database id, or 0 (no such user) for anything else: never an overflow.
+    return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 @bp.post("/rondes/<int:round_id>/panel/<int:user_id>/verwijderen")
