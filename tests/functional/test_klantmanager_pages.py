@@ -78,3 +78,9 @@ def test_the_way_back_never_leaves_the_search_pages(client, indexed, target):
 def test_pages_offer_a_shareable_link(client, indexed):
     page = client.get("/interventies/taaltraject").get_data(as_text=True)
     assert 'value="http://localhost/interventies/taaltraject"' in page
+
+
+def test_profile_results_come_before_the_profile_form_to_adjust(client, indexed):
+    page = _profile(client)
+    assert page.index('id="resultaten"') < page.index('id="profiel"')
+    assert 'name="barrier" value="debt" checked' in page

@@ -224,3 +224,13 @@ def test_the_dashboard_offers_a_researcher_the_import(client):
     login(client, make_user("researcher"))
     page = _page(client, "/mijn/")
     assert 'href="/import/"' in page and 'href="/import/dubbelen"' in page
+
+
+def test_a_refused_description_names_its_fields_by_label_in_a_summary(client, cast):
+    login(client, cast.owner)
+    response = client.post("/procedure/nieuw", data={"title": "Met fout",
+                                                     "contact_email": "geen-adres"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'href="#contact_email">E-mailadres contactpersoon' in page
+    assert 'value="geen-adres"' in page

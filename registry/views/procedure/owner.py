@@ -12,6 +12,7 @@ from registry.auth.forms import errors_by_field, form_data, load
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import Intervention
+from registry.models.intervention import REQUIRED_TO_SUBMIT
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.schemas.procedure import ObjectionSchema
 from registry.services import description, submission, validity
@@ -27,9 +28,18 @@ def _description_form(values, errors, status=200, round_=None, lock_version=None
     page = render_template(
         "procedure/description.html", fields=DESCRIPTION_FIELDS, values=values,
         errors=errors, round=round_, lock_version=lock_version, tag_groups=tag_groups,
-        organisations=description.provider_choices(),
+        organisations=description.provider_choices(), required_to_submit=REQUIRED_TO_SUBMIT,
+        error_fields=_description_error_fields(tag_groups),
     )
     return page, status
+
+
+def _description_error_fields(tag_groups) -> dict:
+    # Error key -> (label, id of its input) for the error summary.
+    fields = {name: (label, name) for name, label, _kind in DESCRIPTION_FIELDS}
+    fields.update({f"tags.{v}": (name, f"tags-{v}") for v, name, _terms in tag_groups})
+    fields["providers"] = (_("Aanbieders"), "providers")
+    return fields
 
 
 def _posted_description() -> dict:
