@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from registry.errors import NotFound
 from registry.extensions import db
@@ -108,33 +108,27 @@ def _refuse_page_past_end(result: Page) -> None:
         )
 
 
-def _linked_study_details(study):
-    # What a list of linked studies shows of each: authors, design, coded findings.
-    return (
-        study.selectinload(Study.authors),
-        study.selectinload(Study.design),
-        study.selectinload(Study.findings).selectinload(Finding.outcome_domain),
-    )
-
-
 def get_intervention(slug: str) -> Intervention:
     """A published intervention by slug. Raises NotFound when unknown or unpublished."""
+    version = joinedload(Intervention.published_version, innerjoin=True)  # published only
+    study = selectinload(Intervention.study_links).joinedload(InterventionStudy.study)
     stmt = (
-        _published_interventions()
+        select(Intervention)
         .where(Intervention.slug == slug)
         .options(
-            # Everything the page shows, a query per relation: lazy loads here were one
-            # query per linked study (authors) and per distinct term (~30 per page).
-            selectinload(Intervention.owner),
-            selectinload(Intervention.published_version).selectinload(
-                InterventionVersion.providers
-            ),
+            # One row for the intervention and what it has one of, then one query per list
+            # the page shows: 9 in all, whatever the number of studies. Lazy loads were a
+            # query per linked study (its authors) and per term (~30 per page).
+            version.selectinload(InterventionVersion.tags),
+            version.selectinload(InterventionVersion.providers),
+            joinedload(Intervention.current_decision),
+            joinedload(Intervention.owner),
             selectinload(Intervention.decisions)
             .selectinload(EvidenceDecision.ratings)
-            .selectinload(OutcomeRating.outcome_domain),
-            *_linked_study_details(
-                selectinload(Intervention.study_links).selectinload(InterventionStudy.study)
-            ),
+            .joinedload(OutcomeRating.outcome_domain),
+            study.joinedload(Study.design),
+            study.selectinload(Study.authors),
+            study.selectinload(Study.findings).joinedload(Finding.outcome_domain),
         )
     )
     intervention = db.session.scalars(stmt).first()
