@@ -263,7 +263,9 @@ def _corrected(reader, corrector, part: str) -> str:
     words = [token.text for token in SPELLING_ANALYZER(part)]
     if len(words) != 1:
         return part
-    found = corrector.suggest(words[0], limit=1)
+    # Two edits turn a short word into another word altogether ("debt" → "doet").
+    maxdist = 1 if len(words[0]) <= 5 else 2
+    found = corrector.suggest(words[0], limit=1, maxdist=maxdist)
     return found[0] if found else part
 
 

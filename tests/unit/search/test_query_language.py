@@ -78,3 +78,12 @@ def test_a_long_text_is_cut_to_its_first_words():
 def test_a_suggestion_is_offered_for_syntax_without_error(catalogue):
     result = catalogue.search("title:schuldhulp year:[2000 TO]")
     assert result.suggestion is None or "[" not in result.suggestion
+
+
+def test_a_short_unknown_word_is_not_turned_into_another_word(catalogue):
+    # As "debt" became "doet": two edits make a short word another word altogether.
+    assert catalogue.search("wxrz").suggestion is None  # two edits from "werk"
+
+
+def test_a_short_word_one_edit_away_is_corrected(catalogue):
+    assert catalogue.search("taalcursis").suggestion == "taalcursus"
