@@ -33,11 +33,11 @@ class Config:
     API_DEFAULT_PER_PAGE = 20
     PAGE_SIZE = 20
 
-    # Years a recognition stays valid; months for a provisional one (DOMAIN.md).
+    # Years a recognition stays valid; months for a provisional one (docs/domain.md).
     RECOGNITION_VALID_YEARS = int(_env("RECOGNITION_VALID_YEARS", "5"))
     PROVISIONAL_VALID_MONTHS = int(_env("PROVISIONAL_VALID_MONTHS", "6"))
 
-    # The assessment procedure (DOMAIN.md).
+    # The assessment procedure (docs/domain.md).
     PANEL_MIN_REVIEWERS = int(_env("PANEL_MIN_REVIEWERS", "2"))
     OBJECTION_PERIOD_DAYS = int(_env("OBJECTION_PERIOD_DAYS", "42"))
 

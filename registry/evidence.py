@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-# In order, weakest first (DOMAIN.md "The evidence levels").
+# In order, weakest first (docs/domain.md "The evidence levels").
 LEVELS = (
     "not_assessed",
     "well_described",
@@ -14,7 +14,6 @@ LEVELS = (
     "effective_strong",
 )
 RECOGNISED_LEVELS = LEVELS[1:]
-DECISION_OUTCOMES = RECOGNISED_LEVELS + ("not_recognised", "provisional")
 # Everything the public can see as an intervention's status.
 PUBLIC_STATUSES = LEVELS + ("not_recognised", "provisional", "expired")
 
@@ -71,6 +70,22 @@ EXPLANATIONS = {
         "De erkenning is verlopen: het besluit is ouder dan de geldigheidsduur en de interventie "
         "is nog niet opnieuw beoordeeld. Het oude oordeel staat in de geschiedenis."
     ),
+}
+
+
+# How strong each public status is, for sorting "by level" everywhere (the list pages,
+# the search index, the profile's evidence points): recognised levels 2..6 above
+# provisional, above never judged, above lapsed, above not recognised.
+STATUS_RANK = {
+    "not_recognised": -2,
+    "expired": -1,
+    "not_assessed": 0,
+    "provisional": 1,
+    "well_described": 2,
+    "well_founded": 3,
+    "effective_first": 4,
+    "effective_good": 5,
+    "effective_strong": 6,
 }
 
 

@@ -66,18 +66,10 @@ def can_manage_users(user, obj=None) -> bool:
     return _has(user, "admin")
 
 
-def can_manage_own_account(user, obj=None) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
 # --- researchers ----------------------------------------------------------------------
 
 
 def can_import_studies(user, obj=None) -> bool:
-    return _has(user, "researcher")
-
-
-def can_edit_study(user, study=None) -> bool:
     return _has(user, "researcher")
 
 

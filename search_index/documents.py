@@ -15,23 +15,14 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.evidence import STATUS_RANK
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES, version_tags
 from search_index.analysis import SECTION_BREAK, fold
 
 # Sort order of evidence in search: recognised levels by strength; a lapsed or refused
 # recognition below an intervention nobody judged yet.
-LEVEL_RANK = {
-    "not_recognised": -2,
-    "expired": -1,
-    "not_assessed": 0,
-    "provisional": 1,
-    "well_described": 2,
-    "well_founded": 3,
-    "effective_first": 4,
-    "effective_good": 5,
-    "effective_strong": 6,
-}
+LEVEL_RANK = STATUS_RANK  # one table for the list pages and the index
 
 _BODY_FIELDS = (
     "main_aim",

@@ -38,7 +38,6 @@ ROUND_STATES = (
     "withdrawn",
     "objection",
 )
-ROUND_KINDS = ("initial", "reassessment", "objection")
 
 
 class AssessmentRound(TimestampMixin, db.Model):
@@ -107,7 +106,7 @@ class EvidenceDecision(TimestampMixin, db.Model):
     )
     version_id: Mapped[int | None] = mapped_column(ForeignKey("intervention_versions.id"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_rounds.id"))
-    # A level, 'not_recognised' or 'provisional' (DOMAIN.md).
+    # A level, 'not_recognised' or 'provisional' (docs/domain.md).
     outcome: Mapped[str] = mapped_column(String(30))
     # The recognised level; for a provisional decision the level its conditions lead to.
     level: Mapped[str | None] = mapped_column(String(30))

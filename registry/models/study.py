@@ -61,7 +61,7 @@ class Study(TimestampMixin, db.Model):
     volume: Mapped[str | None] = mapped_column(String(40))
     issue: Mapped[str | None] = mapped_column(String(40))
     pages: Mapped[str | None] = mapped_column(String(40))
-    # Normalised: lower case, no resolver prefix (DOMAIN.md, deduplication).
+    # Normalised: lower case, no resolver prefix (docs/domain.md, deduplication).
     doi: Mapped[str | None] = mapped_column(String(255), unique=True)
     pmid: Mapped[str | None] = mapped_column(String(20), unique=True)
     url: Mapped[str | None] = mapped_column(String(1000))

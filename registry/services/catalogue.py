@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.errors import NotFound
+from registry.evidence import STATUS_RANK
 from registry.extensions import db
 from registry.models import (
     EvidenceDecision,
@@ -27,15 +28,6 @@ T = TypeVar("T")
 INTERVENTION_SORTS = ("title", "-title", "level", "-level", "decided", "-decided")
 STUDY_SORTS = ("year", "-year", "title", "-title")
 
-_LEVEL_ORDER = {
-    "not_recognised": 0,
-    "provisional": 1,
-    "well_described": 2,
-    "well_founded": 3,
-    "effective_first": 4,
-    "effective_good": 5,
-    "effective_strong": 6,
-}
 
 
 @dataclass
@@ -71,12 +63,13 @@ def _published_interventions() -> Select:
 def _intervention_order(sort: str):
     descending = sort.startswith("-")
     key = sort.lstrip("-")
+    # The public status's rank (registry.evidence.STATUS_RANK, as the search sorts).
     level_rank = db.case(
-        *((EvidenceDecision.outcome == code, rank) for code, rank in _LEVEL_ORDER.items()),
-        else_=-1,
+        (EvidenceDecision.id.is_(None), STATUS_RANK["not_assessed"]),
+        (EvidenceDecision.expired_at.is_not(None), STATUS_RANK["expired"]),
+        *((EvidenceDecision.outcome == code, rank) for code, rank in STATUS_RANK.items()),
+        else_=STATUS_RANK["not_assessed"],
     )
-    # Expired recognitions rank below every current one.
-    level_rank = db.case((EvidenceDecision.expired_at.is_not(None), -1), else_=level_rank)
     column = {
         "title": InterventionVersion.title,
         "level": level_rank,

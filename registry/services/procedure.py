@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry import permissions as perm
-from registry.errors import Conflict, InvalidTransition
+from registry.errors import Conflict, InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.models import AssessmentRound
 from registry.services.audit_trail import record_event
@@ -184,8 +184,12 @@ def flush_or_conflict() -> None:
             _("Iemand anders wijzigt dit op dit moment. Probeer het opnieuw.")) from error
 
 
-def check_lock_version(obj, submitted: int | None) -> None:
-    """Refuse a form based on an older lock_version than the stored one. Raises Conflict."""
+def check_lock_version(obj, submitted: int | str | None) -> None:
+    """Refuse a form based on an older lock_version than the stored one. Raises Conflict,
+    and ValidationFailed for a lock_version that is no number."""
+    if submitted is not None and not str(submitted).isdigit():
+        message = _("Het formulier is beschadigd (versienummer). Laad de pagina opnieuw.")
+        raise ValidationFailed(message, [{"field": "lock_version", "messages": [message]}])
     if submitted is not None and int(submitted) != obj.lock_version:
         raise Conflict(
             _("Iemand anders heeft dit intussen opgeslagen. Uw wijzigingen zijn niet bewaard; "

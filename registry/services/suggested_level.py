@@ -1,4 +1,4 @@
-"""The level the coded findings suggest, by the rules in DOMAIN.md ("The evidence levels").
+"""The level the coded findings suggest, by the rules in docs/domain.md ("The evidence levels").
 
 The panel decides; this suggestion only asks for a written rationale when they differ.
 Description and theory (well_described, well_founded) cannot be read from findings, so

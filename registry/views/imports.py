@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
@@ -27,6 +28,7 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from importers.batches import decide_pending, undo_batch
+from importers.csv_format import template_csv
 from importers.detect import FORMAT_LABELS, PARSERS
 from importers.findings import import_findings
 from importers.links import published_interventions
@@ -68,6 +70,14 @@ def too_large(error):
                 "kleinere delen en importeer die na elkaar.", limit=f"{limit:g}")
     # The form data is what was too large, so the form starts empty.
     return _form({"file": [message]}, 413, values={})
+
+
+@bp.get("/sjabloon.csv")
+@perm.permission_required(perm.can_import_studies)
+def csv_template():
+    """The CSV template: the documented header and one example row."""
+    return Response(template_csv(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="studies-sjabloon.csv"'})
 
 
 @bp.get("/")

@@ -371,3 +371,10 @@ def test_import_errors_and_record_reasons_in_english(client, ips):
     response = client.post("/import/bevestigen", data={"token": "x" * 32})
     assert response.status_code == 409
     assert "has expired or has already been dealt with" in page_text(response)
+
+
+def test_the_csv_template_downloads_and_its_example_is_valid(client, researcher, uploads):
+    template = client.get("/import/sjabloon.csv")
+    assert template.mimetype == "text/csv"
+    page = upload(client, template.data, "sjabloon.csv").get_data(as_text=True)
+    assert '<th scope="row">Ongeldig (worden niet geïmporteerd)</th><td>0</td>' in page

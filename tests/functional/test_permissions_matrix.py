@@ -122,6 +122,7 @@ ROUTES = [
     ("GET", "/import/bevindingen", {"researcher": 200}, 403, 302),
     ("POST", "/import/bevindingen", {"researcher": 422}, 403, 302),
     ("POST", "/import/bevindingen/bevestigen", {"researcher": 409}, 403, 302),
+    ("GET", "/import/sjabloon.csv", {"researcher": 200}, 403, 302),
     ("GET", "/import/batches", {"researcher": 200}, 403, 302),
     ("GET", f"/import/batches/{BAT}", {"researcher": 404}, 403, 302),
     ("GET", f"/import/batches/{BAT}/ongedaan-maken", {"researcher": 404}, 403, 302),

@@ -234,3 +234,12 @@ def test_a_refused_description_names_its_fields_by_label_in_a_summary(client, ca
     assert response.status_code == 422
     assert 'href="#contact_email">E-mailadres contactpersoon' in page
     assert 'value="geen-adres"' in page
+
+
+@pytest.mark.parametrize("lock", ["abc", "1.5", "-1", "9" * 40])
+def test_a_damaged_lock_version_is_refused_not_a_500(client, cast, lock):
+    round_ = drive(cast, "draft")
+    db.session.commit()
+    login(client, cast.owner)
+    response = client.post(f"/procedure/rondes/{round_.id}/indienen", data={"lock_version": lock})
+    assert response.status_code in (409, 422)

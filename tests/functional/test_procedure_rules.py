@@ -1,4 +1,4 @@
-"""Rules of the procedure checked against DOMAIN.md: conflicts of interest at assignment and
+"""Rules of the procedure checked against docs/domain.md: conflicts of interest at assignment and
 at the dossier, the rationale for a differing decision, the objection panel, the
 append-only audit trail, CSRF tokens in every form, and the agreement overview."""
 

@@ -1,4 +1,4 @@
-"""The suggested level follows DOMAIN.md's rules from coded study evidence."""
+"""The suggested level follows docs/domain.md's rules from coded study evidence."""
 
 import pytest
 
