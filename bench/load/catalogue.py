@@ -80,6 +80,8 @@ def setup() -> None:
         flask("demo", "generate", "--interventions", str(INTERVENTIONS),
               "--studies", str(STUDIES))
         (INDEX_DIR / "current").unlink(missing_ok=True)
+    else:
+        flask("db", "upgrade")  # a kept database may predate a new migration (/readyz)
     if not (INDEX_DIR / "current").exists():
         flask("index", "rebuild", REGISTRY_SEARCH_SYNC="off")
     write_targets()

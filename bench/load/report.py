@@ -88,7 +88,50 @@ def markdown(results: dict) -> str:
     if errors:
         out += ["", "Errors: " + "; ".join(f"{e['kind']}: {e['error']} ×{e['count']}"
                                          for e in errors)]
-    return "\n".join(out)
+    return "\n".join(out + ["", *targets(results)])
+
+
+def _verdict(ok: bool) -> str:
+    return "**met**" if ok else "**NOT met**"
+
+
+def targets(results: dict) -> list[str]:
+    """Each target of the issue, met or not, with the numbers it was judged on."""
+    lines = ["Targets:"]
+    alone, fixed, imp = results.get("uncontended"), results.get("fixed"), results.get("import")
+    failures = sum((results.get(k) or {"all": {"failures": 0}})["all"]["failures"]
+                   for k in ("uncontended", "fixed", "import"))
+    crashes = results.get("worker_crashes", 0)
+    lines.append(f"- 0 errors: {_verdict(failures == 0 and crashes == 0)} ({failures} failed "
+                 f"requests in (a) and (c); {crashes} gunicorn worker(s) died of a signal "
+                 "during the run)")
+    if alone and fixed:
+        ratio = fixed["all"]["p95"] / alone["all"]["p95"]
+        lines.append(f"- at 20 req/s, p95 within 2× the uncontended p95: {_verdict(ratio <= 2)} "
+                     f"({fixed['all']['p95']:.0f} vs {alone['all']['p95']:.0f} ms, {ratio:.2f}×)")
+    if imp and alone:
+        ratio = imp["all"]["p95"] / alone["all"]["p95"]
+        lines.append(f"- the same during the import: {_verdict(ratio <= 2)} "
+                     f"({imp['all']['p95']:.0f} ms, {ratio:.2f}×)")
+    if results.get("ramp"):
+        best = best_rate(results["ramp"])
+        rate = best["offered_rps"] if best else 0
+        detail = (f"highest passing step {rate:.0f} req/s, p95 {best['all']['p95']:.0f} ms"
+                  if best else "no step passed")
+        lines.append(f"- at least 100 req/s with p95 < {P95_LIMIT_MS} ms: {_verdict(rate >= 100)} "
+                     f"({detail})")
+    if alone:
+        kinds = alone["kinds"]
+        search = kinds["search"]
+        worst = max((k for k in ("home", "intervention", "study") if k in kinds),
+                    key=lambda k: kinds[k]["p50"])
+        ok = all(kinds[k]["p50"] <= search["p50"] and kinds[k]["p95"] <= search["p95"]
+                 for k in ("home", "intervention", "study") if k in kinds)
+        lines.append(f"- no page costs more than a search page (uncontended p50 and p95): "
+                     f"{_verdict(ok)} (text search {search['p50']:.0f} / {search['p95']:.0f} ms; "
+                     f"costliest other page: {NAMES[worst]}, {kinds[worst]['p50']:.0f} / "
+                     f"{kinds[worst]['p95']:.0f} ms)")
+    return lines
 
 
 def main() -> None:

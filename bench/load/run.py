@@ -48,13 +48,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _status(port: int, path: str) -> int | None:
+def _get(port: int, path: str) -> tuple[int | None, str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
         connection.request("GET", path)
-        return connection.getresponse().status
-    except OSError:
-        return None
+        response = connection.getresponse()
+        return response.status, response.read().decode(errors="replace")
+    except OSError as error:
+        return None, str(error)
     finally:
         connection.close()
 
@@ -68,7 +69,9 @@ class Server:
         env = catalogue.app_env(
             REGISTRY_ENV="production", REGISTRY_SECRET_KEY=secrets.token_hex(32),
             REGISTRY_TRUSTED_HOSTS="127.0.0.1,localhost", REGISTRY_BIND=f"127.0.0.1:{self.port}",
-            PROMETHEUS_MULTIPROC_DIR=str(WORK / "prometheus"))
+            PROMETHEUS_MULTIPROC_DIR=str(WORK / "prometheus"),
+            # A worker that crashes in C code leaves every thread's Python stack in the log.
+            PYTHONFAULTHANDLER="1")
         self.log = (WORK / "gunicorn.log").open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
@@ -76,14 +79,37 @@ class Server:
         self._wait_ready()
 
     def _wait_ready(self, seconds: float = 60) -> None:
-        deadline = time.monotonic() + seconds
+        deadline, answer = time.monotonic() + seconds, ""
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {WORK / 'gunicorn.log'}")
-            if _status(self.port, "/readyz") == 200:
+            status, answer = _get(self.port, "/readyz")
+            if status == 200:
                 return
             time.sleep(0.5)
-        raise RuntimeError(f"gunicorn not ready after {seconds} s; see {WORK / 'gunicorn.log'}")
+        self.stop()
+        raise RuntimeError(f"gunicorn not ready after {seconds} s: {answer}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by gunicorn's master and its workers."""
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        if children.exists():
+            pids += [int(pid) for pid in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a worker that ended meanwhile
+            total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def crashes(self) -> int:
+        """Workers that died of a signal (a segfault, say) so far; faulthandler's stacks of
+        each are in the log."""
+        text = (WORK / "gunicorn.log").read_text(errors="replace")
+        return text.count("Fatal Python error") or text.count("was sent SIG")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -223,6 +249,7 @@ def main() -> None:
             results["import"] = with_import(server.url, 600)
             print(f"with import: {_line(results['import'])}", file=sys.stderr, flush=True)
     finally:
+        results["worker_crashes"] = server.crashes()
         server.stop()
         if not args.keep:
             catalogue.drop()
