@@ -88,3 +88,31 @@ def page(browser) -> Iterator:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def journey(tmp_path_factory) -> Iterator:
+    """The journey tests' live server (tests/browser/journeys.py): built once, because the
+    demo catalogue and its index take seconds; each journey works on records of its own."""
+    _require_chromium()
+    from tests.browser.journeys import journey_server
+
+    with journey_server(tmp_path_factory.mktemp("journey")) as server:
+        yield server
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens pages in fresh browser contexts: one per user signed in at the same time."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(locale="nl-NL")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,184 @@
+"""axe-core (WCAG 2.1 A and AA, as tests/browser/test_accessibility.py) on the pages the
+journeys meet that the public-page check does not open: each role's /mijn/, the owner's
+description form and submit confirmation, the secretary's screening, panel, decision,
+decision confirmation and publication pages, the reviewer's declaration and assessment
+pages with the dossier, the researcher's import pages and undo confirmation, and the
+comparison and profile results as a search leads to them.
+
+The rounds and the import batch are put in their states through the services; the pages
+are then opened as their users see them.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+
+from importers.pipeline import commit_import
+from registry.extensions import db
+from registry.models import User
+from registry.schemas.procedure import SCREENING_CRITERIA, VersionInputSchema
+from registry.services import assessment, decision, screening, submission
+from tests.browser.journeys import axe_violations, sign_in
+from tests.unit.procedure.support import description, full_scores, link_rct
+
+pytestmark = pytest.mark.browser
+
+# Each round, its title and how far it goes; titles no other journey uses.
+ROUNDS = {
+    "title_only": "Toegankelijk A: alleen een titel",
+    "draft": "Toegankelijk B: klaar om in te dienen",
+    "screening": "Toegankelijk C: in screening",
+    "in_review": "Toegankelijk D: in beoordeling",
+    "in_discussion": "Toegankelijk E: in bespreking",
+    "confirmed": "Toegankelijk F: besluit bevestigd",
+}
+ORDER = ("draft", "submitted", "screening", "in_review", "in_discussion", "confirmed")
+LINKED = "ips-werk-en-herstel"
+TITLES = ("een proefstudie naar werkplekleren", "een procesevaluatie van jobcoaching")
+
+
+def _ris(prefix: str) -> bytes:
+    """A RIS file of two new studies whose titles start with `prefix`."""
+    records = (f"TY  - JOUR\nAU  - Bakker, Fleur\nTI  - {prefix}: {title}\nPY  - 2022\nER  - \n"
+               for title in TITLES)
+    return "\n".join(records).encode()
+
+
+def _reach(round_, users, until: str) -> None:
+    """Take a submitted-to-be round through the services up to `until` (see ORDER)."""
+    owner, secretary = users["owner"], users["secretary"]
+    panel = (users["reviewer_a"], users["reviewer_b"])
+    steps = ORDER[1: ORDER.index(until) + 1]
+    if "submitted" in steps:
+        link_rct(round_.version.intervention)
+        submission.submit(round_, owner)
+    if "screening" in steps:
+        screening.start_screening(round_, secretary)
+        # Reviewer B is on the panel but has not declared yet: the declaration page.
+        screening.assign_reviewer(round_, secretary, panel[1])
+    if "in_review" in steps:
+        screening.screen(round_, secretary, list(SCREENING_CRITERIA), "accepted", None)
+        screening.assign_reviewer(round_, secretary, panel[0])
+        for reviewer in panel:
+            screening.declare_no_conflict(round_, reviewer)
+        # Only B assesses: A's assessment page stays open, discussion stays blocked.
+        _assess(round_, panel[1])
+    if "in_discussion" in steps:
+        _assess(round_, panel[0])
+        decision.open_discussion(round_, secretary)
+    if "confirmed" in steps:
+        decision.record_decision(round_, secretary, {"outcome": "effective_good", "rationale": ""})
+        for reviewer in panel:
+            decision.confirm_decision(round_, reviewer)
+
+
+def _assess(round_, reviewer) -> None:
+    assessment.save_assessment(round_, reviewer, {
+        "scores": full_scores(round_), "proposed_level": "effective_good",
+        "motivation": "Eén gecontroleerde studie van redelijke kwaliteit.", "submit": True})
+
+
+@pytest.fixture(scope="module")
+def ids(journey) -> dict[str, int]:
+    """Round ids by state, and the id of a committed import batch ('batch')."""
+    found = {}
+    with journey.app.app_context():
+        users = {key: db.session.get(User, id_) for key, id_ in journey.user_ids.items()}
+        for state, title in ROUNDS.items():
+            fields = {"title": title} if state == "title_only" else description(title=title)
+            round_ = submission.create_intervention(
+                users["owner"], VersionInputSchema().load(fields))
+            _reach(round_, users, "draft" if state == "title_only" else state)
+            found[state] = round_.id
+        report = commit_import(io.BytesIO(_ris("Toegankelijk importeren")), "toegankelijk.ris",
+                               user_id=users["researcher"].id, channel="upload",
+                               link_slugs=(LINKED,))
+        found["batch"] = report.batch_id
+        db.session.commit()
+    return found
+
+
+PAGES = [
+    pytest.param("professional", "/mijn/", id="dashboard-professional"),
+    pytest.param("owner", "/mijn/", id="dashboard-owner"),
+    pytest.param("owner_without_organisation", "/mijn/", id="dashboard-owner-no-organisation"),
+    pytest.param("secretary", "/mijn/", id="dashboard-secretary"),
+    pytest.param("reviewer_b", "/mijn/", id="dashboard-reviewer"),
+    pytest.param("researcher", "/mijn/", id="dashboard-researcher"),
+    pytest.param("admin", "/mijn/", id="dashboard-admin"),
+    pytest.param("owner", "/procedure/nieuw", id="description-form"),
+    pytest.param("owner_without_organisation", "/procedure/nieuw", id="refused-no-organisation"),
+    pytest.param("owner", "/procedure/rondes/{title_only}/indienen", id="submit-incomplete"),
+    pytest.param("owner", "/procedure/rondes/{draft}/indienen", id="submit-confirmation"),
+    pytest.param("secretary", "/procedure/rondes/{screening}/screening", id="screening"),
+    pytest.param("secretary", "/procedure/rondes/{screening}/panel", id="panel"),
+    pytest.param("reviewer_b", "/procedure/rondes/{screening}", id="round-declaration"),
+    pytest.param("reviewer_a", "/procedure/rondes/{in_review}/beoordeling", id="assessment"),
+    pytest.param("secretary", "/procedure/rondes/{in_review}", id="round-discussion-blocked"),
+    pytest.param("secretary", "/procedure/rondes/{in_discussion}/besluit", id="decision"),
+    pytest.param("secretary", "/procedure/rondes/{confirmed}/publiceren", id="publish-confirm"),
+    pytest.param("researcher", "/import/", id="import-upload"),
+    pytest.param("researcher", "/import/batches/{batch}", id="import-batch"),
+    pytest.param("researcher", "/import/batches/{batch}/ongedaan-maken", id="undo-confirmation"),
+    pytest.param(None, "/vergelijken?terug=/zoeken?q%3Dde%2Bjobcoach"
+                 "&i=ips-werk-en-herstel&i=schulden-eerst-werk-ook", id="compare-from-results"),
+    pytest.param(None, "/zoeken/profiel?rung=2&barrier=debt&goal=werk+vinden",
+                 id="profile-results"),
+]
+
+
+@pytest.fixture(scope="module")
+def page_of(browser, journey) -> Iterator:
+    """A page signed in as the given user (None: nobody), one per user for the module:
+    signing in again for each page would cost more than checking it."""
+    pages, contexts = {}, []
+
+    def open_page(user: str | None):
+        if user not in pages:
+            context = browser.new_context(locale="nl-NL")
+            contexts.append(context)
+            pages[user] = context.new_page()
+            pages[user].set_default_timeout(10_000)
+            if user:
+                sign_in(pages[user], journey, user)
+        return pages[user]
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize(("user", "path"), PAGES)
+def test_journey_page_has_no_wcag_violations(journey, ids, page_of, user, path):
+    page = page_of(user)
+    response = page.goto(journey.base + path.format(**ids))
+    assert response.status < 500
+
+    assert not axe_violations(page), axe_violations(page)
+
+
+def test_decision_confirmation_page_has_no_wcag_violations(journey, ids, page_of):
+    page = page_of("secretary")
+    page.goto(f"{journey.base}/procedure/rondes/{ids['in_discussion']}/besluit")
+    page.get_by_label("Uitkomst").select_option("effective_good")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Verder naar bevestigen").click()
+    assert page.get_by_role("button", name="Ja, besluit vastleggen").is_visible()
+
+    assert not axe_violations(page), axe_violations(page)
+
+
+def test_import_preview_page_has_no_wcag_violations(journey, ids, page_of, tmp_path):
+    page = page_of("researcher")
+    page.goto(journey.base + "/import/")
+    upload = tmp_path / "voorbeeld.ris"
+    upload.write_bytes(_ris("Voorbeeld bekijken"))
+    page.get_by_label("Bestand").set_input_files(upload)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Voorbeeld bekijken").click()
+    assert page.get_by_role("button", name="Bevestigen en opslaan").is_visible()
+
+    assert not axe_violations(page), axe_violations(page)

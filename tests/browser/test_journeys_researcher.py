@@ -1,0 +1,65 @@
+"""A researcher imports studies with the keyboard only: sign in, from /mijn/ to the import,
+a RIS file previewed with its invalid records named by Dutch field, the import confirmed,
+then undone after a confirmation page that lists what will change.
+
+The file is chosen with set_input_files (a file dialog is outside the page); everything
+else is Tab, Enter and typing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.journeys import press_and_wait, tab_to
+from tests.unit.procedure.support import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SAMPLE = Path(__file__).parents[1] / "unit" / "importers" / "samples" / "studies.ris"
+# Record 1 names an intervention the catalogue lacks (KW  - interventie:ips-bijstand).
+INVALID = ("Individual placement and support for people on social assistance: a randomised "
+           "trial in three Dutch municipalities", "Interventies")
+NEW_TITLES = ["Schuldhulp eerst: een procesevaluatie in Rotterdam", "Job coaching without a year"]
+
+
+def _sign_in_by_keyboard(page, journey) -> None:
+    page.goto(journey.base + "/inloggen")
+    tab_to(page, page.get_by_label("E-mailadres"))
+    page.keyboard.type(journey.email("researcher"))
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    press_and_wait(page)
+
+
+def _activate(page, target) -> None:
+    tab_to(page, target)
+    press_and_wait(page)
+
+
+def test_researcher_imports_a_ris_file_and_undoes_it_by_keyboard(journey, page):
+    _sign_in_by_keyboard(page, journey)
+    _activate(page, page.get_by_role("link", name="Mijn werk"))
+    _activate(page, page.get_by_role("link", name="Studies importeren"))
+    page.get_by_label("Bestand").set_input_files(SAMPLE)
+    _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
+
+    invalid = page.get_by_role("table", name="Ongeldige records")
+    rows = [row.split("\t") for row in invalid.locator("tbody tr").all_inner_texts()]
+    assert [(title, field) for _n, _line, title, field, _why in rows] == [INVALID], rows
+    new = page.get_by_role("table", name="Nieuwe studies").locator("tbody tr")
+    assert [text.split("\t")[1] for text in new.all_inner_texts()] == NEW_TITLES
+
+    _activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
+    assert page.get_by_text("De import is opgeslagen.").is_visible()
+    batch_url = page.url
+    _activate(page, page.get_by_role("link", name="Deze import ongedaan maken…"))
+    removed = page.get_by_role("region", name="2 studies worden verwijderd")
+    assert removed.get_by_role("listitem").all_inner_texts() == NEW_TITLES
+    _activate(page, page.get_by_role("button", name="Ja, maak deze import ongedaan"))
+
+    assert page.url == batch_url
+    assert page.get_by_text("De import is ongedaan gemaakt.").is_visible()
+    assert "ongedaan gemaakt" in page.locator("main dl").inner_text()
+    assert page.get_by_role("link", name="Deze import ongedaan maken…").count() == 0
