@@ -21,6 +21,7 @@ from importers.pipeline import ImportReport, commit_import, preview_import
 from registry.errors import DomainError
 from registry.extensions import db
 from registry.models import ImportBatch, User
+from registry.unit_of_work import commit
 
 import_cli = AppGroup("import", help="Bulk import and export of studies and findings.")
 
@@ -78,7 +79,7 @@ def import_studies_command(file: Path, format_name, dry_run, links, email) -> No
                 report = commit_import(stream, file.name, format_name=format_name,
                                        user_id=_user_id(email), channel="cli",
                                        link_slugs=tuple(links), progress=progress)
-                db.session.commit()
+                commit()  # the command's unit of work ends here
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None
@@ -113,7 +114,7 @@ def import_findings_command(file: Path, dry_run: bool) -> None:
             if dry_run:
                 db.session.rollback()
             else:
-                db.session.commit()
+                commit()  # the command's unit of work ends here
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None
@@ -135,7 +136,7 @@ def undo_command(batch_id: int, email: str | None) -> None:
         raise click.ClickException(_("Import %(id)s bestaat niet.", id=batch_id))
     try:
         undo_batch(batch, _user_id(email))
-        db.session.commit()
+        commit()  # the command's unit of work ends here
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None

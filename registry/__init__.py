@@ -43,6 +43,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_converters(app)
     # --- end URL converters ---
     _register_blueprints(app)
+    from registry.unit_of_work import wrap_views
+
+    wrap_views(app)  # after every blueprint: each view runs in the request's transaction
     from registry.cli import register_cli
 
     register_cli(app)

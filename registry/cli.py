@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from registry.extensions import db
+from registry.unit_of_work import commit
 
 
 def register_cli(app: Flask) -> None:
@@ -29,7 +29,7 @@ def load_vocabularies_command() -> None:
     from registry.services.vocabularies import load_vocabularies
 
     result = load_vocabularies()
-    db.session.commit()
+    commit()  # the command's unit of work ends here
     click.echo(f"Vocabularies {result.version}: {result.added} added, {result.updated} updated.")
 
 
@@ -39,7 +39,7 @@ def load_demo_command() -> None:
     from registry.demo.loader import load_demo
 
     report = load_demo()
-    db.session.commit()
+    commit()  # the command's unit of work ends here
     click.echo(
         f"Demo catalogue: {report.organisations} organisations, {report.interventions} "
         f"interventions, {report.studies} studies added; {len(report.skipped)} already present."
@@ -56,5 +56,5 @@ def generate_demo_command(count: int, studies: int, seed: int, bulk: bool | None
     from registry.demo.generator import generate
 
     added = generate(count, studies, seed, bulk=count > 500 if bulk is None else bulk)
-    db.session.commit()
+    commit()  # the command's unit of work ends here
     click.echo(f"{added} synthetic interventions added; run `flask index rebuild` next.")

@@ -84,7 +84,6 @@ def import_studies():
         try:
             report = commit_import(upload.stream, name, format_name=query.get("format"),
                                    user_id=g.api_user.id, channel="api")
-            db.session.commit()
         except BaseException:
             db.session.rollback()
             raise

@@ -15,7 +15,6 @@ from registry.api.common import PathParameter, operation
 from registry.auth.forms import load
 from registry.auth.tokens import token_required
 from registry.errors import ValidationFailed
-from registry.extensions import db
 from registry.schemas.procedure import (
     AssessmentInputSchema,
     AssessmentListSchema,
@@ -82,7 +81,6 @@ def api_save_description(round_id: int):
         raise ValidationFailed(_("lock_version ontbreekt."),
                                [{"field": "lock_version", "messages": [_("Verplicht.")]}])
     submission.save_draft(round_, g.api_user, data)
-    db.session.commit()
     return _round_out(round_)
 
 
@@ -92,7 +90,6 @@ def api_save_description(round_id: int):
 def api_submit(round_id: int):
     round_ = _round(round_id, perm.can_submit)
     submission.submit(round_, g.api_user)
-    db.session.commit()
     return _round_out(round_)
 
 
@@ -115,7 +112,6 @@ def api_save_assessment(round_id: int):
     round_ = _round(round_id, perm.can_assess)
     saved = assessment.save_assessment(round_, g.api_user,
                                        load(AssessmentInputSchema(), _json_body()))
-    db.session.commit()
     return AssessmentListSchema().dump({"items": [_assessment_out(saved)]})
 
 
@@ -131,5 +127,4 @@ def api_record_decision(round_id: int):
 
         check_lock_version(round_, data["lock_version"])
     decision.record_decision(round_, g.api_user, data)
-    db.session.commit()
     return _round_out(round_)

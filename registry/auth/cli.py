@@ -10,6 +10,7 @@ from registry.errors import DomainError
 from registry.extensions import db
 from registry.models import User
 from registry.models.user import ROLES
+from registry.unit_of_work import commit
 
 users_cli = AppGroup("users", help="Accounts and roles.")
 
@@ -30,7 +31,7 @@ def create_user_command(email, name, roles, organisation_id, password) -> None:
                            organisation_id=organisation_id)
     except DomainError as error:
         raise click.ClickException(error.message) from error
-    db.session.commit()
+    commit()  # the command's unit of work ends here
     click.echo(f"Gebruiker {user.email} aangemaakt met rollen: {', '.join(sorted(user.roles))}")
 
 
@@ -45,7 +46,7 @@ def set_roles_command(email, roles) -> None:
     if user is None:
         raise click.ClickException(f"Geen gebruiker met e-mailadres {email}.")
     set_roles(user, list(roles))
-    db.session.commit()
+    commit()  # the command's unit of work ends here
     click.echo(f"{user.email}: {', '.join(sorted(user.roles)) or '(geen rollen)'}")
 
 

@@ -57,7 +57,6 @@ def _login_refused(message: str, status: int, error: ValidationFailed | None = N
 def logout():
     if current_user.is_authenticated:
         accounts.end_sessions(current_user)  # on every device, also copied cookies
-        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("pages.home"))
@@ -74,7 +73,6 @@ def change_password():
     except ValidationFailed as error:
         db.session.rollback()
         return render_template("account/password.html", errors=errors_by_field(error)), 422
-    db.session.commit()
     login_user(current_user._get_current_object())  # this device stays signed in
     flash(_("Uw wachtwoord is gewijzigd. Andere apparaten zijn afgemeld."))
     return redirect(url_for("dashboard.index"))
@@ -99,7 +97,6 @@ def create_token():
             errors=errors_by_field(error),
         )
         return page, 422
-    db.session.commit()
     # Shown in this response only: the secret is not stored and cannot be shown again.
     page = render_template(
         "account/tokens.html", tokens=accounts.tokens_of(current_user), new_secret=new.secret
@@ -118,6 +115,5 @@ def confirm_revoke_token(token_id: int):
 @login_required
 def revoke_token(token_id: int):
     accounts.revoke_token(current_user, token_id)
-    db.session.commit()
     flash(_("Het token is ingetrokken."))
     return redirect(url_for("auth.tokens"))

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
-from registry.extensions import db
+from registry.unit_of_work import commit
 
 procedure_cli = AppGroup("procedure", help="Assessment procedure: expiry of decisions.")
 
@@ -22,7 +22,7 @@ def expire_command(today, warn_days: int) -> None:
     from registry.services.validity import expire_lapsed
 
     report = expire_lapsed(today.date() if today else date.today(), warn_days)
-    db.session.commit()
+    commit()  # the command's unit of work ends here
     click.echo(_("Verlopen: %(n)s", n=len(report.expired)))
     for decision in report.expired:
         _echo_decision(decision)

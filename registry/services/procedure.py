@@ -172,14 +172,13 @@ def flush_or_conflict() -> None:
     try:
         db.session.flush()
     except StaleDataError as error:
-        db.session.rollback()
+        # The request (registry/unit_of_work.py) rolls back; a service never does.
         raise Conflict(
             _("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw.")
         ) from error
     except OperationalError as error:
         if "locked" not in str(error).lower():
             raise
-        db.session.rollback()
         raise Conflict(
             _("Iemand anders wijzigt dit op dit moment. Probeer het opnieuw.")) from error
 

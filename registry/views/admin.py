@@ -48,7 +48,6 @@ def new_user():
         db.session.rollback()
         return _user_form(errors_by_field(error) or {"_schema": [error.message]},
                           error.status)
-    db.session.commit()
     flash(_("De gebruiker is aangemaakt."))
     return redirect(url_for("admin.users"))
 
@@ -68,7 +67,6 @@ def edit_user(user_id: int):
         accounts.set_roles(user, data["roles"], actor=current_user)
         accounts.set_organisation(user, data["organisation_id"], actor=current_user)
         user.active = data["active"]
-        db.session.commit()
         flash(_("De gegevens van de gebruiker zijn opgeslagen."))
         return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=user, roles=ROLES,

@@ -95,7 +95,6 @@ def declare_conflict():
     organisation_id = request.form.get("organisation_id", type=int)
     screening.declare_organisation_conflict(current_user, organisation_id,
                                             request.form.get("note"))
-    db.session.commit()
     flash(_("Uw belang is vastgelegd. U krijgt geen interventies van deze organisatie "
             "meer te beoordelen."))
     return redirect(url_for("dashboard.index"))
@@ -104,5 +103,4 @@ def declare_conflict():
 @bp.post("/meldingen/<int:notice_id>/gelezen")
 def mark_read(notice_id: int):
     notices.mark_read(current_user, notice_id)
-    db.session.commit()
     return redirect(url_for("dashboard.index"))

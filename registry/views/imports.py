@@ -138,7 +138,6 @@ def confirm():
         with (_folder() / upload.token).open("rb") as stream:
             report = commit_import(stream, upload.file_name, format_name=upload.format,
                                    user_id=current_user.id, channel="upload", link_slugs=link_slugs)
-        db.session.commit()
     except DomainError as error:
         db.session.rollback()
         return _form({"file": [error.message]}, error.status)
@@ -206,7 +205,6 @@ def confirm_undo(batch_id: int):
 def undo(batch_id: int):
     found = db.session.get(ImportBatch, batch_id) or _missing(_("Deze import bestaat niet."))
     undo_batch(found, current_user.id)
-    db.session.commit()
     flash(_("De import is ongedaan gemaakt."))
     return redirect(url_for("imports.batch", batch_id=batch_id))
 
@@ -227,7 +225,6 @@ def decide(pending_id: int):
     found = db.session.get(PendingDuplicate, pending_id) or _missing(
         _("Deze mogelijke dubbele bestaat niet."))
     decide_pending(found, request.form.get("decision", ""), current_user.id)
-    db.session.commit()
     flash(_("De beslissing is opgeslagen."))
     return redirect(url_for("imports.pending"))
 
@@ -281,7 +278,6 @@ def findings_confirm():
             db.session.rollback()
             page = render_template("imports/findings_preview.html", report=report, upload=None)
             return page, 422
-        db.session.commit()
     except DomainError as error:
         db.session.rollback()
         return _findings_form({"file": [error.message]}, error.status)

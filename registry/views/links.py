@@ -53,7 +53,6 @@ def link():
     except ValidationFailed as error:
         db.session.rollback()
         return _page({d["field"]: d["messages"] for d in error.details}, error.status)
-    db.session.commit()
     flash(_("De studie is gekoppeld."))
     return redirect(url_for("imports.links", q=request.form.get("q", "")))
 
@@ -62,6 +61,5 @@ def link():
 @perm.permission_required(perm.can_link_studies)
 def unlink(link_id: int):
     unlink_study(link_id)
-    db.session.commit()
     flash(_("De koppeling is verwijderd."))
     return redirect(url_for("imports.links", q=request.form.get("q", "")))

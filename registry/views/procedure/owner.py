@@ -68,7 +68,6 @@ def new_intervention():
         round_ = submission.create_intervention(current_user, _read_description())
     except ValidationFailed as error:
         return _description_form(_posted_description(), errors_by_field(error), 422)
-    db.session.commit()
     return back_to_round(round_.id, _("Het concept is opgeslagen."))
 
 
@@ -84,7 +83,6 @@ def edit_description(round_id: int):
     except ValidationFailed as error:
         return _description_form(_posted_description(), errors_by_field(error), 422, round_,
                                  request.form.get("lock_version"))
-    db.session.commit()
     return back_to_round(round_.id, _("Het concept is opgeslagen."))
 
 
@@ -110,7 +108,6 @@ def submit_round(round_id: int):
     round_ = load_round(round_id, perm.can_submit)
     check_form_lock(round_)
     submission.submit(round_, current_user, answer=request.form.get("answer"))
-    db.session.commit()
     return back_to_round(round_id, _("De interventie is ingediend."))
 
 
@@ -133,7 +130,6 @@ def withdraw_round(round_id: int):
     round_ = load_round(round_id, perm.can_withdraw)
     check_form_lock(round_)
     submission.withdraw(round_, current_user, request.form.get("note"))
-    db.session.commit()
     return back_to_round(round_id, _("De interventie is ingetrokken."))
 
 
@@ -142,7 +138,6 @@ def lodge_objection(round_id: int):
     round_ = load_round(round_id, perm.can_lodge_objection)
     data = load(ObjectionSchema(), form_data())
     objection = validity.lodge_objection(round_, current_user, data["grounds"])
-    db.session.commit()
     return back_to_round(objection.id, _("Uw bezwaar is ingediend."))
 
 
@@ -158,7 +153,6 @@ def request_reassessment(intervention_id: int):
     intervention = _intervention(intervention_id)
     perm.authorize(perm.can_request_reassessment(current_user, intervention))
     round_ = validity.request_reassessment(intervention, current_user)
-    db.session.commit()
     return back_to_round(round_.id, _("Een nieuwe beoordelingsronde is gestart."))
 
 

@@ -21,10 +21,8 @@ def declare(round_id: int):
     round_ = load_round(round_id, perm.can_declare_no_conflict)
     if request.form.get("conflict"):
         screening.declare_conflict(round_, current_user, request.form.get("note"))
-        db.session.commit()
         return back_to_round(round_id, _("Uw belang is gemeld; u zit niet meer in dit panel."))
     screening.declare_no_conflict(round_, current_user)
-    db.session.commit()
     return back_to_round(round_id, _("Dank u. Het dossier is nu voor u geopend."))
 
 
@@ -48,7 +46,6 @@ def assess(round_id: int):
     except ValidationFailed as error:
         db.session.rollback()
         return _assessment_form(round_, errors_by_field(error), 422, posted=True)
-    db.session.commit()
     message = _("Uw beoordeling is ingediend.") if saved.submitted_at else _("Opgeslagen.")
     return back_to_round(round_id, message)
 
@@ -86,7 +83,6 @@ def comment(round_id: int):
     round_ = load_round(round_id, perm.can_comment)
     data = load(CommentSchema(), form_data())
     decision.add_comment(round_, current_user, data["body"])
-    db.session.commit()
     return back_to_round(round_id, _("Uw reactie is geplaatst."))
 
 
@@ -94,5 +90,4 @@ def comment(round_id: int):
 def confirm(round_id: int):
     round_ = load_round(round_id, perm.can_confirm_decision)
     decision.confirm_decision(round_, current_user)
-    db.session.commit()
     return back_to_round(round_id, _("U heeft het besluit bevestigd."))

@@ -27,7 +27,6 @@ def start_screening(round_id: int):
     round_ = load_round(round_id, perm.can_screen)
     check_form_lock(round_)
     screening.start_screening(round_, current_user)
-    db.session.commit()
     return back_to_round(round_id, _("De screening is gestart."))
 
 
@@ -48,7 +47,6 @@ def screen(round_id: int):
             names = ", ".join(str(CRITERIA_LABELS.get(c, c)) for c in errors["checklist"])
             errors["checklist"] = [_("Nog niet afgevinkt: %(names)s.", names=names)]
         return _screening_form(round_, errors, 422)
-    db.session.commit()
     return back_to_round(round_id, _("De screening is vastgelegd."))
 
 
@@ -90,7 +88,6 @@ def assign_reviewer(round_id: int):
         return _panel_page(round_, _("Kies minstens één beoordelaar."), 422)
     for reviewer in chosen:
         screening.assign_reviewer(round_, current_user, reviewer)
-    db.session.commit()
     names = ", ".join(r.name for r in chosen)
     return back_to_round(round_id, _("Aan het panel toegevoegd: %(names)s.", names=names))
 
@@ -105,7 +102,6 @@ def remove_reviewer(round_id: int, user_id: int):
     round_ = load_round(round_id, perm.can_assign_panel)
     reviewer = get_user(user_id)
     screening.remove_reviewer(round_, current_user, reviewer)
-    db.session.commit()
     return back_to_round(round_id, _("%(name)s is uit het panel gehaald.", name=reviewer.name))
 
 
@@ -114,7 +110,6 @@ def open_discussion(round_id: int):
     round_ = load_round(round_id, perm.can_open_discussion)
     check_form_lock(round_)
     decision.open_discussion(round_, current_user)
-    db.session.commit()
     return back_to_round(round_id, _("De bespreking is geopend."))
 
 
@@ -134,7 +129,6 @@ def record_decision(round_id: int):
     except ValidationFailed as error:
         db.session.rollback()
         return _decision_form(round_, errors_by_field(error), 422)
-    db.session.commit()
     return back_to_round(round_id, _("Het besluit is vastgelegd; de panelleden bevestigen het."))
 
 
@@ -171,7 +165,6 @@ def reopen_discussion(round_id: int):
     round_ = load_round(round_id, perm.can_record_decision)
     check_form_lock(round_)
     decision.reopen_discussion(round_, current_user, request.form.get("reason"))
-    db.session.commit()
     return back_to_round(round_id, _("Het besluit is ingetrokken; de bespreking is heropend."))
 
 
@@ -194,7 +187,6 @@ def publish(round_id: int):
     round_ = load_round(round_id, perm.can_publish)
     check_form_lock(round_)
     decision.publish_decision(round_, current_user)
-    db.session.commit()
     return back_to_round(round_id, _("Het besluit is gepubliceerd."))
 
 
