@@ -326,7 +326,8 @@ def word_drops(
 def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> SearchResult:
     """Answer one faceted search. Raises nothing for unknown facet values (they count 0)."""
     query = parse_text(searcher, request.text)
-    matched = text_mask(searcher, view, query)
+    # Text made only of stop words or signs finds nothing, not everything.
+    matched = 0 if query is None and request.text.strip() else text_mask(searcher, view, query)
     filters = {f: v for f, v in request.filters.items() if f in FACETS and v}
     masks = filter_masks(view, filters)
     final = _and(matched, masks)

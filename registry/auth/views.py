@@ -38,7 +38,9 @@ def login():
         return _login_refused(_("Het e-mailadres of wachtwoord klopt niet."), 401)
     session.clear()  # a fresh session on sign-in: no fixation of an old one
     login_user(user)
-    return redirect(_safe_next(data.get("next")))
+    # Without a page to return to, a signed-in user's work starts at /mijn/.
+    target = data.get("next") or url_for("dashboard.index")
+    return redirect(_safe_next(target))
 
 
 def _login_refused(message: str, status: int, error: ValidationFailed | None = None):

@@ -41,8 +41,10 @@ def _panel_complete(round_: AssessmentRound) -> str | None:
         return _("Panelleden met een belang: %(names)s. Vervang hen eerst.",
                  names=", ".join(conflicted))
     submitted = {a.reviewer_id for a in round_.assessments if a.submitted_at is not None}
-    if any(m.user_id not in submitted for m in round_.panel):
-        return _("Nog niet alle beoordelaars hebben hun beoordeling ingediend.")
+    waiting = [m.user.name for m in round_.panel if m.user_id not in submitted]
+    if waiting:
+        return _("Nog niet alle beoordelaars hebben hun beoordeling ingediend (nog niet: "
+                 "%(names)s).", names=", ".join(waiting))
     return None
 
 

@@ -164,5 +164,21 @@ def search_profile():
     fit_groups = [(labels.FIT_GROUP_LABELS[g], g, groups[g]) for g in labels.FIT_GROUPS]
     return render_template(
         "search/profile.html", result=result, items=items, fit_groups=fit_groups,
-        **{**context, "described": True},
+        pages=_profile_pages(args, result.total), **{**context, "described": True},
     )
+
+
+def _profile_pages(args: dict, total: int) -> dict:
+    """Previous/next links of the profile results: the same query, another page."""
+    last = max(1, -(-total // args["per_page"]))
+    page = args["page"]
+
+    def url(number: int) -> str:
+        query = MultiDict(request.args)
+        query.poplist("page")
+        query.setlist("pagina", [str(number)])
+        return f"{url_for('pages.search_profile')}?{urlencode(list(query.items(multi=True)))}"
+
+    return {"page": page, "last": last,
+            "prev": url(page - 1) if page > 1 else None,
+            "next": url(page + 1) if page < last else None}

@@ -84,3 +84,23 @@ def test_profile_results_come_before_the_profile_form_to_adjust(client, indexed)
     page = _profile(client)
     assert page.index('id="resultaten"') < page.index('id="profiel"')
     assert 'name="barrier" value="debt" checked' in page
+
+
+def test_profile_results_have_a_pager(client, indexed, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    page = client.get("/zoeken/profiel?barrier=debt&age_band=under_27").get_data(as_text=True)
+    assert 'rel="next"' in page and "pagina=2" in page
+
+
+def test_a_query_of_stop_words_only_finds_nothing(client, indexed):
+    page = client.get("/zoeken?q=de+en+het").get_data(as_text=True)
+    assert "0 interventies gevonden." in page
+
+
+def test_sign_in_without_a_destination_opens_my_work(client):
+    from registry.extensions import db as database
+    from tests.unit.procedure.support import login, make_user
+
+    user = make_user("professional")
+    database.session.commit()
+    assert login(client, user).headers["Location"].endswith("/mijn/")

@@ -107,7 +107,8 @@ def test_the_discussion_is_not_offered_while_reviewers_are_working(client, cast)
     db.session.commit()
     login(client, cast.secretary)
     page = _page(client, f"/procedure/rondes/{round_.id}")
-    assert "Nog niet alle beoordelaars hebben hun beoordeling ingediend." in page
+    assert "Nog niet alle beoordelaars hebben hun beoordeling ingediend (nog niet: " in page
+    assert cast.reviewer_a.name in page
     assert f'action="/procedure/rondes/{round_.id}/bespreking"' not in page
 
 
