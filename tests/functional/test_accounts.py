@@ -224,3 +224,25 @@ def test_another_users_token_cannot_be_opened_for_revoking(client, user):
     db.session.commit()
     login(client, user)
     assert client.get(f"/account/tokens/{new.token.id}/intrekken").status_code == 404
+
+
+def test_a_refused_password_change_sums_up_its_errors_by_label(client, user):
+    login(client, user)
+    response = client.post("/account/wachtwoord", data={
+        "current_password": "fout-wachtwoord-123", "new_password": "kort",
+        "repeat_password": "anders"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'class="error-summary"' in page
+    assert 'href="#repeat_password">Herhaal het nieuwe wachtwoord' in page
+
+
+def test_a_refused_new_user_keeps_the_chosen_roles(client):
+    admin = make_user("admin")
+    db.session.commit()
+    login(client, admin)
+    response = client.post("/beheer/gebruikers/nieuw", data={
+        "email": "geen-adres", "name": "X", "password": "een-lang-beheer-wachtwoord",
+        "roles": ["reviewer"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="reviewer" checked' in page and 'href="#email">E-mailadres' in page
