@@ -46,14 +46,19 @@ def _side_by_side(alone: dict, fixed: dict) -> list[str]:
     return lines
 
 
+def _cpu(result: dict) -> str:
+    value = result.get("server_cpu_ms")
+    return "–" if value is None else f"{value:.1f}"
+
+
 def _ramp(steps: list[dict]) -> list[str]:
-    lines = ["| offered req/s | achieved req/s | p50 / p95 / p99 ms | errors | load avg |",
-             "|---|---|---|---|---|"]
+    lines = ["| offered req/s | achieved req/s | p50 / p95 / p99 ms | errors | gunicorn CPU ms "
+             "per request | load avg |", "|---|---|---|---|---|---|"]
     for step in sorted(steps, key=lambda s: s["offered_rps"]):
         total = step["all"]
         lines.append(f"| {step['offered_rps']:.0f} | {total['rps']:.1f} | {_ms(total['p50'])} / "
                      f"{_ms(total['p95'])} / {_ms(total['p99'])} | {total['failures']} | "
-                     f"{step['load_average']:.1f} |")
+                     f"{_cpu(step)} | {step['load_average']:.1f} |")
     return lines
 
 
@@ -73,7 +78,8 @@ def markdown(results: dict) -> str:
         out += ["", f"**(a) 20 requests/s offered beside one user sending requests back to back** "
                 f"({alone['seconds']:.0f} s each; load average {alone['load_average']:.1f} and "
                 f"{fixed['load_average']:.1f}; achieved {alone['all']['rps']:.1f} and "
-                f"{fixed['all']['rps']:.1f} req/s):", "", *_side_by_side(alone, fixed)]
+                f"{fixed['all']['rps']:.1f} req/s; gunicorn's CPU per request {_cpu(alone)} "
+                f"and {_cpu(fixed)} ms):", "", *_side_by_side(alone, fixed)]
     if results.get("ramp"):
         out += ["", f"**(b) Ramp** ({results['ramp'][0]['seconds']:.0f} s per step, "
                 "2 users per request/s):", "", *_ramp(results["ramp"])]

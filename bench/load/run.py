@@ -105,6 +105,11 @@ class Server:
             total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
         return total / os.sysconf("SC_CLK_TCK")
 
+    def snapshot(self) -> tuple[float, int]:
+        """(CPU seconds used, requests answered) so far, from /proc and the access log."""
+        served = (WORK / "gunicorn.log").read_text(errors="replace").count('"gunicorn.access"')
+        return self.cpu_seconds(), served
+
     def crashes(self) -> int:
         """Workers that died of a signal (a segfault, say) so far; faulthandler's stacks of
         each are in the log."""
@@ -123,8 +128,10 @@ class Server:
 
 
 def phase(url: str, users: int, rate: float, seconds: float, warmup: float = 5,
-          stop_file: Path | None = None) -> dict:
-    """One locust phase in its own process (bench/load/drive.py); its statistics."""
+          stop_file: Path | None = None, server: Server | None = None) -> dict:
+    """One locust phase in its own process (bench/load/drive.py); its statistics, and
+    with `server` gunicorn's CPU ms per request (over the phase and its warm-up)."""
+    before = server.snapshot() if server else None
     command = [sys.executable, "-m", "bench.load.drive", "--host", url, "--users", str(users),
                "--rate", str(rate), "--seconds", str(seconds), "--warmup", str(warmup)]
     if stop_file is not None:
@@ -132,7 +139,11 @@ def phase(url: str, users: int, rate: float, seconds: float, warmup: float = 5,
     env = {**os.environ, "BENCH_LOAD_TARGETS": str(catalogue.TARGETS), "PYTHONPATH": str(ROOT)}
     out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True,
                          timeout=seconds + warmup + 120)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if server:
+        cpu, served = (b - a for a, b in zip(before, server.snapshot(), strict=True))
+        result["server_cpu_ms"] = cpu * 1000 / served if served else None
+    return result
 
 
 def _passes(result: dict) -> bool:
@@ -141,7 +152,7 @@ def _passes(result: dict) -> bool:
     return total["failures"] == 0 and total["p95"] < P95_LIMIT_MS and kept_up
 
 
-def ramp(url: str, seconds: float, start: int, step: int, ceiling: int) -> list[dict]:
+def ramp(server: Server, seconds: float, start: int, step: int, ceiling: int) -> list[dict]:
     """Rising offered rates until one fails; then one rate halfway to narrow it down.
 
     Users send 0.5 requests/s each, so a user waits for a slow answer without the
@@ -149,7 +160,7 @@ def ramp(url: str, seconds: float, start: int, step: int, ceiling: int) -> list[
     """
     steps, rate, last_pass = [], start, None
     while rate <= ceiling:
-        result = phase(url, users=rate * 2, rate=0.5, seconds=seconds)
+        result = phase(server.url, users=rate * 2, rate=0.5, seconds=seconds, server=server)
         steps.append(result)
         print(f"ramp {rate}/s: {_line(result)}", file=sys.stderr, flush=True)
         if not _passes(result):
@@ -159,7 +170,8 @@ def ramp(url: str, seconds: float, start: int, step: int, ceiling: int) -> list[
         return steps
     if last_pass is not None and rate - last_pass > 10:
         middle = (last_pass + rate) // 2
-        result = phase(url, users=middle * 2, rate=0.5, seconds=seconds)
+        result = phase(server.url, users=middle * 2, rate=0.5, seconds=seconds,
+                       server=server)
         steps.append(result)
         print(f"ramp {middle}/s: {_line(result)}", file=sys.stderr, flush=True)
     return steps
@@ -237,14 +249,16 @@ def main() -> None:
     try:
         phase(server.url, users=FIXED_RATE, rate=1, seconds=20)  # warm-up, discarded
         if "uncontended" in phases:
-            results["uncontended"] = phase(server.url, users=1, rate=0, seconds=args.seconds)
+            results["uncontended"] = phase(server.url, users=1, rate=0, seconds=args.seconds,
+                                           server=server)
             print(f"uncontended: {_line(results['uncontended'])}", file=sys.stderr, flush=True)
         if "fixed" in phases:
-            results["fixed"] = phase(server.url, users=FIXED_RATE, rate=1, seconds=args.seconds)
+            results["fixed"] = phase(server.url, users=FIXED_RATE, rate=1, seconds=args.seconds,
+                                     server=server)
             print(f"fixed 20/s: {_line(results['fixed'])}", file=sys.stderr, flush=True)
         if "ramp" in phases:
             start, step, ceiling = map(int, args.ramp.split(","))
-            results["ramp"] = ramp(server.url, args.ramp_seconds, start, step, ceiling)
+            results["ramp"] = ramp(server, args.ramp_seconds, start, step, ceiling)
         if "import" in phases:
             results["import"] = with_import(server.url, 600)
             print(f"with import: {_line(results['import'])}", file=sys.stderr, flush=True)
