@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.errors import PermissionDenied
+from registry.models.conflicts import conflicts_of, is_owner_of
 from registry.models.user import ROLE_LABELS
 
 # States after which the panel discussion (and so mutual visibility) has begun.
@@ -23,15 +24,6 @@ DISCUSSION_STATES = ("in_discussion", "decided", "published", "expired", "object
 
 def _has(user, role: str) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.has_role(role)
-
-
-def is_owner_of(user, intervention) -> bool:
-    """An owner of the intervention's owning organisation."""
-    return (
-        _has(user, "owner")
-        and intervention.owner_organisation_id is not None
-        and user.organisation_id == intervention.owner_organisation_id
-    )
 
 
 def panel_member(user, round_) -> Any | None:
@@ -49,8 +41,6 @@ def has_conflict_of_interest(user, round_) -> bool:
     """Submitted it, works for or declared a conflict with its owner, or (objections)
     sat on an earlier panel. Asked again on every access, not only when assigned:
     a conflict can be declared, or an owner role granted, after the assignment."""
-    from registry.services.screening import conflicts_of  # the rule needs the database
-
     return bool(conflicts_of(user, round_))
 
 

@@ -15,14 +15,13 @@ from collections import defaultdict
 from operator import itemgetter
 
 from whoosh.query import And, Or, Query, Term
-from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
 from search_index import bitsets
+from search_index.bm25 import K1, MODEL
 from search_index.view import IndexView
 
-_MODEL = BM25F()  # Whoosh's default weighting, whose scores these reproduce
-K1, B = _MODEL.K1, _MODEL.B
+_MODEL = MODEL  # Whoosh's default weighting, whose scores these reproduce
 
 
 def plain_terms(query: Query) -> list[Term] | None:

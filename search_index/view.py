@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
+from search_index.bm25 import K1, B
 from search_index.segments import SEGMENTS, SegmentData
 
 
@@ -34,8 +35,6 @@ class IndexView:
         """Per document: BM25's K1 * (1 - B + B * length / average length) in a field."""
         found = self._norms.get(fieldname)
         if found is None:
-            from search_index.ranking import K1, B
-
             average = searcher.avg_field_length(fieldname) or 1
             leaves = searcher.reader().leaf_readers()
             found = []

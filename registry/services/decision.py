@@ -21,10 +21,10 @@ from registry.models import (
     User,
 )
 from registry.models.base import utcnow
+from registry.models.conflicts import submitter_ids
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
 from registry.services.procedure import apply_transition, current_decision_of
-from registry.services.submission import submitter_ids
 from registry.services.suggested_level import suggested_level_for
 from registry.services.validity import valid_until
 

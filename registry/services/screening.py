@@ -25,11 +25,11 @@ from registry.models import (
     User,
 )
 from registry.models.base import utcnow
+from registry.models.conflicts import conflicts_of, submitter_ids
 from registry.schemas.procedure import SCREENING_CRITERIA
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
 from registry.services.procedure import apply_transition, flush_or_conflict
-from registry.services.submission import submitter_ids
 
 
 def start_screening(round_: AssessmentRound, secretary: User) -> None:
@@ -74,44 +74,6 @@ def screen(
 
 def _owners_of(round_: AssessmentRound) -> list[User]:
     return [db.session.get(User, uid) for uid in sorted(submitter_ids(round_))]
-
-
-def conflicts_of(reviewer: User, round_: AssessmentRound) -> list[str]:
-    """Why this reviewer may not sit on this round's panel (empty: no conflict)."""
-    intervention = round_.version.intervention
-    reasons = []
-    if reviewer.id in submitter_ids(round_) or perm.is_owner_of(reviewer, intervention):
-        reasons.append(_("heeft de interventie zelf ingediend"))
-    if (
-        reviewer.organisation_id is not None
-        and reviewer.organisation_id == intervention.owner_organisation_id
-    ):
-        reasons.append(_("werkt bij de eigenaar van de interventie"))
-    declared = db.session.scalars(
-        select(ConflictDeclaration).where(ConflictDeclaration.user_id == reviewer.id)
-    )
-    for declaration in declared:
-        if declaration.intervention_id == intervention.id or (
-            declaration.organisation_id is not None
-            and declaration.organisation_id == intervention.owner_organisation_id
-        ):
-            reasons.append(_("heeft een belang gemeld"))
-            break
-    if round_.kind == "objection" and reviewer.id in _earlier_panel_ids(round_):
-        reasons.append(_("zat in het panel van het besluit waartegen bezwaar loopt"))
-    return reasons
-
-
-def _earlier_panel_ids(round_: AssessmentRound) -> set[int]:
-    stmt = (
-        select(PanelMember.user_id)
-        .join(AssessmentRound, PanelMember.round_id == AssessmentRound.id)
-        .where(
-            AssessmentRound.intervention_id == round_.intervention_id,
-            AssessmentRound.id != round_.id,
-        )
-    )
-    return set(db.session.scalars(stmt))
 
 
 def assign_reviewer(round_: AssessmentRound, secretary: User, reviewer: User) -> PanelMember:

@@ -93,7 +93,7 @@ def save_draft(round_: AssessmentRound, owner: User, data: dict[str, Any]) -> In
     version = round_.version
     check_lock_version(version, data.get("lock_version"))
     if version.status != "draft":
-        version = _new_draft_from(version)
+        version = new_draft_from(version)
         round_.version = version
     before = form_values(version)
     _apply_fields(version, data)
@@ -105,7 +105,8 @@ def save_draft(round_: AssessmentRound, owner: User, data: dict[str, Any]) -> In
     return version
 
 
-def _new_draft_from(version: InterventionVersion) -> InterventionVersion:
+def new_draft_from(version: InterventionVersion) -> InterventionVersion:
+    """A new draft version copying this one (for a returned round or a reassessment)."""
     intervention = version.intervention
     number = max(v.number for v in intervention.versions) + 1
     tags, providers = list(version.tags), list(version.providers)
@@ -147,10 +148,6 @@ def withdraw(round_: AssessmentRound, owner: User, note: str | None = None) -> N
     if round_.version.status in ("draft", "submitted"):
         round_.version.status = "withdrawn"
     db.session.flush()
-
-
-def submitter_ids(round_: AssessmentRound) -> set[int]:
-    return {s.submitted_by_id for s in round_.submissions if s.submitted_by_id is not None}
 
 
 def get_version(intervention: Intervention, number: int) -> InterventionVersion:

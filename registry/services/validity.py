@@ -83,13 +83,13 @@ def request_reassessment(intervention: Intervention, actor: User) -> AssessmentR
     """Start a reassessment round on a new draft of the published version; the current
     decision stays public until the new one is published.
     Raises PermissionDenied, InvalidTransition (a round is already open)."""
-    from registry.services.submission import _new_draft_from
+    from registry.services.submission import new_draft_from
 
     perm.authorize(perm.can_request_reassessment(actor, intervention))
     if _open_round(intervention) is not None:
         raise InvalidTransition(_("Er loopt al een beoordelingsronde voor deze interventie."))
     base = intervention.published_version or intervention.versions[-1]
-    draft = _new_draft_from(base)
+    draft = new_draft_from(base)
     round_ = AssessmentRound(
         intervention_id=intervention.id, version=draft, kind="reassessment", state="draft"
     )

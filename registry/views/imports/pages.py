@@ -1,6 +1,6 @@
 """Import pages for researchers: studies and findings files (upload → preview → confirm
 or cancel); batches and undo; probable duplicates waiting for a decision. Linking by hand
-lives in views/links.py.
+lives in links.py beside this module.
 
 The uploaded file stays on the server between preview and confirm (importers.uploads):
 the session holds its token and sha256, so nothing is uploaded twice and no record data
@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -45,8 +44,8 @@ from registry import permissions as perm
 from registry.errors import Conflict, DomainError, ImportRejected, NotFound
 from registry.extensions import db
 from registry.models import ImportBatch, ImportBatchItem, PendingDuplicate, Study
+from registry.views.imports import bp  # noqa: E402
 
-bp = Blueprint("imports", __name__, url_prefix="/import")
 SESSION_KEY = "import_upload"
 PER_PAGE = 100
 
@@ -287,4 +286,3 @@ def findings_confirm():
     return redirect(url_for("imports.batch", batch_id=report.batch_id))
 
 
-from registry.views import links as _links  # noqa: E402,F401  (its routes join this blueprint)
