@@ -77,6 +77,28 @@ def make_test_app(database_url: str, tmp_path, **overrides) -> Flask:
     return create_app(settings)
 
 
+@contextmanager
+def app_on_own_database(url: str, tmp_path, vocabularies: bool = True,
+                        **overrides) -> Iterator[Flask]:
+    """A migrated app on a database of its own, inside its app context, whose commits
+    are real (the per-test session is bound to the shared test connection; this app
+    gets sessions of its own on its own engine)."""
+    app = make_test_app(url, tmp_path, **overrides)
+    original = db.session
+    with app.app_context():
+        db.session = db._make_scoped_session({})
+        try:
+            upgrade()
+            if vocabularies:
+                load_vocabularies()
+                db.session.commit()
+            yield app
+        finally:
+            db.session.remove()
+            db.session = original
+            db.engine.dispose()
+
+
 def _real_sqlite_transactions(engine: sa.Engine) -> None:
     """Let SQLite honour the per-test rollback.
 

@@ -48,7 +48,7 @@ def _indexed(folder: Path) -> list[int]:
         return [int(fields["id"]) for fields in searcher.all_stored_fields()]
 
 
-def _wait_until_in_step(folder: Path, log: Path, seconds: float = 60) -> None:
+def _wait_until_in_step(folder: Path, log: Path, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while indexer.verify(db.engine, folder) if _indexed(folder) else True:
         assert time.monotonic() < deadline, log.read_text()[-3000:]

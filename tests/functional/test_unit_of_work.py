@@ -8,13 +8,11 @@ import ast
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, select
 
 from registry.extensions import db
 from registry.models import User
-from registry.services.vocabularies import load_vocabularies
-from tests.conftest import make_test_app
+from tests.conftest import app_on_own_database
 from tests.unit.procedure.support import login, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,19 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def real_app(db_session, own_database_url, tmp_path):
-    app = make_test_app(own_database_url, tmp_path)
-    original = db.session
-    with app.app_context():
-        db.session = db._make_scoped_session({})
-        try:
-            upgrade()
-            load_vocabularies()
-            db.session.commit()
-            yield app
-        finally:
-            db.session.remove()
-            db.session = original
-            db.engine.dispose()
+    with app_on_own_database(own_database_url, tmp_path) as app:
+        yield app
 
 
 def _roles_in_database(url: str, user_id: int) -> set[str]:

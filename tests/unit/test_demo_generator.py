@@ -5,27 +5,18 @@ explicit ids, so records made afterwards through the ORM get fresh ids."""
 from __future__ import annotations
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import Intervention, InterventionStudy, Study, StudyAuthor
-from tests.conftest import make_test_app
+from tests.conftest import app_on_own_database
 
 
 @pytest.fixture
 def fresh_app(db_session, own_database_url, tmp_path):
-    app = make_test_app(own_database_url, tmp_path)
-    original = db.session
-    with app.app_context():
-        db.session = db._make_scoped_session({})  # not the per-test shared connection
-        try:
-            upgrade()
-            yield app
-        finally:
-            db.session.remove()
-            db.session = original
-            db.engine.dispose()
+    # No vocabularies: the generator must load them itself on a fresh database.
+    with app_on_own_database(own_database_url, tmp_path, vocabularies=False) as app:
+        yield app
 
 
 @pytest.fixture
