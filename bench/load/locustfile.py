@@ -3,7 +3,7 @@
 Run through `python -m bench.load.run` (starts gunicorn, measures every phase), or by
 hand against a server on this machine:
 
-    BENCH_LOAD_TARGETS=bench/load/.work/targets.json BENCH_LOAD_RATE=1 \\
+    PYTHONPATH=. BENCH_LOAD_TARGETS=bench/load/.work/targets.json BENCH_LOAD_RATE=1 \\
     locust -f bench/load/locustfile.py --headless -u 20 -r 20 -t 60s \\
         --host http://127.0.0.1:8000 --csv bench/load/.work/rate20
 
