@@ -12,7 +12,7 @@ from itertools import chain
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from registry.models import (
@@ -21,8 +21,10 @@ from registry.models import (
     InterventionStudy,
     InterventionVersion,
     SearchChange,
+    VocabularyTerm,
 )
 from registry.models.base import utcnow
+from registry.models.vocabulary import version_tags
 
 log = logging.getLogger(__name__)
 PENDING = "search_changes_pending"
@@ -38,9 +40,24 @@ def _intervention_id(obj) -> int | None:
 
 
 def _changed_ids(session: Session) -> set[int]:
-    dirty = (o for o in session.dirty if session.is_modified(o))
-    ids = (_intervention_id(o) for o in chain(session.new, dirty, session.deleted))
-    return {i for i in ids if i is not None}
+    dirty = [o for o in session.dirty if session.is_modified(o)]
+    ids = {_intervention_id(o) for o in chain(session.new, dirty, session.deleted)}
+    terms = [o.id for o in chain(dirty, session.deleted) if isinstance(o, VocabularyTerm)]
+    return {i for i in ids if i is not None} | _showing_terms(session, terms)
+
+
+def _showing_terms(session: Session, term_ids: list[int]) -> set[int]:
+    # A document shows its tags' labels: renaming a term changes every intervention
+    # whose published version carries it.
+    if not term_ids:
+        return set()
+    stmt = (
+        select(Intervention.id)
+        .join(InterventionVersion, InterventionVersion.id == Intervention.published_version_id)
+        .join(version_tags, version_tags.c.version_id == InterventionVersion.id)
+        .where(version_tags.c.term_id.in_(term_ids))
+    )
+    return set(session.connection().scalars(stmt))
 
 
 def record_changes(session: Session, flush_context) -> None:

@@ -57,3 +57,19 @@ def test_sync_leaves_the_change_log_to_other_replicas(index):
     make_intervention(title="Verwerkt")
     index.sync()
     assert db.session.scalar(select(func.count(SearchChange.id))) >= 1
+
+
+def test_renaming_a_vocabulary_label_reindexes_the_records_that_show_it(index):
+    from registry.models import VocabularyTerm
+    from search_index import indexer
+
+    make_intervention(title="Met schuldenlabel", tags={"barrier": ["debt"]})
+    index.sync()
+    term = db.session.scalars(
+        select(VocabularyTerm).filter_by(vocabulary="barrier", code="debt")).one()
+
+    term.label_nl = "Geldzorgen"
+    index.sync()
+
+    assert not indexer.verify(db.session.connection(), index.root)
+    assert index.titles("geldzorgen") == ["Met schuldenlabel"]
