@@ -153,17 +153,23 @@ def public_decisions(intervention: Intervention) -> list[EvidenceDecision]:
     return [d for d in intervention.decisions if d.published_at is not None]
 
 
-def counts_per_status() -> dict[str, int]:
-    """How many published interventions have each public status (for the home page).
-
-    One grouped count in the database: the status rule of EvidenceDecision.public_status
-    (expired once lapsed, else the outcome; no decision: not_assessed) as SQL.
-    """
-    status = db.case(
+def public_status_sql():
+    """The status rule of public_status (expired once lapsed, else the outcome; no
+    decision: not_assessed) as an SQL expression, over Intervention outer-joined to its
+    current EvidenceDecision."""
+    return db.case(
         (EvidenceDecision.id.is_(None), "not_assessed"),
         (EvidenceDecision.expired_at.is_not(None), "expired"),
         else_=EvidenceDecision.outcome,
     )
+
+
+def counts_per_status() -> dict[str, int]:
+    """How many published interventions have each public status (for the home page).
+
+    One grouped count in the database (public_status_sql).
+    """
+    status = public_status_sql()
     stmt = (
         select(status, func.count(Intervention.id))
         .where(Intervention.published_version_id.is_not(None))
