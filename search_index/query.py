@@ -278,11 +278,16 @@ def _words(query: Query | None) -> tuple[list[Query], list[Query]]:
             [p for p in parts if isinstance(p, Not)])
 
 
+def word_masks(searcher: Searcher, view: IndexView, words: list[Query], allowed: int) -> list[int]:
+    """Per word, the records among `allowed` that hold it."""
+    return [match_mask(searcher, view, word) & allowed for word in words]
+
+
 def partial_hits(
-    searcher: Searcher, view: IndexView, words: list[Query], allowed: int, limit: int
+    searcher: Searcher, view: IndexView, words: list[Query], masks: list[int], limit: int
 ) -> list[PartialHit]:
-    """Among `allowed`, the records matching most of the words, then by relevance."""
-    masks = [match_mask(searcher, view, word) & allowed for word in words]
+    """The records of `masks` (one per word) holding most of the words, then by
+    relevance."""
     candidates = 0
     for mask in masks:
         candidates |= mask
@@ -302,15 +307,12 @@ def partial_hits(
     return hits[:limit]
 
 
-def word_drops(
-    searcher: Searcher, view: IndexView, text: str, words: list[Query], allowed: int
-) -> list[WordDrop]:
+def word_drops(text: str, masks: list[int], allowed: int) -> list[WordDrop]:
     """For each word of the text: the results without it (only when each word of the
-    cleaned text became one part of the query)."""
+    cleaned text became one part of the query; `masks` has one set per word)."""
     parts = _PARTS.findall(clean_text(text))
-    if len(parts) != len(words) or len(words) < 2:
+    if len(parts) != len(masks) or len(masks) < 2:
         return []
-    masks = [match_mask(searcher, view, word) & allowed for word in words]
     drops = []
     for index, part in enumerate(parts):
         rest = allowed
@@ -347,9 +349,10 @@ def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> S
             allowed = _and(view.live, masks)
             for part in excluded:
                 allowed &= match_mask(searcher, view, part)
-            result.partial = partial_hits(searcher, view, words, allowed & ~final,
-                                          PARTIAL_LIMIT)
-            result.word_drops = word_drops(searcher, view, request.text, words, allowed)
+            masks_of_words = word_masks(searcher, view, words, allowed)
+            unmatched = [mask & ~final for mask in masks_of_words]
+            result.partial = partial_hits(searcher, view, words, unmatched, PARTIAL_LIMIT)
+            result.word_drops = word_drops(request.text, masks_of_words, allowed)
     if total == 0 and filters:
         result.relaxations = relaxations(view, matched, masks, filters)
     return result

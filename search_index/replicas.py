@@ -45,7 +45,6 @@ class ReplicaUnknown(Exception):
 class Change:
     id: int
     entity_id: int
-    key: int  # txid on PostgreSQL, id on SQLite
 
 
 def replica_id(root: Path) -> str:
@@ -112,7 +111,7 @@ def _unapplied(session: Session, replica: SearchReplica):
 def pending(session: Session, replica: SearchReplica, limit: int) -> list[Change]:
     """The next changes this replica has not applied, oldest first."""
     rows = session.execute(
-        select(SearchChange.id, SearchChange.entity_id, _key(session))
+        select(SearchChange.id, SearchChange.entity_id)
         .where(*_unapplied(session, replica))
         .order_by(SearchChange.id)
         .limit(limit)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from registry.extensions import db
-from registry.models import User
+from registry.models import UserRole
 from tests.conftest import app_on_own_database
 from tests.unit.procedure.support import login, make_user
 
@@ -25,18 +25,13 @@ def real_app(db_session, own_database_url, tmp_path):
 
 
 def _roles_in_database(url: str, user_id: int) -> set[str]:
+    """The user's roles as committed, read through a connection of its own."""
+    table = UserRole.__table__
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(
-                select(User.__table__.c.id).where(User.__table__.c.id == user_id)
-            ).all()
-            from registry.models import UserRole
-
-            roles = connection.execute(
-                select(UserRole.__table__.c.role).where(UserRole.__table__.c.user_id == user_id)
-            ).scalars().all()
-            return set(roles) if rows else set()
+            stmt = select(table.c.role).where(table.c.user_id == user_id)
+            return set(connection.execute(stmt).scalars())
     finally:
         engine.dispose()
 
