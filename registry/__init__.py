@@ -55,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from registry.templating import register_template_helpers
 
     register_template_helpers(app)
-    from search_index.changelog import init_search
+    from registry.search.changes import init_search
 
     init_search(app)
     return app

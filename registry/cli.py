@@ -13,7 +13,7 @@ def register_cli(app: Flask) -> None:
     from importers.cli import import_cli
     from registry.auth.cli import users_cli
     from registry.procedure.cli import procedure_cli
-    from search_index.cli import index_cli
+    from registry.search.cli import index_cli
 
     for group in (vocabularies_cli, demo_cli, index_cli, import_cli, users_cli, procedure_cli):
         app.cli.add_command(group)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
+from registry.search.documents import LEVEL_RANK
 from search_index import bitsets, ranking
-from search_index.documents import LEVEL_RANK
 from search_index.query import ordered_page, parse_text, text_mask
 from search_index.view import IndexView
 

@@ -9,7 +9,7 @@ Layout of INDEX_DIR:
 
 Locks are flock()s: the kernel releases them when their process dies, so a rebuild
 killed with -9 leaves nothing that blocks the next sync or rebuild. They are local to
-this host; what hosts must agree on lives in the database (search_index/replicas.py).
+this host; what hosts must agree on lives in the database (registry/search/replicas.py).
 """
 
 from __future__ import annotations

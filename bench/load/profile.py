@@ -44,11 +44,11 @@ def _app():
 
 # (module, function, part): what each part of a page's work is, where it exists.
 PARTS = (
-    ("search_index.service", "run_search", "engine"),
-    ("search_index.service", "run_profile", "engine"),
-    ("search_index.service", "_load", "load hits"),
-    ("search_index.service", "_snippet", "snippets"),
-    ("search_index.service", "term_labels", "facet labels"),
+    ("registry.search.service", "run_search", "engine"),
+    ("registry.search.service", "run_profile", "engine"),
+    ("registry.search.service", "_load", "load hits"),
+    ("registry.search.service", "_snippet", "snippets"),
+    ("registry.search.service", "term_labels", "facet labels"),
     ("registry.views.search", "_toggle", "facet links"),
     ("registry.views.search", "render_template", "render"),
     ("registry.views.public", "render_template", "render"),

@@ -22,8 +22,8 @@ from bench.search import fts
 from registry import create_app
 from registry.demo.generator import generate
 from registry.extensions import db
+from registry.search import sync as indexer
 from registry.services.vocabularies import load_vocabularies
-from search_index import indexer
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"

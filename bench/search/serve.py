@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.search.probe import FILTERS, TEXTS, _profile, peak_rss_mb
 from registry import create_app
-from search_index import service
+from registry.search import service
 from search_index.query import SearchRequest
 
 

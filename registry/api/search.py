@@ -18,7 +18,7 @@ from registry.schemas.search import (
     SearchResultSchema,
     client_profile,
 )
-from search_index import labels, service
+from registry.search import labels, service
 from search_index.query import SearchRequest
 from search_index.schema import FACETS
 from search_index.storage import IndexUnavailable

@@ -3,7 +3,7 @@
 A change row is written in the same transaction as the change it records, so a crash
 after commit loses nothing and a rollback leaves no trace. Every index folder (on any
 host) is a replica with its own position in the log; rows are pruned by age once every
-registered replica has passed them (search_index/replicas.py).
+registered replica has passed them (registry/search/replicas.py).
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from flask import current_app
 from sqlalchemy import column, inspect, select, table, text
 
 from registry.extensions import db
-from search_index import replicas, storage
+from registry.search import replicas
+from search_index import storage
 
 log = logging.getLogger(__name__)
 OK, FAIL = "ok", "fail"

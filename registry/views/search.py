@@ -21,8 +21,8 @@ from registry.schemas.search import (
     client_profile,
     query_dict,
 )
+from registry.search import labels, service
 from registry.views import bp
-from search_index import labels, service
 from search_index.query import FEW_RESULTS, SORTS, SearchRequest
 from search_index.schema import FACETS
 from search_index.storage import IndexUnavailable

@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from registry.demo.loader import load_demo
 from registry.extensions import db
-from search_index.indexer import rebuild
+from registry.search.sync import rebuild
 from tests.conftest import make_test_app, new_database
 from tests.factories import OrganisationFactory
 from tests.unit.procedure.support import PASSWORD, make_user

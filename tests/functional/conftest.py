@@ -8,7 +8,8 @@ import pytest
 from flask import Flask
 
 from registry.extensions import db
-from search_index import indexer, searchers
+from registry.search import sync as indexer
+from search_index import searchers
 from tests.conftest import app_on_own_database
 from tests.functional.search_support import connect_args, index_dir
 

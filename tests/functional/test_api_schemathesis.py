@@ -24,9 +24,10 @@ from registry import create_app
 from registry.extensions import db
 from registry.models import AssessmentRound, Intervention, Study, User
 from registry.models.vocabulary import VOCABULARIES
+from registry.search import sync as indexer
 from registry.services.accounts import create_api_token
 from registry.views.converters import MAX_ID
-from search_index import indexer, searchers
+from search_index import searchers
 from tests.factories import FindingFactory, link, make_intervention
 from tests.unit.procedure.support import drive, make_cast, make_user
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from registry.extensions import db
 from registry.models import Intervention, Study
-from search_index import indexer
+from registry.search import sync as indexer
 from tests.conftest import new_database
 from tests.factories import StudyFactory, link, make_intervention
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from importers import pipeline
 from registry.extensions import db
 from registry.models import ImportBatch, InterventionStudy, SearchChange, Study
-from search_index import indexer, searchers
+from registry.search import sync as indexer
+from search_index import searchers
 from tests.functional.search_support import add, index_dir, total
 
 RECORD = "TY  - JOUR\nAU  - Jansen, P.\nTI  - Fietsproject in wijk {n}\nPY  - 2020\nER  - \n\n"

@@ -10,8 +10,8 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from registry.extensions import db
+from registry.search import sync as indexer
 from registry.services.accounts import create_api_token
-from search_index import indexer
 from tests.factories import StudyFactory, make_intervention
 from tests.unit.procedure.support import (
     PASSWORD,

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from registry.extensions import db
-from search_index import indexer, storage
+from registry.search import sync as indexer
+from search_index import storage
 from tests.functional.search_support import add
 
 ROOT = Path(__file__).resolve().parents[2]

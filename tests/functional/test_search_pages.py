@@ -3,7 +3,8 @@
 import pytest
 
 from registry.extensions import db
-from search_index import indexer, searchers
+from registry.search import sync as indexer
+from search_index import searchers
 from tests.factories import make_intervention
 
 

@@ -12,7 +12,9 @@ from sqlalchemy import func, select, update
 from registry.extensions import db
 from registry.models import SearchChange, SearchReplica
 from registry.models.base import utcnow
-from search_index import indexer, replicas, storage
+from registry.search import replicas
+from registry.search import sync as indexer
+from search_index import storage
 from tests.functional.search_support import add, index_dir
 
 

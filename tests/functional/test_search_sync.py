@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from registry.extensions import db
 from registry.models import Intervention, InterventionVersion
-from search_index import indexer, searchers
+from registry.search import sync as indexer
+from search_index import searchers
 from tests.functional.search_support import add, connect_args, index_dir, total
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,7 +140,7 @@ KILLED_REBUILD = """
 import os, signal, sys
 from registry import create_app
 from registry.extensions import db
-from search_index import indexer
+from registry.search import sync as indexer
 url, index, ready = sys.argv[1:4]
 
 def fill_then_die(bind, ix, procs):

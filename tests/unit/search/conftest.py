@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from registry.extensions import db
-from search_index import indexer, searchers
+from registry.search import sync as indexer
+from search_index import searchers
 from search_index.profile import ClientProfile, run_profile
 from search_index.query import SearchRequest, run_search
 

@@ -17,10 +17,11 @@ from whoosh import index as whoosh_index
 from registry.demo.generator import generate
 from registry.extensions import db
 from registry.models import SearchChange
-from search_index import indexer, searchers, storage
+from registry.search import sync as indexer
+from registry.search.documents import iter_public_documents
+from search_index import searchers, storage
 from search_index.analysis import SECTION_BREAK, section_postings
 from search_index.bulk import BulkWriter
-from search_index.documents import iter_public_documents
 from search_index.query import SearchRequest, run_search
 from search_index.schema import build_schema
 

@@ -3,7 +3,8 @@
 
 import pytest
 
-from search_index import indexer, searchers, storage
+from registry.search import sync as indexer
+from search_index import searchers, storage
 from tests.factories import make_intervention
 
 

@@ -61,7 +61,7 @@ def test_sync_leaves_the_change_log_to_other_replicas(index):
 
 def test_renaming_a_vocabulary_label_reindexes_the_records_that_show_it(index):
     from registry.models import VocabularyTerm
-    from search_index import indexer
+    from registry.search import sync as indexer
 
     make_intervention(title="Met schuldenlabel", tags={"barrier": ["debt"]})
     index.sync()

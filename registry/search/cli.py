@@ -12,7 +12,9 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
 from registry.extensions import db
-from search_index import indexer, replicas, storage
+from registry.search import replicas
+from registry.search import sync as indexer
+from search_index import storage
 
 index_cli = AppGroup("index", help="The search index.")
 

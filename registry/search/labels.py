@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry.evidence import LABELS as STATUS_LABELS
-from search_index.documents import LEVEL_RANK
+from registry.search.documents import LEVEL_RANK
 from search_index.schema import FACETS
 
 FACET_LABELS = {

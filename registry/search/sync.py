@@ -1,7 +1,7 @@
 """Applying the change log to the index, full rebuilds into a fresh folder, verification.
 
 One writer per index folder: every write holds storage.writer_lock. The folder is a
-replica with its own position in the change log (search_index/replicas.py): a batch is
+replica with its own position in the change log (registry/search/replicas.py): a batch is
 written to the index before the position moves past it, so a crash in between applies
 it again (idempotent), and no row is deleted that another replica still needs.
 """
@@ -22,14 +22,15 @@ from sqlalchemy.orm import Session
 
 from registry.models import SearchChange
 from registry.models.base import utcnow
-from search_index import bulk, replicas, storage
-from search_index.bulk import BulkWriter
-from search_index.documents import (
+from registry.search import replicas
+from registry.search.documents import (
     iter_public_batches,
     iter_public_documents,
     public_documents,
     public_ids,
 )
+from search_index import bulk, storage
+from search_index.bulk import BulkWriter
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -92,8 +92,8 @@ def apply_after_commit(session: Session) -> None:
     if sync_mode(app) != "inline":
         return
     from registry.extensions import db
-    from search_index.indexer import sync_pending
-    from search_index.replicas import ReplicaUnknown
+    from registry.search.replicas import ReplicaUnknown
+    from registry.search.sync import sync_pending
     from search_index.storage import IndexUnavailable, LockTimeout
 
     try:
