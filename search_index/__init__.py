@@ -1,5 +1,28 @@
-"""The Whoosh search index: Dutch analysis, documents, sync with the database, queries.
+"""The search engine: Dutch full-text and faceted search over Whoosh. It knows nothing of
+the registry (tests/unit/test_import_structure.py holds it to that); the registry's side,
+what a document holds and when it changes, is registry/search/.
 
-The index is derived data: every document is rebuilt from the database, and the database
-change log (search_changes) says which documents are stale.
+The interface the registry uses:
+
+- schema.build_schema(facets): the index fields, with the caller's facets.
+- storage: index folders and generations. open_current(root[, expected schema]),
+  new_generation(root, schema), swap_in, writer_lock / rebuild_lock (one writer per
+  folder), IndexUnavailable, LockTimeout.
+- writing: write(ix, {id: document or None}) (index and delete), fill / fill_parallel
+  (rebuild an empty generation), stored_digests(ix) (verify).
+- searchers.acquire(root): this thread's searcher and the generation's shared view.
+- query.run_search(searcher, view, SearchRequest) and profile.run_profile: hits, facet
+  counts, partial matches, suggestions.
+
+A document is a dict of field values: "id" (the record's id as text), "digest" (a
+fingerprint of its content), the text and sort fields of schema.build_schema and a
+space-separated value list per facet.
+
+Whoosh internals relied on, pinned by tests/unit/search/test_whoosh_internals.py:
+SegmentWriter's _close_segment / _commit_toc / _finish / _finalize_segment and its
+fieldwriter, pool and _added (bulk.py, writing.fill_parallel); W3PostingsWriter's block
+fields (bulk._add_postings); W3LeafMatcher's _read_ids / _read_weights / _next_block /
+_ids / _maxid (segments.py); Searcher._ix (view.py); W3PerDocReader._cached_reader
+(whoosh_fixes.py); and FileIndex._reader's reuse of old segments, the reason searchers
+are never refreshed (searchers.py).
 """

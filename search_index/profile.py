@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
-from registry.search.documents import LEVEL_RANK
 from search_index import bitsets, ranking
 from search_index.query import ordered_page, parse_text, text_mask
 from search_index.view import IndexView
@@ -106,14 +105,6 @@ def mismatch_masks(view: IndexView, profile: ClientProfile) -> list[tuple[str, s
     return result
 
 
-def _level_masks(view: IndexView) -> dict[int, int]:
-    masks: dict[int, int] = {}
-    for status, mask in view.values.get("level", {}).items():
-        rank = LEVEL_RANK.get(status, 0)
-        masks[rank] = masks.get(rank, 0) | mask
-    return masks
-
-
 def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> dict[int, float]:
     query = parse_text(searcher, goal)
     if query is None:
@@ -138,7 +129,7 @@ def _segments(searcher, view, profile, text) -> list[tuple[float, int, int | Non
         bitsets.add_counter(miss_counter, mask)
     text_mask = bitsets.from_ids(text, view.size)
     segments: list[tuple[float, int, object]] = []
-    levels = _level_masks(view)
+    levels = view.level_masks()
     for fit in range(1, len(pairs) + 1):
         fit_docs = bitsets.counter_equals(fit_counter, fit, view.live) & ~text_mask
         for misses in range(3):

@@ -11,7 +11,7 @@ from whoosh.searching import Searcher
 
 from search_index import bitsets, ranking
 from search_index.analysis import SPELLING_ANALYZER, TEXT_ANALYZER
-from search_index.schema import FACETS, TEXT_FIELDS
+from search_index.schema import TEXT_FIELDS
 from search_index.view import IndexView
 
 SORTS = ("relevance", "level", "title", "decided")
@@ -181,7 +181,7 @@ def facet_counts(
 ) -> dict[str, list[FacetValue]]:
     """Per value: results if it were added, with every other facet's filter applied."""
     counts: dict[str, list[FacetValue]] = {}
-    for facet in FACETS:
+    for facet in view.facets:
         base = _and(matched, masks, skip=facet)
         chosen = set(filters.get(facet, ()))
         values = view.values.get(facet, {})
@@ -330,7 +330,7 @@ def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> S
     query = parse_text(searcher, request.text)
     # Text made only of stop words or signs finds nothing, not everything.
     matched = 0 if query is None and request.text.strip() else text_mask(searcher, view, query)
-    filters = {f: v for f, v in request.filters.items() if f in FACETS and v}
+    filters = {f: v for f, v in request.filters.items() if f in view.facets and v}
     masks = filter_masks(view, filters)
     final = _and(matched, masks)
     total = final.bit_count()

@@ -1,15 +1,17 @@
-"""The index schema: text fields with boosts, and one keyword field per facet."""
+"""The index schema: text fields with boosts, sort columns, and one keyword field per facet.
+
+The engine fixes the text and sort fields it searches and sorts on; the facets are the
+caller's (the registry's document definition names them) and are read back from an
+index's own schema, so the engine never needs to be told them again.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from search_index.analysis import PREFIX_ANALYZER, SPELLING_ANALYZER, TEXT_ANALYZER
-
-# Every facet a search can filter and count on: the evidence status, the ladder rungs an
-# intervention covers, and every vocabulary that tags an intervention version.
-FACETS: tuple[str, ...] = ("level", "ladder_rung", *INTERVENTION_TAG_VOCABULARIES)
 
 # Text fields searched for free text. "text" holds the whole record with title and
 # summary weighted inside it (analysis.SectionAnalyzer); "title_prefix" the title's
@@ -23,8 +25,8 @@ def _facet_field() -> KEYWORD:
     return KEYWORD(lowercase=False, scorable=False)
 
 
-def build_schema() -> Schema:
-    """A fresh schema object for a new index."""
+def build_schema(facets: Sequence[str]) -> Schema:
+    """A fresh schema object for a new index whose documents carry these facets."""
     schema = Schema(
         id=ID(stored=True, unique=True, sortable=True),
         digest=ID(stored=True),
@@ -39,6 +41,11 @@ def build_schema() -> Schema:
         rung_min=NUMERIC(sortable=True, bits=32),
         rung_max=NUMERIC(sortable=True, bits=32),
     )
-    for facet in FACETS:
+    for facet in facets:
         schema.add(facet, _facet_field())
     return schema
+
+
+def facet_names(schema: Schema) -> tuple[str, ...]:
+    """The facets of an index: its keyword fields (no other field is one)."""
+    return tuple(name for name, field in schema.items() if isinstance(field, KEYWORD))

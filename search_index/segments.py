@@ -16,7 +16,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from search_index import bitsets
-from search_index.schema import FACETS
+from search_index.schema import facet_names
 
 # Term sets kept per segment (most recently used); 512 at 100k docs is about 6 MB.
 TERM_CACHE = 512
@@ -137,7 +137,7 @@ class SegmentData:
 
 def _facet_values(reader, size: int) -> dict[str, dict[str, int]]:
     values: dict[str, dict[str, int]] = {}
-    for facet in FACETS:
+    for facet in facet_names(reader.schema):
         values[facet] = {}
         for term in reader.lexicon(facet):
             text = term.decode() if isinstance(term, bytes) else term

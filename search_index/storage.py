@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import Schema
 
 from search_index import whoosh_fixes
-from search_index.schema import build_schema
 
 whoosh_fixes.apply()
 
@@ -56,8 +56,10 @@ def current_path(root: Path) -> Path | None:
     return (root / os.readlink(link)).resolve()
 
 
-def open_current(root: Path) -> whoosh_index.Index:
-    """Open the current index. Raises IndexUnavailable when missing or unreadable."""
+def open_current(root: Path, expected: Schema | None = None) -> whoosh_index.Index:
+    """Open the current index. Raises IndexUnavailable when missing or unreadable, or
+    when `expected` is given and the index has other fields (a writer passes it: an
+    index of an older document definition is rebuilt, while searches go on with it)."""
     path = current_path(root)
     if path is None or not path.is_dir():
         raise IndexUnavailable("no current index")
@@ -66,18 +68,18 @@ def open_current(root: Path) -> whoosh_index.Index:
     except Exception as error:  # any read failure means: damaged, rebuild it
         raise IndexUnavailable(f"index at {path} cannot be opened: {error}") from error
     # An index built by an older version of this code has other fields: rebuild it.
-    if set(ix.schema.names()) != set(build_schema().names()):
+    if expected is not None and set(ix.schema.names()) != set(expected.names()):
         raise IndexUnavailable(f"index at {path} has an outdated schema")
     return ix
 
 
-def new_generation(root: Path) -> tuple[Path, whoosh_index.Index]:
+def new_generation(root: Path, schema: Schema) -> tuple[Path, whoosh_index.Index]:
     """Create an empty index in a fresh generation folder (not yet current)."""
     root.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = root / f"gen-{stamp}-{uuid.uuid4().hex[:6]}"
     path.mkdir()
-    return path, whoosh_index.create_in(str(path), build_schema())
+    return path, whoosh_index.create_in(str(path), schema)
 
 
 def swap_in(root: Path, path: Path) -> None:

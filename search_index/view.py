@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from whoosh.searching import Searcher
 
+from search_index import bitsets
 from search_index.bm25 import K1, B
+from search_index.schema import facet_names
 from search_index.segments import SEGMENTS, SegmentData
 
 
@@ -27,9 +29,21 @@ class IndexView:
     level_rank: list[int]
     orders: dict[str, list[int]]
     positions: dict[str, list[int]]
+    facets: tuple[str, ...] = ()
     # Each segment's data, in the order of the readers' leaves, for term sets.
     segments: list[SegmentData] = field(default_factory=list, repr=False)
     _norms: dict[str, list[float]] = field(default_factory=dict, repr=False)
+    _level_masks: dict[int, int] | None = field(default=None, repr=False)
+
+    def level_masks(self) -> dict[int, int]:
+        """The documents of each evidence rank (the level_rank column), built once."""
+        if self._level_masks is None:
+            docs: dict[int, list[int]] = {}
+            for doc, rank in enumerate(self.level_rank):
+                docs.setdefault(rank, []).append(doc)
+            self._level_masks = {rank: bitsets.from_ids(ids, self.size)
+                                 for rank, ids in docs.items()}
+        return self._level_masks
 
     def norms(self, searcher: Searcher, fieldname: str) -> list[float]:
         """Per document: BM25's K1 * (1 - B + B * length / average length) in a field."""
@@ -122,6 +136,7 @@ def build_view(searcher: Searcher) -> IndexView:
         level_rank=level,
         orders=orders,
         positions=positions,
+        facets=facet_names(searcher.schema),
         segments=[data for _, _, data in leaves],
     )
 

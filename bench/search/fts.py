@@ -7,9 +7,8 @@ import sqlite3
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from registry.search.documents import iter_public_documents
+from registry.search.documents import FACETS, iter_public_documents
 from search_index.analysis import SECTION_BREAK
-from search_index.schema import FACETS
 
 
 def build(database_url: str, path: str) -> None:

@@ -22,8 +22,9 @@ from bench.search import fts
 from registry import create_app
 from registry.demo.generator import generate
 from registry.extensions import db
-from registry.search import sync as indexer
+from registry.search import sync
 from registry.services.vocabularies import load_vocabularies
+from search_index import writing
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work"
@@ -61,15 +62,15 @@ def prepare(size: int) -> dict:
         # The rebuild with each number of processes; the one with --procs last, so the
         # queries run on that index.
         out["builds"] = []
-        for procs in sorted({1, 2} - {indexer.PROCS}) + [indexer.PROCS]:
+        for procs in sorted({1, 2} - {writing.PROCS}) + [writing.PROCS]:
             load = os.getloadavg()[0]
             started, cpu = time.perf_counter(), _cpu_s()
-            indexer.rebuild(db.engine, Path(out["index"]), procs=procs)
+            sync.rebuild(db.engine, Path(out["index"]), procs=procs)
             out["builds"].append({"procs": procs, "wall_s": time.perf_counter() - started,
                                   "cpu_s": _cpu_s() - cpu, "load": load})
         out["build_s"] = out["builds"][-1]["wall_s"]
         out["build_cpu_s"] = out["builds"][-1]["cpu_s"]
-        out["build_procs"] = indexer.PROCS
+        out["build_procs"] = writing.PROCS
         out["index_mb"] = _size_mb(Path(out["index"]) / "current")
     started = time.perf_counter()
     fts.build(url, out["fts"])
@@ -92,10 +93,10 @@ def probe(prepared: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", nargs="+", type=int, default=[10000, 100000])
-    parser.add_argument("--procs", type=int, default=indexer.PROCS,
+    parser.add_argument("--procs", type=int, default=writing.PROCS,
                         help="Indexing processes for the build (2 leaves two segments).")
     args = parser.parse_args()
-    indexer.PROCS = args.procs
+    writing.PROCS = args.procs
     results = []
     for size in args.sizes:
         results.append(probe(prepare(size)))

@@ -19,8 +19,8 @@ from registry.schemas.search import (
     client_profile,
 )
 from registry.search import labels, service
+from registry.search.documents import FACETS
 from search_index.query import SearchRequest
-from search_index.schema import FACETS
 from search_index.storage import IndexUnavailable
 
 

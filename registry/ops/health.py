@@ -18,6 +18,7 @@ from sqlalchemy import column, inspect, select, table, text
 
 from registry.extensions import db
 from registry.search import replicas
+from registry.search.documents import schema
 from search_index import storage
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def check_migrations() -> dict:
 
 def check_search_index(root: Path) -> dict:
     try:
-        storage.open_current(root).close()
+        storage.open_current(root, schema()).close()
     except storage.IndexUnavailable as error:
         log.warning("readiness check search_index failed: %s", error)
         return {"status": FAIL, "reason": "unavailable"}

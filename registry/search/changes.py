@@ -1,63 +1,87 @@
-"""Session listeners: record search changes in the same transaction, apply after commit.
+"""Which changes reach the index: session listeners that record them in the change log.
 
-The rows are inserted in after_flush (when new records have their ids) through the
-flush's own connection, so they commit or roll back together with the change itself.
+A document is read from the tables documents.tables_read() names; RULES says, for each,
+which interventions' documents a changed row of it touches (a test holds RULES to that
+list, so a new table in the document cannot be forgotten here). The change-log rows are
+inserted in after_flush (when new records have their ids) through the flush's own
+connection, so they commit or roll back together with the change itself; after the
+commit, inline mode applies them at once.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 from itertools import chain
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
+from flask_sqlalchemy.session import Session as AppSession
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
-from registry.models import (
-    EvidenceDecision,
-    Intervention,
-    InterventionStudy,
-    InterventionVersion,
-    SearchChange,
-    VocabularyTerm,
-)
+from registry.extensions import db
+from registry.models import Intervention, InterventionVersion, SearchChange
 from registry.models.base import utcnow
 from registry.models.vocabulary import version_tags
+from registry.search.replicas import ReplicaUnknown
+from registry.search.sync import sync_pending
+from search_index.storage import IndexUnavailable, LockTimeout
 
 log = logging.getLogger(__name__)
 PENDING = "search_changes_pending"
 SYNC_MODES = ("inline", "worker", "off")
 
 
-def _intervention_id(obj) -> int | None:
-    if isinstance(obj, Intervention):
-        return obj.id
-    if isinstance(obj, InterventionVersion | EvidenceDecision | InterventionStudy):
-        return obj.intervention_id
-    return None
+def _own_ids(session: Session, rows: list) -> set[int]:
+    return {row.id for row in rows}
 
 
-def _changed_ids(session: Session) -> set[int]:
-    dirty = [o for o in session.dirty if session.is_modified(o)]
-    ids = {_intervention_id(o) for o in chain(session.new, dirty, session.deleted)}
-    terms = [o.id for o in chain(dirty, session.deleted) if isinstance(o, VocabularyTerm)]
-    return {i for i in ids if i is not None} | _showing_terms(session, terms)
+def _their_interventions(session: Session, rows: list) -> set[int]:
+    return {row.intervention_id for row in rows}
 
 
-def _showing_terms(session: Session, term_ids: list[int]) -> set[int]:
+def _showing_terms(session: Session, terms: list) -> set[int]:
     # A document shows its tags' labels: renaming a term changes every intervention
     # whose published version carries it.
-    if not term_ids:
-        return set()
     stmt = (
         select(Intervention.id)
         .join(InterventionVersion, InterventionVersion.id == Intervention.published_version_id)
         .join(version_tags, version_tags.c.version_id == InterventionVersion.id)
-        .where(version_tags.c.term_id.in_(term_ids))
+        .where(version_tags.c.term_id.in_([term.id for term in terms]))
     )
     return set(session.connection().scalars(stmt))
+
+
+def _through_versions(session: Session, rows: list) -> set[int]:
+    # Tags change only through InterventionVersion.tags, which marks the version itself
+    # modified: the intervention_versions rule covers them.
+    return set()
+
+
+# Per table a document reads: the interventions whose documents a changed row touches.
+RULES: dict[str, Callable[[Session, list], set[int]]] = {
+    "interventions": _own_ids,
+    "intervention_versions": _their_interventions,
+    "evidence_decisions": _their_interventions,
+    "vocabulary_terms": _showing_terms,
+    version_tags.name: _through_versions,
+}
+
+
+def _changed_ids(session: Session) -> set[int]:
+    dirty = [o for o in session.dirty if session.is_modified(o)]
+    by_table: dict[str, list] = defaultdict(list)
+    for row in chain(session.new, dirty, session.deleted):
+        table = getattr(type(row), "__tablename__", None)
+        if table in RULES:
+            by_table[table].append(row)
+    ids: set[int] = set()
+    for table, rows in by_table.items():
+        ids |= RULES[table](session, rows)
+    return {i for i in ids if i is not None}
 
 
 def record_changes(session: Session, flush_context) -> None:
@@ -91,11 +115,6 @@ def apply_after_commit(session: Session) -> None:
     app = current_app._get_current_object()
     if sync_mode(app) != "inline":
         return
-    from registry.extensions import db
-    from registry.search.replicas import ReplicaUnknown
-    from registry.search.sync import sync_pending
-    from search_index.storage import IndexUnavailable, LockTimeout
-
     try:
         sync_pending(db.engine, Path(app.config["INDEX_DIR"]),
                      app.config.get("SEARCH_LOCK_TIMEOUT", 10.0),
@@ -106,10 +125,12 @@ def apply_after_commit(session: Session) -> None:
 
 
 def init_search(app: Flask) -> None:
-    """Register the listeners once per process."""
-    if not event.contains(Session, "after_flush", record_changes):
-        event.listen(Session, "after_flush", record_changes)
-        event.listen(Session, "after_commit", apply_after_commit)
-        event.listen(Session, "after_rollback", _forget)
+    """Record search changes for the app's sessions (Flask-SQLAlchemy's Session class and
+    its subclasses, not every SQLAlchemy session: the index's own sessions write no
+    records). Registered once per process, by the app factory."""
+    if not event.contains(AppSession, "after_flush", record_changes):
+        event.listen(AppSession, "after_flush", record_changes)
+        event.listen(AppSession, "after_commit", apply_after_commit)
+        event.listen(AppSession, "after_rollback", _forget)
     app.config.setdefault("SEARCH_LOCK_TIMEOUT", 10.0)
     app.config.setdefault("SEARCH_CHANGE_RETENTION_HOURS", 168.0)

@@ -12,9 +12,8 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
 from registry.extensions import db
-from registry.search import replicas
-from registry.search import sync as indexer
-from search_index import storage
+from registry.search import replicas, sync
+from search_index import storage, writing
 
 index_cli = AppGroup("index", help="The search index.")
 
@@ -39,9 +38,9 @@ def _retention() -> timedelta:
                    "idle, else 1.")
 def rebuild_command(procs: int | None) -> None:
     """Build a fresh index in a new folder and swap it in atomically."""
-    procs = procs or indexer.auto_procs()
+    procs = procs or writing.auto_procs()
     started = time.perf_counter()
-    count, path = indexer.rebuild(db.engine, _root(), procs=procs)
+    count, path = sync.rebuild(db.engine, _root(), procs=procs)
     click.echo(f"{count} documents indexed in {time.perf_counter() - started:.1f} s "
                f"with {procs} process(es) ({path}).")
 
@@ -57,12 +56,12 @@ def sync_command(follow: bool, interval: float) -> None:
     """
     while True:
         try:
-            applied = indexer.sync_pending(db.engine, _root(), retention=_retention())
+            applied = sync.sync_pending(db.engine, _root(), retention=_retention())
             if applied:
                 _say(f"{applied} changes applied.")
         except (replicas.ReplicaUnknown, storage.IndexUnavailable) as error:
             _say(f"{error}; rebuilding.", err=True)
-            count, path = indexer.rebuild(db.engine, _root(), procs=indexer.auto_procs())
+            count, path = sync.rebuild(db.engine, _root(), procs=writing.auto_procs())
             _say(f"{count} documents indexed ({path.name}).")
         except (storage.LockTimeout, OperationalError) as error:
             _say(f"Not applied: {str(error).splitlines()[0]}", err=True)
@@ -77,7 +76,7 @@ def sync_command(follow: bool, interval: float) -> None:
 @click.option("--fix", "repair", is_flag=True, help="Repair the differences found.")
 def verify_command(repair: bool) -> None:
     """List differences between the database and the index."""
-    diff = indexer.verify(db.engine, _root())
+    diff = sync.verify(db.engine, _root())
     for label, ids in (("missing", diff.missing), ("extra", diff.extra), ("stale", diff.stale),
                        ("duplicated", diff.duplicated)):
         if ids:
@@ -87,7 +86,7 @@ def verify_command(repair: bool) -> None:
         click.echo("Index and database agree.")
         return
     if repair:
-        indexer.fix(db.engine, _root(), diff)
+        sync.fix(db.engine, _root(), diff)
         click.echo(f"Repaired {len(diff.ids)} documents.")
     else:
         raise SystemExit(1)

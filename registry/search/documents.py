@@ -1,4 +1,4 @@
-"""From database rows to index documents, and which records the public may find.
+"""The search document: what it holds, from which rows, and which records the public may find.
 
 Documents are read with Core selects a batch at a time (one query for the records, one
 for their tags), not as ORM objects: a full rebuild of 100k records reads rows, not
@@ -14,15 +14,22 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import find_tables
 
 from registry.evidence import STATUS_RANK
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES, version_tags
 from search_index.analysis import SECTION_BREAK, fold
+from search_index.schema import build_schema
 
-# Sort order of evidence in search: recognised levels by strength; a lapsed or refused
-# recognition below an intervention nobody judged yet.
-LEVEL_RANK = STATUS_RANK  # one table for the list pages and the index
+# Every facet a search can filter and count on: the evidence status, the ladder rungs an
+# intervention covers, and every vocabulary that tags an intervention version.
+FACETS: tuple[str, ...] = ("level", "ladder_rung", *INTERVENTION_TAG_VOCABULARIES)
+
+
+def schema():
+    """The index schema of these documents (the engine's fields and our facets)."""
+    return build_schema(FACETS)
 
 _BODY_FIELDS = (
     "main_aim",
@@ -62,14 +69,27 @@ def _public_rows():
     )
 
 
-def _tags(session: Session, version_ids: list[int]) -> dict[int, list]:
-    stmt = (
+def _tag_rows():
+    return (
         select(version_tags.c.version_id, VocabularyTerm.vocabulary, VocabularyTerm.code,
                VocabularyTerm.label_nl)
         .join(VocabularyTerm, VocabularyTerm.id == version_tags.c.term_id)
-        .where(version_tags.c.version_id.in_(version_ids))
         .order_by(version_tags.c.version_id, VocabularyTerm.position, VocabularyTerm.id)
     )
+
+
+def tables_read() -> set[str]:
+    """Every table a document is read from: a change to any of them may change documents
+    (registry/search/changes.py must say which; a test holds it to that)."""
+    return {
+        table.name
+        for stmt in (_public_rows(), _tag_rows())
+        for table in find_tables(stmt, check_columns=True, include_joins=False)
+    }
+
+
+def _tags(session: Session, version_ids: list[int]) -> dict[int, list]:
+    stmt = _tag_rows().where(version_tags.c.version_id.in_(version_ids))
     tags: dict[int, list] = defaultdict(list)
     # Through the connection: plain rows, without the ORM's result processing.
     for row in session.connection().execute(stmt):
@@ -117,7 +137,8 @@ def to_document(row, tags: list) -> dict:
         "title_prefix": row.title,
         "spelling": f"{row.title}\n{row.summary or ''}",
         "title_sort": fold(row.title),
-        "level_rank": LEVEL_RANK.get(status, 0),
+        # Sort order of evidence: the one rank table of list pages and search.
+        "level_rank": STATUS_RANK.get(status, 0),
         "decided": row.decided_on.toordinal() if row.decided_on is not None else 0,
         "rung_min": row.ladder_rung_min,
         "rung_max": row.ladder_rung_max,

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry.evidence import LABELS as STATUS_LABELS
-from registry.search.documents import LEVEL_RANK
-from search_index.schema import FACETS
+from registry.evidence import STATUS_RANK
+from registry.search.documents import FACETS
 
 FACET_LABELS = {
     "level": _l("Erkenning"),
@@ -43,7 +43,7 @@ def value_label(facet: str, value: str, terms: dict) -> str:
 
 def value_order(facet: str, value: str, terms: dict) -> tuple:
     if facet == "level":
-        return (-LEVEL_RANK.get(value, 0), value)
+        return (-STATUS_RANK.get(value, 0), value)
     return (terms.get(facet, {}).get(value, (999, value))[0], value)
 
 

@@ -15,12 +15,12 @@ from whoosh import highlight
 
 from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
+from registry.search.documents import FACETS
 from registry.services.catalogue import public_status_sql
 from search_index import searchers
 from search_index.analysis import DUTCH_ANALYZER
 from search_index.profile import ClientProfile, ProfileResult, run_profile
 from search_index.query import SearchRequest, SearchResult, run_search
-from search_index.schema import FACETS
 
 # The analysed text field: its (stemmed) terms are what the snippet marks.
 SNIPPET_FIELDS = ("text",)

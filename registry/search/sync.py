@@ -9,9 +9,6 @@ it again (idempotent), and no row is deleted that another replica still needs.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-import queue
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -28,21 +25,12 @@ from registry.search.documents import (
     iter_public_documents,
     public_documents,
     public_ids,
+    schema,
 )
-from search_index import bulk, storage
-from search_index.bulk import BulkWriter
+from search_index import storage, writing
 
 log = logging.getLogger(__name__)
 BATCH = 500
-PROCS = 1  # one process and one segment; see _fill
-# The rebuild's posting buffer (split between processes); the postings of 10k records
-# fit (≈ 2.6M postings, ≈ 400 MB resident), larger catalogues spill sorted runs to disk.
-LIMIT_MB = 512
-# Separate segment files, not one compound file: Whoosh 2.7.5 opens a compound file's
-# parts through BytesIO, which copies them, so every searcher (one per thread) would
-# hold its own copy of all postings (240 MB at 100k records). Plain files are read
-# through the page cache, shared by every thread and process.
-WRITER_OPTIONS = {"compound": False}
 # An engine, or in tests the connection holding the test's transaction.
 Bind = Engine | Connection
 
@@ -50,18 +38,7 @@ Bind = Engine | Connection
 def _write(ix, session: Session, changes: list[replicas.Change]) -> None:
     ids = {change.entity_id for change in changes}
     documents = public_documents(session, ids)
-    writer = ix.writer(timeout=5.0, **WRITER_OPTIONS)
-    try:
-        for intervention_id in ids:
-            doc = documents.get(intervention_id)
-            if doc is not None:
-                writer.update_document(**doc)
-            else:
-                writer.delete_by_term("id", str(intervention_id))
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+    writing.write(ix, {i: documents.get(i) for i in ids})
 
 
 def _apply(ix, session: Session, replica: str) -> int:
@@ -91,7 +68,7 @@ def sync_pending(
     replicas.ReplicaUnknown when this folder must be rebuilt first.
     """
     with storage.writer_lock(root, timeout):
-        ix = storage.open_current(root)
+        ix = storage.open_current(root, schema())
         with Session(bind) as session:
             applied = _apply(ix, session, replicas.replica_id(root))
             replicas.prune(session, retention)
@@ -116,8 +93,8 @@ def rebuild(
             row = session.get(replicas.SearchReplica, replica)
             replicas.register(session, replica, min(start, row.position) if row else start)
             session.commit()
-        path, ix = storage.new_generation(root)
-        count = _fill(bind, ix, procs or PROCS)
+        path, ix = storage.new_generation(root, schema())
+        count = _fill(bind, ix, procs or writing.PROCS)
         with storage.writer_lock(root, lock_timeout), Session(bind) as session:
             storage.swap_in(root, path)
             replicas.register(session, replica, start)
@@ -127,100 +104,19 @@ def rebuild(
     return count, path
 
 
-def auto_procs() -> int:
-    """Indexing processes for a rebuild: 2 when two CPUs are idle (the last minute's load
-    average leaves at least 1.5 free), else 1. A second process saves wall time only on
-    an idle core: it costs about 15 % more CPU in all (documents pickled across)."""
-    cpus = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        return 1
-    return 2 if cpus >= 2 and cpus - load >= 1.5 else 1
-
-
 def _fill(bind: Bind, ix, procs: int) -> int:
-    # One large buffer and one commit: one segment. With more processes, one segment per
-    # process over consecutive ranges of ids, so documents keep the order (and docnums)
-    # of a one-process build, and no final merge (it would cost more than the processes
-    # saved; search reads each segment once and caches it).
-    if procs > 1:
-        return _fill_parallel(bind, ix, procs)
-    writer = BulkWriter(ix, limitmb=LIMIT_MB, **WRITER_OPTIONS)
-    count = 0
-    try:
-        with Session(bind) as session:
-            for doc in iter_public_documents(session):
-                writer.add_document(**doc)
-                count += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
-    return count
-
-
-def _fill_parallel(bind: Bind, ix, procs: int) -> int:
-    context = multiprocessing.get_context()
-    writer = ix.writer(**WRITER_OPTIONS)  # holds the index lock; adds nothing itself
-    results = context.Queue()
-    workers = []
-    try:
-        with Session(bind) as session:
-            ids = public_ids(session)
-            bounds = [ids[len(ids) * k // procs - 1] if k else 0 for k in range(procs)]
-            bounds.append(ids[-1] if ids else 0)
-            for number in range(procs):
-                jobs = context.Queue(maxsize=4)
-                process = context.Process(
-                    target=bulk.segment_worker, daemon=True,
-                    args=(ix.storage.folder, {"limitmb": LIMIT_MB // procs, **WRITER_OPTIONS},
-                          jobs, results, number),
-                )
-                process.start()
-                workers.append((process, jobs))
-            # Feed every process in turn, a batch of its own id range at a time.
-            streams = [
-                iter_public_batches(session, after_id=bounds[k], up_to_id=bounds[k + 1])
-                for k in range(procs)
-            ]
-            count = 0
-            live = dict(enumerate(streams))
-            while live:
-                for number, stream in list(live.items()):
-                    batch = next(stream, None)
-                    if batch is None:
-                        del live[number]
-                        continue
-                    process, jobs = workers[number]
-                    bulk.put(jobs, batch, process)
-                    count += len(batch)
-        for process, jobs in workers:
-            bulk.put(jobs, None, process)
-        segments: dict[int, object] = {}
-        while len(segments) < procs:
-            try:
-                number, segment = results.get(timeout=1.0)
-            except queue.Empty:
-                if not any(p.is_alive() for p, _ in workers):
-                    raise RuntimeError("indexing processes ended without a result") from None
-                continue
-            if isinstance(segment, str):
-                raise RuntimeError(f"indexing process {number} failed:\n{segment}")
-            segments[number] = segment
-        for process, _ in workers:
-            process.join()
-    except BaseException:
-        for process, _ in workers:
-            if process.is_alive():
-                process.terminate()
-            process.join()
-        writer.cancel()
-        raise
-    writer._close_segment()
-    writer._commit_toc([segments[k] for k in range(procs) if segments[k] is not None])
-    writer._finish()
-    return count
+    with Session(bind) as session:
+        if procs == 1:
+            return writing.fill(ix, iter_public_documents(session))
+        # One stream per process over consecutive ranges of ids.
+        ids = public_ids(session)
+        bounds = [ids[len(ids) * k // procs - 1] if k else 0 for k in range(procs)]
+        bounds.append(ids[-1] if ids else 0)
+        streams = [
+            iter_public_batches(session, after_id=bounds[k], up_to_id=bounds[k + 1])
+            for k in range(procs)
+        ]
+        return writing.fill_parallel(ix, streams)
 
 
 @dataclass
@@ -242,9 +138,7 @@ def verify(bind: Bind, root: Path) -> Differences:
     """Compare every public record with the index. Raises storage.IndexUnavailable."""
     with Session(bind) as session:
         expected = {int(d["id"]): d["digest"] for d in iter_public_documents(session)}
-    ix = storage.open_current(root)
-    with ix.searcher() as searcher:
-        stored = [(int(f["id"]), f.get("digest")) for f in searcher.all_stored_fields()]
+    stored = writing.stored_digests(storage.open_current(root))
     actual = dict(stored)
     diff = Differences()
     diff.duplicated = sorted(i for i, n in Counter(i for i, _ in stored).items() if n > 1)

@@ -22,9 +22,9 @@ from registry.schemas.search import (
     query_dict,
 )
 from registry.search import labels, service
+from registry.search.documents import FACETS
 from registry.views import bp
 from search_index.query import FEW_RESULTS, SORTS, SearchRequest
-from search_index.schema import FACETS
 from search_index.storage import IndexUnavailable
 
 # The pages use the site's Dutch parameter names (as the list pages do); the schemas,

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 
 from registry.extensions import db
-from registry.search import sync as indexer
+from registry.search import sync
 from search_index import searchers
 from tests.conftest import app_on_own_database
 from tests.functional.search_support import connect_args, index_dir
@@ -22,7 +22,7 @@ def live_search_app(db_session, own_database_url, tmp_path) -> Iterator[Flask]:
                 "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": connect_args(own_database_url)}}
     with app_on_own_database(own_database_url, tmp_path, **settings) as app:
         try:
-            indexer.rebuild(db.engine, index_dir(app))
+            sync.rebuild(db.engine, index_dir(app))
             yield app
         finally:
             searchers.release_all()

@@ -24,7 +24,7 @@ from registry import create_app
 from registry.extensions import db
 from registry.models import AssessmentRound, Intervention, Study, User
 from registry.models.vocabulary import VOCABULARIES
-from registry.search import sync as indexer
+from registry.search import sync
 from registry.services.accounts import create_api_token
 from registry.views.converters import MAX_ID
 from search_index import searchers
@@ -134,7 +134,7 @@ def catalogue(request, app, db_session, tmp_path, monkeypatch) -> Iterator[dict[
         drive(cast, state)
     db.session.flush()
     if "/api/v1/search" in request.node.name:
-        indexer.rebuild(db_session.connection(), tmp_path / "index")
+        sync.rebuild(db_session.connection(), tmp_path / "index")
     yield {"owner": cast.owner, "reviewer": cast.reviewer_a, "secretary": cast.secretary}
     searchers.release_all()
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 
 from registry.extensions import db
 from registry.models import Intervention, Study
-from registry.search import sync as indexer
+from registry.search import sync
 from tests.conftest import new_database
 from tests.factories import StudyFactory, link, make_intervention
 
@@ -81,8 +81,8 @@ def test_a_restored_database_rebuilds_an_index_that_verifies(catalogue, tmp_path
         engine = sa.create_engine(fresh_url)
         try:
             assert counts(engine) == counts(db.engine) == (PUBLISHED + 1, 1)
-            documents, _ = indexer.rebuild(engine, tmp_path / "restored-index", procs=1)
-            differences = indexer.verify(engine, tmp_path / "restored-index")
+            documents, _ = sync.rebuild(engine, tmp_path / "restored-index", procs=1)
+            differences = sync.verify(engine, tmp_path / "restored-index")
         finally:
             engine.dispose()
     assert documents == PUBLISHED

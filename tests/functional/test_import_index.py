@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from importers import pipeline
 from registry.extensions import db
 from registry.models import ImportBatch, InterventionStudy, SearchChange, Study
-from registry.search import sync as indexer
+from registry.search import sync
 from search_index import searchers
 from tests.functional.search_support import add, index_dir, total
 
@@ -51,7 +51,7 @@ def test_a_failed_import_leaves_database_and_index_as_they_were(
     db.session.expire_all()
     assert (result.exit_code, "UTF-8" in result.output) == (1, True)
     assert state(live_search_app) == before
-    assert not indexer.verify(db.engine, index_dir(live_search_app))
+    assert not sync.verify(db.engine, index_dir(live_search_app))
 
 
 def test_the_same_import_without_the_fault_does_change_them(live_search_app, import_cli, tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from registry.extensions import db
-from registry.search import sync as indexer
+from registry.search import sync
 from search_index import searchers
 from tests.factories import make_intervention
 
@@ -22,7 +22,7 @@ def indexed(app, db_session, tmp_path, monkeypatch):
     make_intervention(slug="vijftig-plus", title="Vijftig plus",
                       tags={"barrier": ["debt"], "age_band": ["55_plus"]})
     db.session.flush()
-    indexer.rebuild(db_session.connection(), root)
+    sync.rebuild(db_session.connection(), root)
     yield root
     searchers.release_all()
 

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from registry.extensions import db
-from registry.search import sync as indexer
+from registry.search import sync
 from registry.services.accounts import create_api_token
 from tests.factories import StudyFactory, make_intervention
 from tests.unit.procedure.support import (
@@ -148,7 +148,7 @@ _FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # speed
 def search_index(app):
     # An index (empty is enough) so the search routes answer for each role, not with 503.
     with app.app_context():
-        indexer.rebuild(db.engine, Path(app.config["INDEX_DIR"]))
+        sync.rebuild(db.engine, Path(app.config["INDEX_DIR"]))
 
 
 @pytest.fixture

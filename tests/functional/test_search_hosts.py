@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from registry.extensions import db
-from registry.search import sync as indexer
+from registry.search import sync
 from search_index import storage
 from tests.functional.search_support import add
 
@@ -51,7 +51,7 @@ def _indexed(folder: Path) -> list[int]:
 
 def _wait_until_in_step(folder: Path, log: Path, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
-    while indexer.verify(db.engine, folder) if _indexed(folder) else True:
+    while sync.verify(db.engine, folder) if _indexed(folder) else True:
         assert time.monotonic() < deadline, log.read_text()[-3000:]
         time.sleep(0.1)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from registry.extensions import db
-from registry.search import sync as indexer
+from registry.search import sync
 from search_index import searchers
 from tests.factories import make_intervention
 
@@ -17,7 +17,7 @@ def indexed(app, db_session, tmp_path, monkeypatch):
     make_intervention(title="Taaltraject", tags={"barrier": ["language"]}, outcome="not_recognised")
     make_intervention(title="Geheim concept schuldhulp", published=False)
     db.session.flush()
-    indexer.rebuild(db_session.connection(), root)
+    sync.rebuild(db_session.connection(), root)
     yield root
     searchers.release_all()
 

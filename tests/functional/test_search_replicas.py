@@ -12,8 +12,7 @@ from sqlalchemy import func, select, update
 from registry.extensions import db
 from registry.models import SearchChange, SearchReplica
 from registry.models.base import utcnow
-from registry.search import replicas
-from registry.search import sync as indexer
+from registry.search import replicas, sync
 from search_index import storage
 from tests.functional.search_support import add, index_dir
 
@@ -28,13 +27,13 @@ def _age_all_changes(days: int) -> None:
 
 
 def _sync(root) -> int:
-    return indexer.sync_pending(db.engine, root)
+    return sync.sync_pending(db.engine, root)
 
 
 @pytest.fixture
 def second(live_search_app, tmp_path):
     root = tmp_path / "second"
-    indexer.rebuild(db.engine, root)
+    sync.rebuild(db.engine, root)
     return root
 
 
@@ -102,7 +101,7 @@ def test_a_rebuilt_replica_syncs_again(live_search_app, second):
     db.session.execute(update(SearchReplica).values(synced_at=utcnow() - timedelta(days=30)))
     db.session.commit()
     _sync(index_dir(live_search_app))
-    indexer.rebuild(db.engine, second)
+    sync.rebuild(db.engine, second)
 
     item = add("Na herbouw")
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from registry.extensions import db
 from registry.models import Intervention, InterventionVersion
-from registry.search import sync as indexer
+from registry.search import sync
 from search_index import searchers
 from tests.functional.search_support import add, connect_args, index_dir, total
 
@@ -35,7 +35,7 @@ def test_rollback_leaves_index_and_log_untouched(live_search_app):
     db.session.add(intervention)
     db.session.flush()
     db.session.rollback()
-    assert indexer.verify(db.engine, index_dir(live_search_app)).ids == []
+    assert sync.verify(db.engine, index_dir(live_search_app)).ids == []
 
 
 def test_verify_lists_and_fix_repairs_a_missed_change(live_search_app):
@@ -46,10 +46,10 @@ def test_verify_lists_and_fix_repairs_a_missed_change(live_search_app):
             .where(InterventionVersion.id == item.published_version_id)
             .values(title="Nieuwe titel")
         )
-    diff = indexer.verify(db.engine, index_dir(live_search_app))
+    diff = sync.verify(db.engine, index_dir(live_search_app))
     assert diff.stale == [item.id]
-    indexer.fix(db.engine, index_dir(live_search_app), diff)
-    assert not indexer.verify(db.engine, index_dir(live_search_app))
+    sync.fix(db.engine, index_dir(live_search_app), diff)
+    assert not sync.verify(db.engine, index_dir(live_search_app))
 
 
 def test_searches_keep_working_during_a_rebuild(live_search_app):
@@ -69,7 +69,7 @@ def test_searches_keep_working_during_a_rebuild(live_search_app):
     thread = threading.Thread(target=search_loop)
     thread.start()
     for _ in range(3):
-        indexer.rebuild(db.engine, index_dir(live_search_app))
+        sync.rebuild(db.engine, index_dir(live_search_app))
     done.set()
     thread.join(10)
     assert (failures, set(counts)) == ([], {30})
@@ -81,7 +81,7 @@ def test_damaged_index_is_healed_by_rebuild(live_search_app):
     for path in current.iterdir():
         path.write_bytes(b"kapot")
     searchers.release_all()
-    indexer.rebuild(db.engine, index_dir(live_search_app))
+    sync.rebuild(db.engine, index_dir(live_search_app))
     assert total(live_search_app, "herstel") == 1
 
 
@@ -121,16 +121,16 @@ def test_two_writer_processes_lose_no_update(live_search_app):
         total(live_search_app, "bravo klaar"),
         total(live_search_app, "voorlopig"),
     ) == (15, 15, 0)
-    assert not indexer.verify(db.engine, index_dir(live_search_app))
+    assert not sync.verify(db.engine, index_dir(live_search_app))
 
 
 def test_rebuild_removes_generations_retired_longer_than_the_grace_period(live_search_app):
     root = index_dir(live_search_app)
     for _ in range(3):
-        indexer.rebuild(db.engine, root)
+        sync.rebuild(db.engine, root)
     for folder in root.glob("gen-*"):
         os.utime(folder, (0, 0))  # retired long ago
-    indexer.rebuild(db.engine, root)
+    sync.rebuild(db.engine, root)
     # The new generation and the one it just replaced (readers may still be on it).
     assert len(list(root.glob("gen-*"))) == 2
     shutil.rmtree(root, ignore_errors=True)
@@ -140,7 +140,7 @@ KILLED_REBUILD = """
 import os, signal, sys
 from registry import create_app
 from registry.extensions import db
-from registry.search import sync as indexer
+from registry.search import sync
 url, index, ready = sys.argv[1:4]
 
 def fill_then_die(bind, ix, procs):
@@ -150,11 +150,11 @@ def fill_then_die(bind, ix, procs):
     open(ready, "w").close()
     signal.pause()  # the parent kills us here, mid-rebuild
 
-indexer._fill = fill_then_die
+sync._fill = fill_then_die
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "INDEX_DIR": index,
                   "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": %s}})
 with app.app_context():
-    indexer.rebuild(db.engine, __import__("pathlib").Path(index))
+    sync.rebuild(db.engine, __import__("pathlib").Path(index))
 """
 
 
@@ -182,10 +182,10 @@ def test_a_rebuild_killed_with_sigkill_blocks_neither_sync_nor_the_next_rebuild(
     orphans = [p for p in root.glob("gen-*") if p.resolve() != live]
     assert len(orphans) == 1
     os.utime(orphans[0], (0, 0))  # died long ago
-    indexer.rebuild(db.engine, root)
+    sync.rebuild(db.engine, root)
     folders = {p.resolve() for p in root.glob("gen-*")}
     assert folders == {(root / "current").resolve(), live}  # the orphan is gone
-    assert not indexer.verify(db.engine, root)
+    assert not sync.verify(db.engine, root)
 
 
 def _wait_for(path: Path, child: subprocess.Popen) -> None:

@@ -79,3 +79,30 @@ def test_no_import_cycles():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def _imported_roots(path: Path) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_the_search_engine_knows_nothing_of_the_registry():
+    # search_index/ receives documents and callables; the registry's side of search is
+    # registry/search/. Imports inside functions count too.
+    reaching_up = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "search_index").rglob("*.py")
+        if "registry" in _imported_roots(path)
+    )
+    assert reaching_up == []
+
+
+def test_the_engine_check_sees_an_import_inside_a_function(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from registry.models import Intervention\n")
+    assert "registry" in _imported_roots(module)

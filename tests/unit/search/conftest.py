@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from registry.extensions import db
-from registry.search import sync as indexer
+from registry.search import sync
 from search_index import searchers
 from search_index.profile import ClientProfile, run_profile
 from search_index.query import SearchRequest, run_search
@@ -21,7 +21,7 @@ class TestIndex:
     def sync(self) -> int:
         """Apply the change log now (after_commit never fires inside a test transaction)."""
         db.session.flush()
-        return indexer.sync_pending(db.session.connection(), self.root)
+        return sync.sync_pending(db.session.connection(), self.root)
 
     def search(self, text: str = "", **kwargs):
         searcher, view = searchers.acquire(self.root)
@@ -42,6 +42,6 @@ class TestIndex:
 def index(app, db_session, tmp_path, monkeypatch) -> TestIndex:
     root = tmp_path / "index"
     monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
-    indexer.rebuild(db_session.connection(), root)
+    sync.rebuild(db_session.connection(), root)
     yield TestIndex(root)
     searchers.release_all()

@@ -17,9 +17,9 @@ from whoosh import index as whoosh_index
 from registry.demo.generator import generate
 from registry.extensions import db
 from registry.models import SearchChange
-from registry.search import sync as indexer
-from registry.search.documents import iter_public_documents
-from search_index import searchers, storage
+from registry.search import sync
+from registry.search.documents import FACETS, iter_public_documents
+from search_index import searchers, storage, writing
 from search_index.analysis import SECTION_BREAK, section_postings
 from search_index.bulk import BulkWriter
 from search_index.query import SearchRequest, run_search
@@ -41,7 +41,7 @@ def catalogue(db_session) -> list[dict]:
 
 def _build(path: Path, documents: list[dict], writer_factory) -> Path:
     path.mkdir()
-    ix = whoosh_index.create_in(str(path), build_schema())
+    ix = whoosh_index.create_in(str(path), build_schema(FACETS))
     writer = writer_factory(ix)
     for doc in documents:
         writer.add_document(**doc)
@@ -61,7 +61,7 @@ def _files(path: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("limitmb", [256, 0.05], ids=["in-memory", "spilled"])
 def test_bulk_writer_writes_the_same_segment(catalogue, tmp_path, limitmb):
-    options = indexer.WRITER_OPTIONS
+    options = writing.WRITER_OPTIONS
     expected = _build(tmp_path / "whoosh", catalogue,
                       lambda ix: ix.writer(limitmb=256, **options))
     actual = _build(tmp_path / "bulk", catalogue,
@@ -74,7 +74,7 @@ def test_bulk_writer_writes_the_same_segment(catalogue, tmp_path, limitmb):
 
 
 def test_section_postings_match_the_field(catalogue):
-    field = build_schema()["text"]
+    field = build_schema(FACETS)["text"]
     texts = [doc["text"] for doc in catalogue] + [
         "",
         "de het een",
@@ -100,8 +100,8 @@ def test_two_processes_index_and_rank_the_same(catalogue, db_session, tmp_path):
     bind = db_session.connection()
     one = tmp_path / "one"
     two = tmp_path / "two"
-    assert indexer.rebuild(bind, one, procs=1)[0] == len(catalogue)
-    assert indexer.rebuild(bind, two, procs=2)[0] == len(catalogue)
+    assert sync.rebuild(bind, one, procs=1)[0] == len(catalogue)
+    assert sync.rebuild(bind, two, procs=2)[0] == len(catalogue)
     ix = storage.open_current(two)
     assert len(ix._segments()) == 2
     with storage.open_current(one).searcher() as a, ix.searcher() as b:
@@ -113,4 +113,4 @@ def test_two_processes_index_and_rank_the_same(catalogue, db_session, tmp_path):
         assert any(total for _, total, _ in _search(one))
     finally:
         searchers.release_all()
-    assert not indexer.verify(bind, two)
+    assert not sync.verify(bind, two)

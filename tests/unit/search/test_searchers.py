@@ -3,7 +3,7 @@
 
 import pytest
 
-from registry.search import sync as indexer
+from registry.search import sync
 from search_index import searchers, storage
 from tests.factories import make_intervention
 
@@ -11,7 +11,7 @@ from tests.factories import make_intervention
 @pytest.fixture
 def empty_index(db_session, tmp_path):
     root = tmp_path / "index"
-    indexer.rebuild(db_session.connection(), root)
+    sync.rebuild(db_session.connection(), root)
     yield root
     searchers.release_all()
 

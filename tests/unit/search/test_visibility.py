@@ -61,7 +61,7 @@ def test_sync_leaves_the_change_log_to_other_replicas(index):
 
 def test_renaming_a_vocabulary_label_reindexes_the_records_that_show_it(index):
     from registry.models import VocabularyTerm
-    from registry.search import sync as indexer
+    from registry.search import sync
 
     make_intervention(title="Met schuldenlabel", tags={"barrier": ["debt"]})
     index.sync()
@@ -71,5 +71,5 @@ def test_renaming_a_vocabulary_label_reindexes_the_records_that_show_it(index):
     term.label_nl = "Geldzorgen"
     index.sync()
 
-    assert not indexer.verify(db.session.connection(), index.root)
+    assert not sync.verify(db.session.connection(), index.root)
     assert index.titles("geldzorgen") == ["Met schuldenlabel"]

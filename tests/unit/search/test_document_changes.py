@@ -1,0 +1,57 @@
+"""Which changes reach the index: every table a document reads has a rule, the rules touch
+the right records, and only the app's sessions record changes."""
+
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from registry.extensions import db
+from registry.models import Intervention, SearchChange, Study
+from registry.search import changes
+from registry.search.documents import tables_read
+from tests.factories import link, make_intervention
+
+
+def _logged_ids(session) -> set[int]:
+    return set(session.scalars(select(SearchChange.entity_id)))
+
+
+def test_every_table_a_document_reads_has_a_change_rule():
+    assert tables_read() <= set(changes.RULES)
+    # The reading is found, not listed by hand: the tag tables are among them.
+    assert {"vocabulary_terms", "intervention_version_tags"} <= tables_read()
+
+
+def test_a_rule_for_a_table_documents_do_not_read_is_refused_too():
+    # A rule the document does not need would re-index records for nothing.
+    assert set(changes.RULES) <= tables_read()
+
+
+def test_editing_a_published_version_logs_its_intervention(db_session):
+    intervention = make_intervention(title="Werkfit")
+    db_session.flush()
+    db_session.execute(SearchChange.__table__.delete())
+    intervention.published_version.summary = "Anders"
+    db_session.flush()
+    assert _logged_ids(db_session) == {intervention.id}
+
+
+def test_linking_a_study_logs_nothing(db_session):
+    # Documents show no studies, so a link changes no document.
+    intervention = make_intervention(title="Werkfit")
+    study = Study(title="Een proef")
+    db_session.add(study)
+    db_session.flush()
+    db_session.execute(SearchChange.__table__.delete())
+    link(intervention, study)
+    assert _logged_ids(db_session) == set()
+
+
+def test_listeners_are_on_the_app_sessions_not_on_every_sqlalchemy_session(db_session):
+    assert not event.contains(Session, "after_flush", changes.record_changes)
+    make_intervention(title="Buiten de app")
+    db_session.flush()
+    db_session.execute(SearchChange.__table__.delete())
+    with Session(db_session.connection()) as plain:
+        plain.get(Intervention, db_session.scalar(select(func.max(Intervention.id)))).slug = "x"
+        plain.flush()
+    assert db.session.scalar(select(func.count(SearchChange.id))) == 0
