@@ -1,62 +1,27 @@
 """Normalise what the formats disagree on: DOI, PMID, author names, year, title.
 
-Also computes the dedup keys kept in indexed columns on studies (title_key,
-first_author_key): see importers.dedup for how they are matched.
+The dedup keys kept in indexed columns on studies (title_key, first_author_key) and
+the text functions they need are the registry's (registry/text_keys.py), re-exported
+here for the formats; importers.dedup says how they are matched.
 """
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 
-DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
-_RESOLVER = re.compile(r"^(?:https?://)?(?:dx\.)?(?:www\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
+from registry.text_keys import (  # noqa: F401 (part of this module's interface)
+    DOI_PATTERN,
+    PARTICLES,
+    clean_text,
+    fold,
+    normalise_doi,
+    split_particle,
+    surname_key,
+    title_key,
+)
+
 _PMID = re.compile(r"\d{1,12}")
 _YEAR = re.compile(r"(1[89]\d\d|20\d\d|2100)")
-_SPACE = re.compile(r"\s+")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
-# Letters NFKD does not split into a base letter and an accent.
-_UNDECOMPOSABLE = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
-                                 "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-# Tussenvoegsels and their relatives in other languages, longest first so that
-# "van der" wins over "van". Kept apart from the family name (StudyAuthor.particle).
-PARTICLES = tuple(
-    sorted(
-        (
-            "van der", "van den", "van de", "van het", "van 't", "in 't", "in het", "op de",
-            "uit den", "uit de", "von der", "von dem", "de la", "de las", "de los", "van",
-            "von", "de", "der", "den", "het", "'t", "ten", "ter", "te", "da", "di", "del",
-            "della", "dos", "das", "du", "le", "la", "zu", "op",
-        ),
-        key=len,
-        reverse=True,
-    )
-)  # fmt: skip
-
-
-def clean_text(value: str | None) -> str | None:
-    """Unescape HTML entities, drop control characters, collapse whitespace; None if empty.
-
-    Markup is kept as text (it is escaped on display, never interpreted).
-    """
-    if value is None:
-        return None
-    text = _CONTROL.sub("", html.unescape(str(value)))
-    text = _SPACE.sub(" ", text).strip()
-    return text or None
-
-
-def normalise_doi(value: str | None) -> str | None:
-    """Lower case, without resolver prefix (https://doi.org/, doi:); None when no DOI."""
-    text = clean_text(value)
-    if not text:
-        return None
-    text = _RESOLVER.sub("", text).strip()
-    match = DOI_PATTERN.search(text)
-    return match.group(0).lower().rstrip(".,;") if match else None
 
 
 def normalise_pmid(value: str | None) -> str | None:
@@ -80,37 +45,6 @@ def normalise_year(value: object) -> str | None:
         return None
     match = _YEAR.search(text)
     return match.group(1) if match else text
-
-
-def fold(text: str) -> str:
-    """Lower case ASCII without accents: "Yılmaz" → "yilmaz", "Çelik" → "celik"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSABLE))
-    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
-
-
-def title_key(title: str | None) -> str:
-    """Words of the title, folded, without punctuation or markup entities (dedup key)."""
-    if not title:
-        return ""
-    words = _NOT_WORD.sub(" ", fold(clean_text(title) or "")).split()
-    return " ".join(words)[:300]
-
-
-def surname_key(family_name: str | None) -> str:
-    """A family name without particle, folded to letters only: "van der Berg" → "berg"."""
-    if not family_name:
-        return ""
-    _, family = split_particle(family_name)
-    return _NOT_WORD.sub("", fold(family))[:200]
-
-
-def split_particle(family: str) -> tuple[str | None, str]:
-    """Split a leading tussenvoegsel off a family name: "van der Berg" → ("van der", "Berg")."""
-    lowered = family.lower()
-    for particle in PARTICLES:
-        if lowered.startswith(particle + " ") and len(family) > len(particle) + 1:
-            return family[: len(particle)].lower(), family[len(particle) + 1 :].strip()
-    return None, family
 
 
 def split_trailing_particle(given: str) -> tuple[str | None, str]:

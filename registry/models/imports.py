@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from registry.extensions import db
 from registry.models.base import utcnow
 from registry.models.study import Study, StudyAuthor
+from registry.text_keys import surname_key, title_key
 
 BATCH_STATES = ("committed", "undone")
 ITEM_ACTIONS = ("added", "merged", "duplicate")
@@ -105,9 +106,7 @@ class PendingDuplicate(db.Model):
 
 
 def study_keys(title: str | None, family_name: str | None) -> tuple[str, str]:
-    """(title_key, first_author_key) as importers.normalise computes them."""
-    from importers.normalise import surname_key, title_key
-
+    """(title_key, first_author_key) of a study's title and first author's family name."""
     return title_key(title), surname_key(family_name)
 
 

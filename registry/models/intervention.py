@@ -36,6 +36,15 @@ version_providers = db.Table(
 
 
 # What a description must hold before it can be submitted; drafts save without them.
+# A version's own content columns, in the description form's order (the form's schema,
+# registry/schemas/procedure.py, holds these and the relationships tags and providers).
+VERSION_FIELDS = (
+    "title", "summary", "main_aim", "sub_aims", "target_group_text", "targets_household",
+    "approach", "duration", "intensity", "setting_text", "active_elements",
+    "ladder_rung_min", "ladder_rung_max", "cost_min_eur", "cost_max_eur", "cost_notes",
+    "availability_text", "manual_and_materials", "implementation_conditions",
+    "contact_name", "contact_email", "contact_phone", "website", "year_started",
+)  # fmt: skip
 REQUIRED_TO_SUBMIT = ("title", "summary", "main_aim", "target_group_text", "approach")
 
 

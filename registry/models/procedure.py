@@ -21,6 +21,15 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from registry.extensions import db
 from registry.models.base import utcnow
 
+# What screening checks before a dossier goes to the assessors (docs/domain.md).
+SCREENING_CRITERIA = (
+    "described",
+    "used_in_two_places",
+    "manual_exists",
+    "process_evaluation",
+    "owns_or_licenses",
+)
+
 _PROPOSALS_SQL = (
     "'well_described', 'well_founded', 'effective_first', 'effective_good', "
     "'effective_strong', 'not_recognised'"

@@ -16,6 +16,7 @@ from marshmallow import (
 )
 
 from registry.evidence import RECOGNISED_LEVELS
+from registry.models.procedure import SCREENING_CRITERIA
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.schemas.common import MAX_INTEGER, UtcDateTime
 from registry.schemas.dutch import DutchSchema
@@ -23,16 +24,8 @@ from registry.schemas.dutch import DutchSchema
 PROPOSALS = RECOGNISED_LEVELS + ("not_recognised",)
 OUTCOMES = RECOGNISED_LEVELS + ("not_recognised", "provisional")
 
-SCREENING_CRITERIA = (
-    "described",
-    "used_in_two_places",
-    "manual_exists",
-    "process_evaluation",
-    "owns_or_licenses",
-)
-
 _LIST_FIELDS = ("sub_aims", "active_elements")
-# Relationships of a version, saved apart from its columns (see VERSION_FIELDS).
+# Relationships of a version, saved apart from its columns (models' VERSION_FIELDS).
 RELATION_FIELDS = ("tags", "providers")
 
 
@@ -147,12 +140,6 @@ class DescriptionInputSchema(VersionInputSchema):
     carries it along (the API loads with VersionInputSchema and checks it itself)."""
 
     lock_version = fields.Integer(required=True)
-
-
-# The version's own columns; tags and providers are relationships, saved apart.
-VERSION_FIELDS = tuple(
-    n for n in VersionInputSchema().fields if n not in ("lock_version", *RELATION_FIELDS)
-)
 
 
 class ScreeningSchema(DutchSchema):

@@ -26,7 +26,7 @@ from registry.models import (
 )
 from registry.models.base import utcnow
 from registry.models.conflicts import conflicts_of, submitter_ids
-from registry.schemas.procedure import SCREENING_CRITERIA
+from registry.models.procedure import SCREENING_CRITERIA
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
 from registry.services.procedure import apply_transition, flush_or_conflict

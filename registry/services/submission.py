@@ -24,8 +24,7 @@ from registry.models import (
     UserRole,
 )
 from registry.models.base import utcnow
-from registry.models.intervention import REQUIRED_TO_SUBMIT
-from registry.schemas.procedure import VERSION_FIELDS
+from registry.models.intervention import REQUIRED_TO_SUBMIT, VERSION_FIELDS
 from registry.services.audit_trail import record_event
 from registry.services.description import (
     apply_tags_and_providers,

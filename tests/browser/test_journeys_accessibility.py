@@ -19,7 +19,8 @@ import pytest
 from importers.pipeline import commit_import
 from registry.extensions import db
 from registry.models import User
-from registry.schemas.procedure import SCREENING_CRITERIA, VersionInputSchema
+from registry.models.procedure import SCREENING_CRITERIA
+from registry.schemas.procedure import VersionInputSchema
 from registry.services import assessment, decision, screening, submission
 from tests.browser.journeys import axe_violations, sign_in
 from tests.unit.procedure.support import description, full_scores, link_rct

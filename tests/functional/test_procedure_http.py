@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import AssessmentRound, AuditEvent, Intervention
-from registry.schemas.procedure import SCREENING_CRITERIA
+from registry.models.procedure import SCREENING_CRITERIA
 from registry.services.assessment import assessment_items
 from tests.unit.procedure.support import (
     description,

@@ -106,3 +106,17 @@ def test_the_engine_check_sees_an_import_inside_a_function(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from registry.models import Intervention\n")
     assert "registry" in _imported_roots(module)
+
+
+def test_models_and_services_do_not_reach_up_into_imports_views_or_the_api():
+    # importers/ holds parsing and the import pipeline, built on the registry's models and
+    # services; pages and the API sit on top of both.
+    upper = ("importers", "registry.views", "registry.api", "registry.search")
+    reaching_up = sorted(
+        f"{name} -> {target}"
+        for name, targets in _graph().items()
+        if name.startswith(("registry.models", "registry.services"))
+        for target in targets
+        if target.startswith(upper)
+    )
+    assert reaching_up == []

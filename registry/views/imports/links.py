@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from importers.links import (
+from registry import permissions as perm
+from registry.errors import ValidationFailed
+from registry.extensions import db
+from registry.services.study_links import (
     RELATIONS,
     find_studies,
     link_study,
     published_interventions,
     unlink_study,
 )
-from registry import permissions as perm
-from registry.errors import ValidationFailed
-from registry.extensions import db
 from registry.views.imports import bp
 
 

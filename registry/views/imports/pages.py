@@ -30,7 +30,6 @@ from importers.batches import decide_pending, undo_batch
 from importers.csv_format import template_csv
 from importers.detect import FORMAT_LABELS, PARSERS
 from importers.findings import import_findings
-from importers.links import published_interventions
 from importers.pipeline import commit_import, preview_import
 from importers.undo_plan import plan_undo
 from importers.uploads import (
@@ -44,6 +43,7 @@ from registry import permissions as perm
 from registry.errors import Conflict, DomainError, ImportRejected, NotFound
 from registry.extensions import db
 from registry.models import ImportBatch, ImportBatchItem, PendingDuplicate, Study
+from registry.services.study_links import published_interventions
 from registry.views.imports import bp  # noqa: E402
 
 SESSION_KEY = "import_upload"

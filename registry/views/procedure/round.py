@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from registry import permissions as perm
-from registry.schemas.procedure import SCREENING_CRITERIA
+from registry.models.procedure import SCREENING_CRITERIA
 from registry.services.assessment import assessment_items, own_assessment, visible_assessments
 from registry.services.procedure import (
     allowed_transitions,

@@ -89,7 +89,8 @@ def full_scores(round_) -> dict:
 
 def drive(cast: Cast, until: str, *, with_study: bool = True):
     """Take a new intervention through the services up to step `until` (see STEPS)."""
-    from registry.schemas.procedure import SCREENING_CRITERIA, VersionInputSchema
+    from registry.models.procedure import SCREENING_CRITERIA
+    from registry.schemas.procedure import VersionInputSchema
     from registry.services import assessment, decision, screening, submission
 
     round_ = submission.create_intervention(cast.owner, VersionInputSchema().load(description()))

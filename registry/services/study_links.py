@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from importers.normalise import normalise_doi
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import Intervention, InterventionStudy, InterventionVersion, Study
+from registry.text_keys import normalise_doi
 
 RELATIONS = ("effect", "process", "theory", "other")
 SEARCH_LIMIT = 20
