@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -259,3 +260,17 @@ def user_for_token(secret: str) -> User | None:
 def tokens_of(user: User) -> list[ApiToken]:
     stmt = select(ApiToken).filter_by(user_id=user.id).order_by(ApiToken.created_at.desc())
     return list(db.session.scalars(stmt))
+
+
+def active_reviewers() -> list[User]:
+    """Every active user with the reviewer role, by name (candidates for a panel)."""
+    stmt = select(User).join(UserRole).where(UserRole.role == "reviewer", User.active)
+    return list(db.session.scalars(stmt.order_by(User.name)))
+
+
+def names_of(user_ids: Iterable[int]) -> dict[int, str]:
+    """Users' names by id (those that exist)."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}

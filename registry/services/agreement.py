@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+
+from registry.extensions import db
+from registry.models import AssessmentRound
 
 # Ordinal scale of proposed levels, weakest first.
 LEVEL_SCALE = (
@@ -84,6 +88,11 @@ class Agreement:
 class PairAgreement:
     reviewer_ids: tuple[int, int]
     agreement: Agreement
+
+
+def all_rounds() -> list:
+    """Every assessment round, oldest first: agreement is measured over all of them."""
+    return list(db.session.scalars(select(AssessmentRound).order_by(AssessmentRound.id)))
 
 
 def proposals(rounds: Iterable) -> dict[int, dict[int, str]]:

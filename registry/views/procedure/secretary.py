@@ -5,16 +5,14 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from registry import permissions as perm
 from registry.auth.forms import errors_by_field, form_data, load
 from registry.errors import ValidationFailed
 from registry.extensions import db
-from registry.models import AssessmentRound, User, UserRole
 from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
 from registry.services import agreement, decision, screening
-from registry.services.accounts import get_user
+from registry.services.accounts import active_reviewers, get_user, names_of
 from registry.services.assessment import assessment_items, visible_assessments
 from registry.services.procedure import current_decision_of
 from registry.services.suggested_level import suggested_level_for
@@ -59,11 +57,6 @@ def _screening_form(round_, errors, status=200):
                            criteria=CRITERIA_LABELS), status
 
 
-def reviewers() -> list[User]:
-    stmt = select(User).join(UserRole).where(UserRole.role == "reviewer", User.active)
-    return list(db.session.scalars(stmt.order_by(User.name)))
-
-
 @bp.get("/rondes/<int:round_id>/panel")
 def panel_page(round_id: int):
     return _panel_page(load_round(round_id, perm.can_assign_panel))
@@ -72,7 +65,7 @@ def panel_page(round_id: int):
 def _panel_page(round_, error: str | None = None, status: int = 200):
     members = [(m, screening.conflicts_of(m.user, round_)) for m in round_.panel]
     on_panel = {m.user_id for m in round_.panel}
-    candidates = [(r, screening.conflicts_of(r, round_)) for r in reviewers()
+    candidates = [(r, screening.conflicts_of(r, round_)) for r in active_reviewers()
                   if r.id not in on_panel]
     page = render_template("procedure/panel.html", round=round_, candidates=candidates,
                            members=members, error=error)
@@ -193,12 +186,11 @@ def publish(round_id: int):
 @bp.get("/overzicht")
 @perm.permission_required(perm.can_view_agreement)
 def overview():
-    rounds = list(db.session.scalars(select(AssessmentRound).order_by(AssessmentRound.id)))
+    rounds = agreement.all_rounds()
     ratings = agreement.proposals(rounds)
     per_round = [(r, agreement.round_agreement(r, ratings)) for r in reversed(rounds)]
     pairs = agreement.panel_agreements(rounds)
-    names = {u.id: u.name for u in db.session.scalars(
-        select(User).where(User.id.in_(list(ratings))))}
+    names = names_of(ratings)
     return render_template(
         "procedure/overview.html", per_round=per_round, pairs=pairs, names=names,
         overall=agreement.overall_agreement(rounds), describe=agreement.describe_kappa,
