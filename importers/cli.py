@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from importers.columns import FIELDS, parse_assignments
 from importers.detect import PARSERS
 from importers.export import EXPORT_FORMATS, export_studies
 from importers.field_labels import field_label
@@ -42,11 +43,22 @@ def _summary(report: ImportReport) -> None:
             (_("dubbel (exact)"), report.duplicates),
             ("  " + _("waarvan aangevuld"), report.merged),
             (_("mogelijk dubbel (wacht op beslissing)"), report.probable),
-            (_("ongeldig"), report.invalid)]
+            (_("ongeldig"), report.invalid),
+            (_("met weggelaten velden"), report.warnings)]
     width = max(len(label) for label, _count in rows)
     click.echo(f"{_('Formaat'):<{width}}  {report.format}")
     for label, count in rows:
         click.echo(f"{label:<{width}}  {count:>8}")
+    for note in report.notes:
+        click.echo(note)
+    if report.ignored_columns:
+        click.echo(_("Genegeerde kolommen (toewijzen met --column \"kolom=veld\"): "
+                     "%(columns)s", columns=", ".join(report.ignored_columns)))
+    for entry in report.warning_records[:20]:
+        warnings = "; ".join(f"{field_label(w['field'])}: {w['message']}"
+                             for w in entry["warnings"])
+        click.echo("  " + _("record %(number)s: %(warnings)s", number=entry["number"],
+                            warnings=warnings))
     for entry in report.invalid_records[:20]:
         problems = "; ".join(f"{field_label(p['field'])}: {p['message']}"
                              for p in entry["problems"])
@@ -64,8 +76,17 @@ def _summary(report: ImportReport) -> None:
 @click.option("--dry-run", is_flag=True, help="Alleen tonen wat er zou gebeuren.")
 @click.option("--link", "links", multiple=True, help="Koppel elke studie aan deze interventie.")
 @click.option("--user", "email", default=None, help="Op naam van deze gebruiker.")
-def import_studies_command(file: Path, format_name, dry_run, links, email) -> None:
-    """Import studies from FILE (RIS, BibTeX, PubMed XML, MEDLINE, CSV, JSON)."""
+@click.option("--column", "column_options", multiple=True, metavar="KOLOM=VELD",
+              help="Wijs een kolom van een tabel toe aan een veld, bv. \"Source title=journal\".")
+def import_studies_command(file: Path, format_name, dry_run, links, email,
+                           column_options) -> None:
+    """Import studies from FILE (RIS, BibTeX, PubMed XML, MEDLINE, CSV/TSV, Excel, JSON)."""
+    try:
+        columns = parse_assignments(list(column_options))
+    except ValueError as error:
+        message = _("'%(value)s' is geen KOLOM=VELD met een bekend veld (%(fields)s).",
+                    value=str(error), fields=", ".join(FIELDS))
+        raise click.BadParameter(message, param_hint="--column") from None
     with file.open("rb") as stream, click.progressbar(
         length=file.stat().st_size, label=_("Importeren"), file=sys.stderr
     ) as bar:
@@ -74,11 +95,12 @@ def import_studies_command(file: Path, format_name, dry_run, links, email) -> No
 
         try:
             if dry_run:
-                report = preview_import(stream, file.name, format_name, progress)
+                report = preview_import(stream, file.name, format_name, progress, columns)
             else:
                 report = commit_import(stream, file.name, format_name=format_name,
                                        user_id=_user_id(email), channel="cli",
-                                       link_slugs=tuple(links), progress=progress)
+                                       link_slugs=tuple(links), progress=progress,
+                                       columns=columns)
                 commit()  # the command's unit of work ends here
         except DomainError as error:
             db.session.rollback()

@@ -1,22 +1,24 @@
-"""CSV with the documented header (README, Import; template via template_csv()).
+"""CSV and TSV: the project's template (README, Import) and the exports of bibliographic
+databases and reference managers, their columns mapped by importers/columns.py.
 
-Comma or semicolon (whichever the header line uses more), UTF-8 with or without BOM,
-or Windows-1252 (what Excel on Dutch Windows saves): detected, not asked.
-Lists in a cell (authors, keywords, interventions) are separated by "|" or ";".
+The delimiter is the one of comma, semicolon and tab the header line uses most; the
+encoding UTF-8 with or without BOM, UTF-16 with BOM, or Windows-1252 (what Excel on
+Dutch Windows saves): detected, not asked. Lists in a cell (authors, keywords,
+interventions) are separated by "|", ";" or line breaks.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import re
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from flask_babel import gettext as _
 
-from importers.normalise import parse_author
-from importers.source import RawRecord, is_valid_utf8, reject, truncate_problem
+from importers.source import RawRecord, is_valid_utf8, reject
+from importers.tabular import TableOptions, records
 
 COLUMNS = (
     "title", "authors", "year", "journal", "publisher", "volume", "issue", "pages", "doi",
@@ -31,8 +33,8 @@ ALIASES = {
     "trefwoorden": "keywords", "publicatietype": "publication_type", "opzet": "design",
     "interventies": "interventions",
 }  # fmt: skip
-LIST_COLUMNS = ("authors", "keywords", "interventions")
-_LIST_SPLIT = re.compile(r"\s*[|;]\s*")
+DELIMITERS = (",", ";", "\t")
+_BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 # A 10 MB cell must become a record error, not stop the reader (csv's default is 128 kB).
 csv.field_size_limit(32 * 1024 * 1024)
 
@@ -54,18 +56,53 @@ def template_csv() -> str:
     return buffer.getvalue()
 
 
-def open_text(stream: BinaryIO) -> io.TextIOWrapper:
-    """The stream as text in its detected encoding. Raises ImportRejected if undecodable."""
-    encoding = "utf-8-sig" if is_valid_utf8(stream) else "cp1252"
-    if encoding == "cp1252" and not _decodes(stream, encoding):
-        raise reject(_("Het bestand is geen UTF-8 en geen Windows-1252-tekst."))
+def open_text(stream: BinaryIO, notes: list[str] | None = None) -> io.TextIOWrapper:
+    """The stream as text in its detected encoding (a note says which, when it is not
+    UTF-8). Raises ImportRejected if undecodable."""
+    head = stream.read(2)
+    stream.seek(0)
+    encoding = next((name for bom, name in _BOMS if head == bom), None)
+    if encoding is None:
+        encoding = "utf-8-sig" if is_valid_utf8(stream) else "cp1252"
+    if encoding == "cp1252":
+        _refuse_mixed_encoding(stream)
+    if encoding != "utf-8-sig" and not _decodes(stream, encoding):
+        raise reject(_("Het bestand is geen UTF-8-, UTF-16- of Windows-1252-tekst (gemengde "
+                       "of onbekende tekenset). Sla het op als UTF-8."))
+    if notes is not None and encoding != "utf-8-sig":
+        label = "UTF-16" if encoding == "utf-16" else "Windows-1252"
+        notes.append(_("Tekenset herkend als %(encoding)s.", encoding=label))
     return io.TextIOWrapper(stream, encoding=encoding, newline="")
 
 
+def _refuse_mixed_encoding(stream: BinaryIO) -> None:
+    # Not UTF-8 as a whole: if some lines are UTF-8 with accents and others are not,
+    # the file was pasted together from two encodings; reading it as Windows-1252 would
+    # garble the UTF-8 lines without a word.
+    utf8_line = other_line = None
+    try:
+        for number, line in enumerate(stream, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8_line = utf8_line or number
+            except UnicodeDecodeError:
+                other_line = other_line or number
+            if utf8_line and other_line:
+                raise reject(_("De tekenset is gemengd: regel %(utf8)s is UTF-8, regel "
+                               "%(other)s niet. Sla het bestand op als UTF-8.",
+                               utf8=utf8_line, other=other_line))
+    finally:
+        stream.seek(0)
+
+
 def _decodes(stream: BinaryIO, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
         while chunk := stream.read(64 * 1024):
-            chunk.decode(encoding)
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
         return True
     except UnicodeDecodeError:
         return False
@@ -89,40 +126,46 @@ def header_columns(header: list[str], known: tuple[str, ...], aliases: dict) -> 
 def rows(stream: BinaryIO, known: tuple[str, ...], aliases: dict) -> Iterator[tuple[int, dict]]:
     """(line number, {column: cell}) per non-empty row. Raises ImportRejected on bad CSV."""
     text = open_text(stream)
-    first = text.readline()
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter), [])
-    names = header_columns(header, known, aliases)
-    reader = csv.reader(text, delimiter=delimiter)
     try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                yield reader.line_num + 1, dict(zip(names, cells, strict=False))
-    except csv.Error as error:
-        raise reject(_("Regel %(line)s: ongeldige CSV (%(error)s).",
-                       line=reader.line_num + 1, error=error)) from None
+        header, lines = _table(text)
+        names = header_columns(header, known, aliases)
+        for line, cells in lines:
+            yield line, dict(zip(names, cells, strict=False))
     finally:
         text.detach()
 
 
-def parse(stream: BinaryIO) -> Iterator[RawRecord]:
-    """Yield each CSV row as a record. Raises ImportRejected on a bad header or encoding."""
-    for number, (line, cells) in enumerate(rows(stream, COLUMNS, ALIASES), start=1):
-        record = RawRecord(number=number, data={}, line=line)
-        record.data, record.interventions = to_study(cells)
-        truncate_problem(record.data, record.problems)
-        yield record
+def delimiter_of(first_line: str) -> str | None:
+    """The delimiter the header line uses most, of comma, semicolon and tab; None when it
+    uses none (a one-column file)."""
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=counts.__getitem__)
+    return best if counts[best] else None
 
 
-def to_study(cells: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
-    """Map one row to the study schema's load shape: (data, intervention slugs)."""
-    data: dict[str, Any] = {}
-    for name, value in cells.items():
-        value = (value or "").strip()
-        if not value or not name or name == "interventions":
-            continue
-        data[name] = _LIST_SPLIT.split(value) if name in LIST_COLUMNS else value
-    if "authors" in data:
-        data["authors"] = [a for a in map(parse_author, data["authors"]) if a]
-    slugs = _LIST_SPLIT.split(cells.get("interventions") or "")
-    return data, [s.strip().lower() for s in slugs if s.strip()]
+def _table(text: io.TextIOWrapper) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    first = text.readline()
+    delimiter = delimiter_of(first) or ","
+    header = next(csv.reader([first], delimiter=delimiter), [])
+    return header, _lines(csv.reader(text, delimiter=delimiter))
+
+
+def _lines(reader) -> Iterator[tuple[int, list[str]]]:
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                yield reader.line_num + 1, cells
+    except csv.Error as error:
+        raise reject(_("Regel %(line)s: ongeldige CSV (%(error)s).",
+                       line=reader.line_num + 1, error=error)) from None
+
+
+def parse(stream: BinaryIO, options: TableOptions | None = None) -> Iterator[RawRecord]:
+    """Yield each row as a record. Raises ImportRejected on a bad header or encoding."""
+    options = options or TableOptions()
+    text = open_text(stream, options.notes)
+    try:
+        header, lines = _table(text)
+        yield from records(header, lines, options)
+    finally:
+        text.detach()

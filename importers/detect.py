@@ -9,7 +9,19 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 
-from importers import bibtex, csv_format, json_format, medline, pubmed, ris
+from importers import (
+    bibtex,
+    csl_json,
+    csv_format,
+    endnote_xml,
+    json_format,
+    medline,
+    pubmed,
+    ris,
+    wos,
+    xlsx_format,
+)
+from importers.columns import KNOWN, column_key
 from importers.source import RawRecord, reject
 
 PARSERS: dict[str, Callable[[BinaryIO], Iterator[RawRecord]]] = {
@@ -18,21 +30,31 @@ PARSERS: dict[str, Callable[[BinaryIO], Iterator[RawRecord]]] = {
     "pubmed": pubmed.parse,
     "medline": medline.parse,
     "csv": csv_format.parse,
+    "xlsx": xlsx_format.parse,
     "json": json_format.parse,
+    "wos": wos.parse,
+    "endnote_xml": endnote_xml.parse,
+    "csl_json": csl_json.parse,
 }
+# Formats whose parser takes TableOptions (a column mapping) as well as the stream.
+TABULAR = frozenset({"csv", "xlsx"})
 FORMAT_LABELS = {
     "ris": "RIS", "bibtex": "BibTeX", "pubmed": "PubMed XML", "medline": "MEDLINE/nbib",
-    "csv": "CSV", "json": "JSON (registry)",
+    "csv": "CSV/TSV", "xlsx": "Excel (.xlsx)", "json": "JSON (registry)",
+    "wos": wos.LABEL, "endnote_xml": endnote_xml.LABEL, "csl_json": csl_json.LABEL,
 }  # fmt: skip
 EXTENSIONS = {
     ".ris": "ris", ".bib": "bibtex", ".bibtex": "bibtex", ".xml": "pubmed", ".nbib": "medline",
-    ".medline": "medline", ".csv": "csv", ".json": "json",
+    ".medline": "medline", ".csv": "csv", ".tsv": "csv", ".tab": "csv", ".xlsx": "xlsx",
+    ".json": "json",
 }  # fmt: skip
 HEAD_BYTES = 64 * 1024
 _RIS = re.compile(r"^TY  - ", re.MULTILINE)
 _MEDLINE = re.compile(r"^PMID- ?\d", re.MULTILINE)
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
-_CSV_HEADER = re.compile(r"^(?:\ufeff)?[^\n]*\b(title|titel)\b[^\n]*[,;]", re.IGNORECASE)
+_ZIP = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, or an encrypted .xlsx
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def detect_format(stream: BinaryIO, file_name: str | None = None) -> str:
@@ -44,6 +66,17 @@ def detect_format(stream: BinaryIO, file_name: str | None = None) -> str:
     stream.seek(0)
     if not head.strip():
         raise reject(_("Het bestand is leeg."))
+    if head.startswith(_ZIP):
+        return xlsx_format.check_workbook(stream)
+    if head.startswith(_OLE2):
+        raise reject(_("Dit is een Excel-bestand met een wachtwoord of in het oude formaat "
+                       "(.xls). Sla het op als .xlsx zonder wachtwoord, of als CSV."))
+    if head.startswith(_UTF16_BOMS):
+        text = head.decode("utf-16", errors="replace").lstrip("\ufeff \t\r\n")
+        if _is_table_header(text):
+            return "csv"
+        raise reject(_("Alleen tabellen (CSV/TSV) mogen UTF-16 zijn. Sla het bestand op "
+                       "als UTF-8."))
     if _looks_binary(head):
         raise reject(_("Dit is geen tekstbestand (binaire inhoud). Kies een exportbestand."))
     found = _from_content(head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n"))
@@ -66,15 +99,31 @@ def _looks_binary(head: bytes) -> bool:
 
 def _from_content(text: str) -> str | None:
     if text.startswith("<"):
+        if endnote_xml.looks_like(text):
+            return "endnote_xml"
         if "PubmedArticleSet" in text[:4096] or "PubmedBookArticleSet" in text[:4096]:
             return "pubmed"
-        raise reject(_("Dit XML-bestand is geen PubMed-export (PubmedArticleSet verwacht)."))
+        raise reject(_("Dit XML-bestand is geen PubMed- of EndNote-export (PubmedArticleSet "
+                       "of <xml><records> verwacht)."))
     if text.startswith(("[", "{")):
-        return "json"
+        return "csl_json" if csl_json.looks_like(text) else "json"
+    if wos.looks_like(text):
+        return "wos"
     for name, pattern in (("ris", _RIS), ("medline", _MEDLINE), ("bibtex", _BIBTEX)):
         if pattern.search(text):
             return name
-    return "csv" if _CSV_HEADER.match(text) else None
+    return "csv" if _is_table_header(text) else None
+
+
+def _is_table_header(text: str) -> bool:
+    # A first line of at least two cells (comma, semicolon or tab) of which two or more
+    # are columns the table knows, one of them the title.
+    first = text.split("\n", 1)[0]
+    delimiter = csv_format.delimiter_of(first)
+    if delimiter is None:
+        return False
+    fields = {KNOWN.get(column_key(cell.strip('"'))) for cell in first.split(delimiter)}
+    return "title" in fields and len(fields - {None}) >= 2
 
 
 def parser_for(name: str) -> Callable[[BinaryIO], Iterator[RawRecord]]:

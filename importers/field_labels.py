@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from importers.columns import FIELDS
+
 FIELD_LABELS = {
     "record": _l("Record"),
     "bestand": _l("Bestand"),
@@ -18,6 +20,8 @@ FIELD_LABELS = {
     "volume": _l("Jaargang"),
     "issue": _l("Nummer"),
     "pages": _l("Pagina's"),
+    "start_page": _l("Eerste pagina"),
+    "end_page": _l("Laatste pagina"),
     "doi": _l("DOI"),
     "pmid": _l("PMID"),
     "url": _l("Webadres"),
@@ -41,6 +45,11 @@ AUTHOR_PARTS = {
     "given_names": _l("voornamen"),
     "particle": _l("tussenvoegsel"),
 }
+
+
+def column_fields() -> list[tuple[str, str]]:
+    """(field, label) for each field a table's column can be assigned to."""
+    return [(name, str(FIELD_LABELS[name])) for name in FIELDS]
 
 
 def field_label(key: str) -> str:

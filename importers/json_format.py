@@ -28,7 +28,8 @@ def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield each study object. Raises ImportRejected on JSON that is invalid or truncated."""
     try:
         yield from _records(stream)
-    except (ijson.JSONError, UnicodeDecodeError):
+    except (ijson.JSONError, UnicodeDecodeError, ValueError):
+        # ValueError: a number beyond Python's digit limit for int conversion.
         message = _("Het JSON-bestand is ongeldig of onvolledig. Er is niets opgeslagen.")
         raise reject(message) from None
     except _TooDeep:

@@ -19,9 +19,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from importers.dedup import Deduplicator, Match
-from importers.detect import detect_format, parser_for
+from importers.detect import TABULAR, detect_format, parser_for
 from importers.source import RawRecord, reject
 from importers.store import Writer
+from importers.tabular import TableOptions
 from importers.validate import Lookups, ValidRecord, validate
 from registry.errors import ImportRejected
 from registry.extensions import db
@@ -47,10 +48,14 @@ class ImportReport:
     merged: int = 0
     probable: int = 0
     invalid: int = 0
+    warnings: int = 0  # valid records with a field dropped (see validate.FORGIVEN_FIELDS)
+    ignored_columns: list[str] = field(default_factory=list)  # tabular files
+    notes: list[str] = field(default_factory=list)  # e.g. the encoding detected
     new_records: list[dict] = field(default_factory=list)
     duplicate_records: list[dict] = field(default_factory=list)
     probable_records: list[dict] = field(default_factory=list)
     invalid_records: list[dict] = field(default_factory=list)
+    warning_records: list[dict] = field(default_factory=list)
 
     def note(self, kind: str, entry: dict) -> None:
         listing = getattr(self, f"{kind}_records")
@@ -58,7 +63,7 @@ class ImportReport:
             listing.append(entry)
 
     def counts(self) -> dict[str, int]:
-        names = ("total", "new", "duplicates", "merged", "probable", "invalid")
+        names = ("total", "new", "duplicates", "merged", "probable", "invalid", "warnings")
         return {name: getattr(self, name) for name in names}
 
     def as_dict(self) -> dict[str, Any]:
@@ -143,6 +148,14 @@ class Run:
     def _validate(self, raw: RawRecord) -> ValidRecord | None:
         self.report.total += 1
         record, problems = validate(raw, self.lookups)
+        if record is not None and record.warnings:
+            self.report.warnings += 1
+            self.report.note("warning", {
+                "number": raw.number,
+                "line": raw.line,
+                "title": record.values["title"][:300],
+                "warnings": [{"field": f, "message": m} for f, m in record.warnings],
+            })
         if record is None:
             self.report.invalid += 1
             self.report.note(
@@ -218,15 +231,26 @@ def _prepare(stream: BinaryIO, file_name: str, format_name: str | None) -> Impor
     return ImportReport(format=name, file_name=file_name, sha256=sha)
 
 
+def _run(run: Run, stream: BinaryIO, columns: dict[str, str] | None) -> None:
+    report = run.report
+    options = TableOptions(mapping=dict(columns or {}))
+    parser = parser_for(report.format)
+    run.process(parser(stream, options) if report.format in TABULAR else parser(stream))
+    report.ignored_columns, report.notes = options.ignored, options.notes
+
+
 def preview_import(
     stream: BinaryIO,
     file_name: str,
     format_name: str | None = None,
     progress: Callable[[int], None] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> ImportReport:
-    """What importing the file would do; writes nothing. Raises ImportRejected."""
+    """What importing the file would do; writes nothing. Raises ImportRejected.
+
+    `columns` maps a tabular file's header cells to fields (importers/columns.py)."""
     report = _prepare(stream, file_name, format_name)
-    Run(report, load_lookups(), None, progress).process(parser_for(report.format)(stream))
+    _run(Run(report, load_lookups(), None, progress), stream, columns)
     return report
 
 
@@ -239,6 +263,7 @@ def commit_import(
     channel: str = "cli",
     link_slugs: tuple[str, ...] = (),
     progress: Callable[[int], None] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> ImportReport:
     """Import the file into the session's transaction (flushes, never commits).
 
@@ -262,7 +287,7 @@ def commit_import(
     db.session.add(batch)
     db.session.flush()
     writer = Writer(batch, lookups, [lookups.interventions[s] for s in link_slugs])
-    Run(report, lookups, writer, progress).process(parser_for(report.format)(stream))
+    _run(Run(report, lookups, writer, progress), stream, columns)
     batch.counts = report.counts()
     report.committed, report.batch_id = True, batch.id
     db.session.flush()

@@ -47,6 +47,8 @@ def parse(stream: BinaryIO) -> Iterator[RawRecord]:
         raise reject(
             _("Het XML-bestand bevat entiteiten of een DTD; die worden geweigerd.")
         ) from None
+    except LookupError:  # <?xml encoding="..."?> names an encoding Python does not know
+        raise reject(_("Het XML-bestand noemt een onbekende tekenset.")) from None
 
 
 def _check_root(element: Element) -> bool:

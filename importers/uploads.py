@@ -11,7 +11,7 @@ import hashlib
 import re
 import secrets
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,6 +37,7 @@ class Upload:
     kind: str = "studies"
     format: str | None = None
     link: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # header cell -> field
 
     def as_session(self) -> dict[str, Any]:
         """What the session keeps (plain JSON values)."""

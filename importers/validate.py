@@ -20,6 +20,13 @@ from registry.i18n import N_
 from registry.schemas.studies import AuthorSchema, StudySchema
 
 MAX_TITLE_CHARS = 2000
+# Fields a study can do without: a value here that is too long or malformed is dropped
+# with a warning for that record and field, and the record is imported without it.
+# A record is invalid only for what a study needs (a title) or unreadable key fields.
+FORGIVEN_FIELDS = frozenset({
+    "issue", "pages", "volume", "keywords", "language", "url", "publisher", "country",
+    "publication_type",
+})  # fmt: skip
 _SCHEMA = StudySchema()
 _WITHOUT_AUTHORS = StudySchema(exclude=("authors",))
 _AUTHOR = AuthorSchema()
@@ -67,6 +74,7 @@ class ValidRecord:
     interventions: list[str]
     title_key: str
     author_key: str
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def year(self) -> int | None:
@@ -103,7 +111,43 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
 
 
 def validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list[tuple]]:
-    """(the valid record, []) or (None, [(field, Dutch message), …])."""
+    """(the valid record, []) or (None, [(field, Dutch message), …]).
+
+    When every problem lies in a forgiven field, the record is validated again without
+    those values and, if that passes, returned with them as warnings."""
+    record, problems = _validate(raw, lookups)
+    if record is not None or not problems or not all(_forgiven(f) for f, _m in problems):
+        return record, problems
+    retry = RawRecord(raw.number, _without(raw.data, [f for f, _m in problems]), raw.line,
+                      raw.interventions)
+    record, others = _validate(retry, lookups)
+    if record is None:
+        return None, problems + others
+    record.warnings = [(f, _("Weggelaten: %(reason)s", reason=m)) for f, m in problems]
+    return record, []
+
+
+def _forgiven(path: str) -> bool:
+    return path.split(".", 1)[0] in FORGIVEN_FIELDS
+
+
+def _without(data: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    # "issue" drops the field; "keywords.3" drops that keyword only.
+    kept = dict(data)
+    items: dict[str, set[int]] = {}
+    for path in paths:
+        name, _dot, index = path.partition(".")
+        if index.split(".", 1)[0].isdigit() and isinstance(kept.get(name), list):
+            items.setdefault(name, set()).add(int(index.split(".", 1)[0]))
+        else:
+            kept.pop(name, None)
+    for name, indexes in items.items():
+        if name in kept:
+            kept[name] = [v for i, v in enumerate(kept[name]) if i not in indexes]
+    return kept
+
+
+def _validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list[tuple]]:
     problems = list(raw.problems)
     if not raw.data:  # nothing could be read: the record-level problem says why
         return None, problems

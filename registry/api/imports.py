@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_babel import gettext as _
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
+from importers.columns import FIELDS, parse_assignments
 from importers.detect import PARSERS
 from importers.pipeline import commit_import, preview_import
 from registry import permissions as perm
@@ -34,10 +35,16 @@ class ImportReportSchema(Schema):
     merged = fields.Integer(required=True)
     probable = fields.Integer(required=True)
     invalid = fields.Integer(required=True)
+    warnings = fields.Integer(
+        required=True, metadata={"description": "Geldige records met weggelaten velden."})
+    ignored_columns = fields.List(
+        fields.String(), metadata={"description": "Kolommen van een tabel die niet zijn gelezen."})
+    notes = fields.List(fields.String(), metadata={"description": "Bv. de herkende tekenset."})
     new_records = fields.List(fields.Dict())
     duplicate_records = fields.List(fields.Dict())
     probable_records = fields.List(fields.Dict())
     invalid_records = fields.List(fields.Dict())
+    warning_records = fields.List(fields.Dict())
 
 
 class ImportQuerySchema(Schema):
@@ -56,6 +63,21 @@ class ImportQuerySchema(Schema):
         validate=validate.OneOf(sorted(PARSERS)),
         metadata={"description": "Het formaat; zonder: herkend aan de inhoud."},
     )
+    column = fields.List(
+        fields.String(validate=validate.Length(max=300)),
+        load_default=list,
+        validate=validate.Length(max=200),
+        metadata={"description": "Kolomtoewijzing van een tabel: KOLOM=VELD, herhaalbaar "
+                                 f"(velden: {', '.join(FIELDS)})."},
+    )
+
+    @validates("column")
+    def _assignments(self, value: list[str], **kwargs) -> None:
+        try:
+            parse_assignments(value)
+        except ValueError as error:
+            raise ValidationError(_("'%(value)s' is geen KOLOM=VELD met een bekend veld.",
+                                    value=str(error))) from None
 
 
 @bp.post("/imports/studies")
@@ -78,12 +100,13 @@ def import_studies():
         raise ImportRejected(_("Stuur een bestand mee in het veld 'file'."),
                              [{"field": "file", "messages": [_("Verplicht.")]}])
     name = upload.filename or "upload"
+    columns = parse_assignments(query["column"])
     if query["dry_run"]:
-        report = preview_import(upload.stream, name, query.get("format"))
+        report = preview_import(upload.stream, name, query.get("format"), columns=columns)
     else:
         try:
             report = commit_import(upload.stream, name, format_name=query.get("format"),
-                                   user_id=g.api_user.id, channel="api")
+                                   user_id=g.api_user.id, channel="api", columns=columns)
         except BaseException:
             db.session.rollback()
             raise

@@ -58,9 +58,9 @@ class Study(TimestampMixin, db.Model):
     year: Mapped[int | None] = mapped_column(Integer, index=True)
     journal: Mapped[str | None] = mapped_column(String(500))
     publisher: Mapped[str | None] = mapped_column(String(300))
-    volume: Mapped[str | None] = mapped_column(String(40))
-    issue: Mapped[str | None] = mapped_column(String(40))
-    pages: Mapped[str | None] = mapped_column(String(40))
+    volume: Mapped[str | None] = mapped_column(String(100))
+    issue: Mapped[str | None] = mapped_column(String(100))
+    pages: Mapped[str | None] = mapped_column(String(100))
     # Normalised: lower case, no resolver prefix (docs/domain.md, deduplication).
     doi: Mapped[str | None] = mapped_column(String(255), unique=True)
     pmid: Mapped[str | None] = mapped_column(String(20), unique=True)

@@ -107,14 +107,15 @@ class StudySummarySchema(RoundTripSchema):
 class StudySchema(StudySummarySchema):
     """Every field of a study with its findings; loads back what it dumps."""
 
-    volume = _optional_text(40)
-    issue = _optional_text(40)
-    pages = _optional_text(40)
+    volume = _optional_text(100)
+    issue = _optional_text(100)
+    pages = _optional_text(100)
     url = _optional_text(1000)
     abstract = _optional_text()
     language = _optional_text(10)
     country = _optional_text(2, metadata={"description": "ISO 3166-1 alpha-2"})
-    keywords = fields.List(fields.String())
+    keywords = fields.List(fields.String(validate=validate.Length(max=200)),
+                           validate=validate.Length(max=500))
     publication_type = _optional_text(60)
     n_intervention = _count()
     n_comparison = _count()

@@ -119,6 +119,7 @@ ROUTES = [
     ("POST", "/import/", {"researcher": 422}, 403, 302),
     ("POST", "/import/bevestigen", {"researcher": 409}, 403, 302),
     ("POST", "/import/annuleren", {"researcher": 302}, 403, 302),
+    ("POST", "/import/kolommen", {"researcher": 409}, 403, 302),
     ("GET", "/import/bevindingen", {"researcher": 200}, 403, 302),
     ("POST", "/import/bevindingen", {"researcher": 422}, 403, 302),
     ("POST", "/import/bevindingen/bevestigen", {"researcher": 409}, 403, 302),

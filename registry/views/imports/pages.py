@@ -27,12 +27,15 @@ from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from importers.batches import decide_pending, undo_batch
+from importers.columns import FIELDS
 from importers.csv_format import template_csv
 from importers.detect import FORMAT_LABELS, PARSERS
+from importers.field_labels import column_fields
 from importers.findings import import_findings
 from importers.pipeline import commit_import, preview_import
 from importers.undo_plan import plan_undo
 from importers.uploads import (
+    Upload,
     discard_upload,
     keep_upload,
     open_upload,
@@ -47,6 +50,7 @@ from registry.services.study_links import published_interventions
 from registry.views.imports import bp  # noqa: E402
 
 SESSION_KEY = "import_upload"
+MAX_ASSIGNED = 200  # columns assignable in one form
 PER_PAGE = 100
 
 
@@ -109,14 +113,49 @@ def upload():
     prune_uploads(_folder())
     kept = keep_upload(file.stream, _folder(), PurePath(file.filename).name, **options)
     try:
-        with (_folder() / kept.token).open("rb") as stream:
-            report = preview_import(stream, kept.file_name, kept.format)
+        report = _preview(kept)
     except ImportRejected as error:
         discard_upload(_folder(), kept.as_session())
         return _form({"file": [error.message]}, 422)
     session[SESSION_KEY] = kept.as_session()
-    return render_template("imports/preview.html", report=report, upload=kept,
-                           candidates=_candidates(report), format_label=FORMAT_LABELS)
+    return _preview_page(report, kept)
+
+
+def _preview(kept: Upload):
+    with (_folder() / kept.token).open("rb") as stream:
+        return preview_import(stream, kept.file_name, kept.format, columns=kept.columns)
+
+
+def _preview_page(report, kept: Upload, errors: dict | None = None, status: int = 200):
+    page = render_template("imports/preview.html", report=report, upload=kept,
+                           candidates=_candidates(report), format_label=FORMAT_LABELS,
+                           fields=column_fields(), errors=errors or {})
+    return page, status
+
+
+@bp.post("/kolommen")
+@perm.permission_required(perm.can_import_studies)
+def assign_columns():
+    """Preview again with the columns the researcher assigned (tabular files)."""
+    try:
+        kept = open_upload(_folder(), session.get(SESSION_KEY), request.form.get("token"))
+    except Conflict as error:
+        return _form({"_": [error.message]}, 409)
+    chosen = dict(kept.columns)
+    for index, header in enumerate(request.form.getlist("header")[:MAX_ASSIGNED]):
+        name = request.form.get(f"field-{index}", "")
+        if name in FIELDS:
+            chosen[header] = name
+        elif name == "":
+            chosen.pop(header, None)
+    kept.columns = chosen
+    try:
+        report = _preview(kept)
+    except ImportRejected as error:
+        kept.columns = {}
+        return _preview_page(_preview(kept), kept, {"kolommen": [error.message]}, 422)
+    session[SESSION_KEY] = kept.as_session()
+    return _preview_page(report, kept)
 
 
 def _candidates(report) -> dict[int, Study]:
@@ -136,7 +175,8 @@ def confirm():
     try:
         with (_folder() / upload.token).open("rb") as stream:
             report = commit_import(stream, upload.file_name, format_name=upload.format,
-                                   user_id=current_user.id, channel="upload", link_slugs=link_slugs)
+                                   user_id=current_user.id, channel="upload", link_slugs=link_slugs,
+                                   columns=upload.columns)
     except DomainError as error:
         db.session.rollback()
         return _form({"file": [error.message]}, error.status)

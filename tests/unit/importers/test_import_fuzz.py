@@ -15,6 +15,8 @@ from registry.errors import ImportRejected
 PREFIXES = {
     "ris": b"TY  - JOUR\n", "bibtex": b"@article{k,\n", "pubmed": b"<PubmedArticleSet>",
     "medline": b"PMID- 1\n", "csv": b"title;authors;year\n", "json": b"[",
+    "xlsx": b"PK\x03\x04", "wos": b"FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\n",
+    "endnote_xml": b"<xml><records><record>", "csl_json": b'[{"type": "article-journal", ',
 }
 LOOKUPS = Lookups(designs={"rct": 1}, outcome_domains={"work": 1}, interventions={})
 FUZZ = settings(max_examples=60, deadline=None,

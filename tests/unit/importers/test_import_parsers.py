@@ -13,6 +13,7 @@ import pytest
 from importers.detect import detect_format, parser_for
 from importers.json_format import MAX_DEPTH
 from importers.normalise import normalise_doi, parse_author, surname_key, title_key
+from importers.tabular import TableOptions
 from registry.errors import ImportRejected
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -92,9 +93,11 @@ def test_csv_utf8_bom_with_commas():
         {"family_name": "Jansen", "particle": None, "given_names": "K."}], "year": "2020"}
 
 
-def test_csv_unknown_column_is_refused_with_dutch_message():
-    with pytest.raises(ImportRejected, match="Onbekende kolommen: kleur"):
-        list(parser_for("csv")(io.BytesIO(b"title,kleur\nx,y\n")))
+def test_csv_unknown_column_is_ignored_and_listed():
+    options = TableOptions()
+    records = list(parser_for("csv")(io.BytesIO(b"title,kleur\nx,y\n"), options))
+    assert [r.data for r in records] == [{"title": "x"}]
+    assert options.ignored == ["kleur"]
 
 
 @pytest.mark.parametrize(
