@@ -78,8 +78,10 @@ def _summary(report: ImportReport) -> None:
 @click.option("--user", "email", default=None, help="Op naam van deze gebruiker.")
 @click.option("--column", "column_options", multiple=True, metavar="KOLOM=VELD",
               help="Wijs een kolom van een tabel toe aan een veld, bv. \"Source title=journal\".")
+@click.option("--sheet", default=None,
+              help="Werkblad van een Excel-bestand (standaard het eerste).")
 def import_studies_command(file: Path, format_name, dry_run, links, email,
-                           column_options) -> None:
+                           column_options, sheet) -> None:
     """Import studies from FILE (RIS, BibTeX, PubMed XML, MEDLINE, CSV/TSV, Excel, JSON)."""
     try:
         columns = parse_assignments(list(column_options))
@@ -95,12 +97,13 @@ def import_studies_command(file: Path, format_name, dry_run, links, email,
 
         try:
             if dry_run:
-                report = preview_import(stream, file.name, format_name, progress, columns)
+                report = preview_import(stream, file.name, format_name, progress, columns,
+                                        sheet)
             else:
                 report = commit_import(stream, file.name, format_name=format_name,
                                        user_id=_user_id(email), channel="cli",
                                        link_slugs=tuple(links), progress=progress,
-                                       columns=columns)
+                                       columns=columns, sheet=sheet)
                 commit()  # the command's unit of work ends here
         except DomainError as error:
             db.session.rollback()

@@ -231,9 +231,10 @@ def _prepare(stream: BinaryIO, file_name: str, format_name: str | None) -> Impor
     return ImportReport(format=name, file_name=file_name, sha256=sha)
 
 
-def _run(run: Run, stream: BinaryIO, columns: dict[str, str] | None) -> None:
+def _run(run: Run, stream: BinaryIO, columns: dict[str, str] | None,
+         sheet: str | None = None) -> None:
     report = run.report
-    options = TableOptions(mapping=dict(columns or {}))
+    options = TableOptions(mapping=dict(columns or {}), sheet=sheet)
     parser = parser_for(report.format)
     run.process(parser(stream, options) if report.format in TABULAR else parser(stream))
     report.ignored_columns, report.notes = options.ignored, options.notes
@@ -245,12 +246,14 @@ def preview_import(
     format_name: str | None = None,
     progress: Callable[[int], None] | None = None,
     columns: dict[str, str] | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
     """What importing the file would do; writes nothing. Raises ImportRejected.
 
-    `columns` maps a tabular file's header cells to fields (importers/columns.py)."""
+    `columns` maps a tabular file's header cells to fields (importers/columns.py);
+    `sheet` names an Excel workbook's sheet (default: the first)."""
     report = _prepare(stream, file_name, format_name)
-    _run(Run(report, load_lookups(), None, progress), stream, columns)
+    _run(Run(report, load_lookups(), None, progress), stream, columns, sheet)
     return report
 
 
@@ -264,6 +267,7 @@ def commit_import(
     link_slugs: tuple[str, ...] = (),
     progress: Callable[[int], None] | None = None,
     columns: dict[str, str] | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
     """Import the file into the session's transaction (flushes, never commits).
 
@@ -287,7 +291,7 @@ def commit_import(
     db.session.add(batch)
     db.session.flush()
     writer = Writer(batch, lookups, [lookups.interventions[s] for s in link_slugs])
-    _run(Run(report, lookups, writer, progress), stream, columns)
+    _run(Run(report, lookups, writer, progress), stream, columns, sheet)
     batch.counts = report.counts()
     report.committed, report.batch_id = True, batch.id
     db.session.flush()

@@ -37,6 +37,7 @@ class Upload:
     kind: str = "studies"
     format: str | None = None
     link: str | None = None
+    sheet: str | None = None  # of an Excel workbook; None: the first
     columns: dict[str, str] = field(default_factory=dict)  # header cell -> field
 
     def as_session(self) -> dict[str, Any]:

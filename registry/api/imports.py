@@ -71,6 +71,11 @@ class ImportQuerySchema(Schema):
                                  f"(velden: {', '.join(FIELDS)})."},
     )
 
+    sheet = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Werkblad van een Excel-bestand; zonder: het eerste."},
+    )
+
     @validates("column")
     def _assignments(self, value: list[str], **kwargs) -> None:
         try:
@@ -102,11 +107,13 @@ def import_studies():
     name = upload.filename or "upload"
     columns = parse_assignments(query["column"])
     if query["dry_run"]:
-        report = preview_import(upload.stream, name, query.get("format"), columns=columns)
+        report = preview_import(upload.stream, name, query.get("format"), columns=columns,
+                                sheet=query.get("sheet"))
     else:
         try:
             report = commit_import(upload.stream, name, format_name=query.get("format"),
-                                   user_id=g.api_user.id, channel="api", columns=columns)
+                                   user_id=g.api_user.id, channel="api", columns=columns,
+                                   sheet=query.get("sheet"))
         except BaseException:
             db.session.rollback()
             raise

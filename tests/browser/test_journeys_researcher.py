@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.journeys import press_and_wait, tab_to
+from tests.browser.journeys import axe_violations, press_and_wait, tab_to
 from tests.unit.procedure.support import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -63,3 +63,31 @@ def test_researcher_imports_a_ris_file_and_undoes_it_by_keyboard(journey, page):
     assert page.get_by_text("De import is ongedaan gemaakt.").is_visible()
     assert "ongedaan gemaakt" in page.locator("main dl").inner_text()
     assert page.get_by_role("link", name="Deze import ongedaan maken…").count() == 0
+
+
+def test_researcher_assigns_an_unknown_column_of_an_export_by_keyboard(journey, page,
+                                                                       tmp_path):
+    export = tmp_path / "scopus.csv"
+    export.write_text("Authors,Title,Year,Bron van het stuk\n"
+                      '"Liu R., Adler D.G.",Werk met behoud van uitkering,2020,Tijdschrift A\n',
+                      encoding="utf-8")
+    _sign_in_by_keyboard(page, journey)
+    page.goto(journey.base + "/import/")
+    page.get_by_label("Bestand").set_input_files(export)
+    _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
+
+    assert not axe_violations(page), axe_violations(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    wide = page.evaluate("""[...document.querySelectorAll('main *')]
+        .filter(e => e.getBoundingClientRect().right > 330)
+        .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 12)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, wide
+    group = page.get_by_role("group", name="Kolommen die niet worden gelezen")
+    select = group.get_by_label("Kolom 'Bron van het stuk'")
+    tab_to(page, select)
+    select.select_option("journal")  # a native select: arrow keys change it the same way
+    _activate(page, page.get_by_role("button", name="Opnieuw bekijken met deze kolommen"))
+    assert page.get_by_label("Kolom 'Bron van het stuk'").input_value() == "journal"
+
+    _activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
+    assert page.get_by_text("De import is opgeslagen.").is_visible()

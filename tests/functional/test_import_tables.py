@@ -115,3 +115,34 @@ def test_a_damaged_workbook_leaves_nothing_behind(client):
                            data={"file": (io.BytesIO(content), "export.xlsx")})
     assert response.status_code == 422
     assert (count(), count(ImportBatch)) == (0, 0)
+
+
+def _two_sheets() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Notities"
+    book.active.append(["Dit blad is geen export"])
+    studies = book.create_sheet("Studies")
+    studies.append(["Title", "Year"])
+    studies.append(["Werk met behoud", 2020])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_sheet_is_chosen_on_the_page_in_the_api_and_in_the_cli(app, client, researcher,
+                                                                   tmp_path):
+    page = upload(client, _two_sheets(), "export.xlsx", sheet="Studies").get_data(as_text=True)
+    assert "Werk met behoud" in page
+    client.post("/import/bevestigen", data={"token": token(client)})
+    assert count() == 1
+    headers = {"Authorization": f"Bearer {token_for('researcher')}"}
+    response = client.post("/api/v1/imports/studies?dry_run=1&sheet=Blad9", headers=headers,
+                           data={"file": (io.BytesIO(_two_sheets()), "export.xlsx")})
+    assert response.status_code == 422 and "Blad9" in response.json["error"]["message"]
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(_two_sheets())
+    result = app.test_cli_runner().invoke(
+        args=["import", "studies", str(path), "--dry-run", "--sheet", "Studies"])
+    assert result.exit_code == 0 and "nieuw" in result.output

@@ -92,12 +92,15 @@ def upload_form():
 def _options() -> tuple[dict[str, str | None], dict[str, list[str]]]:
     format_name = request.form.get("format") or None
     link = request.form.get("link") or None
+    sheet = request.form.get("sheet", "").strip() or None
     errors = {}
+    if sheet is not None and len(sheet) > 100:
+        errors["sheet"] = [_("Een werkbladnaam is hoogstens 100 tekens.")]
     if format_name is not None and format_name not in PARSERS:
         errors["format"] = [_("Kies een van de formaten uit de lijst.")]
     if link is not None and link not in {i.slug for i in published_interventions()}:
         errors["link"] = [_("Kies een gepubliceerde interventie uit de lijst.")]
-    return {"format": format_name, "link": link}, errors
+    return {"format": format_name, "link": link, "sheet": sheet}, errors
 
 
 @bp.post("/")
@@ -123,7 +126,8 @@ def upload():
 
 def _preview(kept: Upload):
     with (_folder() / kept.token).open("rb") as stream:
-        return preview_import(stream, kept.file_name, kept.format, columns=kept.columns)
+        return preview_import(stream, kept.file_name, kept.format, columns=kept.columns,
+                              sheet=kept.sheet)
 
 
 def _preview_page(report, kept: Upload, errors: dict | None = None, status: int = 200):
@@ -176,7 +180,7 @@ def confirm():
         with (_folder() / upload.token).open("rb") as stream:
             report = commit_import(stream, upload.file_name, format_name=upload.format,
                                    user_id=current_user.id, channel="upload", link_slugs=link_slugs,
-                                   columns=upload.columns)
+                                   columns=upload.columns, sheet=upload.sheet)
     except DomainError as error:
         db.session.rollback()
         return _form({"file": [error.message]}, error.status)
