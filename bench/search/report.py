@@ -50,6 +50,11 @@ def table(result: dict) -> str:
                if f[key].get("cpu_p95") else "")
         lines.append(f"| {label} | {_cell(w[key])} | {_cpu(w[key])} | {_cell(f[key])} "
                      f"| {_cpu(f[key])} | {ratio:.2f}×{cpu} |")
+    if "e" in w:
+        ratio = w["e"]["p95"] / w["a"]["p95"] if w["a"]["p95"] else float("nan")
+        lines.append(f"| (e) query syntax as plain text (ranges, wildcards, fuzzy, fields; "
+                     f"`probe.SYNTAX`) | {_cell(w['e'])} | {_cpu(w['e'])} | | "
+                     f"| {ratio:.2f}× of (a) |")
     if "a_cold" in w:
         lines.append(f"| (a) first run of each text, nothing cached (p95 = slowest) "
                      f"| {_cell(w['a_cold'])} | {_cpu(w['a_cold'])} | | | |")
