@@ -168,7 +168,9 @@ class DecisionInputSchema(DutchSchema):
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     level = fields.String(load_default=None, allow_none=True,
                           validate=validate.OneOf(RECOGNISED_LEVELS))
-    rationale = _text(20000)
+    # Required: the committee's reasoning is published with every decision (its minimum
+    # length is the service's rule, registry/services/decision.py).
+    rationale = _text(20000, required=True)
     conditions = _text(10000)
     lock_version = fields.Integer(load_default=None, allow_none=True)
 

@@ -52,18 +52,26 @@ def _level_of(outcome: str, level: str | None) -> str | None:
     return level if outcome == "provisional" else outcome
 
 
+# The committee's reasoning is published with every level: a few words are not one.
+MIN_RATIONALE_CHARS = 20
+
+
 def check_decision(round_: AssessmentRound, data: dict[str, Any]) -> None:
-    """A rationale is required for not_recognised and whenever the level differs from the
-    suggested one. Raises ValidationFailed."""
+    """Every decision carries the committee's reasoning (at least MIN_RATIONALE_CHARS);
+    when the level differs from the suggested one or is refused, the message says the
+    reasoning must explain that too. Raises ValidationFailed."""
     suggested = suggested_level_for(round_.version.intervention)
     level = _level_of(data["outcome"], data.get("level"))
     rationale = (data.get("rationale") or "").strip()
-    differs = suggested is not None and level != suggested
-    if (data["outcome"] == "not_recognised" or differs) and not rationale:
-        raise ValidationFailed(
-            _("Leg uit waarom het besluit afwijkt van het voorgestelde niveau."),
-            [{"field": "rationale", "messages": [_("Verplicht bij afwijking of niet erkend.")]}],
-        )
+    if len(rationale) >= MIN_RATIONALE_CHARS:
+        return
+    differs = data["outcome"] == "not_recognised" or (suggested is not None
+                                                      and level != suggested)
+    summary = (_("Leg uit waarom het besluit afwijkt van het voorgestelde niveau.") if differs
+               else _("Schrijf de motivering van de commissie; die wordt met het besluit "
+                      "gepubliceerd."))
+    raise ValidationFailed(summary, [{"field": "rationale", "messages": [
+        _("Verplicht: minstens %(min)s tekens.", min=MIN_RATIONALE_CHARS)]}])
 
 
 def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, Any]):

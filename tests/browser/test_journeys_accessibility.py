@@ -23,7 +23,7 @@ from registry.models.procedure import SCREENING_CRITERIA
 from registry.schemas.procedure import VersionInputSchema
 from registry.services import assessment, decision, screening, submission
 from tests.browser.journeys import axe_violations, sign_in
-from tests.unit.procedure.support import description, full_scores, link_rct
+from tests.unit.procedure.support import RATIONALE, description, full_scores, link_rct
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +71,8 @@ def _reach(round_, users, until: str) -> None:
         _assess(round_, panel[0])
         decision.open_discussion(round_, secretary)
     if "confirmed" in steps:
-        decision.record_decision(round_, secretary, {"outcome": "effective_good", "rationale": ""})
+        decision.record_decision(round_, secretary, {"outcome": "effective_good",
+                                                   "rationale": RATIONALE})
         for reviewer in panel:
             decision.confirm_decision(round_, reviewer)
 
@@ -165,6 +166,7 @@ def test_decision_confirmation_page_has_no_wcag_violations(journey, ids, page_of
     page = page_of("secretary")
     page.goto(f"{journey.base}/procedure/rondes/{ids['in_discussion']}/besluit")
     page.get_by_label("Uitkomst").select_option("effective_good")
+    page.get_by_label("Motivering van de commissie").fill(RATIONALE)
     with page.expect_navigation():
         page.get_by_role("button", name="Verder naar bevestigen").click()
     assert page.get_by_role("button", name="Ja, besluit vastleggen").is_visible()

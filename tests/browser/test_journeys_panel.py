@@ -128,6 +128,8 @@ def test_secretary_and_two_reviewers_judge_and_publish_an_intervention(
     assert _state(secretary) == "in_discussion"
     _follow(secretary, secretary.get_by_role("link", name="Besluit vastleggen"))
     secretary.get_by_label("Uitkomst").select_option(label=LEVEL)
+    secretary.get_by_label("Motivering van de commissie").fill(
+        "Eén gecontroleerde studie met een duidelijk effect op betaald werk.")
     _press(secretary, "Verder naar bevestigen")
     assert secretary.get_by_role("heading", name="Dit besluit vastleggen?").is_visible()
     _press(secretary, "Ja, besluit vastleggen")

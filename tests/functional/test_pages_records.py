@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from registry.extensions import db
 from registry.models import OutcomeRating
 from tests.factories import (
     DecisionFactory,
@@ -301,3 +302,13 @@ def test_study_page_hides_linked_draft_intervention(client, study):
 
 def test_unknown_study_gives_404(client):
     assert client.get("/studies/999999").status_code == 404
+
+
+def test_a_decision_without_a_rationale_says_so_instead_of_inventing_one(client):
+    from tests.factories import make_intervention
+
+    item = make_intervention(title="Oud besluit", outcome="effective_good")
+    item.current_decision.rationale = ""
+    db.session.flush()
+    page = client.get(f"/interventies/{item.slug}").get_data(as_text=True)
+    assert "Niet vastgelegd: dit besluit is genomen voordat de motivering verplicht werd." in page

@@ -11,6 +11,7 @@ from registry.models import Notice
 from registry.services import assessment, decision
 from registry.services.accounts import create_api_token
 from tests.unit.procedure.support import (
+    RATIONALE,
     drive,
     full_scores,
     login,
@@ -91,6 +92,7 @@ def test_no_notice_quotes_an_assessment(round_and_cast):
     round_, cast = round_and_cast
     assess(round_, cast.reviewer_b, SECRET_B, submit=True)
     decision.open_discussion(round_, cast.secretary)
-    decision.record_decision(round_, cast.secretary, {"outcome": "effective_good"})
+    decision.record_decision(round_, cast.secretary, {"outcome": "effective_good",
+                                                        "rationale": RATIONALE})
     messages = " ".join(db.session.scalars(select(Notice.message)))
     assert messages and SECRET_A not in messages and SECRET_B not in messages

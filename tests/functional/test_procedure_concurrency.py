@@ -16,7 +16,7 @@ from registry.services import decision, submission
 from registry.services.procedure import get_round
 from registry.services.vocabularies import load_vocabularies
 from tests.conftest import make_test_app
-from tests.unit.procedure.support import drive, make_cast
+from tests.unit.procedure.support import RATIONALE, drive, make_cast
 
 
 @pytest.fixture
@@ -99,7 +99,8 @@ def test_double_decision_makes_exactly_one_decision(real_app):
     round_id, ids = arrange(real_app, "in_discussion")
 
     def decide(round_):
-        decision.record_decision(round_, _user(ids["secretary"]), {"outcome": "effective_good"})
+        decision.record_decision(round_, _user(ids["secretary"]), {"outcome": "effective_good",
+                                                                   "rationale": RATIONALE})
 
     outcomes = run_race(real_app, round_id, decide)
     decisions = count(real_app, select(func.count(EvidenceDecision.id)))

@@ -129,7 +129,7 @@ def test_recording_a_decision_asks_first_then_records(client, cast):
     round_ = drive(cast, "in_discussion")
     db.session.commit()
     login(client, cast.secretary)
-    data = {"outcome": "effective_good", "rationale": "Twee goede studies.",
+    data = {"outcome": "effective_good", "rationale": "Twee goede studies van redelijke kwaliteit.",
             "lock_version": str(round_.lock_version)}
     url = f"/procedure/rondes/{round_.id}/besluit"
 

@@ -17,6 +17,7 @@ from registry.extensions import db
 from registry.models import AuditEvent, AuditTrailIsAppendOnly, ConflictDeclaration, PanelMember
 from registry.services import assessment, decision, screening, validity
 from tests.unit.procedure.support import (
+    RATIONALE,
     drive,
     full_scores,
     login,
@@ -94,10 +95,18 @@ def test_the_secretary_can_take_a_conflicted_reviewer_off_the_panel(cast):
 # --- a decision that differs from the suggestion -------------------------------------
 
 
-def test_a_decision_equal_to_the_suggestion_needs_no_rationale(cast):
+def test_every_decision_needs_the_committees_rationale(cast):
     round_ = drive(cast, "in_discussion")
-    recorded = decision.record_decision(round_, cast.secretary, {"outcome": "effective_good"})
+    for rationale in (None, "", "   ", "Prima."):
+        with pytest.raises(ValidationFailed) as refused:
+            decision.record_decision(round_, cast.secretary,
+                                     {"outcome": "effective_good", "rationale": rationale})
+        assert refused.value.details[0]["field"] == "rationale"
+        assert "gepubliceerd" in refused.value.message
+    recorded = decision.record_decision(round_, cast.secretary, {
+        "outcome": "effective_good", "rationale": RATIONALE})
     assert (recorded.level, recorded.suggested_level) == ("effective_good", "effective_good")
+    assert recorded.rationale == RATIONALE
 
 
 def test_a_provisional_decision_at_another_level_needs_a_rationale(cast):
@@ -111,8 +120,8 @@ def test_a_provisional_decision_at_another_level_needs_a_rationale(cast):
 def test_a_differing_decision_with_a_rationale_is_recorded(cast):
     round_ = drive(cast, "in_discussion")
     recorded = decision.record_decision(round_, cast.secretary, {
-        "outcome": "effective_first", "rationale": "De RCT is klein."})
-    assert (recorded.level, recorded.rationale) == ("effective_first", "De RCT is klein.")
+        "outcome": "effective_first", "rationale": "De RCT is klein en kort."})
+    assert (recorded.level, recorded.rationale) == ("effective_first", "De RCT is klein en kort.")
 
 
 def test_the_decision_form_asks_for_the_rationale(client, cast):
@@ -120,9 +129,11 @@ def test_the_decision_form_asks_for_the_rationale(client, cast):
     db.session.commit()
     login(client, cast.secretary)
     response = client.post(f"/procedure/rondes/{round_.id}/besluit", data={
-        "outcome": "effective_strong", "lock_version": str(round_.lock_version)})
+        "outcome": "effective_strong", "rationale": "Prima.",
+        "lock_version": str(round_.lock_version)})
     assert response.status_code == 422
-    assert "Verplicht bij afwijking of niet erkend." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Verplicht: minstens 20 tekens." in page and 'aria-invalid="true"' in page
 
 
 # --- the objection round ---------------------------------------------------------------

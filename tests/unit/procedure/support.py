@@ -13,6 +13,8 @@ from registry.models import User
 from tests.factories import FindingFactory, OrganisationFactory, UserFactory, link
 
 PASSWORD = "een-lang-en-zeldzaam-wachtwoord"
+# A decision's rationale long enough for the rule (registry/services/decision.py).
+RATIONALE = "De commissie acht de onderbouwing voldoende."
 
 
 @cache
@@ -108,7 +110,7 @@ def drive(cast: Cast, until: str, *, with_study: bool = True):
         ],
         "in_discussion": lambda: decision.open_discussion(round_, cast.secretary),
         "decided": lambda: decision.record_decision(
-            round_, cast.secretary, {"outcome": "effective_good", "rationale": ""}),
+            round_, cast.secretary, {"outcome": "effective_good", "rationale": RATIONALE}),
         "confirmed": lambda: [decision.confirm_decision(round_, r)
                               for r in (cast.reviewer_a, cast.reviewer_b)],
         "published": lambda: decision.publish_decision(round_, cast.secretary),
