@@ -8,6 +8,7 @@ is read by create_app in each worker.
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -45,6 +46,16 @@ def on_starting(server):
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.db"):
         stale.unlink()
+    # CPython 3.11 (3.11.7 measured) corrupts its own heap in threaded workers under load:
+    # workers die of SIGSEGV, with every C extension swapped for pure Python too; 3.12 does
+    # not (bench/README.md, Load). Serve with Python 3.12 or later (docs/deploy.md).
+    if sys.version_info < (3, 12) and server.cfg.threads > 1:
+        server.log.warning(
+            "Python %s with %d threads per worker: CPython 3.11 workers die of SIGSEGV "
+            "under load (bench/README.md, Load); run gunicorn on Python 3.12 or later",
+            sys.version.split()[0],
+            server.cfg.threads,
+        )
 
 
 def child_exit(server, worker):
