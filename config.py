@@ -36,6 +36,10 @@ class Config:
     # Years a recognition stays valid; months for a provisional one (docs/domain.md).
     RECOGNITION_VALID_YEARS = int(_env("RECOGNITION_VALID_YEARS", "5"))
     PROVISIONAL_VALID_MONTHS = int(_env("PROVISIONAL_VALID_MONTHS", "6"))
+    # `flask jobs run` reminds owners and secretaries this many months before a
+    # recognition lapses (comma-separated).
+    REMINDER_MONTHS_BEFORE_EXPIRY = tuple(
+        int(m) for m in _env("REMINDER_MONTHS_BEFORE_EXPIRY", "6,3,1").split(",") if m.strip())
 
     # The assessment procedure (docs/domain.md).
     PANEL_MIN_REVIEWERS = int(_env("PANEL_MIN_REVIEWERS", "2"))

@@ -20,6 +20,7 @@ from registry.models.procedure import (
     ScreeningReview,
     Submission,
 )
+from registry.models.reminder import DecisionReminder
 from registry.models.search_change import SearchChange, SearchReplica, SearchReplicaApplied
 from registry.models.study import Finding, InterventionStudy, Study, StudyAuthor
 from registry.models.user import User, UserRole
@@ -38,6 +39,7 @@ __all__ = [
     "AssessmentRound",
     "AuditEvent",
     "AuditTrailIsAppendOnly",
+    "DecisionReminder",
     "DecisionVote",
     "EvidenceDecision",
     "Finding",

@@ -34,3 +34,26 @@ def expire_command(today, warn_days: int) -> None:
 def _echo_decision(decision) -> None:
     click.echo("  - " + _("%(slug)s (geldig tot %(date)s)", slug=decision.intervention.slug,
                           date=decision.valid_until))
+
+
+jobs_cli = AppGroup("jobs", help="Scheduled jobs (run daily by a timer; safe on several hosts).")
+
+
+@jobs_cli.command("run")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Pretend it is this date (YYYY-MM-DD).")
+def jobs_run_command(today) -> None:
+    """Expire lapsed decisions and send the reminders before expiry, each once."""
+    from registry.services.jobs import run_jobs
+
+    report = run_jobs(today.date() if today else None)
+    if not report.ran:
+        click.echo(_("Een andere host voert de taken al uit; niets gedaan."))
+        return
+    click.echo(_("Verlopen: %(n)s", n=len(report.expired)))
+    for decision in report.expired:
+        _echo_decision(decision)
+    click.echo(_("Herinneringen verstuurd: %(n)s", n=len(report.reminded)))
+    for decision, months in report.reminded:
+        click.echo("  - " + _("%(slug)s: %(months)s maanden voor het verlopen",
+                              slug=decision.intervention.slug, months=months))

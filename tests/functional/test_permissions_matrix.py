@@ -105,6 +105,8 @@ ROUTES = [
      {"owner": 200, "secretary": 200, "admin": 200}, 403, 302),
     ("GET", f"/procedure/interventies/{ITV}/versies",
      {"owner": 200, "secretary": 200, "admin": 200}, 403, 302),
+    ("GET", f"/procedure/interventies/{ITV}/herbeoordeling", {"owner": 200, "secretary": 200},
+     403, 302),
     ("POST", f"/procedure/interventies/{ITV}/herbeoordeling", {"owner": 409, "secretary": 409},
      403, 302),
     ("GET", f"/api/v1/procedure/rounds/{RND}", {"owner": 200, "reviewer": 200, "secretary": 200},

@@ -148,6 +148,14 @@ def _intervention(intervention_id: int) -> Intervention:
     return intervention
 
 
+@bp.get("/interventies/<int:intervention_id>/herbeoordeling")
+def reassessment_page(intervention_id: int):
+    """Where the reminder before expiry leads: the recognition and a button to start."""
+    intervention = _intervention(intervention_id)
+    perm.authorize(perm.can_request_reassessment(current_user, intervention))
+    return render_template("procedure/reassessment.html", intervention=intervention)
+
+
 @bp.post("/interventies/<int:intervention_id>/herbeoordeling")
 def request_reassessment(intervention_id: int):
     intervention = _intervention(intervention_id)
