@@ -144,6 +144,11 @@ def can_view_audit(user, intervention) -> bool:
 # --- reviewers ------------------------------------------------------------------------
 
 
+def can_view_conflict_register(user, obj=None) -> bool:
+    """The register of every declared conflict of interest: the secretary's."""
+    return _has(user, "secretary")
+
+
 def can_declare_conflicts(user, obj=None) -> bool:
     """Reviewers declare standing conflicts with organisations, before any assignment."""
     return _has(user, "reviewer")

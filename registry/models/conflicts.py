@@ -49,7 +49,8 @@ def conflicts_of(reviewer, round_: AssessmentRound) -> list[str]:
 
 def _declared_a_conflict(reviewer, intervention) -> bool:
     declared = db.session.scalars(
-        select(ConflictDeclaration).where(ConflictDeclaration.user_id == reviewer.id)
+        select(ConflictDeclaration).where(ConflictDeclaration.user_id == reviewer.id,
+                                          ConflictDeclaration.withdrawn_at.is_(None))
     )
     return any(
         declaration.intervention_id == intervention.id

@@ -96,6 +96,12 @@ class ConflictDeclaration(db.Model):
     )
     note: Mapped[str | None] = mapped_column(Text)
     declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A standing conflict the reviewer withdrew: kept for the register's history.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()  # noqa: F821
+    organisation: Mapped[Organisation | None] = relationship()  # noqa: F821
+    intervention: Mapped[Intervention | None] = relationship()  # noqa: F821
 
 
 class Assessment(db.Model):

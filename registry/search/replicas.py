@@ -27,7 +27,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from registry.models import SearchChange, SearchReplica, SearchReplicaApplied
-from registry.models.base import utcnow
+from registry.models.base import as_utc, utcnow
 
 REPLICA_FILE = "replica-id"
 DEFAULT_RETENTION = timedelta(days=7)
@@ -175,7 +175,7 @@ def get(session: Session, replica: str) -> SearchReplica:
 
 
 def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+    return as_utc(moment)
 
 
 def prune(session: Session, retention: timedelta = DEFAULT_RETENTION) -> int:

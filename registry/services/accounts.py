@@ -274,3 +274,8 @@ def names_of(user_ids: Iterable[int]) -> dict[int, str]:
     if not ids:
         return {}
     return {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def all_organisations() -> list[Organisation]:
+    """Every organisation by name (for choices and filters)."""
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))

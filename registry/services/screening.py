@@ -165,7 +165,9 @@ def declare_organisation_conflict(
 def declared_organisation_conflicts(reviewer: User) -> list[ConflictDeclaration]:
     """The reviewer's standing conflicts with organisations, oldest first."""
     stmt = select(ConflictDeclaration).where(
-        ConflictDeclaration.user_id == reviewer.id, ConflictDeclaration.organisation_id.is_not(None)
+        ConflictDeclaration.user_id == reviewer.id,
+        ConflictDeclaration.organisation_id.is_not(None),
+        ConflictDeclaration.withdrawn_at.is_(None),
     )
     return list(db.session.scalars(stmt.order_by(ConflictDeclaration.id)))
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registry import permissions as perm
 from registry.extensions import db
 from registry.models import AssessmentRound, Intervention, Organisation, PanelMember
-from registry.services import notices, screening
+from registry.services import conflict_register, notices, screening
 from registry.services.procedure import current_decision_of
 
 bp = Blueprint("dashboard", __name__, url_prefix="/mijn")
@@ -98,6 +98,22 @@ def declare_conflict():
     flash(_("Uw belang is vastgelegd. U krijgt geen interventies van deze organisatie "
             "meer te beoordelen."))
     return redirect(url_for("dashboard.index"))
+
+
+@bp.post("/belangen/<int:declaration_id>")
+@perm.permission_required(perm.can_declare_conflicts)
+def change_conflict_note(declaration_id: int):
+    conflict_register.change_note(current_user, declaration_id, request.form.get("note"))
+    flash(_("De toelichting is gewijzigd."))
+    return redirect(url_for("dashboard.index", _anchor="belangen"))
+
+
+@bp.post("/belangen/<int:declaration_id>/intrekken")
+@perm.permission_required(perm.can_declare_conflicts)
+def withdraw_conflict(declaration_id: int):
+    conflict_register.withdraw(current_user, declaration_id)
+    flash(_("De melding is ingetrokken. Ze blijft in het register van belangen staan."))
+    return redirect(url_for("dashboard.index", _anchor="belangen"))
 
 
 @bp.post("/meldingen/<int:notice_id>/gelezen")

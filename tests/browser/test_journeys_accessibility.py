@@ -95,6 +95,7 @@ def ids(journey) -> dict[str, int]:
                 users["owner"], VersionInputSchema().load(fields))
             _reach(round_, users, "draft" if state == "title_only" else state)
             found[state] = round_.id
+            found["owned_intervention"] = round_.intervention_id
         report = commit_import(io.BytesIO(_ris("Toegankelijk importeren")), "toegankelijk.ris",
                                user_id=users["researcher"].id, channel="upload",
                                link_slugs=(LINKED,))
@@ -122,6 +123,9 @@ PAGES = [
     pytest.param("secretary", "/procedure/rondes/{in_review}", id="round-discussion-blocked"),
     pytest.param("secretary", "/procedure/rondes/{in_discussion}/besluit", id="decision"),
     pytest.param("secretary", "/procedure/rondes/{confirmed}/publiceren", id="publish-confirm"),
+    pytest.param("secretary", "/procedure/belangen", id="conflict-register"),
+    pytest.param("owner", "/procedure/interventies/{owned_intervention}/herbeoordeling",
+                 id="reassessment-request"),
     pytest.param("researcher", "/import/", id="import-upload"),
     pytest.param("researcher", "/import/batches/{batch}", id="import-batch"),
     pytest.param("researcher", "/import/batches/{batch}/ongedaan-maken", id="undo-confirmation"),

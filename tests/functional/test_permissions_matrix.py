@@ -67,6 +67,8 @@ ROUTES = [
     ("GET", "/mijn/", {}, 200, 302),
     ("POST", "/mijn/meldingen/999999/gelezen", {}, 302, 302),
     ("POST", "/mijn/belangen", {"reviewer": 422, "outsider": 422}, 403, 302),
+    ("POST", "/mijn/belangen/999999", {"reviewer": 404, "outsider": 404}, 403, 302),
+    ("POST", "/mijn/belangen/999999/intrekken", {"reviewer": 404, "outsider": 404}, 403, 302),
     ("GET", "/beheer/gebruikers", {"admin": 200}, 403, 302),
     ("GET", "/beheer/gebruikers/nieuw", {"admin": 200}, 403, 302),
     ("POST", "/beheer/gebruikers/nieuw", {"admin": 422}, 403, 302),
@@ -75,6 +77,8 @@ ROUTES = [
     ("GET", "/procedure/nieuw", {"owner": 200}, 403, 302),
     ("POST", "/procedure/nieuw", {"owner": 422}, 403, 302),
     ("GET", "/procedure/overzicht", {"secretary": 200}, 403, 302),
+    ("GET", "/procedure/belangen", {"secretary": 200}, 403, 302),
+    ("GET", "/procedure/belangen.csv", {"secretary": 200}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}", {"owner": 200, "reviewer": 200, "secretary": 200}, 403,
      302),
     ("GET", f"/procedure/rondes/{RND}/beschrijving", {}, 403, 302),
@@ -196,6 +200,7 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
                 .replace(USR, "<int:user_id>").replace("999999", "<int:token_id>", 1))
                for method, url, *_ in ROUTES}
     covered = {(m, u.replace("meldingen/<int:token_id>", "meldingen/<int:notice_id>")
+                .replace("belangen/<int:token_id>", "belangen/<int:declaration_id>")
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
                 .replace(LNK, "<int:link_id>").replace(PUB, "<slug>").replace(STU, "<int:study_id>")
                 .replace("/taal/en", "/taal/<code>").replace("/barrier", "/<name>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request, url_for
+from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,9 +10,11 @@ from registry import permissions as perm
 from registry.auth.forms import errors_by_field, form_data, load
 from registry.errors import ValidationFailed
 from registry.extensions import db
+from registry.schemas.common import MAX_INTEGER
 from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
 from registry.services import agreement, decision, screening
-from registry.services.accounts import active_reviewers, get_user, names_of
+from registry.services import conflict_register as conflict_register_service
+from registry.services.accounts import active_reviewers, all_organisations, get_user, names_of
 from registry.services.assessment import assessment_items, visible_assessments
 from registry.services.procedure import current_decision_of
 from registry.services.suggested_level import suggested_level_for
@@ -196,3 +198,32 @@ def overview():
         overall=agreement.overall_agreement(rounds), describe=agreement.describe_kappa,
         min_rounds=agreement.MIN_ROUNDS,
     )
+
+
+@bp.get("/belangen")
+@perm.permission_required(perm.can_view_conflict_register)
+def conflict_register():
+    reviewer_id = _id_arg("medewerker")
+    organisation_id = _id_arg("organisatie")
+    entries = conflict_register_service.register(reviewer_id, organisation_id)
+    return render_template(
+        "procedure/conflicts.html", entries=entries, kinds=conflict_register_service.KIND_LABELS,
+        reviewers=active_reviewers(), organisations=all_organisations(),
+        chosen={"medewerker": reviewer_id, "organisatie": organisation_id},
+        filters={k: v for k, v in (("medewerker", reviewer_id), ("organisatie", organisation_id))
+                 if v is not None},
+    )
+
+
+@bp.get("/belangen.csv")
+@perm.permission_required(perm.can_view_conflict_register)
+def conflict_register_csv():
+    entries = conflict_register_service.register(_id_arg("medewerker"), _id_arg("organisatie"))
+    return Response(conflict_register_service.register_csv(entries), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="belangen.csv"'})
+
+
+def _id_arg(name: str) -> int | None:
+    # A filter that is not a database id (or is out of range) is no filter.
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and int(value) <= MAX_INTEGER else None
