@@ -1,6 +1,6 @@
 """CSL-JSON (Zotero, Mendeley, Crossref, citation.js): a list of items, or one item.
 
-ijson streams the list one item at a time, with json_format's nesting bound (MAX_DEPTH)
+ijson streams the list one item at a time, with the nesting bound of importers/json_stream.py
 applied before ijson builds prefixes, so a deeply nested file is refused cheaply. Read:
 type, title, author (family, given, particles, literal), issued, container-title,
 publisher, volume, issue, page, DOI, PMID, URL, abstract, keyword and language. Ignored:
@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 import ijson
 from flask_babel import gettext as _
 
-from importers.json_format import MAX_DEPTH
+from importers.json_stream import TooDeep, depth_limited, items, rejecting_bad_json
 from importers.normalise import make_author, publication_type, split_link_keywords
 from importers.source import RawRecord, reject, truncate_problem
 
@@ -39,10 +39,6 @@ _TEXT_FIELDS = {"title": "title", "journal": "container-title", "publisher": "pu
                 "volume": "volume", "issue": "issue", "pages": "page", "doi": "DOI",
                 "pmid": "PMID", "url": "URL", "abstract": "abstract"}  # fmt: skip
 _LANGUAGE_TAG = re.compile(r"([a-z]{2})-[a-z]{2}")
-
-
-class _TooDeep(Exception):
-    pass
 
 
 def looks_like(head: str) -> bool:
@@ -65,7 +61,7 @@ def _first_item(head: bytes, item_depth: int) -> tuple[set[str], Any]:
     keys: set[str] = set()
     kind, key, depth = None, None, 0
     try:
-        for event, value in _depth_limited(ijson.basic_parse(io.BytesIO(head))):
+        for event, value in depth_limited(ijson.basic_parse(io.BytesIO(head))):
             if event == "map_key" and depth == item_depth:
                 keys.add(value)
                 key = value
@@ -77,36 +73,14 @@ def _first_item(head: bytes, item_depth: int) -> tuple[set[str], Any]:
                 depth -= 1
                 if depth < item_depth and keys:
                     break  # the end of the first item
-    except (ijson.JSONError, ValueError, _TooDeep):
+    except (ijson.JSONError, ValueError, TooDeep):
         pass  # the head may end mid-item: judge by what was read so far
     return keys, kind
 
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield each item. Raises ImportRejected on JSON that is invalid, truncated or too deep."""
-    try:
-        yield from _records(stream)
-    except (ijson.JSONError, UnicodeDecodeError):
-        message = _("Het JSON-bestand is ongeldig of onvolledig. Er is niets opgeslagen.")
-        raise reject(message) from None
-    except _TooDeep:
-        message = _(
-            "Het JSON-bestand is te diep genest (meer dan %(max)s niveaus). "
-            "Er is niets opgeslagen.", max=MAX_DEPTH,
-        )
-        raise reject(message) from None
-
-
-def _depth_limited(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
-    depth = 0
-    for event, value in events:
-        if event in ("start_map", "start_array"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _TooDeep
-        elif event in ("end_map", "end_array"):
-            depth -= 1
-        yield event, value
+    yield from rejecting_bad_json(_records(stream))
 
 
 def _records(stream: BinaryIO) -> Iterator[RawRecord]:
@@ -115,24 +89,8 @@ def _records(stream: BinaryIO) -> Iterator[RawRecord]:
     if head not in (b"[", b"{"):
         raise reject(_("Dit bestand is geen CSL-JSON (een lijst van items verwacht)."))
     prefix = "item" if head == b"[" else ""
-    events = ijson.parse(_depth_limited(ijson.basic_parse(stream)))
-    for number, item in enumerate(_json_errors(ijson.items(events, prefix)), start=1):
+    for number, item in enumerate(items(stream, prefix), start=1):
         yield _record(number, item)
-
-
-def _json_errors(items: Iterator[Any]) -> Iterator[Any]:
-    """ijson's items, where a bare ValueError (a number past int()'s 4300-digit limit,
-    raised wherever in ijson's pipeline it surfaces) becomes JSONError like other bad JSON."""
-    while True:
-        try:
-            item = next(items)
-        except StopIteration:
-            return
-        except ValueError as error:
-            if isinstance(error, UnicodeDecodeError):
-                raise
-            raise ijson.JSONError(str(error)) from None
-        yield item
 
 
 def _record(number: int, item: Any) -> RawRecord:

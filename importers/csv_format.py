@@ -25,14 +25,6 @@ COLUMNS = (
     "pmid", "url", "abstract", "language", "country", "keywords", "publication_type",
     "design", "n_intervention", "n_comparison", "setting", "follow_up_months", "interventions",
 )  # fmt: skip
-# Dutch column names researchers may type instead.
-ALIASES = {
-    "titel": "title", "auteurs": "authors", "jaar": "year", "tijdschrift": "journal",
-    "uitgever": "publisher", "jaargang": "volume", "nummer": "issue", "paginas": "pages",
-    "samenvatting": "abstract", "taal": "language", "land": "country",
-    "trefwoorden": "keywords", "publicatietype": "publication_type", "opzet": "design",
-    "interventies": "interventions",
-}  # fmt: skip
 DELIMITERS = (",", ";", "\t")
 _BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 # A 10 MB cell must become a record error, not stop the reader (csv's default is 128 kB).

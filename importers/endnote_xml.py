@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from flask_babel import gettext as _
 
 from importers.normalise import parse_author, publication_type, split_link_keywords
 from importers.source import RawRecord, reject, truncate_problem
+from importers.xml_stream import rejecting_bad_xml
 
 LABEL = "EndNote XML"
 EXTENSIONS = (".xml",)
@@ -47,22 +47,7 @@ def looks_like(head: str) -> bool:
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield each record. Raises ImportRejected on XML that is invalid, too deep or not EndNote."""
-    try:
-        yield from _records(stream)
-    except ParseError as error:
-        line = error.position[0] if getattr(error, "position", None) else "?"
-        raise reject(_(
-            "Het XML-bestand is onvolledig of ongeldig (regel %(line)s). Er is niets opgeslagen.",
-            line=line,
-        )) from None
-    except DefusedXmlException:
-        raise reject(
-            _("Het XML-bestand bevat entiteiten of een DTD; die worden geweigerd.")
-        ) from None
-    except LookupError as error:  # the declared encoding is unknown to Python
-        if isinstance(error, KeyError | IndexError):
-            raise
-        raise reject(_("Het XML-bestand noemt een onbekende tekenset.")) from None
+    yield from rejecting_bad_xml(_records(stream))
 
 
 def _records(stream: BinaryIO) -> Iterator[RawRecord]:

@@ -3,8 +3,7 @@
 Accepted shapes: one study object, a list of them (what export.py writes), or a page
 envelope {"items": [...]}. ijson streams a list one study at a time.
 
-Nesting is bounded (MAX_DEPTH): ijson's prefixes grow with depth, so a 200 KB file of
-brackets once grew a server process to 22 GB. A study is at most five levels deep.
+Nesting is bounded (importers/json_stream.py MAX_DEPTH).
 """
 
 from __future__ import annotations
@@ -12,49 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-import ijson
 from flask_babel import gettext as _
 
+from importers.json_stream import items, rejecting_bad_json
 from importers.source import RawRecord, reject, truncate_problem
-
-MAX_DEPTH = 20
-
-
-class _TooDeep(Exception):
-    pass
 
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
-    """Yield each study object. Raises ImportRejected on JSON that is invalid or truncated."""
-    try:
-        yield from _records(stream)
-    except (ijson.JSONError, UnicodeDecodeError, ValueError):
-        # ValueError: a number beyond Python's digit limit for int conversion.
-        message = _("Het JSON-bestand is ongeldig of onvolledig. Er is niets opgeslagen.")
-        raise reject(message) from None
-    except _TooDeep:
-        message = _(
-            "Het JSON-bestand is te diep genest (meer dan %(max)s niveaus). "
-            "Er is niets opgeslagen.", max=MAX_DEPTH,
-        )
-        raise reject(message) from None
-
-
-def _items(stream: BinaryIO, prefix: str) -> Iterator[Any]:
-    """ijson.items over events that stop at MAX_DEPTH (raises _TooDeep)."""
-    return ijson.items(ijson.parse(_depth_limited(ijson.basic_parse(stream))), prefix)
-
-
-def _depth_limited(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
-    depth = 0
-    for event, value in events:
-        if event in ("start_map", "start_array"):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _TooDeep
-        elif event in ("end_map", "end_array"):
-            depth -= 1
-        yield event, value
+    """Yield each study object. Raises ImportRejected on JSON that is invalid, truncated
+    or too deep."""
+    yield from rejecting_bad_json(_records(stream))
 
 
 def _first_char(stream: BinaryIO) -> bytes:
@@ -66,23 +32,23 @@ def _first_char(stream: BinaryIO) -> bytes:
 def _records(stream: BinaryIO) -> Iterator[RawRecord]:
     first = _first_char(stream)
     if first == b"[":
-        items = _items(stream, "item")
+        studies = items(stream, "item")
     elif first == b"{":
-        items = _object_items(stream)
+        studies = _object_items(stream)
     else:
         raise reject(_("Het JSON-bestand bevat geen studie en geen lijst van studies."))
-    for number, item in enumerate(items, start=1):
+    for number, item in enumerate(studies, start=1):
         yield _record(number, item)
 
 
 def _object_items(stream: BinaryIO) -> Iterator[Any]:
     found = False
-    for item in _items(stream, "items.item"):
+    for item in items(stream, "items.item"):
         found = True
         yield item
     if not found:
         stream.seek(0)
-        yield from _items(stream, "")
+        yield from items(stream, "")
 
 
 def _record(number: int, item: Any) -> RawRecord:

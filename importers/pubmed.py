@@ -9,46 +9,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any, BinaryIO
-from xml.etree.ElementTree import Element, ParseError
+from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from flask_babel import gettext as _
 
 from importers.normalise import make_author, publication_type
 from importers.source import RawRecord, reject, truncate_problem
+from importers.xml_stream import rejecting_bad_xml
 
 ARTICLE_TAGS = ("PubmedArticle", "PubmedBookArticle")
 
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield each article. Raises ImportRejected on XML that is truncated or not PubMed."""
+    yield from rejecting_bad_xml(_articles(stream))
+
+
+def _articles(stream: BinaryIO) -> Iterator[RawRecord]:
     number = 0
     root: Element | None = None
-    try:
-        for event, element in iterparse(stream, events=("start", "end")):
-            if event == "start":
-                if root is None and _check_root(element):
-                    root = element
-                continue
-            if element.tag in ARTICLE_TAGS:
-                number += 1
-                yield _record(number, element)
-                element.clear()
-                if root is not None:
-                    root.clear()  # else every (empty) article stays in the root's list
-    except ParseError as error:
-        line = error.position[0] if getattr(error, "position", None) else "?"
-        raise reject(_(
-            "Het XML-bestand is onvolledig of ongeldig (regel %(line)s). Er is niets opgeslagen.",
-            line=line,
-        )) from None
-    except DefusedXmlException:
-        raise reject(
-            _("Het XML-bestand bevat entiteiten of een DTD; die worden geweigerd.")
-        ) from None
-    except LookupError:  # <?xml encoding="..."?> names an encoding Python does not know
-        raise reject(_("Het XML-bestand noemt een onbekende tekenset.")) from None
+    for event, element in iterparse(stream, events=("start", "end")):
+        if event == "start":
+            if root is None and _check_root(element):
+                root = element
+            continue
+        if element.tag in ARTICLE_TAGS:
+            number += 1
+            yield _record(number, element)
+            element.clear()
+            if root is not None:
+                root.clear()  # else every (empty) article stays in the root's list
 
 
 def _check_root(element: Element) -> bool:

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importers import csl_json, endnote_xml, wos
-from importers.json_format import MAX_DEPTH
+from importers.json_stream import MAX_DEPTH
 from importers.normalise import normalise_doi, title_key
 from importers.validate import Lookups, validate
 from registry.errors import ImportRejected

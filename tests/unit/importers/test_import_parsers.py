@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from importers.detect import detect_format, parser_for
-from importers.json_format import MAX_DEPTH
+from importers.json_stream import MAX_DEPTH
 from importers.normalise import normalise_doi, parse_author, surname_key, title_key
 from importers.tabular import TableOptions
 from registry.errors import ImportRejected
