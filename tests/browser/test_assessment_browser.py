@@ -57,12 +57,17 @@ def test_reviewer_submits_an_assessment_through_the_form(review_server, page):
     page.goto(base + "/mijn/")
     page.locator("#te-beoordelen").get_by_role("link").first.click()
     page.get_by_role("link", name="Beoordeling invullen").click()
+    # click() does not wait for the next page: counting the radios before it has loaded
+    # found none on a loaded machine, and the form went off without scores (422).
+    page.wait_for_url("**/beoordeling")
     radios = page.locator('input[type="radio"][value="3"]')
+    radios.first.wait_for()
     for index in range(radios.count()):
         radios.nth(index).check()
     page.get_by_label("Voorgesteld niveau").select_option("effective_good")
     page.get_by_label("Motivering").fill("Eén gecontroleerde studie van redelijke kwaliteit.")
-    page.get_by_role("button", name="Beoordeling indienen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Beoordeling indienen").click()
 
     assert page.get_by_text("Uw beoordeling is ingediend.").is_visible()
     with app.app_context():
