@@ -128,7 +128,14 @@ PUBLICATION_TYPES = {
     "conference": "conference_paper", "review": "review", "systematic review": "review",
     "meta-analysis": "review", "randomized controlled trial": "journal_article",
     "elec": "web_page", "online": "web_page",
+    # Table exports (Scopus, Embase, Zotero, EndNote, Web of Science's PT tag).
+    "conference paper": "conference_paper", "book chapter": "book_chapter",
+    "booksection": "book_chapter", "book section": "book_chapter",
+    "journalarticle": "journal_article",
+    "j": "journal_article", "b": "book", "s": "book", "p": "conference_paper",
 }  # fmt: skip
+# The shared types themselves, as the project's own template and JSON give them.
+PUBLICATION_TYPES.update({kind: kind for kind in set(PUBLICATION_TYPES.values())})
 
 # A keyword of this form links the record to an intervention (README, Import).
 LINK_PREFIXES = ("interventie:", "intervention:")

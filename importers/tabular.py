@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from importers.columns import Columns, column_key, map_columns
-from importers.normalise import make_author, parse_author
+from importers.normalise import make_author, parse_author, publication_type
 from importers.source import RawRecord, reject, truncate_problem
 
 LIST_COLUMNS = ("authors", "keywords", "interventions")
@@ -103,6 +103,9 @@ def to_study(cells: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
             data[name] = [a for a in map(_author, split_authors(value)) if a]
         elif name in LIST_COLUMNS:
             data[name] = [v for v in _LIST_SPLIT.split(value) if v]
+        elif name == "publication_type":
+            # "Article" (Scopus), "Journal Article" (EndNote): the shared types, as RIS.
+            data[name] = publication_type(value)
         else:
             data[name] = value
     pages = _pages(cells.get("start_page"), cells.get("end_page"))

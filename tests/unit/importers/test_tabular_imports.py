@@ -69,7 +69,8 @@ def test_reference_manager_column_names_are_known():
                b"type_of_reference,start_page\nWerkfit,\"Smit, A.\",\"Editor, E.\",2018,JOUR,7\n")
     records, table = read(content)
     data = records[0].data
-    assert (data["year"], data["publication_type"], data["pages"]) == ("2018", "JOUR", "7")
+    assert (data["year"], data["publication_type"], data["pages"]) == (
+        "2018", "journal_article", "7")
     assert [a["family_name"] for a in data["authors"]] == ["Smit"]
     assert table.ignored == ["secondary_authors"]
 
@@ -240,3 +241,12 @@ def test_the_newer_formats_are_detected_from_content(sample, expected):
 
     content = (Path(__file__).parent / "samples" / sample).read_bytes()
     assert detect_format(io.BytesIO(content), "export.dat") == expected
+
+
+@pytest.mark.parametrize(("written", "stored"), [
+    ("Article", "journal_article"), ("Conference Paper", "conference_paper"),
+    ("Journal Article", "journal_article"), ("journal_article", "journal_article"),
+    ("Book Chapter", "book_chapter"), ("Iets anders", "other")])
+def test_a_tables_publication_type_becomes_the_shared_one_as_in_ris(written, stored):
+    records, _ = read(f"title,publication_type\nx,{written}\n".encode())
+    assert records[0].data["publication_type"] == stored
