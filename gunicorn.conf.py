@@ -3,13 +3,17 @@
 Environment: REGISTRY_BIND (127.0.0.1:8000), REGISTRY_WORKERS (2), REGISTRY_THREADS (4),
 PROMETHEUS_MULTIPROC_DIR (a folder of its own per gunicorn; default: one under the
 temporary folder, removed on exit). Every REGISTRY_* setting of the application itself
-is read by create_app in each worker.
+is read by create_app in each worker. On Python < 3.12 the workers collect garbage at
+request boundaries instead of automatically (below).
 """
 
+import gc
 import os
 import shutil
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 bind = [part.strip() for part in os.environ.get("REGISTRY_BIND", "127.0.0.1:8000").split(",")]
@@ -46,15 +50,11 @@ def on_starting(server):
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.db"):
         stale.unlink()
-    # CPython 3.11 (3.11.7 measured) corrupts its own heap in threaded workers under load:
-    # workers die of SIGSEGV, with every C extension swapped for pure Python too; 3.12 does
-    # not (bench/README.md, Load). Serve with Python 3.12 or later (docs/deploy.md).
-    if sys.version_info < (3, 12) and server.cfg.threads > 1:
-        server.log.warning(
-            "Python %s with %d threads per worker: CPython 3.11 workers die of SIGSEGV "
-            "under load (bench/README.md, Load); run gunicorn on Python 3.12 or later",
+    if REQUEST_BOUNDARY_GC:
+        server.log.info(
+            "Python %s: automatic garbage collection is off in the workers; they collect "
+            "at request boundaries instead (gunicorn.conf.py, docs/deploy.md)",
             sys.version.split()[0],
-            server.cfg.threads,
         )
 
 
@@ -68,3 +68,113 @@ def child_exit(server, worker):
 def on_exit(server):
     if Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]) == _DEFAULT_METRICS_DIR:
         shutil.rmtree(_DEFAULT_METRICS_DIR, ignore_errors=True)
+
+
+# Garbage collection in the workers on CPython 3.11 (bench/README.md, Load; docs/deploy.md).
+#
+# Threaded workers on CPython 3.11 (3.11.7 measured) die of SIGSEGV under load: the
+# interpreter corrupts its own heap (objects freed twice), with every C extension swapped
+# for pure Python too, never with automatic collection off, never on 3.12. In 3.11 a
+# collection starts inside whichever object allocation pushes generation 0 over its
+# threshold, in the middle of C code that may hold half-built objects; since 3.12
+# (python/cpython#97922) it only starts between bytecodes. So on 3.11 each worker turns
+# automatic collection off and collects from Python code instead, after each request:
+# gc.collect() called from Python runs at a bytecode boundary of the calling thread,
+# while every other thread waits for the GIL at a bytecode boundary or runs C code that
+# has released it (I/O, libpq): the condition 3.12 guarantees. On 3.12 and later
+# nothing changes.
+REQUEST_BOUNDARY_GC = sys.version_info < (3, 12)
+# A worker without requests allocates little, but gunicorn's own loop and failed
+# connections (which end without post_request) still do: a thread looks every so often.
+# Not needed for safety (a collection there is just as safe), only so that garbage made
+# between requests does not wait for the next request.
+IDLE_GC_SECONDS = 10.0
+_collecting = threading.Lock()
+_stats_at_start: list[dict] = []  # gc.get_stats() when the worker began serving
+
+
+def collect_when_due() -> int | None:
+    """Collect what automatic collection would have collected by now; the generation
+    collected, or None (not due yet, or another thread of this worker is collecting).
+
+    The rule of CPython's own trigger (gc_collect_generations in Modules/gcmodule.c):
+    due once generation 0's count (container objects allocated minus freed since the last
+    collection) is above its threshold; then the oldest generation whose count (younger
+    collections since its own last one) is above its threshold, else generation 0. With
+    gc.get_threshold()'s defaults (700, 10, 10): a young collection once more than 700
+    net allocations, a middle one instead after more than 10 young ones, a full one after
+    more than 10 middle ones. Left out: 3.11 skips a
+    full collection while fewer than a quarter of the oldest generation's objects are new
+    (not visible from Python); gc.freeze() after the application has loaded keeps that
+    generation small instead. gc.get_count() and gc.get_threshold() are O(1): cheap
+    enough for every request.
+    """
+    if not _collecting.acquire(blocking=False):
+        return None
+    try:
+        threshold0, threshold1, threshold2 = gc.get_threshold()
+        count0, count1, count2 = gc.get_count()
+        if threshold0 == 0 or count0 <= threshold0:  # threshold 0: collection off
+            return None
+        generation = 2 if count2 > threshold2 else 1 if count1 > threshold1 else 0
+        gc.collect(generation)
+        return generation
+    finally:
+        _collecting.release()
+
+
+def _collect_while_idle() -> None:
+    while True:
+        time.sleep(IDLE_GC_SECONDS)
+        collect_when_due()
+
+
+def post_fork(server, worker):
+    # The worker has one thread at this point; the application loads after this.
+    if REQUEST_BOUNDARY_GC:
+        gc.disable()
+
+
+def post_worker_init(worker):
+    # The application is loaded and no request thread runs yet: collect what loading
+    # left, then move what survived (modules, the app, caches: for the worker's life) out
+    # of the collector's sight, so that the collections after requests only scan what
+    # requests made.
+    if not REQUEST_BOUNDARY_GC:
+        return
+    gc.collect()
+    gc.freeze()
+    _stats_at_start[:] = gc.get_stats()
+    threading.Thread(target=_collect_while_idle, name="gc-when-idle", daemon=True).start()
+    worker.log.info(
+        "Worker %s: automatic garbage collection %s, %d objects frozen, collecting at "
+        "request boundaries (thresholds %s)",
+        os.getpid(),
+        "on" if gc.isenabled() else "off",
+        gc.get_freeze_count(),
+        gc.get_threshold(),
+    )
+
+
+def post_request(worker, req, environ, resp):
+    # Every request thread of the worker calls this after its response, concurrently:
+    # collect_when_due skips when another one is already collecting.
+    if not REQUEST_BOUNDARY_GC:
+        return
+    if gc.isenabled():  # something in the application turned it back on
+        gc.disable()
+        worker.log.warning("Automatic garbage collection was on again in a worker: off")
+    collect_when_due()
+
+
+def worker_exit(server, worker):
+    # Runs in the exiting worker (and in the master for a worker that was gone already).
+    if REQUEST_BOUNDARY_GC and _stats_at_start and os.getpid() == worker.pid:
+        since = list(zip(_stats_at_start, gc.get_stats(), strict=True))
+        worker.log.info(
+            "Worker %s: %d requests, garbage collections per generation %s, objects collected %s",
+            worker.pid,
+            worker.nr,
+            [now["collections"] - then["collections"] for then, now in since],
+            [now["collected"] - then["collected"] for then, now in since],
+        )

@@ -1,9 +1,13 @@
-"""gunicorn.conf.py for real: two gthread workers, JSON access log, shared metrics."""
+"""gunicorn.conf.py for real: two gthread workers, JSON access log, shared metrics, and
+on CPython 3.11 garbage collection at request boundaries instead of automatic."""
 
 from __future__ import annotations
 
+import gc
+import importlib.util
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,7 +15,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import weakref
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -119,3 +125,136 @@ def test_application_log_is_json_with_the_request_id(served):
     get(f"{base}/healthz", headers={"X-Request-ID": "gunicorn-2"})
     found = json_lines(err, lambda line: line.get("request_id") == "gunicorn-2")
     assert [line["logger"] for line in found] == ["registry.request"]
+
+
+BEFORE_312 = sys.version_info < (3, 12)
+
+
+def test_workers_turn_automatic_collection_off_before_python_312(served):
+    """Each worker reports, from inside itself once the application has loaded, whether
+    Python's automatic collection is on (gunicorn.conf.py post_worker_init): off on 3.11,
+    and no such report on 3.12, where nothing changes."""
+    _, _, (_, err) = served
+    deadline = time.monotonic() + 10
+    while True:  # the second worker may still be loading the application
+        reports = dict(re.findall(r"Worker (\d+): automatic garbage collection (on|off)",
+                                  err.read_text()))
+        if len(reports) >= 2 or not BEFORE_312 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    if BEFORE_312:
+        assert len(reports) == 2 and set(reports.values()) == {"off"}, reports
+        assert "collect at request boundaries instead" in err.read_text()
+    else:
+        assert reports == {}
+
+
+@pytest.fixture
+def conf(monkeypatch, tmp_path):
+    """gunicorn.conf.py loaded in this process (its metrics folder default kept out of
+    os.environ); Python's collector settings restored afterwards."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    spec = importlib.util.spec_from_file_location("gunicorn_conf_under_test",
+                                                  ROOT / "gunicorn.conf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    enabled, threshold = gc.isenabled(), gc.get_threshold()
+    try:
+        yield module
+    finally:
+        gc.set_threshold(*threshold)
+        (gc.enable if enabled else gc.disable)()
+
+
+def fake_worker() -> SimpleNamespace:
+    log = SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)
+    return SimpleNamespace(pid=os.getpid(), log=log, nr=0)
+
+
+def collections(generation: int) -> int:
+    return gc.get_stats()[generation]["collections"]
+
+
+@pytest.mark.skipif(not BEFORE_312, reason="automatic collection is safe from Python 3.12")
+def test_request_boundary_collection_does_what_automatic_collection_would(conf):
+    worker = fake_worker()
+    gc.enable()
+    conf.post_fork(None, worker)
+    assert not gc.isenabled()
+
+    gc.set_threshold(50, 10, 10)
+    gc.collect()  # every generation's count to 0
+    young = collections(0)
+    garbage = [[] for _ in range(10)]  # below the threshold: nothing is due
+    conf.post_request(worker, None, {}, None)
+    assert collections(0) == young and gc.get_count()[0] >= 10
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.me = cycle  # only the collector frees a cycle
+    alive = weakref.ref(cycle)
+    del cycle
+    garbage = [[] for _ in range(500)]  # generation 0 far over its threshold of 50
+    young = collections(0)
+    conf.post_request(worker, None, {}, None)
+    assert alive() is None, "post_request did not collect"
+    assert collections(0) == young + 1
+    assert gc.get_count()[0] < 50
+    assert not gc.isenabled()
+    del garbage
+
+
+@pytest.mark.skipif(not BEFORE_312, reason="automatic collection is safe from Python 3.12")
+@pytest.mark.parametrize(("young", "middle", "expected"), [(0, 0, 0), (11, 0, 1), (0, 11, 2)])
+def test_the_oldest_due_generation_is_collected(conf, young, middle, expected):
+    """As CPython's trigger: generation 1 after more than 10 young collections since its
+    last, generation 2 after more than 10 of generation 1 (thresholds 700, 10, 10)."""
+    gc.disable()
+    gc.collect()
+    for _ in range(middle):
+        gc.collect(1)
+    for _ in range(young):
+        gc.collect(0)
+    gc.set_threshold(50, 10, 10)
+    before = [collections(g) for g in range(3)]
+    garbage = [[] for _ in range(500)]
+    assert conf.collect_when_due() == expected
+    assert [collections(g) - before[g] for g in range(3)] == [
+        int(g == expected) for g in range(3)]
+    del garbage
+
+
+@pytest.mark.skipif(not BEFORE_312, reason="automatic collection is safe from Python 3.12")
+def test_a_thread_skips_while_another_collects(conf):
+    gc.disable()
+    gc.collect()
+    gc.set_threshold(50, 10, 10)
+    garbage = [[] for _ in range(500)]
+    young = collections(0)
+    with conf._collecting:  # another request thread of the worker is collecting
+        conf.post_request(fake_worker(), None, {}, None)
+    assert collections(0) == young
+    conf.post_request(fake_worker(), None, {}, None)
+    assert collections(0) == young + 1
+    del garbage
+
+
+@pytest.mark.skipif(not BEFORE_312, reason="automatic collection is safe from Python 3.12")
+def test_post_request_turns_automatic_collection_off_again(conf):
+    warnings = []
+    worker = fake_worker()
+    worker.log.warning = warnings.append
+    gc.enable()  # as a library might
+    conf.post_request(worker, None, {}, None)
+    assert not gc.isenabled() and len(warnings) == 1
+
+
+def test_nothing_changes_from_python_312(conf, monkeypatch):
+    assert conf.REQUEST_BOUNDARY_GC is BEFORE_312
+    monkeypatch.setattr(conf, "REQUEST_BOUNDARY_GC", False)  # as on 3.12
+    gc.enable()
+    conf.post_fork(None, fake_worker())
+    conf.post_request(fake_worker(), None, {}, None)
+    assert gc.isenabled()
