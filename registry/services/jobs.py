@@ -63,7 +63,7 @@ def run_jobs(today: date | None = None) -> JobReport:
         if _handled(decision.id, months):
             db.session.rollback()
             continue
-        send_reminder(decision, months, today)
+        send_reminder(decision, months)
         try:
             commit()
         except Conflict:  # SQLite: another process recorded it a moment earlier
@@ -112,7 +112,7 @@ def due_reminders(today: date) -> list[tuple[EvidenceDecision, int]]:
     return due
 
 
-def send_reminder(decision: EvidenceDecision, months: int, today: date) -> None:
+def send_reminder(decision: EvidenceDecision, months: int) -> None:
     """Notify the owners and secretaries once, and record this point and every larger one
     that is due (they are passed over, not sent late)."""
     intervention = decision.intervention
