@@ -10,9 +10,9 @@ Also measures dedup quality against the planted duplicates. Prints a Markdown ta
 validate and the dry-run preview (preview_import) on a scratch copy of the empty
 database, alternating the formats' order each round; best and median of the rounds,
 and each format's ratio to RIS per stage, all from the same run (`--tables` adds
-xlsx_excel, a workbook as Excel saves it, and xlsx_stdlib, the reader sketched in
-xlsx_rows.py). `--profile xlsx`: the parser against the reader alone, then cProfile of
-one parse, its time by package.
+xlsx_excel, a workbook as Excel saves it). `--profile xlsx`: the parser against the
+reader alone (and openpyxl's read-only rows for comparison), then cProfile of one parse,
+its time by package.
 """
 
 from __future__ import annotations
@@ -104,12 +104,6 @@ def child(mode: str, file: Path, db_path: Path) -> dict:
 
     app = _app(db_path)
     mode, _, reader = mode.partition(":")
-    if reader == SKETCH:
-        from importers import detect
-
-        from . import xlsx_rows
-
-        detect.PARSERS["xlsx"] = xlsx_rows.parse
     with app.app_context(), file.open("rb") as stream:
         base_mb = _peak_mb("VmRSS")
         start, cpu = time.perf_counter(), time.process_time()
@@ -141,12 +135,18 @@ def child(mode: str, file: Path, db_path: Path) -> dict:
 
 
 def _reader_rows(stream, file: Path, reader: str = ""):
-    """The rows the library reader alone yields (openpyxl, the sketch, or csv.reader over
-    the decoded text): the floor under a table parser, without importers/tabular.py."""
-    if reader == SKETCH:
-        from . import xlsx_rows
+    """The rows the reader alone yields (the workbook reader, openpyxl's read-only rows
+    for comparison, or csv.reader over the decoded text): the floor under a table
+    parser, without importers/tabular.py."""
+    if file.suffix == ".xlsx" and reader != OPENPYXL:
+        import zipfile
 
-        yield from xlsx_rows.rows(stream)
+        from importers.xlsx_format import sheet_rows
+        from importers.xlsx_parts import read_workbook
+
+        with zipfile.ZipFile(stream) as archive:
+            workbook = read_workbook(archive)
+            yield from sheet_rows(archive, next(iter(workbook.sheets.values())), workbook)
         return
     if file.suffix == ".xlsx":
         from openpyxl import load_workbook
@@ -199,7 +199,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000, help="--tabular file size")
     parser.add_argument("--stages", default="parse,validate,preview")
     parser.add_argument("--tables", default="ris,csv,xlsx",
-                        help="--tabular formats, of ris, csv, xlsx, xlsx_excel, xlsx_stdlib")
+                        help="--tabular formats, of ris, csv, xlsx, xlsx_excel")
     parser.add_argument("--report", action="store_true",
                         help="print the saved --tabular run's table (its complete rounds)")
     parser.add_argument("--profile", metavar="FORMAT",
@@ -237,12 +237,12 @@ def main() -> None:
             print(f"<!-- quality {fmt} {size}: {json.dumps(quality)} -->", flush=True)
 
 
-# --tables name → (generate.write format, suffix). "xlsx_stdlib" is the "xlsx" file read
-# by the reader sketched in bench/import/xlsx_rows.py (the change proposed for
-# importers/xlsx_format.py), put in the parser table of the measuring process only.
+# --tables name → (generate.write format, suffix).
 TABLE_FORMATS = {"ris": ("ris_full", "ris"), "csv": ("csv", "csv"), "xlsx": ("xlsx", "xlsx"),
-                 "xlsx_excel": ("xlsx_excel", "xlsx"), "xlsx_stdlib": ("xlsx", "xlsx")}
-SKETCH = "xlsx_stdlib"
+                 "xlsx_excel": ("xlsx_excel", "xlsx")}
+# `rows:openpyxl`: a workbook's rows as openpyxl's read-only mode gives them (the reader
+# the import used before importers/xlsx_format.py read the XML itself).
+OPENPYXL = "openpyxl"
 
 
 def _empty_database() -> Path:
@@ -294,7 +294,7 @@ def tabular(args) -> None:
     print(f"<!-- load average at start: {' '.join(f'{x:.2f}' for x in loads[0])} -->")
     # Not timed: do the files carry the same records? A digest per validated field over
     # the first 10k records of each; the fields whose digest differs from RIS's are named.
-    fields = {name: _measure(_mode("check", name), file, empty)["fields"]
+    fields = {name: _measure("check", file, empty)["fields"]
               for name, file in files.items()}
     for name in names[1:]:
         differ = sorted(k for k in fields["ris"].keys() | fields[name].keys()
@@ -311,7 +311,7 @@ def tabular(args) -> None:
             order.reverse()
         for stage in stages:
             for name in order:
-                result = _measure(_mode(stage, name), files[name], empty)
+                result = _measure(stage, files[name], empty)
                 runs[stage, name].append(result)
                 # Saved as it goes: `--report` prints the table of the complete rounds.
                 saved.write_text(json.dumps({"stages": stages, "loads": loads + [os.getloadavg()],
@@ -321,10 +321,6 @@ def tabular(args) -> None:
                       f"load {result['load']:.1f} -->", flush=True)
         loads.append(os.getloadavg())
     _print_tabular(args, runs, stages, names, loads)
-
-
-def _mode(stage: str, name: str) -> str:
-    return f"{stage}:{SKETCH}" if name == SKETCH else stage
 
 
 def _print_tabular(args, runs, stages, names, loads) -> None:
@@ -370,15 +366,11 @@ def _profile(file: Path, empty: Path) -> None:
     import pstats
 
     # Without the profiler first: the whole parse against the reader alone, and (for a
-    # workbook) both again with openpyxl's defusedxml switched off (OPENPYXL_DEFUSEDXML,
-    # read when openpyxl is imported): defusedxml's iterparse runs ElementTree's pure-
-    # Python XMLParser, the stdlib's own iterparse the C one; and the sketch reader of
-    # bench/import/xlsx_rows.py. Best of 3 by CPU time, alternating.
+    # workbook) openpyxl's read-only rows of the same sheet for comparison. Best of 3 by
+    # CPU time, alternating.
     variants = [("parse", {}), ("rows", {})]
     if file.suffix == ".xlsx":
-        variants += [("parse", {"OPENPYXL_DEFUSEDXML": "False"}),
-                     ("rows", {"OPENPYXL_DEFUSEDXML": "False"}),
-                     (f"parse:{SKETCH}", {}), (f"rows:{SKETCH}", {})]
+        variants += [(f"rows:{OPENPYXL}", {})]
     timings: dict[int, list[dict]] = {i: [] for i in range(len(variants))}
     for round_number in range(3):
         order = list(range(len(variants)))
@@ -389,11 +381,10 @@ def _profile(file: Path, empty: Path) -> None:
           f"{min(r['load'] for v in timings.values() for r in v):.1f}–"
           f"{max(r['load'] for v in timings.values() for r in v):.1f}):\n")
     print("| what | wall s | CPU s | CPU share of the parse | peak MB |\n|---|---|---|---|---|")
-    for index, (mode, env) in enumerate(variants):
+    for index, (mode, _env) in enumerate(variants):
         best = min(timings[index], key=lambda r: r["cpu_seconds"])
         label = ("whole parser (importers)" if mode.startswith("parse") else
-                 "reader rows only") + (", OPENPYXL_DEFUSEDXML=False" if env else "") + (
-                     ", sketch reader (xlsx_rows.py)" if SKETCH in mode else "")
+                 "reader rows only") + (", openpyxl read-only" if OPENPYXL in mode else "")
         print(f"| {label} | {best['seconds']:.1f} | {best['cpu_seconds']:.1f} | "
               f"{best['cpu_seconds'] / parse_cpu:.0%} | {best['peak_mb']:.0f} |")
     result = _measure("profile", file, empty)

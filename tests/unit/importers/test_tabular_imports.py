@@ -187,10 +187,14 @@ def test_a_password_protected_or_old_excel_file_is_refused():
         detect_format(io.BytesIO(ole2), "export.xlsx")
 
 
-def test_a_damaged_workbook_is_refused_in_dutch():
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml",
+                                  "xl/styles.xml", "xl/_rels/workbook.xml.rels"])
+def test_a_workbook_with_a_damaged_part_it_needs_is_refused_in_dutch(part):
     content = _workbook([["Title"], ["x"]])
-    broken = content[:200] + b"\x00" * 50 + content[250:]
-    with pytest.raises(ImportRejected):
+    info = zipfile.ZipFile(io.BytesIO(content)).getinfo(part)
+    start = info.header_offset + 30 + len(info.filename) + 10  # inside the packed data
+    broken = content[:start] + b"\x00" * 20 + content[start + 20:]
+    with pytest.raises(ImportRejected, match="niet te lezen"):
         read(broken, "export.xlsx")
 
 
