@@ -5,6 +5,7 @@ append-only audit trail, CSRF tokens in every form, and the agreement overview."
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,31 @@ def test_the_overview_says_when_there_is_not_enough_data(client, cast):
     login(client, cast.secretary)
     page = client.get("/procedure/overzicht").get_data(as_text=True)
     assert 'id="kappa-panel">niet genoeg gegevens<' in page
+
+
+def test_the_overview_shows_stages_lapsing_recognitions_and_workload_as_charts_and_tables(
+        client, cast):
+    drive(cast, "in_review")
+    published = drive(cast, "published")
+    decision_ = published.version.intervention.current_decision
+    decision_.valid_until = date.today() + timedelta(days=40)
+    db.session.commit()
+    login(client, cast.secretary)
+    page = client.get("/procedure/overzicht").get_data(as_text=True)
+    stages = page[page.index('id="fasen-tabel"'):page.index('id="doorlooptijd"')]
+    assert re.search(r'In beoordeling</th><td class="number">1</td>', stages)
+    assert re.search(r'Gepubliceerd</th><td class="number">1</td>', stages)
+    # Each chart is one image named by its caption, with the figures in the table.
+    assert page.count('<svg role="img" aria-labelledby="') >= 3
+    assert 'id="fasen-grafiek-caption"' in page
+    lapsing = page[page.index('id="verloopt-tabel"'):page.index('id="werklast"')]
+    assert published.version.title in lapsing
+    assert '<td class="number">40</td>' in lapsing
+    workload = page[page.index('id="werklast-tabel"'):page.index('id="overeenstemming"')]
+    assert re.search(rf"{cast.reviewer_a.name}</th><td class=\"number\">1</td>"
+                     r'<td class="number">1</td><td class="number">1</td>', workload)
+    times = page[page.index('id="doorlooptijd-tabel"'):page.index('id="verloopt"')]
+    assert re.search(r'In screening</th><td class="number">2</td>', times)
 
 
 # --- a reviewer's standing conflict with an organisation -------------------------------

@@ -47,4 +47,10 @@ def back_to_round(round_id: int, message: str):
     return redirect(url_for("procedure.round_page", round_id=round_id))
 
 
-from registry.views.procedure import owner, reviewer, round, secretary  # noqa: E402,F401
+from registry.views.procedure import (  # noqa: E402,F401
+    overview,
+    owner,
+    reviewer,
+    round,
+    secretary,
+)

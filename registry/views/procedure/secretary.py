@@ -1,4 +1,4 @@
-"""Secretary pages: screening, panel, discussion, decision, publication, overview."""
+"""Secretary pages: screening, panel, discussion, decision, publication, conflicts."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.schemas.common import MAX_INTEGER
 from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
-from registry.services import agreement, decision, screening
 from registry.services import conflict_register as conflict_register_service
-from registry.services.accounts import active_reviewers, all_organisations, get_user, names_of
+from registry.services import decision, screening
+from registry.services.accounts import active_reviewers, all_organisations, get_user
 from registry.services.assessment import assessment_items, visible_assessments
 from registry.services.procedure import current_decision_of
 from registry.services.suggested_level import suggested_level_for
@@ -183,21 +183,6 @@ def publish(round_id: int):
     check_form_lock(round_)
     decision.publish_decision(round_, current_user)
     return back_to_round(round_id, _("Het besluit is gepubliceerd."))
-
-
-@bp.get("/overzicht")
-@perm.permission_required(perm.can_view_agreement)
-def overview():
-    rounds = agreement.all_rounds()
-    ratings = agreement.proposals(rounds)
-    per_round = [(r, agreement.round_agreement(r, ratings)) for r in reversed(rounds)]
-    pairs = agreement.panel_agreements(rounds)
-    names = names_of(ratings)
-    return render_template(
-        "procedure/overview.html", per_round=per_round, pairs=pairs, names=names,
-        overall=agreement.overall_agreement(rounds), describe=agreement.describe_kappa,
-        min_rounds=agreement.MIN_ROUNDS,
-    )
 
 
 @bp.get("/belangen")
