@@ -98,6 +98,18 @@ def can_view_round(user, round_) -> bool:
     )
 
 
+def can_view_quickscan(user, round_) -> bool:
+    return _has(user, "secretary") or is_owner_of(user, round_.version.intervention)
+
+
+def can_ask_advice(user, round_) -> bool:
+    return is_owner_of(user, round_.version.intervention)
+
+
+def can_give_advice(user, round_=None) -> bool:
+    return _has(user, "secretary")
+
+
 def can_request_reassessment(user, intervention) -> bool:
     return _has(user, "secretary") or is_owner_of(user, intervention)
 

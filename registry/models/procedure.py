@@ -176,3 +176,31 @@ class RoundComment(db.Model):
     round: Mapped[AssessmentRound] = relationship(  # noqa: F821
         backref=backref("comments", order_by="RoundComment.id")
     )
+
+
+ADVICE_KINDS = ("question", "advice")
+
+
+class RoundAdvice(db.Model):
+    """The advisory round on a draft: the owner's question, or the secretary's advice.
+    No decision and no change of state; each message is also an audit event."""
+
+    __tablename__ = "round_advice"
+    __table_args__ = (
+        CheckConstraint("kind IN (" + ", ".join(f"'{k}'" for k in ADVICE_KINDS) + ")",
+                        name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_rounds.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[User | None] = relationship()  # noqa: F821
+    round: Mapped[AssessmentRound] = relationship(  # noqa: F821
+        backref=backref("advice", order_by="RoundAdvice.id")
+    )

@@ -268,6 +268,25 @@ def active_reviewers() -> list[User]:
     return list(db.session.scalars(stmt.order_by(User.name)))
 
 
+def active_secretaries() -> list[User]:
+    """Every active user with the secretary role (told of submissions and questions)."""
+    stmt = select(User).join(UserRole).where(UserRole.role == "secretary", User.active)
+    return list(db.session.scalars(stmt.order_by(User.name)))
+
+
+def active_owners_of(intervention) -> list[User]:
+    """The active owner accounts of the intervention's organisation."""
+    if intervention.owner_organisation_id is None:
+        return []
+    stmt = (
+        select(User).join(UserRole)
+        .where(UserRole.role == "owner", User.active,
+               User.organisation_id == intervention.owner_organisation_id)
+        .order_by(User.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
 def names_of(user_ids: Iterable[int]) -> dict[int, str]:
     """Users' names by id (those that exist)."""
     ids = list(user_ids)

@@ -27,9 +27,8 @@ from registry.models import (
     DecisionReminder,
     EvidenceDecision,
     Intervention,
-    User,
-    UserRole,
 )
+from registry.services.accounts import active_owners_of, active_secretaries
 from registry.services.notices import notify
 from registry.services.validity import add_months, expire_lapsed
 from registry.unit_of_work import commit
@@ -116,9 +115,8 @@ def send_reminder(decision: EvidenceDecision, months: int) -> None:
     """Notify the owners and secretaries once, and record this point and every larger one
     that is due (they are passed over, not sent late)."""
     intervention = decision.intervention
-    owners = _owners(intervention)
-    secretaries = list(db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == "secretary", User.active)))
+    owners = active_owners_of(intervention)
+    secretaries = active_secretaries()
     notify(owners, "reminder", REMINDER,
            f"/procedure/interventies/{intervention.id}/herbeoordeling")
     notify([s for s in secretaries if s not in owners], "reminder", REMINDER,
@@ -130,15 +128,3 @@ def send_reminder(decision: EvidenceDecision, months: int) -> None:
             db.session.add(DecisionReminder(decision_id=decision.id, months_before=point,
                                             sent=point == months))
     db.session.flush()
-
-
-def _owners(intervention: Intervention) -> list[User]:
-    if intervention.owner_organisation_id is None:
-        return []
-    stmt = (
-        select(User).join(UserRole)
-        .where(UserRole.role == "owner", User.active,
-               User.organisation_id == intervention.owner_organisation_id)
-        .order_by(User.id)
-    )
-    return list(db.session.scalars(stmt))

@@ -21,10 +21,10 @@ from registry.models import (
     InterventionVersion,
     Submission,
     User,
-    UserRole,
 )
 from registry.models.base import utcnow
 from registry.models.intervention import REQUIRED_TO_SUBMIT, VERSION_FIELDS
+from registry.services.accounts import active_secretaries
 from registry.services.audit_trail import record_event
 from registry.services.description import (
     apply_tags_and_providers,
@@ -130,15 +130,10 @@ def submit(round_: AssessmentRound, owner: User, answer: str | None = None) -> S
                             answer=answer)
     db.session.add(submission)
     db.session.flush()
-    notify(_secretaries(), "submitted",
+    notify(active_secretaries(), "submitted",
            N_("Er is een interventie ingediend die op screening wacht."),
            f"/procedure/rondes/{round_.id}")
     return submission
-
-
-def _secretaries() -> list[User]:
-    stmt = select(User).join(UserRole).where(UserRole.role == "secretary", User.active)
-    return list(db.session.scalars(stmt))
 
 
 def withdraw(round_: AssessmentRound, owner: User, note: str | None = None) -> None:
