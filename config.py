@@ -43,6 +43,11 @@ class Config:
 
     # The assessment procedure (docs/domain.md).
     PANEL_MIN_REVIEWERS = int(_env("PANEL_MIN_REVIEWERS", "2"))
+    # Panels by the level sought: level → {"reviewers": n, "expertise": [codes]} as JSON
+    # (codes: methodology, practice, content, lived_experience). Empty: the defaults of
+    # registry/services/panel_rules.py. A round without a level sought needs
+    # PANEL_MIN_REVIEWERS reviewers.
+    PANEL_RULES = _env("PANEL_RULES", "")
     OBJECTION_PERIOD_DAYS = int(_env("OBJECTION_PERIOD_DAYS", "42"))
 
     # Accounts: password rules and throttling of failed sign-ins.

@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from importers.field_labels import field_label
 from registry import evidence
+from registry.models.user import EXPERTISE_LABELS
 from registry.services.catalogue import public_status
 from registry.views import labels
 
@@ -22,6 +23,7 @@ def register_template_helpers(app: Flask) -> None:
     # Globals, not context values, so macros imported without context can use them too.
     app.jinja_env.globals.update(
         evidence_labels=evidence.LABELS,
+        expertise_labels=EXPERTISE_LABELS,
         evidence_explanations=evidence.EXPLANATIONS,
         evidence_rank=evidence.rank,
         public_status=public_status,

@@ -24,7 +24,7 @@ from registry.models.procedure import (
 from registry.models.reminder import DecisionReminder
 from registry.models.search_change import SearchChange, SearchReplica, SearchReplicaApplied
 from registry.models.study import Finding, InterventionStudy, Study, StudyAuthor
-from registry.models.user import User, UserRole
+from registry.models.user import User, UserExpertise, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "Study",
     "StudyAuthor",
     "User",
+    "UserExpertise",
     "UserRole",
     "VocabularyRelease",
     "VocabularyTerm",

@@ -49,6 +49,7 @@ class AssessmentRound(TimestampMixin, db.Model):
             "state IN (" + ", ".join(f"'{s}'" for s in ROUND_STATES) + ")", name="state"
         ),
         CheckConstraint("kind IN ('initial', 'reassessment', 'objection')", name="kind"),
+        CheckConstraint(f"level_sought IN ({_LEVELS_SQL})", name="level_sought"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +59,9 @@ class AssessmentRound(TimestampMixin, db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("intervention_versions.id"))
     kind: Mapped[str] = mapped_column(String(20), default="initial")
     state: Mapped[str] = mapped_column(String(20), default="draft")
+    # The level the owner applies for; the panel rules follow it. None: not chosen (a
+    # round from before this was asked, or a reassessment), the general rule applies.
+    level_sought: Mapped[str | None] = mapped_column(String(30))
     # Guards against two concurrent transitions both succeeding.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

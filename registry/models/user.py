@@ -25,6 +25,17 @@ ROLE_LABELS = {
 }
 
 
+# A reviewer's expertise, recorded on their profile; the panel rules per level ask for it
+# (registry/services/panel_rules.py).
+EXPERTISE = ("methodology", "practice", "content", "lived_experience")
+EXPERTISE_LABELS = {
+    "methodology": _l("Methodologie en statistiek"),
+    "practice": _l("Praktijk van werk en inkomen"),
+    "content": _l("Inhoud en theorie van de aanpak"),
+    "lived_experience": _l("Ervaringsdeskundigheid"),
+}
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
 
@@ -44,6 +55,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     role_grants: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", back_populates="user"
     )
+    expertise_grants: Mapped[list[UserExpertise]] = relationship(
+        cascade="all, delete-orphan", back_populates="user"
+    )
 
     @property
     def is_active(self) -> bool:  # flask-login reads this
@@ -58,6 +72,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def expertise(self) -> set[str]:
+        return {grant.code for grant in self.expertise_grants}
 
 
 class UserRole(db.Model):
@@ -75,3 +93,18 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(20))
 
     user: Mapped[User] = relationship(back_populates="role_grants")
+
+
+class UserExpertise(db.Model):
+    __tablename__ = "user_expertise"
+    __table_args__ = (
+        UniqueConstraint("user_id", "code"),
+        CheckConstraint("code IN (" + ", ".join(f"'{c}'" for c in EXPERTISE) + ")",
+                        name="code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship(back_populates="expertise_grants")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from registry.models.user import ROLES
+from registry.models.user import EXPERTISE, ROLES
 from registry.schemas.common import MAX_INTEGER
 from registry.schemas.dutch import DutchSchema
 
@@ -39,6 +39,8 @@ class UserCreateSchema(DutchSchema):
 
 class UserRolesSchema(DutchSchema):
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list)
+    expertise = fields.List(fields.String(validate=validate.OneOf(EXPERTISE)),
+                            load_default=list)
     active = fields.Boolean(load_default=False)
     organisation_id = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(1, MAX_INTEGER)

@@ -20,9 +20,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import ApiToken, FailedLogin, Organisation, User, UserRole
+from registry.models import ApiToken, FailedLogin, Organisation, User, UserExpertise, UserRole
 from registry.models.base import utcnow
-from registry.models.user import ROLES
+from registry.models.user import EXPERTISE, ROLES
 from registry.services.audit_trail import record_event
 
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "auth" / "common_passwords.txt"
@@ -124,14 +124,33 @@ def set_roles(user: User, roles: list[str], actor: User | None = None) -> None:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
         raise ValidationFailed(_("Onbekende rol: %(roles)s", roles=", ".join(unknown)))
-    before = sorted(user.roles)
-    keep = [g for g in user.role_grants if g.role in roles]
-    added = [UserRole(role=r) for r in dict.fromkeys(roles) if r not in user.roles]
-    user.role_grants = keep + added
+    _replace_grants(user, "role_grants", "role", roles, UserRole, actor)
+
+
+def set_expertise(user: User, codes: list[str], actor: User | None = None) -> None:
+    """Replace a user's recorded expertise (audited). Raises ValidationFailed for an
+    unknown code."""
+    unknown = [c for c in codes if c not in EXPERTISE]
+    if unknown:
+        raise ValidationFailed(_("Onbekende deskundigheid: %(codes)s", codes=", ".join(unknown)))
+    _replace_grants(user, "expertise_grants", "code", codes, UserExpertise, actor)
+
+
+def _replace_grants(user: User, grants: str, key: str, codes: list[str], model,
+                    actor: User | None) -> None:
+    """Keep the grants whose code is in codes, add the missing ones, audit a change as
+    set_roles / set_expertise with the codes before and after."""
+    current = getattr(user, grants)
+    before = sorted(getattr(g, key) for g in current)
+    kept = [g for g in current if getattr(g, key) in codes]
+    added = [model(**{key: c}) for c in dict.fromkeys(codes) if c not in before]
+    setattr(user, grants, kept + added)
     db.session.flush()
-    if before != sorted(user.roles):
-        record_event(actor, "set_roles", user, intervention_id=None,
-                     before={"roles": before}, after={"roles": sorted(user.roles)})
+    after = sorted(getattr(g, key) for g in getattr(user, grants))
+    if before != after:
+        name = "roles" if grants == "role_grants" else "expertise"
+        record_event(actor, f"set_{name}", user, intervention_id=None,
+                     before={name: before}, after={name: after})
 
 
 def get_user(user_id: int) -> User:

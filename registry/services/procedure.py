@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,18 +22,19 @@ from registry import permissions as perm
 from registry.errors import Conflict, InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.models import AssessmentRound
+from registry.services import panel_rules
 from registry.services.audit_trail import record_event
 
 Guard = Callable[[AssessmentRound], str | None]
 
 
-def min_panel_size() -> int:
-    return current_app.config["PANEL_MIN_REVIEWERS"]
-
-
 def _panel_complete(round_: AssessmentRound) -> str | None:
-    if len(round_.panel) < min_panel_size():
-        return _("Het panel heeft minstens %(n)s beoordelaars nodig.", n=min_panel_size())
+    rule = panel_rules.rule_for(round_.level_sought)
+    missing = panel_rules.unmet(rule, [m.user for m in round_.panel])
+    if missing:
+        return _("Het panel voldoet nog niet aan de regel voor %(level)s (%(rule)s): "
+                 "%(missing)s.", level=panel_rules.level_label(round_.level_sought),
+                 rule=panel_rules.describe(rule), missing="; ".join(missing))
     conflicted = [m.user.name for m in round_.panel
                   if perm.has_conflict_of_interest(m.user, round_)]
     if conflicted:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry import permissions as perm
-from registry.errors import NotFound
+from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
 from registry.i18n import N_
 from registry.models import (
@@ -33,6 +33,7 @@ from registry.services.description import (
     tag_codes_of,
 )
 from registry.services.notices import notify
+from registry.services.panel_rules import LEVELS_SOUGHT
 from registry.services.procedure import apply_transition, check_lock_version, flush_or_conflict
 
 
@@ -117,12 +118,18 @@ def new_draft_from(version: InterventionVersion) -> InterventionVersion:
     return draft
 
 
-def submit(round_: AssessmentRound, owner: User, answer: str | None = None) -> Submission:
+def submit(round_: AssessmentRound, owner: User, answer: str | None = None,
+           level_sought: str | None = None) -> Submission:
     """Submit (or resubmit, with a written answer to the screening remarks) the round's
-    version; it is frozen from now on, and the secretaries are told.
-    Raises PermissionDenied, InvalidTransition, Conflict."""
+    version, for the level sought (None: not chosen); it is frozen from now on, and the
+    secretaries are told. Raises ValidationFailed (unknown level), PermissionDenied,
+    InvalidTransition, Conflict."""
     answer = (answer or "").strip()[:20000] or None
+    if level_sought is not None and level_sought not in LEVELS_SOUGHT:
+        message = _("Kies een van de niveaus.")
+        raise ValidationFailed(message, [{"field": "level_sought", "messages": [message]}])
     apply_transition(round_, "submit", owner, note=answer)
+    round_.level_sought = level_sought
     version = round_.version
     version.status = "submitted"
     version.submitted_at = utcnow()

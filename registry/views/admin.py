@@ -12,7 +12,7 @@ from registry.auth.forms import errors_by_field, form_data, load
 from registry.errors import DomainError
 from registry.extensions import db
 from registry.models import Organisation, User
-from registry.models.user import ROLE_LABELS, ROLES
+from registry.models.user import EXPERTISE_LABELS, ROLE_LABELS, ROLES
 from registry.schemas.accounts import UserCreateSchema, UserRolesSchema
 from registry.services import accounts
 
@@ -63,11 +63,12 @@ def _user_form(errors, status=200):
 def edit_user(user_id: int):
     user = accounts.get_user(user_id)
     if request.method == "POST":
-        data = load(UserRolesSchema(), form_data(("roles",)))
+        data = load(UserRolesSchema(), form_data(("roles", "expertise")))
         accounts.set_roles(user, data["roles"], actor=current_user)
+        accounts.set_expertise(user, data["expertise"], actor=current_user)
         accounts.set_organisation(user, data["organisation_id"], actor=current_user)
         user.active = data["active"]
         flash(_("De gegevens van de gebruiker zijn opgeslagen."))
         return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=user, roles=ROLES,
-                           organisations=_organisations())
+                           expertise=EXPERTISE_LABELS, organisations=_organisations())

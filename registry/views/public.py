@@ -3,6 +3,7 @@
 from flask import current_app, render_template
 
 from registry import evidence
+from registry.services import panel_rules, quickscan
 from registry.services.catalogue import counts_per_status
 from registry.views import bp
 
@@ -26,4 +27,7 @@ def recognition():
         other_statuses=("not_recognised", "provisional", "expired"),
         valid_years=current_app.config["RECOGNITION_VALID_YEARS"],
         provisional_months=current_app.config["PROVISIONAL_VALID_MONTHS"],
+        panel_rules=[(level, panel_rules.describe(rule))
+                     for level, rule in panel_rules.rules().items()],
+        quickscan_rules=quickscan.LEVEL_RULES,
     )

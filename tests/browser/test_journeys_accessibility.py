@@ -124,6 +124,8 @@ PAGES = [
     pytest.param("secretary", "/procedure/rondes/{in_discussion}/besluit", id="decision"),
     pytest.param("secretary", "/procedure/rondes/{confirmed}/publiceren", id="publish-confirm"),
     pytest.param("secretary", "/procedure/belangen", id="conflict-register"),
+    pytest.param("secretary", "/procedure/overzicht", id="secretary-dashboard"),
+    pytest.param("owner", "/procedure/rondes/{draft}/quickscan", id="quickscan"),
     pytest.param("owner", "/procedure/interventies/{owned_intervention}/herbeoordeling",
                  id="reassessment-request"),
     pytest.param("researcher", "/import/", id="import-upload"),

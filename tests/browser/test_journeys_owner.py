@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.journeys import sign_in
+from tests.browser.journeys import press_and_wait, sign_in, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -77,3 +77,30 @@ def test_the_dashboard_of_an_owner_without_organisation_says_what_is_needed(jour
 
     assert page.get_by_role("link", name="Nieuwe interventie beschrijven").count() == 0
     assert page.get_by_text("zodra een beheerder uw account aan uw organisatie").is_visible()
+
+
+def test_owner_runs_the_quickscan_and_asks_advice_by_keyboard_at_320_px(journey, page):
+    page.set_viewport_size({"width": 320, "height": 800})
+    sign_in(page, journey, "owner")
+    page.goto(journey.base + "/procedure/nieuw")
+    _field(page, "Titel").fill("Quickscan Noord")
+    _follow(page, page.get_by_role("button", name="Concept opslaan"))
+
+    tab_to(page, page.get_by_role("link", name="Quickscan en advies"))
+    press_and_wait(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Quickscan: Quickscan Noord"
+    assert page.locator("#binnen-bereik").inner_text() == "Nog geen niveau binnen bereik."
+    missing = page.get_by_role("list", name="Wat ontbreekt voor Goed beschreven")
+    assert "Duur en intensiteit zijn beschreven" in missing.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    question = page.get_by_role("textbox", name="Uw vraag aan het secretariaat")
+    tab_to(page, question)
+    page.keyboard.type("Telt een pilot in één gemeente als gebruik op twee plaatsen?")
+    tab_to(page, page.get_by_role("button", name="Vraag versturen"))
+    press_and_wait(page)
+    assert page.get_by_text("Uw vraag is naar het secretariaat gestuurd.").is_visible()
+    thread = page.get_by_role("article")
+    assert thread.count() == 1
+    assert "pilot in één gemeente" in thread.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

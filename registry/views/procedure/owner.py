@@ -10,6 +10,7 @@ from flask_login import current_user
 from registry import permissions as perm
 from registry.auth.forms import errors_by_field, form_data, load
 from registry.errors import NotFound, ValidationFailed
+from registry.evidence import LABELS as evidence_labels
 from registry.extensions import db
 from registry.models import Intervention
 from registry.models.intervention import REQUIRED_TO_SUBMIT
@@ -17,6 +18,8 @@ from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.schemas.procedure import ObjectionSchema
 from registry.services import description, submission, validity
 from registry.services.audit_trail import events_of
+from registry.services.panel_rules import LEVELS_SOUGHT
+from registry.services.quickscan import quickscan
 from registry.views.labels import VOCABULARY_NAMES
 from registry.views.procedure import back_to_round, bp, check_form_lock, load_round
 from registry.views.procedure.fields import DESCRIPTION_FIELDS, LABELS, diff_labels
@@ -98,16 +101,32 @@ def confirm_submit(round_id: int):
                         "wijzigen. Het secretariaat krijgt bericht en screent de aanvraag.")],
         remarks=round_.screenings[-1].remarks if returned else None,
         text_field=("answer", _("Uw antwoord op de opmerkingen")) if returned else None,
+        choice=_level_choice(round_),
         action=url_for("procedure.submit_round", round_id=round_id), hidden={},
         yes=_("Ja, indienen"),
     )
+
+
+def _level_choice(round_) -> dict:
+    """The level applied for: chosen before, else the highest the quickscan finds within
+    reach. The panel's composition follows it (registry/services/panel_rules.py)."""
+    chosen = round_.level_sought or quickscan(round_.version).reachable or ""
+    return {
+        "name": "level_sought", "legend": _("Welk niveau vraagt u aan?"),
+        "hint": _("De samenstelling van het panel hangt af van het niveau (zie de "
+                  "quickscan en de pagina over de erkenning)."),
+        "options": [(level, evidence_labels[level]) for level in LEVELS_SOUGHT]
+        + [("", _("Nog niet bekend: de commissie beoordeelt op alle niveaus"))],
+        "chosen": chosen,
+    }
 
 
 @bp.post("/rondes/<int:round_id>/indienen")
 def submit_round(round_id: int):
     round_ = load_round(round_id, perm.can_submit)
     check_form_lock(round_)
-    submission.submit(round_, current_user, answer=request.form.get("answer"))
+    submission.submit(round_, current_user, answer=request.form.get("answer"),
+                      level_sought=request.form.get("level_sought") or None)
     return back_to_round(round_id, _("De interventie is ingediend."))
 
 

@@ -13,7 +13,7 @@ from registry.extensions import db
 from registry.schemas.common import MAX_INTEGER
 from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
 from registry.services import conflict_register as conflict_register_service
-from registry.services import decision, screening
+from registry.services import decision, panel_rules, screening
 from registry.services.accounts import active_reviewers, all_organisations, get_user
 from registry.services.assessment import assessment_items, visible_assessments
 from registry.services.procedure import current_decision_of
@@ -69,8 +69,11 @@ def _panel_page(round_, error: str | None = None, status: int = 200):
     on_panel = {m.user_id for m in round_.panel}
     candidates = [(r, screening.conflicts_of(r, round_)) for r in active_reviewers()
                   if r.id not in on_panel]
+    rule = panel_rules.rule_for(round_.level_sought)
     page = render_template("procedure/panel.html", round=round_, candidates=candidates,
-                           members=members, error=error)
+                           members=members, error=error, rule=panel_rules.describe(rule),
+                           level=panel_rules.level_label(round_.level_sought),
+                           unmet=panel_rules.unmet(rule, [m.user for m in round_.panel]))
     return page, status
 
 
