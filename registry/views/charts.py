@@ -12,9 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH = 400
-_ROW = 44  # a bar's label line, the bar and the gap below it
-_BAR = 16
-_VALUE_ROOM = 64  # room right of the longest bar for its value
+# Text is 18 units high (templates: .chart-label): about 13 px where the chart is drawn
+# 300 px wide (a 320 px screen), 18 px at its widest (26rem).
+_ROW = 54  # a bar's label line, the bar and the gap below it
+_BAR = 18
+_LABEL_ROOM = 24  # above each bar, for its label
+VALUE_ROOM = 110  # room right of the longest bar for its value
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,8 @@ def bar_chart(rows: Sequence[tuple[str, float, str]]) -> BarChart:
     the width less room for its text; a label above each bar, so long labels fit at
     any width."""
     largest = max((value for _label, value, _text in rows), default=0) or 1
-    scale = (WIDTH - _VALUE_ROOM) / largest
-    bars = [Bar(label, text, index * _ROW + 20, max(value, 0) * scale)
+    scale = (WIDTH - VALUE_ROOM) / largest
+    bars = [Bar(label, text, index * _ROW + _LABEL_ROOM, max(value, 0) * scale)
             for index, (label, value, text) in enumerate(rows)]
     return BarChart(bars, max(len(rows), 1) * _ROW)
 
@@ -72,9 +75,9 @@ def line_chart(points: Sequence[tuple[str, str, float | None, str]], low: float,
                high: float, ticks: Sequence[float]) -> LineChart:
     """A line over (label, sublabel, value or None, value as text) at equal steps, the
     y axis from low to high with these ticks; a missing value breaks the line."""
-    left, top, bottom_room, height = 40, 10, 44, 220
+    left, top, bottom_room, height = 44, 12, 50, 240
     plot_bottom = height - bottom_room
-    step = (WIDTH - left - 16) / max(len(points) - 1, 1)
+    step = (WIDTH - left - 30) / max(len(points) - 1, 1)  # room for the last label
 
     def y_of(value: float) -> float:
         clamped = min(max(value, low), high)

@@ -239,9 +239,9 @@ def test_the_overview_shows_kappa_per_pair_over_the_rounds_they_shared(client, c
     page = client.get("/procedure/overzicht").get_data(as_text=True)
     pairs = page[page.index('id="kappa-paren"'):page.index('id="rondes"')]
     assert f"{cast.reviewer_a.name} – {cast.reviewer_b.name}" in pairs
-    assert re.search(r'class="kappa">0\.9\d</td>\s*<td>\(bijna\) volledige overeenstemming'
+    assert re.search(r'class="kappa">0,9\d</td>\s*<td>\(bijna\) volledige overeenstemming'
                      r"</td>\s*<td>3</td>", pairs)
-    assert re.search(rf'data-round="{last.id}">0\.9\d<', page)
+    assert re.search(rf'data-round="{last.id}">0,9\d<', page)
 
 
 def test_the_overview_says_when_there_is_not_enough_data(client, cast):

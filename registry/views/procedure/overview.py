@@ -10,6 +10,7 @@ from registry import permissions as perm
 from registry.models.base import utcnow
 from registry.services import agreement, dashboard
 from registry.services.accounts import active_reviewers, names_of
+from registry.templating import number
 from registry.views import charts
 from registry.views.procedure import bp
 from registry.views.procedure.labels import STATE_LABELS
@@ -52,7 +53,7 @@ def _time_rows(times: list[dashboard.StageTime]) -> list[tuple[str, float, str]]
 
 
 def _days(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+    return "–" if value is None else number(value, 1)
 
 
 def _trend_chart(trend: list[dashboard.QuarterAgreement]) -> charts.LineChart:
@@ -66,4 +67,4 @@ def quarter_label(quarter: dashboard.QuarterAgreement) -> str:
 
 
 def kappa_text(kappa: float | None) -> str:
-    return "–" if kappa is None else f"{kappa:.2f}"
+    return "–" if kappa is None else number(kappa, 2)

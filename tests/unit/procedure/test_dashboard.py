@@ -129,7 +129,7 @@ def test_kappa_trend_counts_only_rounds_opened_by_each_quarters_end():
 def test_bar_chart_scales_the_largest_value_to_the_width_less_room_for_its_text():
     chart = charts.bar_chart([("a", 2, "2"), ("b", 8, "8"), ("c", 0, "0")])
     assert [b.length for b in chart.bars] == [
-        pytest.approx((charts.WIDTH - 64) / 4), charts.WIDTH - 64, 0]
+        pytest.approx((charts.WIDTH - charts.VALUE_ROOM) / 4), charts.WIDTH - charts.VALUE_ROOM, 0]
     assert chart.bars[1].top > chart.bars[0].top
     assert charts.bar_chart([]).bars == []
 
