@@ -128,7 +128,7 @@ class EvidenceDecision(TimestampMixin, db.Model):
     )
     round: Mapped[AssessmentRound | None] = relationship()
     ratings: Mapped[list[OutcomeRating]] = relationship(
-        back_populates="decision", cascade="all, delete-orphan"
+        back_populates="decision", cascade="all, delete-orphan", order_by="OutcomeRating.id"
     )
     votes: Mapped[list[DecisionVote]] = relationship(
         back_populates="decision", cascade="all, delete-orphan"

@@ -147,7 +147,10 @@ class InterventionVersion(TimestampMixin, db.Model):
     tags: Mapped[list[VocabularyTerm]] = relationship(
         secondary=version_tags, order_by="VocabularyTerm.position"
     )
-    providers: Mapped[list[Organisation]] = relationship(secondary=version_providers)
+    # Ordered, so a joined load (the intervention page) gives the same order every time.
+    providers: Mapped[list[Organisation]] = relationship(
+        secondary=version_providers, order_by="Organisation.name"
+    )
 
     __mapper_args__ = {"version_id_col": lock_version}
 
