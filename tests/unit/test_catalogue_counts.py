@@ -7,8 +7,8 @@ from sqlalchemy import event, select
 
 from registry.extensions import db
 from registry.models import Intervention
-from registry.services.catalogue import counts_per_status, public_status
-from tests.factories import make_intervention
+from registry.services.catalogue import counts_per_status, get_intervention, public_status
+from tests.factories import FindingFactory, OrganisationFactory, link, make_intervention
 
 
 def _catalogue(copies: int) -> None:
@@ -54,3 +54,24 @@ def test_counts_cost_the_same_for_a_larger_catalogue(db_session):
     _catalogue(5)
     db.session.flush()
     assert _statements(counts_per_status) == small == 1
+
+
+def test_an_intervention_page_loads_in_four_statements_whatever_its_studies(db_session):
+    few = make_intervention(outcome="effective_good", tags={"barrier": ["debt"]})
+    many = make_intervention(outcome="effective_good",
+                             tags={"barrier": ["debt", "language", "addiction"]})
+    link(few, FindingFactory().study)
+    for _ in range(6):
+        link(many, FindingFactory().study)
+    many.published_version.providers.extend([OrganisationFactory(name="Zeta"),
+                                             OrganisationFactory(name="Alfa")])
+    db.session.flush()
+
+    def load(slug):
+        db.session.expunge_all()
+        return lambda: get_intervention(slug)
+
+    assert _statements(load(few.slug)) == _statements(load(many.slug)) == 4
+    loaded = get_intervention(many.slug)
+    assert [o.name for o in loaded.published_version.providers] == ["Alfa", "Zeta"]
+    assert len(loaded.study_links) == 6
