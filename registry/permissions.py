@@ -98,6 +98,14 @@ def can_view_round(user, round_) -> bool:
     )
 
 
+def can_nominate(user, obj=None) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_handle_nominations(user, obj=None) -> bool:
+    return _has(user, "secretary")
+
+
 def can_view_quickscan(user, round_) -> bool:
     return _has(user, "secretary") or is_owner_of(user, round_.version.intervention)
 
@@ -262,4 +270,5 @@ _ROLE_OF_CHECK = {
     can_create_intervention: "owner",
     can_declare_conflicts: "reviewer",
     can_view_agreement: "secretary",
+    can_handle_nominations: "secretary",
 }

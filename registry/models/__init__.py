@@ -11,6 +11,7 @@ from registry.models.decision import (
 )
 from registry.models.imports import ImportBatch, ImportBatchItem, PendingDuplicate
 from registry.models.intervention import Intervention, InterventionVersion
+from registry.models.nomination import Nomination
 from registry.models.organisation import Organisation
 from registry.models.procedure import (
     Assessment,
@@ -33,6 +34,7 @@ __all__ = [
     "AssessmentScore",
     "ConflictDeclaration",
     "FailedLogin",
+    "Nomination",
     "Notice",
     "RoundAdvice",
     "RoundComment",

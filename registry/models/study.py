@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,6 +79,12 @@ class Study(TimestampMixin, db.Model):
     setting: Mapped[str | None] = mapped_column(Text)
     follow_up_months: Mapped[int | None] = mapped_column(Integer)
     quality: Mapped[str | None] = mapped_column(String(10))
+    # A registered trial still running: its registration (e.g. NCT01234567,
+    # NL-OMON12345, ISRCTN12345678) and when it is expected to end. The intervention
+    # page lists linked ones as "onderzoek loopt".
+    trial_registration: Mapped[str | None] = mapped_column(String(40))
+    expected_end: Mapped[date | None] = mapped_column(Date)
+    ongoing: Mapped[bool] = mapped_column(default=False, server_default=false())
     quality_rated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Dedup keys (importers.normalise), kept in step by registry.models.imports.
     title_key: Mapped[str | None] = mapped_column(String(300), index=True)

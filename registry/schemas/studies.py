@@ -122,6 +122,12 @@ class StudySchema(StudySummarySchema):
     setting = _optional_text()
     follow_up_months = _count()
     follow_up_band = fields.String(dump_only=True, allow_none=True)
+    ongoing = fields.Boolean(metadata={
+        "description": "A registered trial still running (shown as 'onderzoek loopt')."})
+    trial_registration = _optional_text(40, metadata={
+        "description": "Trial registry id, e.g. NCT01234567, NL-OMON12345, ISRCTN12345678"})
+    expected_end = fields.Date(allow_none=True, metadata={
+        "description": "When a running trial is expected to end"})
     findings = fields.List(fields.Nested(FindingSchema))
     interventions = ComputedList(
         fields.String(),

@@ -5,4 +5,11 @@ from flask import Blueprint
 bp = Blueprint("pages", __name__)
 
 # One sorted line, as ruff's import order wants it; add new page modules here.
-from registry.views import compare, interventions, public, search, studies  # noqa: E402,F401
+from registry.views import (  # noqa: E402,F401
+    compare,
+    interventions,
+    nominations,
+    public,
+    search,
+    studies,
+)

@@ -66,6 +66,10 @@ ROUTES = [
     ("POST", "/account/tokens/999999/intrekken", {}, 404, 302),
     ("GET", "/mijn/", {}, 200, 302),
     ("POST", "/mijn/meldingen/999999/gelezen", {}, 302, 302),
+    ("GET", "/voordragen", {}, 200, 302),
+    ("POST", "/voordragen", {}, 422, 302),
+    ("GET", "/procedure/voordrachten", {"secretary": 200}, 403, 302),
+    ("POST", "/procedure/voordrachten/999999", {"secretary": 404}, 403, 302),
     ("POST", "/mijn/belangen", {"reviewer": 422, "outsider": 422}, 403, 302),
     ("POST", "/mijn/belangen/999999", {"reviewer": 404, "outsider": 404}, 403, 302),
     ("POST", "/mijn/belangen/999999/intrekken", {"reviewer": 404, "outsider": 404}, 403, 302),
@@ -204,6 +208,7 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
                for method, url, *_ in ROUTES}
     covered = {(m, u.replace("meldingen/<int:token_id>", "meldingen/<int:notice_id>")
                 .replace("belangen/<int:token_id>", "belangen/<int:declaration_id>")
+                .replace("voordrachten/<int:token_id>", "voordrachten/<int:nomination_id>")
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
                 .replace(LNK, "<int:link_id>").replace(PUB, "<slug>").replace(STU, "<int:study_id>")
                 .replace("/taal/en", "/taal/<code>").replace("/barrier", "/<name>")
