@@ -30,10 +30,11 @@ from registry.models import (
 MERGE_FIELDS = (
     "year", "journal", "publisher", "volume", "issue", "pages", "doi", "pmid", "url",
     "abstract", "language", "country", "publication_type", "design_id", "n_intervention",
-    "n_comparison", "setting", "follow_up_months",
+    "n_comparison", "setting", "follow_up_months", "trial_registration", "expected_end",
 )  # fmt: skip
 _STUDIES = Study.__table__
-COLUMN_FIELDS = (*MERGE_FIELDS, "title", "keywords", "quality", "title_key", "first_author_key")
+COLUMN_FIELDS = (*MERGE_FIELDS, "title", "keywords", "quality", "title_key", "first_author_key",
+                 "ongoing")
 
 
 def study_row(record: ValidRecord, lookups: Lookups) -> dict[str, Any]:
@@ -43,7 +44,7 @@ def study_row(record: ValidRecord, lookups: Lookups) -> dict[str, Any]:
     values["title_key"] = record.title_key
     values["first_author_key"] = record.author_key
     return {key: values.get(key) for key in COLUMN_FIELDS} | {
-        "keywords": values.get("keywords") or []
+        "keywords": values.get("keywords") or [], "ongoing": bool(values.get("ongoing"))
     }
 
 

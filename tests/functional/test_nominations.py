@@ -4,11 +4,16 @@ errors for bad input with nothing written."""
 
 from __future__ import annotations
 
+import io
+import json
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
+from importers.pipeline import commit_import
 from registry.extensions import db
-from registry.models import AuditEvent, Nomination, Notice
+from registry.models import AuditEvent, Nomination, Notice, Study
 from tests.factories import StudyFactory, link, make_intervention
 from tests.unit.procedure.support import login, make_user
 
@@ -136,3 +141,16 @@ def test_an_ongoing_linked_trial_is_shown_as_research_underway(people):
     underway = page[page.index('id="onderzoek-loopt"'):]
     assert "Werkfit Zuid: gerandomiseerde trial" in underway
     assert "NL-OMON54321" in underway
+
+
+def test_a_running_trial_is_imported_from_registry_json(db_session):
+    record = {"title": "Werkfit Zuid: gerandomiseerde trial", "year": None,
+              "ongoing": True, "trial_registration": "NCT01234567",
+              "expected_end": "2027-06-30"}
+    commit_import(io.BytesIO(json.dumps([record]).encode()), "trials.json")
+    study = db.session.scalars(select(Study).filter_by(trial_registration="NCT01234567")).one()
+    assert (study.ongoing, study.expected_end) == (True, date(2027, 6, 30))
+    other = {"title": "Een afgeronde studie", "year": 2020}
+    commit_import(io.BytesIO(json.dumps([other]).encode()), "done.json")
+    assert db.session.scalars(select(Study).filter_by(title="Een afgeronde studie")).one(
+        ).ongoing is False
