@@ -22,22 +22,25 @@ def quickscan_page(round_id: int):
 
 @bp.post("/rondes/<int:round_id>/advies/vragen")
 def ask_advice(round_id: int):
-    round_ = load_round(round_id, perm.can_ask_advice)
-    try:
-        advice.ask(round_, current_user, request.form.get("body", ""))
-    except ValidationFailed as error:
-        return _page(round_, errors_by_field(error), 422)
-    return _back(round_id, _("Uw vraag is naar het secretariaat gestuurd."))
+    return _write(round_id, perm.can_ask_advice, advice.ask,
+                  _("Uw vraag is naar het secretariaat gestuurd."))
 
 
 @bp.post("/rondes/<int:round_id>/advies")
 def give_advice(round_id: int):
-    round_ = load_round(round_id, perm.can_give_advice)
+    return _write(round_id, perm.can_give_advice, advice.give,
+                  _("Het advies is vastgelegd en de indiener heeft bericht."))
+
+
+def _write(round_id: int, check, write, done: str):
+    """The owner's question or the secretary's advice: written, or the page again with
+    the error (422)."""
+    round_ = load_round(round_id, check)
     try:
-        advice.give(round_, current_user, request.form.get("body", ""))
+        write(round_, current_user, request.form.get("body", ""))
     except ValidationFailed as error:
         return _page(round_, errors_by_field(error), 422)
-    return _back(round_id, _("Het advies is vastgelegd en de indiener heeft bericht."))
+    return _back(round_id, done)
 
 
 def _page(round_, errors: dict | None = None, status: int = 200):
