@@ -188,6 +188,17 @@ def can_assess(user, round_) -> bool:
     return _has(user, "reviewer") and is_cleared_panel_member(user, round_)
 
 
+def can_code_findings_of(user, round_) -> bool:
+    """Double coding: a reviewer on the panel, cleared of conflicts."""
+    return _has(user, "reviewer") and is_cleared_panel_member(user, round_)
+
+
+def can_adjudicate(user, round_) -> bool:
+    """The secretary or a cleared panel member (services.double_coding refuses a coder
+    of the study itself)."""
+    return _has(user, "secretary") or is_cleared_panel_member(user, round_)
+
+
 def can_comment(user, round_) -> bool:
     return _has(user, "secretary") or is_cleared_panel_member(user, round_)
 

@@ -2,6 +2,7 @@
 
 from registry.models.account import ApiToken, FailedLogin, Notice
 from registry.models.audit import AuditEvent, AuditTrailIsAppendOnly
+from registry.models.coding import CodedFinding, FindingAdjudication, FindingCoding
 from registry.models.decision import (
     AssessmentRound,
     DecisionVote,
@@ -30,6 +31,9 @@ from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
     "ApiToken",
+    "CodedFinding",
+    "FindingAdjudication",
+    "FindingCoding",
     "Assessment",
     "AssessmentScore",
     "ConflictDeclaration",

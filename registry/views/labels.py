@@ -48,6 +48,18 @@ EFFECT_SIZE_TYPES = {
     "mean_difference": _l("Verschil in gemiddelden"),
 }
 
+# The fields of a coded finding (the double-coding form and its differences).
+FINDING_FIELDS = {
+    "outcome_domain": _l("Uitkomstdomein"),
+    "time_point_months": _l("Meetmoment (maanden)"),
+    "measure": _l("Uitkomstmaat"),
+    "effect_size_type": _l("Soort effectmaat"),
+    "effect_size": _l("Effectgrootte"),
+    "ci_lower": _l("Betrouwbaarheidsinterval, ondergrens"),
+    "ci_upper": _l("Betrouwbaarheidsinterval, bovengrens"),
+    "direction": _l("Richting"),
+}
+
 STUDY_RELATIONS = {
     "effect": _l("Effectonderzoek"),
     "process": _l("Procesevaluatie"),
@@ -124,4 +136,11 @@ AUDIT_ACTIONS = {
     "create_user": _l("Gebruiker aangemaakt"),
     "set_roles": _l("Rollen gewijzigd"),
     "set_organisation": _l("Organisatie gewijzigd"),
+    "set_expertise": _l("Deskundigheid gewijzigd"),
+    "advice_requested": _l("Advies gevraagd over het concept"),
+    "advice_given": _l("Advies gegeven over het concept"),
+    "nominated": _l("Voorgedragen"),
+    "nomination_handled": _l("Voordracht behandeld"),
+    "findings_coded": _l("Bevindingen gecodeerd"),
+    "finding_adjudicated": _l("Verschil in codering beslist"),
 }

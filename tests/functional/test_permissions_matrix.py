@@ -86,6 +86,13 @@ ROUTES = [
     ("GET", f"/procedure/rondes/{RND}", {"owner": 200, "reviewer": 200, "secretary": 200}, 403,
      302),
     ("GET", f"/procedure/rondes/{RND}/quickscan", {"owner": 200, "secretary": 200}, 403, 302),
+    # The public study is not linked to the round's intervention: 404 once allowed.
+    ("GET", f"/procedure/rondes/{RND}/studies/{STU}/coderen", {"reviewer": 404}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/studies/{STU}/coderen", {"reviewer": 404}, 403, 302),
+    ("GET", f"/procedure/rondes/{RND}/studies/{STU}/verschillen",
+     {"reviewer": 404, "secretary": 404}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/studies/{STU}/verschillen",
+     {"reviewer": 404, "secretary": 404}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/advies/vragen", {"owner": 409}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/advies", {"secretary": 409}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/beschrijving", {}, 403, 302),

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from registry import permissions as perm
 from registry.models.base import utcnow
-from registry.services import agreement, dashboard
+from registry.services import agreement, dashboard, double_coding
 from registry.services.accounts import active_reviewers, names_of
 from registry.templating import number
 from registry.views import charts
@@ -42,6 +42,7 @@ def overview():
             [(w.reviewer.name, w.open_rounds, str(w.open_rounds)) for w in workload]),
         trend=trend, trend_chart=_trend_chart(trend), quarter_label=quarter_label,
         kappa_text=kappa_text, days=_days,
+        field_agreement=double_coding.field_agreement(),
         window_days=dashboard.WINDOW_DAYS, lapsing_months=dashboard.LAPSING_MONTHS,
     )
 
