@@ -25,6 +25,8 @@ from registry.models import (
     Study,
     StudyAuthor,
 )
+from registry.search.changes import record_written
+from registry.search.kinds import STUDIES
 
 # Filled from the imported record when the existing study has no value; never overwritten.
 MERGE_FIELDS = (
@@ -74,6 +76,7 @@ class Writer:
                             link_ids=self.link(study_id, record.interventions))
                  for record, study_id in zip(records, ids, strict=True)]
         db.session.execute(insert(ImportBatchItem.__table__), items)
+        record_written(db.session, STUDIES, ids)
         return ids
 
     def _item(self, record: ValidRecord, action: str, study_id: int, **values: Any) -> dict:
@@ -145,6 +148,7 @@ class Writer:
             db.session.execute(insert(StudyAuthor.__table__), authors)
         if items:
             db.session.execute(insert(ImportBatchItem.__table__), items)
+        record_written(db.session, STUDIES, [item["study_id"] for item in items])
         return len(items)
 
     def pend(self, record: ValidRecord, match: Match, study_id: int) -> None:

@@ -29,7 +29,7 @@ class SearchUnavailable(DomainError):
     code = "search_unavailable"
 
 
-def _unavailable(error: Exception) -> SearchUnavailable:
+def search_unavailable(error: Exception) -> SearchUnavailable:
     current_app.logger.warning("search index unavailable: %s", error)
     return SearchUnavailable("De zoekfunctie is tijdelijk niet beschikbaar.")
 
@@ -73,7 +73,7 @@ def search():
         with search_timer("text"):
             result, items = service.search(Path(current_app.config["INDEX_DIR"]), search_request)
     except IndexUnavailable as error:
-        raise _unavailable(error) from error
+        raise search_unavailable(error) from error
     terms = service.term_labels("nl")
     return SearchResultSchema().dump({
         "total": result.total,
@@ -103,7 +103,7 @@ def search_profile():
         with search_timer("profile"):
             result, items = service.search_profile(root, profile, args["page"], args["per_page"])
     except IndexUnavailable as error:
-        raise _unavailable(error) from error
+        raise search_unavailable(error) from error
     terms = service.term_labels("nl")
     for item in items:
         item.explanation = labels.explanation(item.fits, item.mismatches, item.unaddressed, terms)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES, QUALITY_RATINGS
 from registry.schemas.common import (
@@ -25,8 +25,23 @@ from registry.schemas.pagination import PageQuerySchema, PageSchema, sort_field
 from registry.services.catalogue import STUDY_SORTS, public_interventions_of
 
 
+def _facet_values(description: str) -> fields.List:
+    return fields.List(fields.String(validate=validate.Length(min=1, max=60)),
+                       validate=validate.Length(max=20), metadata={"description": description})
+
+
 class StudyQuerySchema(PageQuerySchema):
-    sort = sort_field(STUDY_SORTS, default="-year")
+    sort = sort_field(STUDY_SORTS + ("relevance",), default="-year")
+    q = fields.String(validate=validate.Length(max=300), metadata={
+        "description": "Zoektekst: titel, samenvatting, auteurs, tijdschrift, trefwoorden, "
+                       "DOI en PMID. Met q of een filter sorteert de lijst op relevance "
+                       "(met q), -year of title."})
+    study_design = _facet_values("Onderzoeksopzet (code uit de woordenlijst study_design); "
+                                 "none: niet vastgelegd.")
+    year = _facet_values("Publicatiejaar; none: onbekend.")
+    appraisal = _facet_values("Kwaliteitsoordeel: high, moderate, low of none.")
+    language = _facet_values("Taal (ISO 639-1); none: onbekend.")
+    linked = _facet_values("yes: gekoppeld aan een interventie; no: niet.")
 
 
 def _optional_text(max_length: int | None = None, **kwargs: Any) -> fields.String:
@@ -136,5 +151,21 @@ class StudySchema(StudySummarySchema):
     )
 
 
+class StudyFacetValueSchema(Schema):
+    value = fields.String(required=True)
+    label = fields.String(required=True)
+    count = fields.Integer(required=True)
+    selected = fields.Boolean(required=True)
+
+
+class StudyFacetSchema(Schema):
+    name = fields.String(required=True)
+    label = fields.String(required=True)
+    values = fields.List(fields.Nested(StudyFacetValueSchema), required=True)
+
+
 class StudyPageSchema(PageSchema):
     items = fields.List(fields.Nested(StudySummarySchema), required=True)
+    facets = fields.List(fields.Nested(StudyFacetSchema), metadata={
+        "description": "Bij zoeken (q of een filter) de aantallen per filterwaarde; "
+                       "anders leeg."})

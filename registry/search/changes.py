@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from itertools import chain
-from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from flask_sqlalchemy.session import Session as AppSession
@@ -23,9 +22,10 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from registry.extensions import db
-from registry.models import Intervention, InterventionVersion, SearchChange
+from registry.models import Intervention, InterventionVersion, SearchChange, Study
 from registry.models.base import utcnow
 from registry.models.vocabulary import version_tags
+from registry.search.kinds import INTERVENTIONS, KINDS, STUDIES, DocumentKind
 from registry.search.replicas import ReplicaUnknown
 from registry.search.sync import sync_pending
 from search_index.storage import IndexUnavailable, LockTimeout
@@ -71,28 +71,61 @@ RULES: dict[str, Callable[[Session, list], set[int]]] = {
 }
 
 
-def _changed_ids(session: Session) -> set[int]:
+def _their_studies(session: Session, rows: list) -> set[int]:
+    return {row.study_id for row in rows}
+
+
+def _designed_with(session: Session, terms: list) -> set[int]:
+    # A study document carries its design's code: recoding a design term changes them.
+    stmt = select(Study.id).where(Study.design_id.in_([term.id for term in terms]))
+    return set(session.connection().scalars(stmt))
+
+
+# Per table a study document reads: the studies whose documents a changed row touches.
+# A study's link to an intervention is its "linked" facet.
+STUDY_RULES: dict[str, Callable[[Session, list], set[int]]] = {
+    "studies": _own_ids,
+    "study_authors": _their_studies,
+    "intervention_studies": _their_studies,
+    "vocabulary_terms": _designed_with,
+}
+RULES_BY_KIND = {INTERVENTIONS.name: RULES, STUDIES.name: STUDY_RULES}
+
+
+def _changed_ids(session: Session, rules: dict) -> set[int]:
     dirty = [o for o in session.dirty if session.is_modified(o)]
     by_table: dict[str, list] = defaultdict(list)
     for row in chain(session.new, dirty, session.deleted):
         table = getattr(type(row), "__tablename__", None)
-        if table in RULES:
+        if table in rules:
             by_table[table].append(row)
     ids: set[int] = set()
     for table, rows in by_table.items():
-        ids |= RULES[table](session, rows)
+        ids |= rules[table](session, rows)
     return {i for i in ids if i is not None}
 
 
 def record_changes(session: Session, flush_context) -> None:
-    """after_flush: one change-log row per intervention touched by this flush."""
-    ids = _changed_ids(session)
-    if not ids:
-        return
+    """after_flush: one change-log row per record of each kind touched by this flush."""
     now = utcnow()
-    rows = [{"entity_type": "intervention", "entity_id": i, "recorded_at": now} for i in ids]
+    rows = [{"entity_type": kind, "entity_id": i, "recorded_at": now}
+            for kind, rules in RULES_BY_KIND.items()
+            for i in sorted(_changed_ids(session, rules))]
+    if not rows:
+        return
     session.connection().execute(insert(SearchChange), rows)
     session.info[PENDING] = True
+
+
+def record_written(session: Session, kind: DocumentKind, ids: Iterable[int]) -> None:
+    """Change-log rows for records written with Core statements (the bulk import, undo),
+    which the flush listeners cannot see; in the writer's own transaction."""
+    now = utcnow()
+    rows = [{"entity_type": kind.name, "entity_id": i, "recorded_at": now}
+            for i in sorted(set(ids))]
+    if rows:
+        session.connection().execute(insert(SearchChange), rows)
+        session.info[PENDING] = True
 
 
 def _forget(session: Session, *args) -> None:
@@ -115,13 +148,16 @@ def apply_after_commit(session: Session) -> None:
     app = current_app._get_current_object()
     if sync_mode(app) != "inline":
         return
-    try:
-        sync_pending(db.engine, Path(app.config["INDEX_DIR"]),
-                     app.config.get("SEARCH_LOCK_TIMEOUT", 10.0),
-                     timedelta(hours=app.config["SEARCH_CHANGE_RETENTION_HOURS"]))
-    except (IndexUnavailable, LockTimeout, ReplicaUnknown) as error:
-        # The rows stay in the log; the next sync, the worker or a rebuild applies them.
-        log.warning("search index not updated after commit: %s", error)
+    for kind in KINDS:
+        try:
+            sync_pending(db.engine, kind.root(app.config["INDEX_DIR"]),
+                         app.config.get("SEARCH_LOCK_TIMEOUT", 10.0),
+                         timedelta(hours=app.config["SEARCH_CHANGE_RETENTION_HOURS"]),
+                         kind=kind)
+        except (IndexUnavailable, LockTimeout, ReplicaUnknown) as error:
+            # The rows stay in the log; the next sync, the worker or a rebuild applies
+            # them.
+            log.warning("%s search index not updated after commit: %s", kind.name, error)
 
 
 def init_search(app: Flask) -> None:

@@ -1,4 +1,8 @@
-"""`flask index ...`: rebuild, sync (once or --follow as the single writer), verify [--fix]."""
+"""`flask index ...`: rebuild, sync (once or --follow as the single writer), verify [--fix].
+
+Each works on every kind of document (registry/search/kinds.py): interventions in
+INDEX_DIR, studies in the folder beside it; `rebuild --kind` takes one.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 
 from registry.extensions import db
 from registry.search import replicas, sync
+from registry.search.kinds import KINDS
 from search_index import storage, writing
 
 index_cli = AppGroup("index", help="The search index.")
@@ -36,13 +41,18 @@ def _retention() -> timedelta:
 @click.option("--procs", type=int, default=None,
               help="Indexing processes (one segment each). Default: 2 when two CPUs are "
                    "idle, else 1.")
-def rebuild_command(procs: int | None) -> None:
+@click.option("--kind", "kind_name", type=click.Choice([k.name for k in KINDS]),
+              default=None, help="Only this kind of document (default: every kind).")
+def rebuild_command(procs: int | None, kind_name: str | None) -> None:
     """Build a fresh index in a new folder and swap it in atomically."""
     procs = procs or writing.auto_procs()
-    started = time.perf_counter()
-    count, path = sync.rebuild(db.engine, _root(), procs=procs)
-    click.echo(f"{count} documents indexed in {time.perf_counter() - started:.1f} s "
-               f"with {procs} process(es) ({path}).")
+    for kind in KINDS:
+        if kind_name not in (None, kind.name):
+            continue
+        started = time.perf_counter()
+        count, path = sync.rebuild(db.engine, kind.root(_root()), procs=procs, kind=kind)
+        click.echo(f"{count} {kind.name} documents indexed in "
+                   f"{time.perf_counter() - started:.1f} s with {procs} process(es) ({path}).")
 
 
 @index_cli.command("sync")
@@ -55,38 +65,48 @@ def sync_command(follow: bool, interval: float) -> None:
     rebuilds itself. With --follow, a lost database connection is waited out.
     """
     while True:
-        try:
-            applied = sync.sync_pending(db.engine, _root(), retention=_retention())
-            if applied:
-                _say(f"{applied} changes applied.")
-        except (replicas.ReplicaUnknown, storage.IndexUnavailable) as error:
-            _say(f"{error}; rebuilding.", err=True)
-            count, path = sync.rebuild(db.engine, _root(), procs=writing.auto_procs())
-            _say(f"{count} documents indexed ({path.name}).")
-        except (storage.LockTimeout, OperationalError) as error:
-            _say(f"Not applied: {str(error).splitlines()[0]}", err=True)
-            if not follow:
-                raise SystemExit(1) from error
+        for kind in KINDS:
+            _sync_kind(kind, follow)
         if not follow:
             return
         time.sleep(interval)
+
+
+def _sync_kind(kind, follow: bool) -> None:
+    root = kind.root(_root())
+    try:
+        applied = sync.sync_pending(db.engine, root, retention=_retention(), kind=kind)
+        if applied:
+            _say(f"{applied} changes applied ({kind.name} index).")
+    except (replicas.ReplicaUnknown, storage.IndexUnavailable) as error:
+        _say(f"{error}; rebuilding the {kind.name} index.", err=True)
+        count, path = sync.rebuild(db.engine, root, procs=writing.auto_procs(), kind=kind)
+        _say(f"{count} {kind.name} documents indexed ({path.name}).")
+    except (storage.LockTimeout, OperationalError) as error:
+        _say(f"Not applied: {str(error).splitlines()[0]}", err=True)
+        if not follow:
+            raise SystemExit(1) from error
 
 
 @index_cli.command("verify")
 @click.option("--fix", "repair", is_flag=True, help="Repair the differences found.")
 def verify_command(repair: bool) -> None:
     """List differences between the database and the index."""
-    diff = sync.verify(db.engine, _root())
-    for label, ids in (("missing", diff.missing), ("extra", diff.extra), ("stale", diff.stale),
-                       ("duplicated", diff.duplicated)):
-        if ids:
-            click.echo(f"{label}: {', '.join(map(str, ids[:50]))}"
-                       + (f" … ({len(ids)})" if len(ids) > 50 else ""))
-    if not diff:
-        click.echo("Index and database agree.")
-        return
-    if repair:
-        sync.fix(db.engine, _root(), diff)
-        click.echo(f"Repaired {len(diff.ids)} documents.")
-    else:
+    failed = False
+    for kind in KINDS:
+        root = kind.root(_root())
+        diff = sync.verify(db.engine, root, kind)
+        for label, ids in (("missing", diff.missing), ("extra", diff.extra),
+                           ("stale", diff.stale), ("duplicated", diff.duplicated)):
+            if ids:
+                click.echo(f"{kind.name} {label}: {', '.join(map(str, ids[:50]))}"
+                           + (f" … ({len(ids)})" if len(ids) > 50 else ""))
+        if not diff:
+            click.echo(f"Index and database agree ({kind.name} documents).")
+        elif repair:
+            sync.fix(db.engine, root, diff, kind=kind)
+            click.echo(f"Repaired {len(diff.ids)} {kind.name} documents.")
+        else:
+            failed = True
+    if failed:
         raise SystemExit(1)

@@ -115,3 +115,48 @@ def fit_summary(fits: int, given: int, goal_matched: bool | None) -> str:
     elif goal_matched is False:
         parts.append(_("Het doel komt niet terug in de beschrijving."))
     return " ".join(parts)
+
+
+STUDY_FACET_LABELS = {
+    "study_design": _l("Onderzoeksopzet"),
+    "year": _l("Jaar"),
+    "appraisal": _l("Kwaliteit"),
+    "language": _l("Taal"),
+    "linked": _l("Gekoppeld aan een interventie"),
+}
+_STUDY_VALUES = {
+    "none": _l("Onbekend"),
+    "yes": _l("Ja"),
+    "no": _l("Nee"),
+    "high": _l("Hoog"),
+    "moderate": _l("Redelijk"),
+    "low": _l("Laag"),
+}
+
+
+def study_facet_groups(facets: dict, designs: dict[str, str], language_name) -> list[dict]:
+    """The study facets with labels (designs: code → label; language_name: a code's
+    name in the reader's language); years newest first, other values by count."""
+    groups = []
+    for facet in STUDY_FACET_LABELS:
+        found = [v for v in facets.get(facet, []) if v.count or v.selected]
+        if facet == "year":
+            found.sort(key=lambda v: v.value, reverse=True)
+        else:
+            found.sort(key=lambda v: (-v.count, v.value))
+        values = [{"value": v.value, "label": _study_value_label(facet, v.value, designs,
+                                                                 language_name),
+                   "count": v.count, "selected": v.selected} for v in found]
+        groups.append({"name": facet, "label": str(STUDY_FACET_LABELS[facet]),
+                       "values": values})
+    return groups
+
+
+def _study_value_label(facet: str, value: str, designs: dict, language_name) -> str:
+    if value in _STUDY_VALUES and facet != "study_design":
+        return str(_STUDY_VALUES[value])
+    if facet == "study_design":
+        return designs.get(value, str(_STUDY_VALUES.get(value, value)))
+    if facet == "language":
+        return language_name(value)
+    return value

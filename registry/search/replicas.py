@@ -45,6 +45,7 @@ class ReplicaUnknown(Exception):
 class Change:
     id: int
     entity_id: int
+    entity_type: str = "intervention"
 
 
 def replica_id(root: Path) -> str:
@@ -111,7 +112,7 @@ def _unapplied(session: Session, replica: SearchReplica):
 def pending(session: Session, replica: SearchReplica, limit: int) -> list[Change]:
     """The next changes this replica has not applied, oldest first."""
     rows = session.execute(
-        select(SearchChange.id, SearchChange.entity_id)
+        select(SearchChange.id, SearchChange.entity_id, SearchChange.entity_type)
         .where(*_unapplied(session, replica))
         .order_by(SearchChange.id)
         .limit(limit)

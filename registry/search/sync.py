@@ -20,13 +20,7 @@ from sqlalchemy.orm import Session
 from registry.models import SearchChange
 from registry.models.base import utcnow
 from registry.search import replicas
-from registry.search.documents import (
-    iter_public_batches,
-    iter_public_documents,
-    public_documents,
-    public_ids,
-    schema,
-)
+from registry.search.kinds import INTERVENTIONS, KINDS, DocumentKind
 from search_index import storage, writing
 
 log = logging.getLogger(__name__)
@@ -35,19 +29,22 @@ BATCH = 500
 Bind = Engine | Connection
 
 
-def _write(ix, session: Session, changes: list[replicas.Change]) -> None:
-    ids = {change.entity_id for change in changes}
-    documents = public_documents(session, ids)
+def _write(ix, session: Session, changes: list[replicas.Change], kind: DocumentKind) -> None:
+    # Every replica walks the whole log; each writes the changes of its own kind.
+    ids = {change.entity_id for change in changes if change.entity_type == kind.name}
+    if not ids:
+        return
+    documents = kind.documents(session, ids)
     writing.write(ix, {i: documents.get(i) for i in ids})
 
 
-def _apply(ix, session: Session, replica: str) -> int:
+def _apply(ix, session: Session, replica: str, kind: DocumentKind) -> int:
     # Taken before reading: every change visible now is below it or read by the loop.
     safe = replicas.start_position(session)
     row = replicas.get(session, replica)
     applied = 0
     while changes := replicas.pending(session, row, BATCH):
-        _write(ix, session, changes)
+        _write(ix, session, changes, kind)
         # A crash before this commit applies the batch again next time: harmless.
         replicas.mark_applied(session, row, changes)
         session.commit()
@@ -59,7 +56,7 @@ def _apply(ix, session: Session, replica: str) -> int:
 
 def sync_pending(
     bind: Bind, root: Path, timeout: float = 10.0,
-    retention: timedelta = replicas.DEFAULT_RETENTION,
+    retention: timedelta = replicas.DEFAULT_RETENTION, kind: DocumentKind = INTERVENTIONS,
 ) -> int:
     """Apply every change this replica has not yet applied; returns the rows applied.
 
@@ -68,16 +65,17 @@ def sync_pending(
     replicas.ReplicaUnknown when this folder must be rebuilt first.
     """
     with storage.writer_lock(root, timeout):
-        ix = storage.open_current(root, schema())
+        ix = storage.open_current(root, kind.schema())
         with Session(bind) as session:
-            applied = _apply(ix, session, replicas.replica_id(root))
+            applied = _apply(ix, session, replicas.replica_id(root), kind)
             replicas.prune(session, retention)
             session.commit()
     return applied
 
 
 def rebuild(
-    bind: Bind, root: Path, lock_timeout: float = 60.0, procs: int | None = None
+    bind: Bind, root: Path, lock_timeout: float = 60.0, procs: int | None = None,
+    kind: DocumentKind = INTERVENTIONS,
 ) -> tuple[int, Path]:
     """Build a complete index in a new folder and swap it in; returns (documents, folder).
 
@@ -93,27 +91,35 @@ def rebuild(
             row = session.get(replicas.SearchReplica, replica)
             replicas.register(session, replica, min(start, row.position) if row else start)
             session.commit()
-        path, ix = storage.new_generation(root, schema())
-        count = _fill(bind, ix, procs or writing.PROCS)
+        path, ix = storage.new_generation(root, kind.schema())
+        count = _fill(bind, ix, procs or writing.PROCS, kind)
         with storage.writer_lock(root, lock_timeout), Session(bind) as session:
             storage.swap_in(root, path)
             replicas.register(session, replica, start)
             session.commit()
-    log.info("search index rebuilt: %s documents in %s", count, path.name)
-    sync_pending(bind, root, lock_timeout)
+    log.info("search index rebuilt: %s %s documents in %s", count, kind.name, path.name)
+    sync_pending(bind, root, lock_timeout, kind=kind)
     return count, path
 
 
-def _fill(bind: Bind, ix, procs: int) -> int:
+def rebuild_all(bind: Bind, index_dir: Path, lock_timeout: float = 60.0,
+                procs: int | None = None) -> dict[str, int]:
+    """Rebuild every kind's index (interventions in index_dir, studies beside it);
+    returns the documents per kind."""
+    return {kind.name: rebuild(bind, kind.root(index_dir), lock_timeout, procs, kind)[0]
+            for kind in KINDS}
+
+
+def _fill(bind: Bind, ix, procs: int, kind: DocumentKind) -> int:
     with Session(bind) as session:
         if procs == 1:
-            return writing.fill(ix, iter_public_documents(session))
+            return writing.fill(ix, kind.all_documents(session))
         # One stream per process over consecutive ranges of ids.
-        ids = public_ids(session)
+        ids = kind.ids(session)
         bounds = [ids[len(ids) * k // procs - 1] if k else 0 for k in range(procs)]
         bounds.append(ids[-1] if ids else 0)
         streams = [
-            iter_public_batches(session, after_id=bounds[k], up_to_id=bounds[k + 1])
+            kind.batches(session, after_id=bounds[k], up_to_id=bounds[k + 1])
             for k in range(procs)
         ]
         return writing.fill_parallel(ix, streams)
@@ -134,10 +140,10 @@ class Differences:
         return bool(self.missing or self.extra or self.stale or self.duplicated)
 
 
-def verify(bind: Bind, root: Path) -> Differences:
+def verify(bind: Bind, root: Path, kind: DocumentKind = INTERVENTIONS) -> Differences:
     """Compare every public record with the index. Raises storage.IndexUnavailable."""
     with Session(bind) as session:
-        expected = {int(d["id"]): d["digest"] for d in iter_public_documents(session)}
+        expected = {int(d["id"]): d["digest"] for d in kind.all_documents(session)}
     stored = writing.stored_digests(storage.open_current(root))
     actual = dict(stored)
     diff = Differences()
@@ -148,21 +154,19 @@ def verify(bind: Bind, root: Path) -> Differences:
     return diff
 
 
-def enqueue(bind: Bind, intervention_ids: list[int]) -> None:
-    """Write change-log rows for these interventions (for repairs and bulk loads);
-    every replica applies them."""
-    if not intervention_ids:
+def enqueue(bind: Bind, ids: list[int], kind: DocumentKind = INTERVENTIONS) -> None:
+    """Write change-log rows for these records of a kind (for repairs and bulk loads);
+    every replica of that kind applies them."""
+    if not ids:
         return
-    rows = [
-        {"entity_type": "intervention", "entity_id": i, "recorded_at": utcnow()}
-        for i in intervention_ids
-    ]
+    rows = [{"entity_type": kind.name, "entity_id": i, "recorded_at": utcnow()} for i in ids]
     with Session(bind) as session:
         session.execute(insert(SearchChange), rows)
         session.commit()
 
 
-def fix(bind: Bind, root: Path, diff: Differences, timeout: float = 10.0) -> int:
+def fix(bind: Bind, root: Path, diff: Differences, timeout: float = 10.0,
+        kind: DocumentKind = INTERVENTIONS) -> int:
     """Repair the differences through the change log. Raises like sync_pending."""
-    enqueue(bind, diff.ids)
-    return sync_pending(bind, root, timeout)
+    enqueue(bind, diff.ids, kind)
+    return sync_pending(bind, root, timeout, kind=kind)

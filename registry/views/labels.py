@@ -91,6 +91,13 @@ STUDY_SORTS = {
     "title": _l("Titel (A–Z)"),
     "-title": _l("Titel (Z–A)"),
 }
+# When searching, the orders the study index keeps (registry/search/study_service.py).
+STUDY_SEARCH_SORTS = {
+    "relevance": _l("Beste overeenkomst"),
+    "-year": _l("Nieuwste eerst"),
+    "title": _l("Titel (A–Z)"),
+}
+
 
 # The counts an import batch records (importers.pipeline.ImportReport.counts and
 # importers.findings), as a researcher reads them.

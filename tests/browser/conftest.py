@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from registry.demo.loader import load_demo
 from registry.extensions import db
-from registry.search.sync import rebuild
+from registry.search.sync import rebuild_all
 from tests.conftest import make_test_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,7 +51,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         load_demo()
         db.session.commit()
         # SEARCH_SYNC is off under TESTING: build the search index from the loaded demo.
-        rebuild(db.engine, folder / "index")
+        rebuild_all(db.engine, folder / "index")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

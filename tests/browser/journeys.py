@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from registry.demo.loader import load_demo
 from registry.extensions import db
-from registry.search.sync import rebuild
+from registry.search.sync import rebuild_all
 from tests.conftest import make_test_app, new_database
 from tests.factories import OrganisationFactory
 from tests.unit.procedure.support import PASSWORD, make_user
@@ -82,7 +82,7 @@ def journey_server(folder: Path) -> Iterator[Journey]:
             user_ids = _create_accounts()
             db.session.commit()
             # SEARCH_SYNC is off under TESTING: build the index from what was loaded.
-            rebuild(db.engine, folder / "index")
+            rebuild_all(db.engine, folder / "index")
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()

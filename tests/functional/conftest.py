@@ -22,7 +22,7 @@ def live_search_app(db_session, own_database_url, tmp_path) -> Iterator[Flask]:
                 "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": connect_args(own_database_url)}}
     with app_on_own_database(own_database_url, tmp_path, **settings) as app:
         try:
-            sync.rebuild(db.engine, index_dir(app))
+            sync.rebuild_all(db.engine, index_dir(app))
             yield app
         finally:
             searchers.release_all()

@@ -133,8 +133,8 @@ def catalogue(request, app, db_session, tmp_path, monkeypatch) -> Iterator[dict[
     for state in ("draft", "in_review", "in_discussion"):
         drive(cast, state)
     db.session.flush()
-    if "/api/v1/search" in request.node.name:
-        sync.rebuild(db_session.connection(), tmp_path / "index")
+    if "/api/v1/search" in request.node.name or "/api/v1/studies]" in request.node.name:
+        sync.rebuild_all(db_session.connection(), tmp_path / "index")
     yield {"owner": cast.owner, "reviewer": cast.reviewer_a, "secretary": cast.secretary}
     searchers.release_all()
 

@@ -169,7 +169,7 @@ _FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # speed
 def search_index(app):
     # An index (empty is enough) so the search routes answer for each role, not with 503.
     with app.app_context():
-        sync.rebuild(db.engine, Path(app.config["INDEX_DIR"]))
+        sync.rebuild_all(db.engine, Path(app.config["INDEX_DIR"]))
 
 
 @pytest.fixture

@@ -143,7 +143,7 @@ from registry.extensions import db
 from registry.search import sync
 url, index, ready = sys.argv[1:4]
 
-def fill_then_die(bind, ix, procs):
+def fill_then_die(bind, ix, procs, kind=None):
     writer = ix.writer()
     writer.add_document(id="999999", text="half")
     writer.commit()

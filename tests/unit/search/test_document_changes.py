@@ -5,9 +5,10 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from registry.extensions import db
-from registry.models import Intervention, SearchChange, Study
+from registry.models import Intervention, SearchChange, Study, StudyAuthor
 from registry.search import changes
 from registry.search.documents import tables_read
+from registry.search.study_documents import tables_read as study_tables_read
 from tests.factories import link, make_intervention
 
 
@@ -35,15 +36,32 @@ def test_editing_a_published_version_logs_its_intervention(db_session):
     assert _logged_ids(db_session) == {intervention.id}
 
 
-def test_linking_a_study_logs_nothing(db_session):
-    # Documents show no studies, so a link changes no document.
+def test_linking_a_study_logs_the_study_not_the_intervention(db_session):
+    # Intervention documents show no studies; a study's document says it is linked.
     intervention = make_intervention(title="Werkfit")
     study = Study(title="Een proef")
     db_session.add(study)
     db_session.flush()
     db_session.execute(SearchChange.__table__.delete())
     link(intervention, study)
-    assert _logged_ids(db_session) == set()
+    logged = set(db_session.execute(select(SearchChange.entity_type, SearchChange.entity_id)))
+    assert logged == {("study", study.id)}
+
+
+def test_every_table_a_study_document_reads_has_a_change_rule_and_no_other():
+    assert study_tables_read() == set(changes.STUDY_RULES)
+    assert {"studies", "study_authors", "intervention_studies"} <= study_tables_read()
+
+
+def test_a_new_author_logs_the_study(db_session):
+    study = Study(title="Een proef")
+    db_session.add(study)
+    db_session.flush()
+    db_session.execute(SearchChange.__table__.delete())
+    db_session.add(StudyAuthor(study=study, position=1, family_name="Jansen"))
+    db_session.flush()
+    logged = set(db_session.execute(select(SearchChange.entity_type, SearchChange.entity_id)))
+    assert logged == {("study", study.id)}
 
 
 def test_listeners_are_on_the_app_sessions_not_on_every_sqlalchemy_session(db_session):
