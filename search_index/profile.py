@@ -106,7 +106,7 @@ def mismatch_masks(view: IndexView, profile: ClientProfile) -> list[tuple[str, s
 
 
 def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> dict[int, float]:
-    query = parse_text(searcher, goal)
+    query = parse_text(searcher, goal, view)
     if query is None:
         return {}
     ranked = ranking.top_scored(
