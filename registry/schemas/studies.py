@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES, QUALITY_RATINGS
 from registry.schemas.common import (
@@ -22,6 +22,7 @@ from registry.schemas.common import (
     TermCode,
 )
 from registry.schemas.pagination import PageQuerySchema, PageSchema, sort_field
+from registry.schemas.search import FacetSchema
 from registry.services.catalogue import STUDY_SORTS, public_interventions_of
 
 
@@ -151,21 +152,8 @@ class StudySchema(StudySummarySchema):
     )
 
 
-class StudyFacetValueSchema(Schema):
-    value = fields.String(required=True)
-    label = fields.String(required=True)
-    count = fields.Integer(required=True)
-    selected = fields.Boolean(required=True)
-
-
-class StudyFacetSchema(Schema):
-    name = fields.String(required=True)
-    label = fields.String(required=True)
-    values = fields.List(fields.Nested(StudyFacetValueSchema), required=True)
-
-
 class StudyPageSchema(PageSchema):
     items = fields.List(fields.Nested(StudySummarySchema), required=True)
-    facets = fields.List(fields.Nested(StudyFacetSchema), metadata={
+    facets = fields.List(fields.Nested(FacetSchema), metadata={
         "description": "Bij zoeken (q of een filter) de aantallen per filterwaarde; "
                        "anders leeg."})

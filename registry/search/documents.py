@@ -188,16 +188,24 @@ def iter_public_batches(
 ) -> Iterator[list[dict]]:
     """Public interventions' documents with after_id < id <= up_to_id, in id order, as
     lists of up to `batch`."""
+    return batches_of(session, _public_rows, Intervention.id, _documents, batch, after_id,
+                      up_to_id)
+
+
+def batches_of(session: Session, rows, id_column, documents, batch: int, after_id: int,
+               up_to_id: int | None) -> Iterator[list[dict]]:
+    """The documents of rows() with after_id < id_column <= up_to_id, in id order, as
+    lists of up to `batch` (documents(session, rows) makes them)."""
     last_id = after_id
     while True:
-        stmt = _public_rows().where(Intervention.id > last_id)
+        stmt = rows().where(id_column > last_id)
         if up_to_id is not None:
-            stmt = stmt.where(Intervention.id <= up_to_id)
-        rows = list(session.connection().execute(stmt.order_by(Intervention.id).limit(batch)))
-        if not rows:
+            stmt = stmt.where(id_column <= up_to_id)
+        found = list(session.connection().execute(stmt.order_by(id_column).limit(batch)))
+        if not found:
             return
-        yield _documents(session, rows)
-        last_id = rows[-1].id
+        yield documents(session, found)
+        last_id = found[-1].id
 
 
 def iter_public_documents(session: Session, batch: int = 2000) -> Iterator[dict]:

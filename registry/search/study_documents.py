@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.util import find_tables
 
 from registry.models import InterventionStudy, Study, StudyAuthor, VocabularyTerm
-from registry.search.documents import document_digest
+from registry.search.documents import batches_of, document_digest
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
@@ -123,16 +123,7 @@ def iter_public_batches(
     session: Session, batch: int = 2000, after_id: int = 0, up_to_id: int | None = None
 ) -> Iterator[list[dict]]:
     """Studies' documents with after_id < id <= up_to_id, in id order, `batch` at a time."""
-    last_id = after_id
-    while True:
-        stmt = _rows().where(_S.id > last_id)
-        if up_to_id is not None:
-            stmt = stmt.where(_S.id <= up_to_id)
-        rows = list(session.connection().execute(stmt.order_by(_S.id).limit(batch)))
-        if not rows:
-            return
-        yield _documents(session, rows)
-        last_id = rows[-1].id
+    return batches_of(session, _rows, _S.id, _documents, batch, after_id, up_to_id)
 
 
 def iter_public_documents(session: Session, batch: int = 2000) -> Iterator[dict]:
