@@ -95,6 +95,13 @@ DUTCH_CHAIN = (
     | DutchPluralFilter()
     | StemFilter(lang="nl", cachesize=50000)
 )
+# English text (study abstracts): English stop words and Snowball stems, so "employed"
+# finds "employment". A separate field of the study index (schema.build_schema).
+ENGLISH_ANALYZER = (
+    _base()
+    | StopFilter(stoplist=frozenset(fold(w) for w in stopwords_for_language("en")), minsize=2)
+    | StemFilter(lang="en", cachesize=50000)
+)
 _WORD = RegexTokenizer().expression
 _STEM = stemmer_for_language("nl")
 _STEMS: dict[str, str] = {}

@@ -11,7 +11,7 @@ from whoosh.searching import Searcher
 
 from search_index import bitsets, ranking
 from search_index.analysis import SPELLING_ANALYZER, TEXT_ANALYZER
-from search_index.schema import TEXT_FIELDS
+from search_index.schema import ENGLISH_FIELD, TEXT_FIELDS
 from search_index.view import IndexView
 
 SORTS = ("relevance", "level", "title", "decided")
@@ -122,7 +122,8 @@ def parse_text(searcher: Searcher, text: str, view: IndexView | None = None) -> 
     cleaned = clean_text(text)
     if not cleaned:
         return None
-    parser = user_parser(list(TEXT_FIELDS), searcher.schema)
+    fields = [*TEXT_FIELDS, *([ENGLISH_FIELD] if ENGLISH_FIELD in searcher.schema else [])]
+    parser = user_parser(fields, searcher.schema)
     parsed = parser.parse(cleaned).accept(_no_phrase_without_positions)
     if view is not None:
         parsed = parsed.accept(lambda query: _bounded_phrase(searcher, view, query))

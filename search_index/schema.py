@@ -11,13 +11,21 @@ from collections.abc import Sequence
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from search_index.analysis import PREFIX_ANALYZER, SPELLING_ANALYZER, TEXT_ANALYZER
+from search_index.analysis import (
+    ENGLISH_ANALYZER,
+    PREFIX_ANALYZER,
+    SPELLING_ANALYZER,
+    TEXT_ANALYZER,
+)
 
 # Text fields searched for free text. "text" holds the whole record with title and
 # summary weighted inside it (analysis.SectionAnalyzer); "title_prefix" the title's
 # prefixes for compound words, with the boost set on the field.
 TEXT_FIELDS = ("text", "title_prefix")
 PREFIX_BOOST = 1.5
+# An index built with english=True also has this field (the title and abstract analysed
+# as English), searched beside TEXT_FIELDS.
+ENGLISH_FIELD = "text_en"
 
 
 def _facet_field() -> KEYWORD:
@@ -25,8 +33,9 @@ def _facet_field() -> KEYWORD:
     return KEYWORD(lowercase=False, scorable=False)
 
 
-def build_schema(facets: Sequence[str]) -> Schema:
-    """A fresh schema object for a new index whose documents carry these facets."""
+def build_schema(facets: Sequence[str], english: bool = False) -> Schema:
+    """A fresh schema object for a new index whose documents carry these facets (and an
+    English text field when asked)."""
     schema = Schema(
         id=ID(stored=True, unique=True, sortable=True),
         digest=ID(stored=True),
@@ -41,6 +50,8 @@ def build_schema(facets: Sequence[str]) -> Schema:
         rung_min=NUMERIC(sortable=True, bits=32),
         rung_max=NUMERIC(sortable=True, bits=32),
     )
+    if english:
+        schema.add(ENGLISH_FIELD, TEXT(analyzer=ENGLISH_ANALYZER, phrase=False))
     for facet in facets:
         schema.add(facet, _facet_field())
     return schema

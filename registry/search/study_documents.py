@@ -29,7 +29,8 @@ NONE = "none"
 
 
 def schema():
-    return build_schema(FACETS)
+    # Abstracts are mostly English: the title and abstract also go into an English field.
+    return build_schema(FACETS, english=True)
 
 
 _S = Study.__table__.c
@@ -82,6 +83,7 @@ def to_document(row, authors: list[str]) -> dict:
         "text": SECTION_BREAK.join((row.title, row.abstract or "",
                                     "\n".join(p for p in rest if p))),
         "title_prefix": row.title,
+        "text_en": f"{row.title}\n{row.abstract or ''}",
         "spelling": f"{row.title}\n{row.abstract or ''}",
         "title_sort": fold(row.title),
         "level_rank": APPRAISAL_RANK.get(row.quality or "", 0),

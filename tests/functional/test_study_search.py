@@ -132,3 +132,12 @@ def test_without_the_study_index_the_page_lists_every_study_and_says_so(live_sea
     assert "tijdelijk niet mogelijk" in response.get_data(as_text=True)
     assert client.get("/studies").status_code == 200
     assert client.get("/api/v1/studies?q=werk").status_code == 503
+
+
+def test_english_abstracts_are_analysed_as_english(live_search_app):
+    _study("Supported employment for refugees",
+           abstract="Participants were employed more often after twelve months.")
+    db.session.commit()
+    # English stems: "employment" finds "employed", "refugee" finds "refugees".
+    assert _found(live_search_app, "employment refugee") == ["Supported employment for refugees"]
+    assert _found(live_search_app, "participant") == ["Supported employment for refugees"]
