@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _refuse_development_secret_in_production(app)
+    _refuse_bad_panel_rules(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     # --- operations: logs, proxies, /healthz /readyz /metrics, security headers ---
     from registry.ops import init_ops
@@ -68,6 +69,16 @@ def _refuse_development_secret_in_production(app: Flask) -> None:
         raise RuntimeError(
             "Set REGISTRY_SECRET_KEY: the development secret is refused in production."
         )
+
+
+def _refuse_bad_panel_rules(app: Flask) -> None:
+    # A rule that cannot be met would otherwise fail every panel page at request time.
+    from registry.services.panel_rules import parse_rules
+
+    try:
+        parse_rules(app.config.get("PANEL_RULES") or "", app.config["PANEL_MIN_REVIEWERS"])
+    except ValueError as error:
+        raise RuntimeError(f"REGISTRY_{error}") from None
 
 
 def _init_extensions(app: Flask) -> None:

@@ -43,18 +43,33 @@ DEFAULT_RULES: dict[str, dict] = {
 
 
 def rules() -> dict[str, PanelRule]:
-    """The rule for every level that can be sought, the setting over the defaults.
-    Raises ValueError for a setting that names an unknown level or expertise, or asks
-    fewer reviewers than PANEL_MIN_REVIEWERS."""
-    configured = current_app.config.get("PANEL_RULES") or ""
-    chosen = {**DEFAULT_RULES, **(json.loads(configured) if configured else {})}
-    minimum = current_app.config["PANEL_MIN_REVIEWERS"]
+    """The rule for every level that can be sought, the setting over the defaults."""
+    return parse_rules(current_app.config.get("PANEL_RULES") or "",
+                       current_app.config["PANEL_MIN_REVIEWERS"])
+
+
+def parse_rules(configured: str, minimum: int) -> dict[str, PanelRule]:
+    """The PANEL_RULES setting (JSON) over the defaults. Raises ValueError naming the
+    level for a setting that is no JSON object, names an unknown level or expertise, or
+    asks fewer reviewers than the minimum (the app refuses to start with one)."""
+    try:
+        given = json.loads(configured) if configured else {}
+    except ValueError as error:
+        raise ValueError(f"PANEL_RULES: not JSON ({error})") from None
+    if not isinstance(given, dict):
+        raise ValueError("PANEL_RULES: expected a JSON object of level -> rule")
     result = {}
-    for level, rule in chosen.items():
-        unknown = [c for c in rule.get("expertise", []) if c not in EXPERTISE]
-        if level not in LEVELS_SOUGHT or unknown or int(rule["reviewers"]) < minimum:
-            raise ValueError(f"PANEL_RULES: bad rule for {level!r}: {rule!r}")
-        result[level] = PanelRule(level, int(rule["reviewers"]), tuple(rule["expertise"]))
+    for level, rule in {**DEFAULT_RULES, **given}.items():
+        try:
+            reviewers, expertise = int(rule["reviewers"]), tuple(rule.get("expertise", ()))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ValueError(f"PANEL_RULES: bad rule for {level!r}: {rule!r}") from None
+        unknown = [c for c in expertise if c not in EXPERTISE]
+        if level not in LEVELS_SOUGHT or unknown or reviewers < minimum:
+            raise ValueError(f"PANEL_RULES: bad rule for {level!r}: {rule!r} (levels: "
+                             f"{', '.join(LEVELS_SOUGHT)}; expertise: {', '.join(EXPERTISE)};"
+                             f" at least {minimum} reviewers)")
+        result[level] = PanelRule(level, reviewers, expertise)
     return result
 
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from registry import create_app
 from registry.errors import InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.models import AuditEvent
@@ -125,3 +126,11 @@ def test_expertise_is_recorded_with_an_audit_event_and_unknown_codes_are_refused
     with pytest.raises(ValidationFailed, match="Onbekende deskundigheid: astrologie"):
         accounts.set_expertise(reviewer, ["astrologie"])
     assert reviewer.expertise == {"methodology"}
+
+
+@pytest.mark.parametrize("setting", ["[1, 2]", "{nee", '{"well_described": {"expertise": []}}',
+                                     '{"well_described": {"reviewers": 1, "expertise": []}}'])
+def test_the_app_refuses_to_start_with_panel_rules_that_cannot_be_met(setting, tmp_path):
+    with pytest.raises(RuntimeError, match="REGISTRY_PANEL_RULES"):
+        create_app({"TESTING": True, "PANEL_RULES": setting,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
