@@ -1,8 +1,8 @@
 """Readiness: can this process answer requests as it should right now?
 
-Four checks, each with its own status: the database answers, its schema is at the
-migrations' head, the search index is there, and the index is not too far behind the
-database. Liveness (/healthz) checks nothing: a live process answers at all.
+Checks, each with its own status: the database answers, its schema is at the
+migrations' head, the search indexes (interventions, studies) are there, and neither is
+too far behind the database. Liveness (/healthz) checks nothing: a live process answers at all.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import column, inspect, select, table, text
 
 from registry.extensions import db
 from registry.search import replicas
-from registry.search.documents import schema
+from registry.search.kinds import INTERVENTIONS, STUDIES, DocumentKind
 from search_index import storage
 
 log = logging.getLogger(__name__)
@@ -63,9 +63,9 @@ def check_migrations() -> dict:
     return {"status": status, "database": sorted(current), "code": sorted(expected)}
 
 
-def check_search_index(root: Path) -> dict:
+def check_search_index(root: Path, kind: DocumentKind = INTERVENTIONS) -> dict:
     try:
-        storage.open_current(root, schema()).close()
+        storage.open_current(root, kind.schema()).close()
     except storage.IndexUnavailable as error:
         log.warning("readiness check search_index failed: %s", error)
         return {"status": FAIL, "reason": "unavailable"}
@@ -104,10 +104,13 @@ def readiness() -> tuple[bool, dict]:
         checks["migrations"] = check_migrations()
     else:
         checks["migrations"] = {"status": FAIL, "reason": "database unreachable"}
+    studies = STUDIES.root(root)
     checks["search_index"] = check_search_index(root)
-    if checks["database"]["status"] == OK:
-        checks["search_lag"] = check_search_lag(root, max_lag)
-    else:
-        checks["search_lag"] = {"status": FAIL, "reason": "database unreachable"}
+    checks["study_index"] = check_search_index(studies, STUDIES)
+    for name, folder in (("search_lag", root), ("study_lag", studies)):
+        if checks["database"]["status"] == OK:
+            checks[name] = check_search_lag(folder, max_lag)
+        else:
+            checks[name] = {"status": FAIL, "reason": "database unreachable"}
     ready = all(check["status"] == OK for check in checks.values())
     return ready, checks

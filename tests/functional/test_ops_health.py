@@ -13,6 +13,7 @@ from sqlalchemy import delete, text, update
 from registry.extensions import db
 from registry.models import SearchChange, SearchReplica
 from registry.models.base import utcnow
+from registry.search.kinds import STUDIES
 from tests.conftest import make_test_app
 from tests.functional.search_support import add, index_dir
 
@@ -72,11 +73,17 @@ def test_missing_search_index_is_not_ready(live_search_app):
     assert (status, failed_checks(body)) == (503, {"search_index"})
 
 
+def test_missing_study_index_is_not_ready(live_search_app):
+    os.unlink(STUDIES.root(index_dir(live_search_app)) / "current")
+    status, body = readyz(live_search_app)
+    assert (status, failed_checks(body)) == (503, {"study_index"})
+
+
 def test_index_folder_unknown_to_the_database_is_not_ready(live_search_app):
     db.session.execute(delete(SearchReplica))
     db.session.commit()
     status, body = readyz(live_search_app)
-    assert (status, failed_checks(body)) == (503, {"search_lag"})
+    assert (status, failed_checks(body)) == (503, {"search_lag", "study_lag"})
     assert body["checks"]["search_lag"]["reason"] == "unknown"
 
 
@@ -86,7 +93,8 @@ def test_index_lagging_beyond_the_limit_is_not_ready(live_search_app):
     db.session.execute(update(SearchChange).values(recorded_at=utcnow() - timedelta(minutes=5)))
     db.session.commit()
     status, body = readyz(live_search_app)
-    assert (status, failed_checks(body)) == (503, {"search_lag"})
+    # Both replicas read the one change log: neither has applied the change.
+    assert (status, failed_checks(body)) == (503, {"search_lag", "study_lag"})
     assert body["checks"]["search_lag"]["seconds"] >= 300
 
 
