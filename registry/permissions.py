@@ -107,7 +107,8 @@ def can_handle_nominations(user, obj=None) -> bool:
 
 
 def can_view_quickscan(user, round_) -> bool:
-    return _has(user, "secretary") or is_owner_of(user, round_.version.intervention)
+    return (_has(user, "secretary") or _has(user, "adviser")
+            or is_owner_of(user, round_.version.intervention))
 
 
 def can_ask_advice(user, round_) -> bool:
@@ -115,7 +116,7 @@ def can_ask_advice(user, round_) -> bool:
 
 
 def can_give_advice(user, round_=None) -> bool:
-    return _has(user, "secretary")
+    return _has(user, "secretary") or _has(user, "adviser")
 
 
 def can_request_reassessment(user, intervention) -> bool:

@@ -13,7 +13,7 @@ from registry.extensions import db
 from registry.models.base import TimestampMixin
 from registry.models.organisation import Organisation
 
-ROLES = ("professional", "owner", "researcher", "reviewer", "secretary", "admin")
+ROLES = ("professional", "owner", "researcher", "reviewer", "secretary", "adviser", "admin")
 # The Dutch names of the roles (docs: "People and roles"); pages never show the codes.
 ROLE_LABELS = {
     "professional": _l("Klantmanager / consulent"),
@@ -21,6 +21,7 @@ ROLE_LABELS = {
     "researcher": _l("Onderzoeker"),
     "reviewer": _l("Beoordelaar"),
     "secretary": _l("Secretaris"),
+    "adviser": _l("Adviseur"),
     "admin": _l("Beheerder"),
 }
 
@@ -82,10 +83,7 @@ class UserRole(db.Model):
     __tablename__ = "user_roles"
     __table_args__ = (
         UniqueConstraint("user_id", "role"),
-        CheckConstraint(
-            "role IN ('professional', 'owner', 'researcher', 'reviewer', 'secretary', 'admin')",
-            name="role",
-        ),
+        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

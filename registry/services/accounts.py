@@ -293,6 +293,12 @@ def active_secretaries() -> list[User]:
     return list(db.session.scalars(stmt.order_by(User.name)))
 
 
+def active_advisers() -> list[User]:
+    """Every active user with the adviser role (told of owners' questions)."""
+    stmt = select(User).join(UserRole).where(UserRole.role == "adviser", User.active)
+    return list(db.session.scalars(stmt.order_by(User.name)))
+
+
 def active_owners_of(intervention) -> list[User]:
     """The active owner accounts of the intervention's organisation."""
     if intervention.owner_organisation_id is None:

@@ -1,17 +1,18 @@
 """The advisory round: before a formal submission the owner may ask the secretariat about
-a draft, and the secretary answers with advice. Nothing is decided and the round stays a
-draft; every question and every advice is an audit event and a notice."""
+a draft, and the secretary or an adviser answers with advice. Nothing is decided and the
+round stays a draft; every question and every advice is an audit event and a notice."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from registry import permissions as perm
 from registry.errors import InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.i18n import N_
 from registry.models import AssessmentRound, RoundAdvice, User
-from registry.services.accounts import active_owners_of, active_secretaries
+from registry.services.accounts import active_advisers, active_owners_of, active_secretaries
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
 
@@ -29,8 +30,9 @@ def ask(round_: AssessmentRound, owner: User, question: str) -> RoundAdvice:
 
 
 def give(round_: AssessmentRound, secretary: User, advice: str) -> RoundAdvice:
-    """The secretary's advice on the draft. Raises PermissionDenied, InvalidTransition
-    (not a draft), ValidationFailed (shorter than MIN_ADVICE_CHARS or too long)."""
+    """The secretary's or an adviser's advice on the draft. Raises PermissionDenied,
+    InvalidTransition (not a draft), ValidationFailed (shorter than MIN_ADVICE_CHARS or
+    too long)."""
     perm.authorize(perm.can_give_advice(secretary, round_))
     _check_open(round_)
     return _add(round_, secretary, "advice", _checked(advice, MIN_ADVICE_CHARS),
@@ -41,6 +43,15 @@ def open_questions(round_: AssessmentRound) -> bool:
     """Whether the owner's last question has no advice after it yet."""
     kinds = [a.kind for a in round_.advice]
     return "question" in kinds and kinds[-1] == "question"
+
+
+def awaiting_advice() -> list[AssessmentRound]:
+    """Drafts whose owner's last question has no advice yet, oldest question first."""
+    asked = db.session.scalars(
+        select(AssessmentRound).join(RoundAdvice)
+        .where(AssessmentRound.state.in_(ADVISORY_STATES)).distinct())
+    waiting = [r for r in asked if open_questions(r)]
+    return sorted(waiting, key=lambda r: r.advice[-1].id)
 
 
 def _checked(text: str | None, minimum: int) -> str:
@@ -66,7 +77,9 @@ def _add(round_: AssessmentRound, author: User, kind: str, body: str,
     db.session.flush()
     link = f"/procedure/rondes/{round_.id}/quickscan"
     if kind == "question":
-        notify(active_secretaries(), "advice_requested",
+        secretaries = active_secretaries()
+        notify(secretaries + [a for a in active_advisers() if a not in secretaries],
+               "advice_requested",
                N_("Een indiener vraagt advies over een concept."), link)
     else:
         notify(active_owners_of(round_.version.intervention), "advice_given",

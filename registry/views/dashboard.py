@@ -10,7 +10,7 @@ from sqlalchemy import select
 from registry import permissions as perm
 from registry.extensions import db
 from registry.models import AssessmentRound, Intervention, Organisation, PanelMember
-from registry.services import conflict_register, nominations, notices, screening
+from registry.services import advice, conflict_register, nominations, notices, screening
 from registry.services.procedure import current_decision_of
 
 bp = Blueprint("dashboard", __name__, url_prefix="/mijn")
@@ -78,6 +78,7 @@ def index():
         in_review=_rounds("in_review") if secretary else [],
         to_decide=_rounds("in_discussion", "decided") if secretary else [],
         nominations=nominations.of_user(user),
+        advice_queue=advice.awaiting_advice() if perm.can_give_advice(user) else None,
         **_conflict_form_values(user),
     )
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from registry.extensions import db
 from registry.models import AuditEvent, Notice, RoundAdvice
 from registry.services import submission
-from tests.unit.procedure.support import drive, login, make_cast
+from tests.unit.procedure.support import drive, login, make_cast, make_user
 
 
 @pytest.fixture
@@ -117,3 +117,21 @@ def test_others_may_not_see_the_quickscan_or_ask(app, draft, who):
     assert client.post(f"/procedure/rondes/{round_.id}/advies",
                        data={"body": "Dit is advies van iemand die dat niet mag geven."}
                        ).status_code == 403
+
+
+def test_an_adviser_is_told_of_a_question_sees_it_waiting_and_may_answer(app, draft):
+    cast, round_ = draft
+    adviser = make_user("adviser")
+    db.session.commit()
+    owner, advising = _client(app, cast.owner), _client(app, adviser)
+    url = f"/procedure/rondes/{round_.id}"
+    owner.post(f"{url}/advies/vragen", data={"body": "Welk niveau is haalbaar?"})
+    assert len(_notices(adviser, "advice_requested")) == 1
+    queue = advising.get("/mijn/").get_data(as_text=True)
+    waiting = queue[queue.index('id="adviesvragen"'):]
+    assert round_.version.title in waiting
+    response = advising.post(f"{url}/advies", data={
+        "body": "Goed beschreven lijkt haalbaar; vul eerst duur en intensiteit in."})
+    assert response.status_code == 302
+    after = advising.get("/mijn/").get_data(as_text=True)
+    assert "Geen open vragen." in after[after.index('id="adviesvragen"'):]

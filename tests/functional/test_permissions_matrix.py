@@ -21,7 +21,7 @@ from tests.unit.procedure.support import (
     make_user,
 )
 
-ROLES = ("anonymous", "professional", "owner", "researcher", "reviewer", "outsider",
+ROLES = ("anonymous", "professional", "owner", "researcher", "reviewer", "outsider", "adviser",
          "secretary", "admin")
 SIGNED_IN = ROLES[1:]
 AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.", "imports.", "pages.", "i18n.",
@@ -85,7 +85,8 @@ ROUTES = [
     ("GET", "/procedure/belangen.csv", {"secretary": 200}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}", {"owner": 200, "reviewer": 200, "secretary": 200}, 403,
      302),
-    ("GET", f"/procedure/rondes/{RND}/quickscan", {"owner": 200, "secretary": 200}, 403, 302),
+    ("GET", f"/procedure/rondes/{RND}/quickscan",
+     {"owner": 200, "secretary": 200, "adviser": 200}, 403, 302),
     # The public study is not linked to the round's intervention: 404 once allowed.
     ("GET", f"/procedure/rondes/{RND}/studies/{STU}/coderen", {"reviewer": 404}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/studies/{STU}/coderen", {"reviewer": 404}, 403, 302),
@@ -94,7 +95,7 @@ ROUTES = [
     ("POST", f"/procedure/rondes/{RND}/studies/{STU}/verschillen",
      {"reviewer": 404, "secretary": 404}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/advies/vragen", {"owner": 409}, 403, 302),
-    ("POST", f"/procedure/rondes/{RND}/advies", {"secretary": 409}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/advies", {"secretary": 409, "adviser": 409}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/beschrijving", {}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/beschrijving", {}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/indienen", {"owner": 200}, 403, 302),
@@ -181,6 +182,7 @@ def world():
         "owner": cast.owner, "reviewer": cast.reviewer_a, "secretary": cast.secretary,
         "outsider": make_user("reviewer"), "professional": make_user("professional"),
         "researcher": make_user("researcher"), "admin": make_user("admin"),
+        "adviser": make_user("adviser"),
     }
     for user in users.values():
         user.password_hash = _FAST_HASH
