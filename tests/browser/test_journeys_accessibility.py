@@ -135,6 +135,9 @@ PAGES = [
                  "&i=ips-werk-en-herstel&i=schulden-eerst-werk-ook", id="compare-from-results"),
     pytest.param(None, "/zoeken/profiel?rung=2&barrier=debt&goal=werk+vinden",
                  id="profile-results"),
+    pytest.param(None, "/studies?q=werk&appraisal=high", id="study-search"),
+    pytest.param("secretary", "/procedure/voordrachten", id="nomination-queue"),
+    pytest.param("professional", "/voordragen", id="nomination-form"),
 ]
 
 
@@ -174,6 +177,8 @@ def test_journey_page_has_no_wcag_violations(journey, ids, page_of, user, path):
     ("owner", "/procedure/rondes/{draft}/quickscan"),
     ("owner", "/procedure/rondes/{draft}/indienen"),
     (None, "/erkenning"),
+    (None, "/studies?q=werk&appraisal=high"),
+    ("professional", "/voordragen"),
 ])
 def test_procedure_page_reflows_at_320_css_pixels(journey, ids, page_of, user, path):
     # Charts scale to the column; wide tables scroll inside their own region.
