@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
 from flask import (
     Blueprint,
     current_app,
@@ -14,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 
 bp = Blueprint("i18n", __name__)
 
@@ -59,3 +61,14 @@ def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
     """Mark a message for translation where it is stored or configured (notices, the
     sign-in prompt); it is translated where it is shown, in the reader's locale."""
     return message
+
+
+def language_name(code: str | None) -> str:
+    """'nl' as 'Nederlands' (or 'Dutch' in English); the code itself when Babel lacks it."""
+    if not code:
+        return ""
+    try:
+        name = Locale.parse(code).get_display_name(str(get_locale()))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from flask import Flask, request
 from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
 from importers.field_labels import field_label
 from registry import evidence
+from registry.i18n import language_name
 from registry.models.user import EXPERTISE_LABELS
 from registry.services.catalogue import public_status
 from registry.views import labels
@@ -107,17 +108,6 @@ def p_value(value: float | None) -> str:
     if value < 0.001:
         return "p < " + format_decimal(0.001, format="0.000")
     return "p = " + format_decimal(value, format="0.00#")
-
-
-def language_name(code: str | None) -> str:
-    """'nl' as 'Nederlands' (or 'Dutch' in English); the code itself when Babel lacks it."""
-    if not code:
-        return ""
-    try:
-        name = Locale.parse(code).get_display_name(str(get_locale()))
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name or code
 
 
 def country_name(code: str | None) -> str:

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.extensions import db
+from registry.i18n import language_name
 from registry.models import Study
 from registry.search.kinds import STUDIES
 from registry.search.labels import study_facet_groups
@@ -45,8 +47,6 @@ def search_studies(index_dir: Path | str, text: str, filters: dict[str, list[str
 
 def facet_groups(facets: dict[str, list[FacetValue]]) -> list[dict]:
     """The facets with labels in the reader's language (for the page and the API)."""
-    # Imported here: the template helpers import the page modules that import this one.
-    from registry.templating import language_name, term_label
-
-    designs = {code: term_label(term) for code, term in terms_by_code("study_design").items()}
+    locale = str(get_locale())
+    designs = {code: term.label(locale) for code, term in terms_by_code("study_design").items()}
     return study_facet_groups(facets, designs, language_name)

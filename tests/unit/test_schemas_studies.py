@@ -13,6 +13,9 @@ from tests.factories import FindingFactory, StudyFactory, term
 
 STUDY_COLUMNS = (
     "title",
+    "ongoing",
+    "trial_registration",
+    "expected_end",
     "year",
     "journal",
     "publisher",
