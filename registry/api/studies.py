@@ -27,9 +27,7 @@ def list_studies():
     a search of the study index with facet counts."""
     query = parse_query(page_query(StudyQuerySchema))
     text = (query.pop("q", None) or "").strip()
-    filters = {name: query.pop(name) for name in STUDIES.facets if query.get(name)}
-    for name in STUDIES.facets:
-        query.pop(name, None)
+    filters = {name: values for name in STUDIES.facets if (values := query.pop(name, None))}
     if not (text or filters):
         if query["sort"] == "relevance":
             query["sort"] = "-year"

@@ -92,25 +92,35 @@ STUDY_RULES: dict[str, Callable[[Session, list], set[int]]] = {
 RULES_BY_KIND = {INTERVENTIONS.name: RULES, STUDIES.name: STUDY_RULES}
 
 
-def _changed_ids(session: Session, rules: dict) -> set[int]:
+def _rows_by_table(session: Session) -> dict[str, list]:
+    """The flush's new, changed and deleted rows of the tables some document reads."""
+    watched = set(RULES) | set(STUDY_RULES)
     dirty = [o for o in session.dirty if session.is_modified(o)]
     by_table: dict[str, list] = defaultdict(list)
     for row in chain(session.new, dirty, session.deleted):
         table = getattr(type(row), "__tablename__", None)
-        if table in rules:
+        if table in watched:
             by_table[table].append(row)
+    return by_table
+
+
+def _changed_ids(session: Session, by_table: dict[str, list], rules: dict) -> set[int]:
     ids: set[int] = set()
     for table, rows in by_table.items():
-        ids |= rules[table](session, rows)
+        if table in rules:
+            ids |= rules[table](session, rows)
     return {i for i in ids if i is not None}
 
 
 def record_changes(session: Session, flush_context) -> None:
     """after_flush: one change-log row per record of each kind touched by this flush."""
+    by_table = _rows_by_table(session)
+    if not by_table:
+        return
     now = utcnow()
     rows = [{"entity_type": kind, "entity_id": i, "recorded_at": now}
             for kind, rules in RULES_BY_KIND.items()
-            for i in sorted(_changed_ids(session, rules))]
+            for i in sorted(_changed_ids(session, by_table, rules))]
     if not rows:
         return
     session.connection().execute(insert(SearchChange), rows)

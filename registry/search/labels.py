@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry.evidence import LABELS as STATUS_LABELS
 from registry.evidence import STATUS_RANK
+from registry.i18n import language_name
 from registry.search.documents import FACETS
 
 FACET_LABELS = {
@@ -134,9 +135,9 @@ _STUDY_VALUES = {
 }
 
 
-def study_facet_groups(facets: dict, designs: dict[str, str], language_name) -> list[dict]:
-    """The study facets with labels (designs: code → label; language_name: a code's
-    name in the reader's language); years newest first, other values by count."""
+def study_facet_groups(facets: dict, designs: dict[str, str]) -> list[dict]:
+    """The study facets with labels (designs: code → label in the reader's language);
+    years newest first, other values by count."""
     groups = []
     for facet in STUDY_FACET_LABELS:
         found = [v for v in facets.get(facet, []) if v.count or v.selected]
@@ -144,15 +145,14 @@ def study_facet_groups(facets: dict, designs: dict[str, str], language_name) -> 
             found.sort(key=lambda v: v.value, reverse=True)
         else:
             found.sort(key=lambda v: (-v.count, v.value))
-        values = [{"value": v.value, "label": _study_value_label(facet, v.value, designs,
-                                                                 language_name),
+        values = [{"value": v.value, "label": _study_value_label(facet, v.value, designs),
                    "count": v.count, "selected": v.selected} for v in found]
         groups.append({"name": facet, "label": str(STUDY_FACET_LABELS[facet]),
                        "values": values})
     return groups
 
 
-def _study_value_label(facet: str, value: str, designs: dict, language_name) -> str:
+def _study_value_label(facet: str, value: str, designs: dict) -> str:
     if value in _STUDY_VALUES and facet != "study_design":
         return str(_STUDY_VALUES[value])
     if facet == "study_design":

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.extensions import db
-from registry.i18n import language_name
 from registry.models import Study
 from registry.search.kinds import STUDIES
 from registry.search.labels import study_facet_groups
@@ -49,4 +48,4 @@ def facet_groups(facets: dict[str, list[FacetValue]]) -> list[dict]:
     """The facets with labels in the reader's language (for the page and the API)."""
     locale = str(get_locale())
     designs = {code: term.label(locale) for code, term in terms_by_code("study_design").items()}
-    return study_facet_groups(facets, designs, language_name)
+    return study_facet_groups(facets, designs)

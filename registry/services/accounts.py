@@ -281,22 +281,21 @@ def tokens_of(user: User) -> list[ApiToken]:
     return list(db.session.scalars(stmt))
 
 
+def active_with_role(*roles: str) -> list[User]:
+    """Every active user holding any of these roles, each once, by name."""
+    stmt = (select(User).join(UserRole).where(UserRole.role.in_(roles), User.active)
+            .distinct().order_by(User.name, User.id))
+    return list(db.session.scalars(stmt))
+
+
 def active_reviewers() -> list[User]:
     """Every active user with the reviewer role, by name (candidates for a panel)."""
-    stmt = select(User).join(UserRole).where(UserRole.role == "reviewer", User.active)
-    return list(db.session.scalars(stmt.order_by(User.name)))
+    return active_with_role("reviewer")
 
 
 def active_secretaries() -> list[User]:
     """Every active user with the secretary role (told of submissions and questions)."""
-    stmt = select(User).join(UserRole).where(UserRole.role == "secretary", User.active)
-    return list(db.session.scalars(stmt.order_by(User.name)))
-
-
-def active_advisers() -> list[User]:
-    """Every active user with the adviser role (told of owners' questions)."""
-    stmt = select(User).join(UserRole).where(UserRole.role == "adviser", User.active)
-    return list(db.session.scalars(stmt.order_by(User.name)))
+    return active_with_role("secretary")
 
 
 def active_owners_of(intervention) -> list[User]:

@@ -12,7 +12,7 @@ from registry.errors import InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.i18n import N_
 from registry.models import AssessmentRound, RoundAdvice, User
-from registry.services.accounts import active_advisers, active_owners_of, active_secretaries
+from registry.services.accounts import active_owners_of, active_with_role
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
 
@@ -77,9 +77,7 @@ def _add(round_: AssessmentRound, author: User, kind: str, body: str,
     db.session.flush()
     link = f"/procedure/rondes/{round_.id}/quickscan"
     if kind == "question":
-        secretaries = active_secretaries()
-        notify(secretaries + [a for a in active_advisers() if a not in secretaries],
-               "advice_requested",
+        notify(active_with_role("secretary", "adviser"), "advice_requested",
                N_("Een indiener vraagt advies over een concept."), link)
     else:
         notify(active_owners_of(round_.version.intervention), "advice_given",

@@ -85,3 +85,14 @@ def test_the_owner_and_outsiders_may_not_code_or_decide(review):
     db.session.commit()
     assert clients["reviewer_a"].get(
         f"/procedure/rondes/{round_.id}/studies/{other.id}/coderen").status_code == 404
+
+
+@pytest.mark.parametrize("rows", ["9" * 5000, "-1", "veel", ""])
+def test_a_garbage_row_count_reads_no_rows_and_writes_nothing(review, rows):
+    _cast, round_, study, clients = review
+    response = clients["reviewer_a"].post(
+        f"/procedure/rondes/{round_.id}/studies/{study.id}/coderen",
+        data={**_row("1.2"), "rows": rows, "action": "submit"})
+    assert response.status_code == 422
+    assert "Codeer minstens één bevinding" in response.get_data(as_text=True)
+    assert db.session.scalars(select(FindingCoding)).all() == []

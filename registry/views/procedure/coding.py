@@ -40,8 +40,9 @@ def code_findings(round_id: int, study_id: int):
 
 
 def _posted_rows() -> list[dict]:
-    count = min(int(request.form.get("rows", "0") or 0) if request.form.get(
-        "rows", "").isdigit() else 0, coding.MAX_ROWS + BLANK_ROWS)
+    raw = request.form.get("rows", "")
+    # A count of rows, at most the form's: a digit string is bounded before int() reads it.
+    count = min(int(raw), coding.MAX_ROWS + BLANK_ROWS) if raw.isdigit() and len(raw) < 4 else 0
     return [{name: request.form.get(f"row-{n}-{name}", "") for name in ROW_FIELDS}
             for n in range(1, count + 1)]
 
