@@ -8,7 +8,8 @@ The interface the registry uses:
 - storage: index folders and generations. open_current(root[, expected schema]),
   new_generation(root, schema), swap_in, writer_lock / rebuild_lock (one writer per
   folder), IndexUnavailable, LockTimeout.
-- writing: write(ix, {id: document or None}) (index and delete), fill / fill_parallel
+- writing: updating(ix) (a writer, committed once) and put(writer, {id: document or
+  None}) (index and delete), fill / fill_parallel
   (rebuild an empty generation), stored_digests(ix) (verify).
 - searchers.acquire(root): this thread's searcher and the generation's shared view.
 - query.run_search(searcher, view, SearchRequest) and profile.run_profile: hits, facet

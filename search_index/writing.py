@@ -11,6 +11,9 @@ import multiprocessing
 import os
 import queue
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+from whoosh.writing import SegmentWriter
 
 from search_index import bulk
 from search_index.bulk import BulkWriter
@@ -19,6 +22,8 @@ PROCS = 1  # one process and one segment; see fill
 # The rebuild's posting buffer (split between processes); the postings of 10k records
 # fit (≈ 2.6M postings, ≈ 400 MB resident), larger catalogues spill sorted runs to disk.
 LIMIT_MB = 512
+# The change log's writer: a sync of 20,000 studies holds about 100 MB of postings.
+UPDATE_LIMIT_MB = 256
 # Separate segment files, not one compound file: Whoosh 2.7.5 opens a compound file's
 # parts through BytesIO, which copies them, so every searcher (one per thread) would
 # hold its own copy of all postings (240 MB at 100k records). Plain files are read
@@ -26,19 +31,31 @@ LIMIT_MB = 512
 WRITER_OPTIONS = {"compound": False}
 
 
-def write(ix, documents: Mapping[int, dict | None]) -> None:
-    """Replace these records' documents in one commit; None deletes a record's document."""
-    writer = ix.writer(timeout=5.0, **WRITER_OPTIONS)
+@contextmanager
+def updating(ix) -> Iterator[SegmentWriter]:
+    """A writer for any number of put() calls, committed once at the end (one new
+    segment) or cancelled on an error.
+
+    The bulk writer's pool (a sync can bring 20,000 imported studies at once): one
+    commit instead of one per batch saves Whoosh's repeated merges of the small segments
+    every commit leaves, which cost more than the documents themselves.
+    """
+    writer = BulkWriter(ix, limitmb=UPDATE_LIMIT_MB, timeout=5.0, **WRITER_OPTIONS)
     try:
-        for record_id, doc in documents.items():
-            if doc is not None:
-                writer.update_document(**doc)
-            else:
-                writer.delete_by_term("id", str(record_id))
-        writer.commit()
+        yield writer
     except BaseException:
         writer.cancel()
         raise
+    writer.commit()
+
+
+def put(writer: SegmentWriter, documents: Mapping[int, dict | None]) -> None:
+    """Replace these records' documents in the writer; None deletes a record's document."""
+    for record_id, doc in documents.items():
+        if doc is not None:
+            writer.update_document(**doc)
+        else:
+            writer.delete_by_term("id", str(record_id))
 
 
 def auto_procs() -> int:

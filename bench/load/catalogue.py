@@ -33,7 +33,9 @@ def app_env(**extra: str) -> dict[str, str]:
     """Environment of a flask command or gunicorn on the benchmark catalogue."""
     env = {**os.environ, "REGISTRY_DATABASE_URL": DATABASE_URL,
            "REGISTRY_INDEX_DIR": str(INDEX_DIR),
-           "REGISTRY_INSTANCE_DIR": str(WORK / "instance"), "PYTHONPATH": str(ROOT)}
+           "REGISTRY_INSTANCE_DIR": str(WORK / "instance"), "PYTHONPATH": str(ROOT),
+           # As deployed: the sync worker applies the change log, not the writer.
+           "REGISTRY_SEARCH_SYNC": "worker"}
     env.update(extra)
     return env
 

@@ -9,7 +9,11 @@ drives it with locust (bench/load/locustfile.py, through bench/load/drive.py):
 3. a fixed offered rate of 20 requests/s;
 4. a ramp of rising offered rates, up to the first whose p95 reaches 250 ms, that has
    errors, or that the server cannot keep up with;
-5. 20 requests/s again while `flask import studies` imports a 20k-record RIS file.
+5. 20 requests/s again while `flask import studies` imports a 20k-record RIS file, until
+   the sync worker has made every imported study searchable.
+
+As docs/deploy.md deploys it: REGISTRY_SEARCH_SYNC=worker and one `flask index sync
+--follow` at nice 10 (the unit's Nice=10) beside gunicorn.
 
 Every phase is bounded in time and only targets 127.0.0.1. Prints a Markdown report;
 `--readme` also writes it into bench/README.md. The database is dropped at the end
@@ -40,6 +44,7 @@ START, END = "<!-- load-bench:start -->", "<!-- load-bench:end -->"
 P95_LIMIT_MS = 250
 FIXED_RATE = 20
 IMPORT_RECORDS = 20_000
+SYNC_NICE = 10  # docs/deploy.md: the sync unit's Nice=
 
 
 def _free_port() -> int:
@@ -76,6 +81,11 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.sync_log = (WORK / "sync.log").open("w")
+        self.sync = subprocess.Popen(
+            ["nice", "-n", str(SYNC_NICE), sys.executable, "-m", "flask", "--app", "wsgi",
+             "index", "sync", "--follow"],
+            cwd=ROOT, env=env, stdout=self.sync_log, stderr=subprocess.STDOUT)
         self._wait_ready()
 
     def _wait_ready(self, seconds: float = 60) -> None:
@@ -116,15 +126,26 @@ class Server:
         text = (WORK / "gunicorn.log").read_text(errors="replace")
         return text.count("Fatal Python error") or text.count("was sent SIG")
 
+    def caught_up(self) -> bool:
+        """Whether both indexes have applied every change (/readyz's lag checks at 0)."""
+        status, answer = _get(self.port, "/readyz")
+        try:
+            checks = json.loads(answer)["checks"]
+            return all(checks[name]["seconds"] == 0 for name in ("search_lag", "study_lag"))
+        except (ValueError, KeyError, TypeError):
+            return False
+
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        for process in (self.sync, self.process):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=40)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
         self.log.close()
+        self.sync_log.close()
 
 
 def phase(url: str, users: int, rate: float, seconds: float, warmup: float = 5,
@@ -177,8 +198,9 @@ def ramp(server: Server, seconds: float, start: int, step: int, ceiling: int) ->
     return steps
 
 
-def with_import(url: str, seconds_cap: float) -> dict:
-    """20 requests/s while a 20k-record RIS import runs; the phase ends with the import.
+def with_import(server: Server, seconds_cap: float) -> dict:
+    """20 requests/s while a 20k-record RIS import runs; the phase ends when the sync
+    worker has applied it to both indexes (every imported study searchable).
 
     The file is made the way bench/import makes its files (bench/import/generate.py),
     with DOIs of its own so the records are new to the catalogue.
@@ -189,7 +211,8 @@ def with_import(url: str, seconds_cap: float) -> dict:
     stop_file = WORK / "import.done"
     stop_file.unlink(missing_ok=True)
     driver = subprocess.Popen(  # the same phase as the fixed rate, ended by the stop file
-        [sys.executable, "-m", "bench.load.drive", "--host", url, "--users", str(FIXED_RATE),
+        [sys.executable, "-m", "bench.load.drive", "--host", server.url,
+         "--users", str(FIXED_RATE),
          "--rate", "1", "--seconds", str(seconds_cap), "--warmup", "2",
          "--stop-file", str(stop_file)],
         cwd=ROOT, env={**os.environ, "BENCH_LOAD_TARGETS": str(catalogue.TARGETS),
@@ -205,6 +228,11 @@ def with_import(url: str, seconds_cap: float) -> dict:
     try:
         code = importer.wait(timeout=seconds_cap)
         import_seconds = time.monotonic() - started
+        while code == 0 and not server.caught_up():
+            if time.monotonic() - started > seconds_cap:
+                raise RuntimeError(f"the index did not catch up in {seconds_cap} s")
+            time.sleep(0.5)
+        searchable_seconds = time.monotonic() - started
     finally:
         stop_file.touch()
         out, _ = driver.communicate(timeout=120)
@@ -216,6 +244,7 @@ def with_import(url: str, seconds_cap: float) -> dict:
         raise RuntimeError(f"the import failed; see {WORK / 'import.log'}")
     result = json.loads(out.strip().splitlines()[-1])
     result["import_seconds"] = import_seconds
+    result["searchable_seconds"] = searchable_seconds
     result["import_records"] = IMPORT_RECORDS
     return result
 
@@ -260,7 +289,7 @@ def main() -> None:
             start, step, ceiling = map(int, args.ramp.split(","))
             results["ramp"] = ramp(server, args.ramp_seconds, start, step, ceiling)
         if "import" in phases:
-            results["import"] = with_import(server.url, 600)
+            results["import"] = with_import(server, 600)
             print(f"with import: {_line(results['import'])}", file=sys.stderr, flush=True)
     finally:
         results["worker_crashes"] = server.crashes()

@@ -109,11 +109,13 @@ def _unapplied(session: Session, replica: SearchReplica):
     return (_key(session) >= replica.position, ~applied.exists())
 
 
-def pending(session: Session, replica: SearchReplica, limit: int) -> list[Change]:
-    """The next changes this replica has not applied, oldest first."""
+def pending(session: Session, replica: SearchReplica, limit: int,
+            after: int = 0) -> list[Change]:
+    """The next changes this replica has not applied, oldest first (with ids above
+    `after`: the next page while earlier pages are written but not yet marked)."""
     rows = session.execute(
         select(SearchChange.id, SearchChange.entity_id, SearchChange.entity_type)
-        .where(*_unapplied(session, replica))
+        .where(*_unapplied(session, replica), SearchChange.id > after)
         .order_by(SearchChange.id)
         .limit(limit)
     ).all()

@@ -25,17 +25,19 @@ from search_index import storage, writing
 
 log = logging.getLogger(__name__)
 BATCH = 500
+# Changes written in one index commit: each commit leaves a segment that Whoosh merges.
+COMMIT_EVERY = 5_000
 # An engine, or in tests the connection holding the test's transaction.
 Bind = Engine | Connection
 
 
-def _write(ix, session: Session, changes: list[replicas.Change], kind: DocumentKind) -> None:
+def _write(writer, session: Session, changes: list[replicas.Change], kind: DocumentKind) -> None:
     # Every replica walks the whole log; each writes the changes of its own kind.
     ids = {change.entity_id for change in changes if change.entity_type == kind.name}
     if not ids:
         return
     documents = kind.documents(session, ids)
-    writing.write(ix, {i: documents.get(i) for i in ids})
+    writing.put(writer, {i: documents.get(i) for i in ids})
 
 
 def _apply(ix, session: Session, replica: str, kind: DocumentKind) -> int:
@@ -44,11 +46,18 @@ def _apply(ix, session: Session, replica: str, kind: DocumentKind) -> int:
     row = replicas.get(session, replica)
     applied = 0
     while changes := replicas.pending(session, row, BATCH):
-        _write(ix, session, changes, kind)
-        # A crash before this commit applies the batch again next time: harmless.
-        replicas.mark_applied(session, row, changes)
+        # Up to COMMIT_EVERY changes in one index commit, read BATCH at a time.
+        written = changes
+        with writing.updating(ix) as writer:
+            _write(writer, session, changes, kind)
+            while len(written) < COMMIT_EVERY and (
+                    changes := replicas.pending(session, row, BATCH, after=written[-1].id)):
+                _write(writer, session, changes, kind)
+                written += changes
+        # A crash before this commit applies the changes again next time: harmless.
+        replicas.mark_applied(session, row, written)
         session.commit()
-        applied += len(changes)
+        applied += len(written)
     replicas.advance(session, row, safe)
     session.commit()
     return applied

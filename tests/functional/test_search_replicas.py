@@ -126,3 +126,55 @@ def test_lag_is_zero_when_everything_is_applied(live_search_app):
     lag = replicas.lag_seconds(db.session, replicas.replica_id(index_dir(live_search_app)))
 
     assert lag == 0
+
+
+def _indexed(root, ids) -> list[int]:
+    with storage.open_current(root).searcher() as searcher:
+        return [i for i in ids if searcher.document(id=str(i)) is not None]
+
+
+def test_a_sync_writes_many_batches_in_one_index_commit(live_search_app, second, monkeypatch):
+    # Each index commit leaves a segment that Whoosh merges again and again: an import
+    # of 20,000 studies once cost ten times its own time in those merges.
+    monkeypatch.setattr(sync, "BATCH", 2)
+    monkeypatch.setattr(sync, "COMMIT_EVERY", 4)
+    ids = [add("Partij", number).id for number in range(7)]
+    generation = storage.open_current(second).latest_generation()
+
+    applied = _sync(second)
+
+    assert applied >= 7  # a publication can record more than one change
+    assert sorted(_indexed(second, ids)) == sorted(ids)
+    # Pages of 2, up to 4 changes per commit: half as many commits as pages.
+    commits = storage.open_current(second).latest_generation() - generation
+    assert commits == -(-applied // 4)
+    assert replicas.lag_seconds(db.session, replicas.replica_id(second)) == 0
+
+
+def test_a_sync_that_fails_midway_marks_nothing_of_the_failed_commit(
+        live_search_app, second, monkeypatch):
+    monkeypatch.setattr(sync, "BATCH", 2)
+    monkeypatch.setattr(sync, "COMMIT_EVERY", 4)
+    ids = [add("Halverwege", number).id for number in range(4)]
+    monkeypatch.setattr(sync.writing, "put", _failing_put([]))
+
+    with pytest.raises(RuntimeError):
+        _sync(second)
+
+    # The first page was in the writer, not committed: neither in the index nor marked.
+    assert _indexed(second, ids) == []
+    monkeypatch.undo()
+    assert _sync(second) >= 4
+    assert sorted(_indexed(second, ids)) == sorted(ids)
+
+
+def _failing_put(calls: list):
+    real = sync.writing.put
+
+    def put(writer, documents):
+        if calls:
+            raise RuntimeError("database gone")
+        calls.append(documents)
+        return real(writer, documents)
+
+    return put
