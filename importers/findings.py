@@ -2,7 +2,8 @@
 
 Header (README, Import): study, outcome_domain, measure, time_point_months,
 effect_size_type, effect_size, ci_lower, ci_upper, n_intervention, n_comparison,
-p_value, direction, counts_towards_rating, notes. `study` is a DOI, "pmid:<n>" or
+value_intervention, value_comparison (means, or proportions 0–1), sd_intervention,
+sd_comparison, p_value, direction, counts_towards_rating, notes. `study` is a DOI, "pmid:<n>" or
 "id:<n>". A row equal to a finding the study already has (same outcome, measure, time
 point and effect size type) is skipped, so importing a file twice adds nothing.
 """
@@ -26,7 +27,8 @@ from registry.schemas.studies import FindingSchema
 
 COLUMNS = (
     "study", "outcome_domain", "measure", "time_point_months", "effect_size_type",
-    "effect_size", "ci_lower", "ci_upper", "n_intervention", "n_comparison", "p_value",
+    "effect_size", "ci_lower", "ci_upper", "n_intervention", "n_comparison",
+    "value_intervention", "value_comparison", "sd_intervention", "sd_comparison", "p_value",
     "direction", "counts_towards_rating", "notes",
 )  # fmt: skip
 ALIASES = {"studie": "study", "uitkomstdomein": "outcome_domain", "maat": "measure",

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 
 from importers.normalise import clean_text, make_author, normalise_record, surname_key, title_key
 from importers.source import RawRecord
+from registry.effects.plausibility import DUTCH as PLAUSIBILITY
 from registry.i18n import N_
 from registry.schemas.studies import AuthorSchema, StudySchema
 
@@ -52,6 +53,7 @@ _MESSAGES = (
      ("min",)),
     (re.compile(r"Unknown field"), N_("Onbekend veld."), ()),
     (re.compile(r"ci_lower is larger"), N_("De ondergrens is groter dan de bovengrens."), ()),
+    *((re.compile(re.escape(english)), dutch, ()) for english, dutch in PLAUSIBILITY.items()),
 )
 
 

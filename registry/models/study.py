@@ -138,6 +138,9 @@ class Finding(db.Model):
         CheckConstraint("direction IN ('favourable', 'null', 'unfavourable')", name="direction"),
         CheckConstraint("ci_lower IS NULL OR ci_upper IS NULL OR ci_lower <= ci_upper", name="ci"),
         CheckConstraint("p_value IS NULL OR (p_value >= 0 AND p_value <= 1)", name="p_value"),
+        CheckConstraint("sd_intervention IS NULL OR sd_intervention > 0",
+                        name="sd_intervention"),
+        CheckConstraint("sd_comparison IS NULL OR sd_comparison > 0", name="sd_comparison"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -152,8 +155,12 @@ class Finding(db.Model):
     # The numbers to compute an effect when no effect size is reported.
     n_intervention: Mapped[int | None] = mapped_column(Integer)
     n_comparison: Mapped[int | None] = mapped_column(Integer)
+    # Means (with their SDs) of a continuous outcome, or proportions (0–1) of a
+    # dichotomous one: what registry/effects/effect_sizes.py computes g from.
     value_intervention: Mapped[float | None] = mapped_column(Float)
     value_comparison: Mapped[float | None] = mapped_column(Float)
+    sd_intervention: Mapped[float | None] = mapped_column(Float)
+    sd_comparison: Mapped[float | None] = mapped_column(Float)
     p_value: Mapped[float | None] = mapped_column(Float)
     direction: Mapped[str] = mapped_column(String(15))
     counts_towards_rating: Mapped[bool] = mapped_column(default=True)

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from registry.effects.plausibility import DUTCH, implausible
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES
 from registry.schemas.common import DecimalNumber
 from registry.schemas.dutch import DutchSchema
@@ -29,3 +30,10 @@ class CodedFindingSchema(DutchSchema):
         lower, upper = data.get("ci_lower"), data.get("ci_upper")
         if lower is not None and upper is not None and lower > upper:
             raise ValidationError(_("De ondergrens is groter dan de bovengrens."), "ci_lower")
+
+    @validates_schema
+    def _plausible(self, data: dict, **kwargs: Any) -> None:
+        problems = implausible(data)
+        if problems:
+            raise ValidationError({field: [_(DUTCH[message])]
+                                   for field, message in problems})

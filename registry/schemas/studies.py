@@ -11,6 +11,7 @@ from typing import Any
 from flask import url_for
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from registry.effects.plausibility import implausible
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES, QUALITY_RATINGS
 from registry.schemas.common import (
     MAX_INTEGER,
@@ -80,8 +81,12 @@ class FindingSchema(RoundTripSchema):
     ci_upper = DecimalNumber(places=3, allow_none=True)
     n_intervention = _count()
     n_comparison = _count()
-    value_intervention = fields.Float(allow_none=True)
+    value_intervention = fields.Float(allow_none=True, metadata={
+        "description": "Mean (continuous outcome) or proportion (0–1, dichotomous)."})
     value_comparison = fields.Float(allow_none=True)
+    sd_intervention = fields.Float(allow_none=True, metadata={
+        "description": "Standard deviation of a mean; > 0."})
+    sd_comparison = fields.Float(allow_none=True)
     p_value = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1))
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
     counts_towards_rating = fields.Boolean()
@@ -92,6 +97,12 @@ class FindingSchema(RoundTripSchema):
         lower, upper = data.get("ci_lower"), data.get("ci_upper")
         if lower is not None and upper is not None and lower > upper:
             raise ValidationError("ci_lower is larger than ci_upper.", "ci_lower")
+
+    @validates_schema
+    def _plausible(self, data: dict, **kwargs: Any) -> None:
+        problems = implausible(data)
+        if problems:
+            raise ValidationError({field: [message] for field, message in problems})
 
 
 class StudySummarySchema(RoundTripSchema):

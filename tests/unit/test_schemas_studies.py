@@ -45,6 +45,8 @@ FINDING_COLUMNS = (
     "ci_upper",
     "n_intervention",
     "n_comparison",
+    "sd_intervention",
+    "sd_comparison",
     "value_intervention",
     "value_comparison",
     "p_value",
@@ -64,7 +66,11 @@ def study(db_session):
         url="https://example.org/s",
         pmid="31234567",
     )
-    FindingFactory(study=study, notes="Primaire uitkomst", value_intervention=0.4)
+    FindingFactory(study=study, notes="Primaire uitkomst", value_intervention=0.4,
+                   value_comparison=0.3, n_intervention=120, n_comparison=118)
+    FindingFactory(study=study, effect_size_type="mean_difference", effect_size=2.5,
+                   ci_lower=0.5, ci_upper=4.5, value_intervention=40.0, value_comparison=37.5,
+                   sd_intervention=8.5, sd_comparison=9.1)
     FindingFactory(study=study, outcome_domain=term("outcome_domain", "income"), ci_lower=None)
     return study
 

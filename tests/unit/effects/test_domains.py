@@ -1,0 +1,131 @@
+"""Findings per outcome domain and horizon: which count, one per study, pooling and the
+proposed rating at every boundary of its rules."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from registry.effects import domains
+from registry.effects.domains import groups_for, horizon, proposed_rating
+from tests.factories import FindingFactory, StudyFactory, term
+
+
+@pytest.mark.parametrize(("months", "expected"), [
+    (None, "unknown"), (0, "short"), (5, "short"), (6, "medium"), (12, "medium"),
+    (13, "long"), (60, "long"),
+])
+def test_horizons(months, expected):
+    assert horizon(months) == expected
+
+
+def _rows(*specs):
+    # (direction, quality) per counted study.
+    return [SimpleNamespace(finding=SimpleNamespace(direction=d), study=SimpleNamespace(quality=q))
+            for d, q in specs]
+
+
+@pytest.mark.parametrize(("specs", "expected"), [
+    ((), "insufficient"),
+    ((("null", "high"),), "no_effect"),
+    ((("null", "high"), ("null", "moderate")), "no_effect"),
+    ((("favourable", "moderate"),), "potentially_positive"),
+    ((("favourable", "high"),), "potentially_positive"),
+    ((("favourable", "moderate"), ("favourable", "moderate")), "potentially_positive"),
+    ((("favourable", "high"), ("favourable", "moderate")), "positive"),
+    ((("favourable", "high"), ("favourable", "moderate"), ("null", "high")), "positive"),
+    ((("favourable", "high"), ("unfavourable", "moderate")), "mixed"),
+    ((("unfavourable", "moderate"),), "potentially_negative"),
+    ((("unfavourable", "moderate"), ("null", "high")), "potentially_negative"),
+    ((("unfavourable", "moderate"), ("unfavourable", "high")), "negative"),
+])
+def test_proposed_rating(specs, expected):
+    assert proposed_rating(_rows(*specs)) == expected
+
+
+def _study(quality="high", design="rct", **kwargs):
+    return StudyFactory(quality=quality, design=term("study_design", design), **kwargs)
+
+
+def _finding(study, **kwargs):
+    values = {"effect_size_type": "hedges_g", "effect_size": 0.3, "ci_lower": 0.1,
+              "ci_upper": 0.5, "n_intervention": 100, "n_comparison": 100,
+              "time_point_months": 12, **kwargs}
+    return FindingFactory(study=study, **values)
+
+
+def test_only_controlled_studies_of_sufficient_quality_count(app):
+    counted = _study()
+    weak = _study(quality="low")
+    uncontrolled = _study(design="before_after")
+    for study in (counted, weak, uncontrolled):
+        _finding(study)
+
+    (group,) = groups_for([counted, weak, uncontrolled])
+
+    reasons = {row.study.id: row.reason for row in group.rows}
+    assert reasons == {counted.id: None, weak.id: domains.LOW_QUALITY,
+                       uncontrolled.id: domains.NOT_CONTROLLED}
+
+
+def test_one_finding_per_study_counts_the_latest(app):
+    study = _study()
+    early = _finding(study, time_point_months=6)
+    late = _finding(study, time_point_months=12)
+
+    (group,) = groups_for([study])
+
+    assert [row.finding.id for row in group.counted] == [late.id]
+    assert next(r for r in group.rows if r.finding is early).reason == domains.OTHER_FINDING
+
+
+def test_two_counted_studies_are_pooled_with_weights(app):
+    studies = [_study(), _study()]
+    _finding(studies[0], effect_size=0.2, ci_lower=0.0, ci_upper=0.4, direction="null")
+    _finding(studies[1], effect_size=0.5, ci_lower=0.3, ci_upper=0.7)
+
+    (group,) = groups_for(studies)
+
+    assert group.pooled.k == 2
+    assert 0.2 < group.pooled.estimate < 0.5
+    assert sum(row.weight for row in group.counted) == pytest.approx(100)
+    assert group.pooled_ratio is None
+
+
+def test_risk_ratios_are_pooled_on_their_own_scale_too(app):
+    studies = [_study(), _study()]
+    for study, (p1, p2) in zip(studies, [(0.4, 0.3), (0.5, 0.35)], strict=True):
+        _finding(study, effect_size_type="risk_ratio", effect_size=round(p1 / p2, 3),
+                 ci_lower=1.0, ci_upper=2.0, value_intervention=p1, value_comparison=p2)
+
+    (group,) = groups_for(studies)
+
+    assert group.ratio_type == "risk_ratio"
+    assert 4 / 3 < domains.ratio(group.pooled_ratio.estimate) < 0.5 / 0.35
+
+
+def test_groups_follow_domain_and_horizon(app):
+    study = _study()
+    _finding(study, time_point_months=24)
+    _finding(study, time_point_months=3)
+    _finding(study, outcome_domain=term("outcome_domain", "income"), time_point_months=3)
+
+    groups = groups_for([study])
+
+    keys = [(g.domain.code, g.horizon) for g in groups]
+    assert sorted(keys) == sorted([("work", "long"), ("work", "short"), ("income", "short")])
+    work = [g.horizon for g in groups if g.domain.code == "work"]
+    assert work == ["short", "long"]
+
+
+def test_a_harmful_domain_is_flagged(app):
+    studies = [_study(), _study()]
+    for study in studies:
+        _finding(study, effect_size=-0.3, ci_lower=-0.5, ci_upper=-0.1,
+                 direction="unfavourable")
+
+    (group,) = groups_for(studies)
+
+    assert (group.proposed, group.is_harmful) == ("negative", True)
+    assert group.pooled.estimate < 0
