@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from markupsafe import Markup, escape
 
 from importers.field_labels import field_label
 from registry import evidence
+from registry.citations import study_citation
 from registry.i18n import language_name
 from registry.models.user import EXPERTISE_LABELS
 from registry.services.catalogue import public_status
@@ -37,6 +39,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(web_url, "web_url")
     app.add_template_filter(number, "number")
+    app.add_template_filter(math.exp, "exp")
+    app.add_template_filter(study_citation, "study_citation")
     app.add_template_filter(p_value, "p_value")
     app.add_template_filter(language_name, "language_name")
     app.add_template_filter(country_name, "country_name")

@@ -1,15 +1,18 @@
-"""GET /api/v1/interventions and /api/v1/interventions/<slug>: published ones only."""
+"""GET /api/v1/interventions, /api/v1/interventions/<slug> and its /evidence: published
+ones only."""
 
 from __future__ import annotations
 
 from registry.api import bp
 from registry.api.common import PathParameter, operation, page_envelope, page_query, parse_query
+from registry.schemas.effects import EvidenceSchema
 from registry.schemas.interventions import (
     InterventionDetailSchema,
     InterventionPageSchema,
     InterventionQuerySchema,
 )
 from registry.services import catalogue
+from registry.services.effects import effects_of
 
 
 @bp.get("/interventions")
@@ -37,3 +40,18 @@ def list_interventions():
 def get_intervention(slug: str):
     """The published version of one intervention."""
     return InterventionDetailSchema().dump(catalogue.get_intervention(slug))
+
+
+@bp.get("/interventions/<slug>/evidence")
+@operation(
+    "De effecten van een gepubliceerde interventie per uitkomstdomein en meetmoment",
+    response=EvidenceSchema,
+    path=(PathParameter("slug", "string", "De slug van de interventie."),),
+    errors=(404,),
+)
+def get_evidence(slug: str):
+    """Ratings proposed from the findings, pooled estimates and every finding on one
+    scale (Hedges' g), per outcome domain and follow-up horizon."""
+    intervention = catalogue.get_intervention(slug)
+    return EvidenceSchema().dump({"intervention": intervention.slug,
+                                  "domains": effects_of(intervention)})

@@ -9,9 +9,11 @@ from registry.services.catalogue import (
     public_decisions,
     public_status,
 )
+from registry.services.effects import effects_of
 from registry.services.vocabularies import terms_by_code
 from registry.views import bp, labels
 from registry.views.back_links import back_to_results
+from registry.views.effects import forest_plots
 from registry.views.paging import load_page, read_list_query
 
 
@@ -31,6 +33,7 @@ def interventions():
 def intervention(slug: str):
     intervention = get_intervention(slug)
     studies = [link.study for link in intervention.study_links]
+    effects = effects_of(intervention)
     return render_template(
         "interventions/detail.html",
         intervention=intervention,
@@ -41,6 +44,8 @@ def intervention(slug: str):
         study_links=[link for link in intervention.study_links if not link.study.ongoing],
         ongoing=[link.study for link in intervention.study_links if link.study.ongoing],
         findings=[finding for study in studies for finding in study.findings],
+        effects=effects,
+        forest_plots=forest_plots(effects),
         rungs=terms_by_code("ladder_rung"),
         back=back_to_results(request.args.get("terug")),
     )

@@ -32,6 +32,49 @@ QUALITY = {
     "low": _l("Laag"),
 }
 
+# Follow-up horizons of the ratings per outcome domain (registry/effects/domains.py).
+HORIZONS = {
+    "short": _l("Korte termijn (minder dan 6 maanden)"),
+    "medium": _l("Middellange termijn (6 tot en met 12 maanden)"),
+    "long": _l("Lange termijn (meer dan 12 maanden)"),
+    "unknown": _l("Meetmoment onbekend"),
+}
+
+# The rating the findings of one domain and horizon propose.
+DOMAIN_RATINGS = {
+    "positive": _l("Positief effect"),
+    "potentially_positive": _l("Mogelijk positief effect"),
+    "mixed": _l("Gemengd effect"),
+    "no_effect": _l("Geen aantoonbaar effect"),
+    "potentially_negative": _l("Mogelijk negatief effect"),
+    "negative": _l("Negatief effect"),
+    "insufficient": _l("Onvoldoende onderzoek"),
+}
+
+# Why a finding does not count towards its domain's rating and pooled estimate.
+NOT_COUNTED = {
+    "not_controlled": _l("telt niet mee: geen gecontroleerde studie"),
+    "quality_not_sufficient": _l("telt niet mee: kwaliteit van de studie onvoldoende"),
+    "excluded_by_coder": _l("telt niet mee: uitgesloten bij het coderen"),
+    "another_finding_of_the_study": _l("telt niet mee: een andere bevinding van dezelfde "
+                                       "studie telt al"),
+}
+
+# Why a finding is not on the common scale (registry/effects/effect_sizes.py).
+NOT_CONVERTED = {
+    "no_effect_type": _l("geen effectmaat gecodeerd"),
+    "no_comparison_group": _l("geen vergelijkingsgroep"),
+    "hazard_ratio": _l("een hazard ratio is niet om te rekenen zonder gegevens over de tijd"),
+    "needs_proportions": _l("proporties en groepsgroottes ontbreken"),
+    "needs_standard_deviations": _l("standaarddeviaties ontbreken"),
+    "needs_precision": _l("betrouwbaarheidsinterval of groepsgroottes ontbreken"),
+}
+
+POOLING_METHODS = {
+    "REML": _l("random effects, REML"),
+    "DL": _l("random effects, DerSimonian-Laird"),
+}
+
 FOLLOW_UP_BANDS = {
     "short": _l("kort"),
     "long": _l("lang"),

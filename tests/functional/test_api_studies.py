@@ -106,6 +106,8 @@ def test_detail_shows_every_finding_field(client):
             "n_comparison": 98,
             "value_intervention": 0.42,
             "value_comparison": 0.31,
+            "sd_intervention": None,
+            "sd_comparison": None,
             "p_value": 0.01,
             "direction": "favourable",
             "counts_towards_rating": False,

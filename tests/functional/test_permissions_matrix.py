@@ -47,6 +47,7 @@ ROUTES = [
     ("GET", "/metrics", {}, 200, 200),  # the test client is local (127.0.0.1)
     ("GET", "/api/v1/interventions", {}, 200, 200),
     ("GET", f"/api/v1/interventions/{PUB}", {}, 200, 200),
+    ("GET", f"/api/v1/interventions/{PUB}/evidence", {}, 200, 200),
     ("GET", "/api/v1/studies", {}, 200, 200),
     ("GET", f"/api/v1/studies/{STU}", {}, 200, 200),
     ("GET", "/api/v1/vocabularies", {}, 200, 200),

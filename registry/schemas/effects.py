@@ -1,0 +1,104 @@
+"""GET /api/v1/interventions/<slug>/evidence: the effects per outcome domain and follow-up
+horizon (registry/services/effects.py), dumped from the objects the page shows."""
+
+from __future__ import annotations
+
+from flask import url_for
+from marshmallow import Schema, fields
+
+from registry.effects.domains import HORIZONS, RATINGS, ratio
+from registry.effects.effect_sizes import Z95
+from registry.schemas.common import DecimalNumber
+
+
+class PooledSchema(Schema):
+    """A random-effects estimate on `scale` (hedges_g, or odds_ratio / risk_ratio)."""
+
+    estimate = fields.Float(required=True)
+    ci_lower = fields.Float(required=True)
+    ci_upper = fields.Float(required=True)
+    tau2 = fields.Float(required=True, metadata={"description": "On the analysis scale "
+                                                 "(g, or the log ratio)."})
+    i2 = fields.Float(required=True, metadata={"description": "Percent."})
+    k = fields.Integer(required=True)
+    method = fields.String(required=True, metadata={"enum": ["REML", "DL"]})
+    scale = fields.String(required=True)
+
+
+class FindingEffectSchema(Schema):
+    finding_id = fields.Integer(attribute="finding.id", required=True)
+    study_id = fields.Integer(attribute="study.id", required=True)
+    measure = fields.String(attribute="finding.measure", required=True)
+    time_point_months = fields.Integer(attribute="finding.time_point_months", allow_none=True)
+    effect_size_type = fields.String(attribute="finding.effect_size_type", allow_none=True)
+    effect_size = DecimalNumber(places=3, attribute="finding.effect_size", allow_none=True)
+    ci_lower = DecimalNumber(places=3, attribute="finding.ci_lower", allow_none=True)
+    ci_upper = DecimalNumber(places=3, attribute="finding.ci_upper", allow_none=True)
+    direction = fields.String(attribute="finding.direction", required=True)
+    g = fields.Float(attribute="effect.g", allow_none=True,
+                     metadata={"description": "Hedges' g; positive favours the intervention."})
+    g_ci_lower = fields.Method("_g_lower", allow_none=True)
+    g_ci_upper = fields.Method("_g_upper", allow_none=True)
+    improvement_index = fields.Float(attribute="effect.improvement_index", allow_none=True)
+    conversion = fields.String(attribute="effect.method", allow_none=True)
+    not_on_common_scale = fields.String(attribute="effect.reason", allow_none=True)
+    weight = fields.Float(allow_none=True, metadata={"description": "Percent of the pooled "
+                                                     "estimate."})
+    counts = fields.Boolean(required=True)
+    not_counted = fields.String(attribute="reason", allow_none=True)
+
+    def _g_lower(self, row) -> float | None:
+        return None if row.effect.g is None else row.effect.g - Z95 * row.effect.se
+
+    def _g_upper(self, row) -> float | None:
+        return None if row.effect.g is None else row.effect.g + Z95 * row.effect.se
+
+
+class HorizonSchema(Schema):
+    horizon = fields.String(required=True, metadata={"enum": list(HORIZONS)})
+    proposed_rating = fields.String(attribute="proposed", required=True,
+                                    metadata={"enum": list(RATINGS)})
+    harmful = fields.Boolean(attribute="is_harmful", required=True)
+    pooled = fields.Method("_pooled", allow_none=True)
+    pooled_ratio = fields.Method("_pooled_ratio", allow_none=True)
+    findings = fields.List(fields.Nested(FindingEffectSchema), attribute="rows")
+
+    def _pooled(self, group) -> dict | None:
+        return _pooled(group.pooled, "hedges_g") if group.pooled else None
+
+    def _pooled_ratio(self, group) -> dict | None:
+        if group.pooled_ratio is None:
+            return None
+        p = group.pooled_ratio
+        values = _pooled(p, group.ratio_type)
+        values.update(estimate=ratio(p.estimate), ci_lower=ratio(p.ci_lower),
+                      ci_upper=ratio(p.ci_upper))
+        return values
+
+
+def _pooled(p, scale: str) -> dict:
+    return PooledSchema().dump({"estimate": p.estimate, "ci_lower": p.ci_lower,
+                                "ci_upper": p.ci_upper, "tau2": p.tau2, "i2": p.i2, "k": p.k,
+                                "method": p.method, "scale": scale})
+
+
+class DomainSchema(Schema):
+    outcome_domain = fields.String(attribute="domain.code", required=True)
+    harmful = fields.Boolean(attribute="is_harmful", required=True)
+    horizons = fields.List(fields.Nested(HorizonSchema), attribute="groups")
+
+
+class EvidenceSchema(Schema):
+    """Per outcome domain and horizon: the proposed rating, the pooled estimate and every
+    finding of the intervention's finished effect studies."""
+
+    intervention = fields.String(required=True)
+    domains = fields.List(fields.Nested(DomainSchema))
+    links = fields.Method("_links")
+
+    def _links(self, evidence) -> dict[str, str]:
+        slug = evidence["intervention"]
+        return {"self": url_for("api.get_evidence", slug=slug, _external=True),
+                "intervention": url_for("api.get_intervention", slug=slug, _external=True),
+                "html": url_for("pages.intervention", slug=slug, _external=True,
+                                _anchor="effecten")}
