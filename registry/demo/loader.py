@@ -46,8 +46,8 @@ STUDY_FIELDS = (
 )  # fmt: skip
 FINDING_FIELDS = (
     "measure", "time_point_months", "effect_size_type", "effect_size", "ci_lower", "ci_upper",
-    "n_intervention", "n_comparison", "value_intervention", "value_comparison", "p_value",
-    "direction", "counts_towards_rating", "notes",
+    "n_intervention", "n_comparison", "value_intervention", "value_comparison",
+    "sd_intervention", "sd_comparison", "p_value", "direction", "counts_towards_rating", "notes",
 )  # fmt: skip
 
 

@@ -49,3 +49,21 @@ def intervention(slug: str):
         rungs=terms_by_code("ladder_rung"),
         back=back_to_results(request.args.get("terug")),
     )
+
+
+@bp.get("/interventies/<slug>/factsheet")
+def factsheet(slug: str):
+    """A printable one- to two-page summary: level and rationale, effects per domain with
+    their forest plots, target group, costs and contact."""
+    intervention = get_intervention(slug)
+    effects = effects_of(intervention)
+    return render_template(
+        "interventions/factsheet.html",
+        intervention=intervention,
+        version=intervention.published_version,
+        decision=intervention.current_decision,
+        status=public_status(intervention),
+        effects=effects,
+        forest_plots=forest_plots(effects),
+        rungs=terms_by_code("ladder_rung"),
+    )

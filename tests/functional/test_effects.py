@@ -103,3 +103,21 @@ def test_the_evidence_of_an_unpublished_intervention_is_not_found(client, app):
     make_intervention(slug="concept", published=False)
 
     assert client.get("/api/v1/interventions/concept/evidence").status_code == 404
+
+
+def test_the_fact_sheet_has_the_level_the_ratings_a_plot_and_the_contact(client, pooled):
+    pooled.published_version.contact_email = "info@werkfit.example"
+
+    html = client.get("/interventies/werkfit/factsheet").get_data(as_text=True)
+
+    assert 'class="factsheet"' in html
+    assert "Mogelijk positief effect" in html
+    assert 'id="fs-forest-work"' in html
+    assert "info@werkfit.example" in html
+    assert "/interventies/werkfit" in html  # the source, for a printed copy
+
+
+def test_the_fact_sheet_of_an_unpublished_intervention_is_not_found(client, app):
+    make_intervention(slug="concept", published=False)
+
+    assert client.get("/interventies/concept/factsheet").status_code == 404

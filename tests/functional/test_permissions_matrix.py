@@ -35,6 +35,7 @@ ROUTES = [
     ("GET", "/", {}, 200, 200),
     ("GET", "/interventies", {}, 200, 200),
     ("GET", f"/interventies/{PUB}", {}, 200, 200),
+    ("GET", f"/interventies/{PUB}/factsheet", {}, 200, 200),
     ("GET", "/studies", {}, 200, 200),
     ("GET", f"/studies/{STU}", {}, 200, 200),
     ("GET", "/erkenning", {}, 200, 200),
