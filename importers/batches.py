@@ -26,8 +26,7 @@ from registry.models import (
     StudyAuthor,
 )
 from registry.models.base import utcnow
-from registry.search.changes import record_written
-from registry.search.kinds import STUDIES
+from registry.search.changes import record_studies_written
 
 DECISIONS = ("merge", "add", "discard")
 
@@ -84,7 +83,7 @@ def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
         elif item.action == "merged" and item.study_id:
             _restore(item)
     db.session.execute(delete(PendingDuplicate).where(PendingDuplicate.batch_id == batch.id))
-    record_written(db.session, STUDIES, [i.study_id for i in items if i.study_id] + [
+    record_studies_written(db.session, [i.study_id for i in items if i.study_id] + [
         s for s in added if s])
     batch.state, batch.undone_at, batch.undone_by_id = "undone", utcnow(), user_id
     db.session.flush()

@@ -24,6 +24,7 @@ from importers.validate import _flatten
 from registry.extensions import db
 from registry.models import Finding, ImportBatch, ImportBatchItem, Study
 from registry.schemas.studies import FindingSchema
+from registry.search.changes import record_studies_written
 
 COLUMNS = (
     "study", "outcome_domain", "measure", "time_point_months", "effect_size_type",
@@ -126,6 +127,9 @@ def _write(checked: list, report: FindingsReport, sha: str, user_id, channel: st
         db.session.add(ImportBatchItem(batch=batch, record_number=line, action="added_finding",
                                        study_id=row["study_id"], finding_ids=[finding_id]))
         report.added += 1
+    # Core inserts: the listeners do not see them, and the studies' outcome domains are in
+    # their interventions' search documents.
+    record_studies_written(db.session, {row["study_id"] for _line, row in checked})
     batch.counts = {"rows": report.rows, "added": report.added, "skipped": report.skipped}
     report.batch_id = batch.id
     db.session.flush()

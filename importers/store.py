@@ -25,8 +25,7 @@ from registry.models import (
     Study,
     StudyAuthor,
 )
-from registry.search.changes import record_written
-from registry.search.kinds import STUDIES
+from registry.search.changes import record_studies_written
 
 # Filled from the imported record when the existing study has no value; never overwritten.
 MERGE_FIELDS = (
@@ -76,7 +75,7 @@ class Writer:
                             link_ids=self.link(study_id, record.interventions))
                  for record, study_id in zip(records, ids, strict=True)]
         db.session.execute(insert(ImportBatchItem.__table__), items)
-        record_written(db.session, STUDIES, ids)
+        record_studies_written(db.session, ids)
         return ids
 
     def _item(self, record: ValidRecord, action: str, study_id: int, **values: Any) -> dict:
@@ -148,7 +147,7 @@ class Writer:
             db.session.execute(insert(StudyAuthor.__table__), authors)
         if items:
             db.session.execute(insert(ImportBatchItem.__table__), items)
-        record_written(db.session, STUDIES, [item["study_id"] for item in items])
+        record_studies_written(db.session, [item["study_id"] for item in items])
         return len(items)
 
     def pend(self, record: ValidRecord, match: Match, study_id: int) -> None:

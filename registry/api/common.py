@@ -6,12 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import current_app, request, url_for
-from marshmallow import Schema, ValidationError
+from flask import current_app, url_for
+from marshmallow import Schema
 
-from registry.errors import ValidationFailed, details_from_marshmallow
+from registry.request_query import parse_query  # noqa: F401 (the API's views use it)
 from registry.schemas.pagination import PageQuerySchema
-from registry.schemas.search import query_dict
 from registry.services.catalogue import Page
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -62,19 +61,6 @@ def page_query(schema_class: type[QuerySchema]) -> QuerySchema:
         max_per_page=current_app.config["API_MAX_PER_PAGE"],
         default_per_page=current_app.config["API_DEFAULT_PER_PAGE"],
     )
-
-
-def parse_query(schema: Schema) -> dict[str, Any]:
-    """Load the query string with schema. Raises ValidationFailed naming each bad field.
-
-    Strictly: a blank value or a repeated single-valued parameter is refused, not guessed at.
-    """
-    try:
-        return schema.load(query_dict(request.args, schema, strict=True))
-    except ValidationError as error:
-        raise ValidationFailed(
-            "De zoekparameters zijn ongeldig.", details_from_marshmallow(error.messages)
-        ) from error
 
 
 def page_envelope(page: Page, endpoint: str, **args: Any) -> dict[str, Any]:

@@ -38,6 +38,8 @@ class SearchQuerySchema(PageQuerySchema):
     )
     level = _codes("Erkenningsstatus, bijvoorbeeld effective_good.")
     ladder_rung = _codes("Trede van de Participatieladder, 1 tot en met 6.")
+    outcome_domain = _codes("Uitkomstdomein waarop effectonderzoek bevindingen heeft, "
+                            "bijvoorbeeld work.")
 
 
 for _vocabulary in INTERVENTION_TAG_VOCABULARIES:

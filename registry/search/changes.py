@@ -22,7 +22,13 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from registry.extensions import db
-from registry.models import Intervention, InterventionVersion, SearchChange, Study
+from registry.models import (
+    Intervention,
+    InterventionStudy,
+    InterventionVersion,
+    SearchChange,
+    Study,
+)
 from registry.models.base import utcnow
 from registry.models.vocabulary import version_tags
 from registry.search.kinds import INTERVENTIONS, KINDS, STUDIES, DocumentKind
@@ -61,6 +67,22 @@ def _through_versions(session: Session, rows: list) -> set[int]:
     return set()
 
 
+def linking_interventions(session: Session, study_ids: Iterable[int]) -> set[int]:
+    """The interventions these studies are linked to (their documents show the studies'
+    outcome domains)."""
+    ids = {i for i in study_ids if i is not None}
+    if not ids:
+        return set()
+    stmt = select(InterventionStudy.intervention_id).where(InterventionStudy.study_id.in_(ids))
+    return set(session.connection().scalars(stmt))
+
+
+def _through_studies(session: Session, rows: list) -> set[int]:
+    # A finding or a study (finished or not) changes the outcome domains of the
+    # interventions it is linked to.
+    return linking_interventions(session, {getattr(row, "study_id", row.id) for row in rows})
+
+
 # Per table a document reads: the interventions whose documents a changed row touches.
 RULES: dict[str, Callable[[Session, list], set[int]]] = {
     "interventions": _own_ids,
@@ -68,6 +90,9 @@ RULES: dict[str, Callable[[Session, list], set[int]]] = {
     "evidence_decisions": _their_interventions,
     "vocabulary_terms": _showing_terms,
     version_tags.name: _through_versions,
+    "intervention_studies": _their_interventions,
+    "studies": _through_studies,
+    "findings": _through_studies,
 }
 
 
@@ -125,6 +150,14 @@ def record_changes(session: Session, flush_context) -> None:
         return
     session.connection().execute(insert(SearchChange), rows)
     session.info[PENDING] = True
+
+
+def record_studies_written(session: Session, study_ids: Iterable[int]) -> None:
+    """record_written for studies and for the interventions linked to them (Core writes
+    of studies or findings change those interventions' outcome domains)."""
+    study_ids = set(study_ids)
+    record_written(session, STUDIES, study_ids)
+    record_written(session, INTERVENTIONS, linking_interventions(session, study_ids))
 
 
 def record_written(session: Session, kind: DocumentKind, ids: Iterable[int]) -> None:

@@ -12,19 +12,28 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import find_tables
 
 from registry.evidence import STATUS_RANK
-from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
+from registry.models import (
+    EvidenceDecision,
+    Finding,
+    Intervention,
+    InterventionStudy,
+    InterventionVersion,
+    Study,
+    VocabularyTerm,
+)
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES, version_tags
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
 # Every facet a search can filter and count on: the evidence status, the ladder rungs an
 # intervention covers, and every vocabulary that tags an intervention version.
-FACETS: tuple[str, ...] = ("level", "ladder_rung", *INTERVENTION_TAG_VOCABULARIES)
+FACETS: tuple[str, ...] = ("level", "ladder_rung", *INTERVENTION_TAG_VOCABULARIES,
+                           "outcome_domain")
 
 
 def schema():
@@ -78,12 +87,25 @@ def _tag_rows():
     )
 
 
+def _domain_rows():
+    # The outcome domains an intervention has findings on, from its finished effect
+    # studies: the "outcome_domain" facet (the evidence gap map's rows).
+    return (
+        select(InterventionStudy.intervention_id, VocabularyTerm.code)
+        .join(Study, Study.id == InterventionStudy.study_id)
+        .join(Finding, Finding.study_id == Study.id)
+        .join(VocabularyTerm, VocabularyTerm.id == Finding.outcome_domain_id)
+        .where(InterventionStudy.relation == "effect", Study.ongoing == false())
+        .distinct()
+    )
+
+
 def tables_read() -> set[str]:
     """Every table a document is read from: a change to any of them may change documents
     (registry/search/changes.py must say which; a test holds it to that)."""
     return {
         table.name
-        for stmt in (_public_rows(), _tag_rows())
+        for stmt in (_public_rows(), _tag_rows(), _domain_rows())
         for table in find_tables(stmt, check_columns=True, include_joins=False)
     }
 
@@ -95,6 +117,14 @@ def _tags(session: Session, version_ids: list[int]) -> dict[int, list]:
     for row in session.connection().execute(stmt):
         tags[row.version_id].append(row)
     return tags
+
+
+def _domains(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    stmt = _domain_rows().where(InterventionStudy.intervention_id.in_(ids))
+    domains: dict[int, list[str]] = defaultdict(list)
+    for intervention_id, code in session.connection().execute(stmt):
+        domains[intervention_id].append(code)
+    return domains
 
 
 def _status(row) -> str:
@@ -112,7 +142,7 @@ def _rest(row, tags: list) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _facets(row, tags: list, status: str) -> dict[str, str]:
+def _facets(row, tags: list, status: str, domains: list[str]) -> dict[str, str]:
     values: dict[str, list[str]] = {v: [] for v in INTERVENTION_TAG_VOCABULARIES}
     for tag in tags:
         if tag.vocabulary in values:
@@ -121,10 +151,11 @@ def _facets(row, tags: list, status: str) -> dict[str, str]:
     rungs = range(row.ladder_rung_min, row.ladder_rung_max + 1)
     facets["ladder_rung"] = " ".join(str(r) for r in rungs)
     facets["level"] = status
+    facets["outcome_domain"] = " ".join(sorted(domains))
     return facets
 
 
-def to_document(row, tags: list) -> dict:
+def to_document(row, tags: list, domains: list[str] = ()) -> dict:
     """The index document of one public record row and its tags (digest included).
 
     All text goes into one field, title, summary and the rest separated by SECTION_BREAK
@@ -142,7 +173,7 @@ def to_document(row, tags: list) -> dict:
         "decided": row.decided_on.toordinal() if row.decided_on is not None else 0,
         "rung_min": row.ladder_rung_min,
         "rung_max": row.ladder_rung_max,
-        **_facets(row, tags, status),
+        **_facets(row, tags, status, domains),
     }
     doc["digest"] = document_digest(doc)
     return doc
@@ -157,7 +188,9 @@ def document_digest(doc: dict) -> str:
 
 def _documents(session: Session, rows: list) -> list[dict]:
     tags = _tags(session, [row.version_id for row in rows])
-    return [to_document(row, tags.get(row.version_id, [])) for row in rows]
+    domains = _domains(session, [row.id for row in rows])
+    return [to_document(row, tags.get(row.version_id, []), domains.get(row.id, []))
+            for row in rows]
 
 
 def public_documents(session: Session, ids: Iterable[int]) -> dict[int, dict]:

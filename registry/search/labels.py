@@ -25,6 +25,7 @@ FACET_LABELS = {
     "setting": _l("Setting"),
     "evidence_type": _l("Soort onderbouwing"),
     "region": _l("Regio"),
+    "outcome_domain": _l("Effect onderzocht op"),
 }
 
 SORT_LABELS = {

@@ -36,6 +36,8 @@ ROUTES = [
     ("GET", "/interventies", {}, 200, 200),
     ("GET", f"/interventies/{PUB}", {}, 200, 200),
     ("GET", f"/interventies/{PUB}/factsheet", {}, 200, 200),
+    ("GET", "/bewijskaart", {}, 200, 200),
+    ("GET", "/bewijskaart.csv", {}, 200, 200),
     ("GET", "/studies", {}, 200, 200),
     ("GET", f"/studies/{STU}", {}, 200, 200),
     ("GET", "/erkenning", {}, 200, 200),
@@ -47,6 +49,7 @@ ROUTES = [
     ("GET", "/readyz", {}, 200, 200),
     ("GET", "/metrics", {}, 200, 200),  # the test client is local (127.0.0.1)
     ("GET", "/api/v1/interventions", {}, 200, 200),
+    ("GET", "/api/v1/evidence-map", {}, 200, 200),
     ("GET", f"/api/v1/interventions/{PUB}", {}, 200, 200),
     ("GET", f"/api/v1/interventions/{PUB}/evidence", {}, 200, 200),
     ("GET", "/api/v1/studies", {}, 200, 200),
