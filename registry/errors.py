@@ -52,6 +52,13 @@ class ImportRejected(ValidationFailed):
     code = "import_rejected"
 
 
+class SearchUnavailable(DomainError):
+    """The search index cannot be read (missing, or being rebuilt for the first time)."""
+
+    status = 503
+    code = "search_unavailable"
+
+
 def details_from_marshmallow(messages: dict | list, prefix: str = "") -> list[dict[str, Any]]:
     """Flatten marshmallow's nested error dict into [{"field": "a.b", "messages": [...]}]."""
     if isinstance(messages, list):

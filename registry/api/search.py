@@ -8,7 +8,7 @@ from flask import current_app, url_for
 
 from registry.api import bp
 from registry.api.common import operation, page_query, parse_query
-from registry.errors import DomainError
+from registry.errors import SearchUnavailable
 from registry.ops.metrics import search_timer
 from registry.schemas.common import dutch_label
 from registry.schemas.search import (
@@ -22,11 +22,6 @@ from registry.search import labels, service
 from registry.search.documents import FACETS
 from search_index.query import SearchRequest
 from search_index.storage import IndexUnavailable
-
-
-class SearchUnavailable(DomainError):
-    status = 503
-    code = "search_unavailable"
 
 
 def search_unavailable(error: Exception) -> SearchUnavailable:

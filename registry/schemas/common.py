@@ -52,6 +52,14 @@ class ComputedNested(_FromGetter, fields.Nested):
     """A read-only nested object computed from the object."""
 
 
+class ComputedFloat(_FromGetter, fields.Float):
+    """A read-only number computed from the object."""
+
+
+class ComputedDict(_FromGetter, fields.Dict):
+    """A read-only object of strings computed from the object."""
+
+
 class TermCode(fields.String):
     """A vocabulary term written as its code; loads back as the plain code.
 

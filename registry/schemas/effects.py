@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 
 from registry.effects.domains import HORIZONS, RATINGS, ratio
 from registry.effects.effect_sizes import Z95
-from registry.schemas.common import DecimalNumber
+from registry.schemas.common import ComputedDict, ComputedFloat, ComputedNested, DecimalNumber
 
 
 class PooledSchema(Schema):
@@ -37,8 +37,8 @@ class FindingEffectSchema(Schema):
     direction = fields.String(attribute="finding.direction", required=True)
     g = fields.Float(attribute="effect.g", allow_none=True,
                      metadata={"description": "Hedges' g; positive favours the intervention."})
-    g_ci_lower = fields.Method("_g_lower", allow_none=True)
-    g_ci_upper = fields.Method("_g_upper", allow_none=True)
+    g_ci_lower = ComputedFloat(getter=lambda row: _g_bound(row, -1), allow_none=True)
+    g_ci_upper = ComputedFloat(getter=lambda row: _g_bound(row, 1), allow_none=True)
     improvement_index = fields.Float(attribute="effect.improvement_index", allow_none=True)
     conversion = fields.String(attribute="effect.method", allow_none=True)
     not_on_common_scale = fields.String(attribute="effect.reason", allow_none=True)
@@ -47,11 +47,9 @@ class FindingEffectSchema(Schema):
     counts = fields.Boolean(required=True)
     not_counted = fields.String(attribute="reason", allow_none=True)
 
-    def _g_lower(self, row) -> float | None:
-        return None if row.effect.g is None else row.effect.g - Z95 * row.effect.se
 
-    def _g_upper(self, row) -> float | None:
-        return None if row.effect.g is None else row.effect.g + Z95 * row.effect.se
+def _g_bound(row, side: int) -> float | None:
+    return None if row.effect.g is None else row.effect.g + side * Z95 * row.effect.se
 
 
 class HorizonSchema(Schema):
@@ -59,27 +57,29 @@ class HorizonSchema(Schema):
     proposed_rating = fields.String(attribute="proposed", required=True,
                                     metadata={"enum": list(RATINGS)})
     harmful = fields.Boolean(attribute="is_harmful", required=True)
-    pooled = fields.Method("_pooled", allow_none=True)
-    pooled_ratio = fields.Method("_pooled_ratio", allow_none=True)
+    pooled = ComputedNested(PooledSchema, getter=lambda g: _pooled_g(g), allow_none=True)
+    pooled_ratio = ComputedNested(PooledSchema, getter=lambda g: _pooled_ratio(g),
+                                  allow_none=True, metadata={
+                                      "description": "When every pooled finding is an odds "
+                                                     "ratio or every one a risk ratio."})
     findings = fields.List(fields.Nested(FindingEffectSchema), attribute="rows")
-
-    def _pooled(self, group) -> dict | None:
-        return _pooled(group.pooled, "hedges_g") if group.pooled else None
-
-    def _pooled_ratio(self, group) -> dict | None:
-        if group.pooled_ratio is None:
-            return None
-        p = group.pooled_ratio
-        values = _pooled(p, group.ratio_type)
-        values.update(estimate=ratio(p.estimate), ci_lower=ratio(p.ci_lower),
-                      ci_upper=ratio(p.ci_upper))
-        return values
 
 
 def _pooled(p, scale: str) -> dict:
-    return PooledSchema().dump({"estimate": p.estimate, "ci_lower": p.ci_lower,
-                                "ci_upper": p.ci_upper, "tau2": p.tau2, "i2": p.i2, "k": p.k,
-                                "method": p.method, "scale": scale})
+    return {"estimate": p.estimate, "ci_lower": p.ci_lower, "ci_upper": p.ci_upper,
+            "tau2": p.tau2, "i2": p.i2, "k": p.k, "method": p.method, "scale": scale}
+
+
+def _pooled_g(group) -> dict | None:
+    return _pooled(group.pooled, "hedges_g") if group.pooled else None
+
+
+def _pooled_ratio(group) -> dict | None:
+    if group.pooled_ratio is None:
+        return None
+    p = group.pooled_ratio
+    return {**_pooled(p, group.ratio_type), "estimate": ratio(p.estimate),
+            "ci_lower": ratio(p.ci_lower), "ci_upper": ratio(p.ci_upper)}
 
 
 class DomainSchema(Schema):
@@ -94,11 +94,12 @@ class EvidenceSchema(Schema):
 
     intervention = fields.String(required=True)
     domains = fields.List(fields.Nested(DomainSchema))
-    links = fields.Method("_links")
+    links = ComputedDict(keys=fields.String(), values=fields.String(),
+                         getter=lambda evidence: _links(evidence["intervention"]))
 
-    def _links(self, evidence) -> dict[str, str]:
-        slug = evidence["intervention"]
-        return {"self": url_for("api.get_evidence", slug=slug, _external=True),
-                "intervention": url_for("api.get_intervention", slug=slug, _external=True),
-                "html": url_for("pages.intervention", slug=slug, _external=True,
-                                _anchor="effecten")}
+
+def _links(slug: str) -> dict[str, str]:
+    return {"self": url_for("api.get_evidence", slug=slug, _external=True),
+            "intervention": url_for("api.get_intervention", slug=slug, _external=True),
+            "html": url_for("pages.intervention", slug=slug, _external=True,
+                            _anchor="effecten")}

@@ -21,7 +21,7 @@ class EvidenceMapQuerySchema(Schema):
                         metadata={"description": "Only interventions with these statuses."})
 
 
-class TermSchema(Schema):
+class MapTermSchema(Schema):
     code = fields.String(required=True)
     label = fields.String(required=True)
 
@@ -39,8 +39,8 @@ class MapCellSchema(Schema):
 
 
 class EvidenceMapSchema(Schema):
-    rows = fields.List(fields.Nested(TermSchema))
-    columns = fields.List(fields.Nested(TermSchema))
+    rows = fields.List(fields.Nested(MapTermSchema))
+    columns = fields.List(fields.Nested(MapTermSchema))
     row_facet = fields.String(required=True)
     column_facet = fields.String(required=True)
     cells = fields.List(fields.Nested(MapCellSchema))

@@ -8,11 +8,14 @@ from pathlib import Path
 
 from flask import Response, current_app, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
+from registry.errors import SearchUnavailable
 from registry.request_query import parse_query
 from registry.schemas.evidence_map import EvidenceMapQuerySchema
 from registry.search.evidence_map import COLUMNS, ROWS, EvidenceMap, evidence_map
 from registry.views import bp
+from search_index.storage import IndexUnavailable
 
 
 def cell_search_url(gap_map: EvidenceMap, row: str, column: str, external: bool = False) -> str:
@@ -25,8 +28,12 @@ def load_map() -> EvidenceMap:
     """The map the query string asks for. Raises ValidationFailed, IndexUnavailable."""
     query = parse_query(EvidenceMapQuerySchema())
     filters = {"level": query["level"]} if query["level"] else {}
-    return evidence_map(Path(current_app.config["INDEX_DIR"]), query["columns"], filters,
-                        english=str(get_locale()) == "en")
+    try:
+        return evidence_map(Path(current_app.config["INDEX_DIR"]), query["columns"], filters,
+                            english=str(get_locale()) == "en")
+    except IndexUnavailable as error:
+        current_app.logger.warning("search index unavailable: %s", error)
+        raise SearchUnavailable(_("De bewijskaart is tijdelijk niet beschikbaar.")) from error
 
 
 @bp.get("/bewijskaart")

@@ -133,7 +133,8 @@ def catalogue(request, app, db_session, tmp_path, monkeypatch) -> Iterator[dict[
     for state in ("draft", "in_review", "in_discussion"):
         drive(cast, state)
     db.session.flush()
-    if "/api/v1/search" in request.node.name or "/api/v1/studies]" in request.node.name:
+    if any(path in request.node.name
+           for path in ("/api/v1/search", "/api/v1/studies]", "/api/v1/evidence-map")):
         sync.rebuild_all(db_session.connection(), tmp_path / "index")
     yield {"owner": cast.owner, "reviewer": cast.reviewer_a, "secretary": cast.secretary}
     searchers.release_all()

@@ -122,3 +122,14 @@ def test_the_search_filters_on_outcome_domain(client, mapped):
     body = client.get("/api/v1/search?outcome_domain=work").get_json()
 
     assert body["total"] == 2
+
+
+def test_without_an_index_the_map_is_unavailable_not_an_error(client, app, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(tmp_path / "geen-index"))
+
+    response = client.get("/api/v1/evidence-map")
+
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "search_unavailable"
+    assert client.get("/bewijskaart").status_code == 503
