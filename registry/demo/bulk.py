@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, insert, select, text, update
 from registry.extensions import db
 from registry.models import (
     EvidenceDecision,
+    Finding,
     Intervention,
     InterventionStudy,
     InterventionVersion,
@@ -84,7 +85,7 @@ def _term_ids() -> dict[tuple[str, str], int]:
 
 def _write_studies(records: list[dict], terms: dict, intervention_ids: dict[str, int]) -> None:
     first_s, first_a, first_l = (_next_id(m) for m in (Study, StudyAuthor, InterventionStudy))
-    studies, authors, links = [], [], []
+    studies, authors, links, findings = [], [], [], []
     for offset, record in enumerate(records):
         sid = first_s + offset
         family = record["authors"][0]["family"] if record["authors"] else None
@@ -100,10 +101,16 @@ def _write_studies(records: list[dict], terms: dict, intervention_ids: dict[str,
             links.append({"id": first_l + len(links), "study_id": sid,
                           "intervention_id": intervention_ids[link["slug"]],
                           "relation": link["relation"]})
+        findings += [{**{k: v for k, v in finding.items() if k != "outcome_domain"},
+                      "study_id": sid,
+                      "outcome_domain_id": terms[("outcome_domain", finding["outcome_domain"])]}
+                     for finding in record.get("findings", ())]
     db.session.execute(insert(Study), studies)
     db.session.execute(insert(StudyAuthor), authors)
     if links:
         db.session.execute(insert(InterventionStudy), links)
+    if findings:
+        db.session.execute(insert(Finding), findings)
     db.session.commit()
 
 

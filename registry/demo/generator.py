@@ -118,10 +118,29 @@ def study_record(rng: random.Random, number: int, slugs: list[str]) -> dict[str,
         "doi": f"10.5555/synth.{number}", "abstract": words.paragraph(rng, 6),
         "language": "nl", "country": "NL", "keywords": [], "publication_type": "journal_article",
         "design": rng.choice(["rct", "quasi_experimental", "before_after", "qualitative"]),
-        "quality": rng.choice(["high", "moderate", "low"]), "findings": [],
+        "quality": rng.choice(["high", "moderate", "low"]),
+        "findings": [_finding(rng) for _ in range(rng.randint(0, 3))],
         "interventions": [{"slug": s, "relation": "effect"}
                           for s in rng.sample(slugs, min(len(slugs), rng.randint(1, 2)))],
     }
+
+
+OUTCOME_DOMAINS = ("work", "income", "participation", "education", "health_wellbeing",
+                   "financial_self_reliance")
+
+
+def _finding(rng: random.Random) -> dict[str, Any]:
+    """A synthetic finding in Hedges' g with a CI its direction agrees with."""
+    g = round(rng.gauss(0.2, 0.25), 3)
+    half = round(rng.uniform(0.08, 0.4), 3)
+    lower, upper = round(g - half, 3), round(g + half, 3)
+    direction = "favourable" if lower > 0 else "unfavourable" if upper < 0 else "null"
+    return {"outcome_domain": rng.choice(OUTCOME_DOMAINS), "measure": "Synthetische uitkomst",
+            "time_point_months": rng.choice([3, 6, 12, 18, 24, 36]),
+            "effect_size_type": "hedges_g", "effect_size": g, "ci_lower": lower,
+            "ci_upper": upper, "n_intervention": rng.randint(40, 800),
+            "n_comparison": rng.randint(40, 800), "direction": direction,
+            "counts_towards_rating": True}
 
 
 def _owners(count: int = 40) -> list[tuple[int, str]]:

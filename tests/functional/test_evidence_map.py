@@ -133,3 +133,15 @@ def test_without_an_index_the_map_is_unavailable_not_an_error(client, app, tmp_p
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "search_unavailable"
     assert client.get("/bewijskaart").status_code == 503
+
+
+def test_a_change_that_reaches_the_index_reaches_the_map(client, mapped, db_session):
+    before = _cell(_api(client), "income", "youth_no_qualification")["interventions"]
+    _with_findings("Nieuw voor jongeren", ["income"],
+                   {"target_group": ["youth_no_qualification"]})
+    db.session.flush()
+
+    sync.sync_pending(db_session.connection(), mapped)
+
+    after = _cell(_api(client), "income", "youth_no_qualification")
+    assert (before, after["interventions"], after["studies"]) == (0, 1, 1)
