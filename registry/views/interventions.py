@@ -29,24 +29,31 @@ def interventions():
     )
 
 
+def _record(intervention) -> dict:
+    """What the intervention page and its fact sheet both show."""
+    effects = effects_of(intervention)
+    return {
+        "intervention": intervention,
+        "version": intervention.published_version,
+        "decision": intervention.current_decision,
+        "status": public_status(intervention),
+        "effects": effects,
+        "forest_plots": forest_plots(effects),
+        "rungs": terms_by_code("ladder_rung"),
+    }
+
+
 @bp.get("/interventies/<slug>")
 def intervention(slug: str):
     intervention = get_intervention(slug)
-    studies = [link.study for link in intervention.study_links]
-    effects = effects_of(intervention)
+    links = intervention.study_links
     return render_template(
         "interventions/detail.html",
-        intervention=intervention,
-        version=intervention.published_version,
-        decision=intervention.current_decision,
-        status=public_status(intervention),
+        **_record(intervention),
         history=public_decisions(intervention),
-        study_links=[link for link in intervention.study_links if not link.study.ongoing],
-        ongoing=[link.study for link in intervention.study_links if link.study.ongoing],
-        findings=[finding for study in studies for finding in study.findings],
-        effects=effects,
-        forest_plots=forest_plots(effects),
-        rungs=terms_by_code("ladder_rung"),
+        study_links=[link for link in links if not link.study.ongoing],
+        ongoing=[link.study for link in links if link.study.ongoing],
+        findings=[finding for link in links for finding in link.study.findings],
         back=back_to_results(request.args.get("terug")),
     )
 
@@ -55,15 +62,4 @@ def intervention(slug: str):
 def factsheet(slug: str):
     """A printable one- to two-page summary: level and rationale, effects per domain with
     their forest plots, target group, costs and contact."""
-    intervention = get_intervention(slug)
-    effects = effects_of(intervention)
-    return render_template(
-        "interventions/factsheet.html",
-        intervention=intervention,
-        version=intervention.published_version,
-        decision=intervention.current_decision,
-        status=public_status(intervention),
-        effects=effects,
-        forest_plots=forest_plots(effects),
-        rungs=terms_by_code("ladder_rung"),
-    )
+    return render_template("interventions/factsheet.html", **_record(get_intervention(slug)))
