@@ -41,6 +41,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(number, "number")
     app.add_template_filter(math.exp, "exp")
     app.add_template_filter(study_citation, "study_citation")
+    app.add_template_filter(domain_label, "domain_label")
     app.add_template_filter(p_value, "p_value")
     app.add_template_filter(language_name, "language_name")
     app.add_template_filter(country_name, "country_name")
@@ -96,6 +97,12 @@ def web_url(url: str | None) -> str | None:
         return None
     parts = urlsplit(url.strip())
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def domain_label(code: str, terms: dict) -> str:
+    """An outcome domain's label in running text ("werk (uitstroom naar werk)"), from the
+    search pages' term labels (registry/search/service.term_labels)."""
+    return terms.get("outcome_domain", {}).get(code, (0, code))[1].lower()
 
 
 def number(value, digits: int = 2) -> str:

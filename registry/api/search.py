@@ -48,6 +48,7 @@ def _item(item: service.Item, terms: dict) -> dict:
         "mismatches": _reasons(item.mismatches, terms),
         "unaddressed": _reasons(item.unaddressed, terms),
         "explanation": item.explanation or None,
+        "harmful_domains": list(intervention.harmful),
     }
 
 

@@ -147,6 +147,8 @@ class SearchItemSchema(Schema):
     mismatches = fields.List(fields.Nested(ReasonSchema), load_default=list)
     unaddressed = fields.List(fields.Nested(ReasonSchema), load_default=list)
     explanation = fields.String(allow_none=True)
+    harmful_domains = fields.List(fields.String(), load_default=list, metadata={
+        "description": "Outcome domain codes the findings rate (possibly) negative."})
 
 
 class SearchResultSchema(Schema):

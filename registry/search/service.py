@@ -17,6 +17,7 @@ from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
 from registry.search.documents import FACETS
 from registry.services.catalogue import public_status_sql
+from registry.services.effects import harmful_domains
 from search_index import searchers
 from search_index.analysis import DUTCH_ANALYZER
 from search_index.profile import ClientProfile, ProfileResult, run_profile
@@ -41,6 +42,8 @@ class Hit:
     slug: str
     published_version: HitVersion
     status: str
+    # Outcome domains its findings rate negative: a warning on every result list.
+    harmful: tuple[str, ...] = ()
 
 
 @dataclass
@@ -68,7 +71,9 @@ def _load(ids: list[int]) -> dict[int, Hit]:
         .outerjoin(EvidenceDecision, EvidenceDecision.id == Intervention.current_decision_id)
         .where(Intervention.id.in_(ids))
     )
-    return {row[0]: Hit(row[0], row[1], HitVersion(row[2], row[3] or ""), row[4])
+    harm = harmful_domains(ids)
+    return {row[0]: Hit(row[0], row[1], HitVersion(row[2], row[3] or ""), row[4],
+                        tuple(harm.get(row[0], ())))
             for row in db.session.execute(stmt)}
 
 
