@@ -70,14 +70,21 @@ class Group:
     ratio_type: str | None = None  # odds_ratio or risk_ratio when also pooled as a ratio
     pooled_ratio: Pooled | None = None  # on the log scale
     proposed: str = "insufficient"
+    decided: str | None = None  # the panel's, in the current decision
+    reason: str | None = None  # the panel's reason when it differs from the proposal
 
     @property
     def counted(self) -> list[Row]:
         return [row for row in self.rows if row.counts]
 
     @property
+    def rating(self) -> str:
+        """The panel's rating where it decided one, else the proposed one."""
+        return self.decided or self.proposed
+
+    @property
     def is_harmful(self) -> bool:
-        return self.proposed in HARMFUL_RATINGS
+        return self.rating in HARMFUL_RATINGS
 
 
 def finding_data(finding) -> FindingData:

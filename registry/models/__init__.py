@@ -6,6 +6,7 @@ from registry.models.coding import CodedFinding, FindingAdjudication, FindingCod
 from registry.models.decision import (
     AssessmentRound,
     DecisionVote,
+    DomainRating,
     EvidenceDecision,
     OutcomeRating,
     PanelMember,
@@ -61,6 +62,7 @@ __all__ = [
     "SearchChange",
     "SearchReplica",
     "SearchReplicaApplied",
+    "DomainRating",
     "OutcomeRating",
     "PanelMember",
     "Study",

@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from registry.effects.domains import HORIZONS, RATINGS
 from registry.extensions import db
 from registry.models.base import TimestampMixin, utcnow
 from registry.models.vocabulary import VocabularyTerm
@@ -133,6 +134,9 @@ class EvidenceDecision(TimestampMixin, db.Model):
     votes: Mapped[list[DecisionVote]] = relationship(
         back_populates="decision", cascade="all, delete-orphan"
     )
+    domain_ratings: Mapped[list[DomainRating]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="DomainRating.id"
+    )
 
     @property
     def public_status(self) -> str:
@@ -176,4 +180,34 @@ class OutcomeRating(db.Model):
     summary: Mapped[str | None] = mapped_column(Text)
 
     decision: Mapped[EvidenceDecision] = relationship(back_populates="ratings")
+    outcome_domain: Mapped[VocabularyTerm] = relationship()
+
+
+_RATINGS_SQL = ", ".join(f"'{r}'" for r in RATINGS)
+
+
+class DomainRating(db.Model):
+    """The panel's rating of one outcome domain at one follow-up horizon, beside the one
+    the findings proposed (registry/effects/domains.py); a reason when they differ."""
+
+    __tablename__ = "domain_ratings"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "outcome_domain_id", "horizon"),
+        CheckConstraint(f"proposed IN ({_RATINGS_SQL})", name="proposed"),
+        CheckConstraint(f"decided IN ({_RATINGS_SQL})", name="decided"),
+        CheckConstraint("horizon IN (" + ", ".join(f"'{h}'" for h in HORIZONS) + ")",
+                        name="horizon"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_decisions.id", ondelete="CASCADE"), index=True
+    )
+    outcome_domain_id: Mapped[int] = mapped_column(ForeignKey("vocabulary_terms.id"))
+    horizon: Mapped[str] = mapped_column(String(10))
+    proposed: Mapped[str] = mapped_column(String(25))
+    decided: Mapped[str] = mapped_column(String(25))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    decision: Mapped[EvidenceDecision] = relationship(back_populates="domain_ratings")
     outcome_domain: Mapped[VocabularyTerm] = relationship()

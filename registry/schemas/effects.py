@@ -56,7 +56,12 @@ class HorizonSchema(Schema):
     horizon = fields.String(required=True, metadata={"enum": list(HORIZONS)})
     proposed_rating = fields.String(attribute="proposed", required=True,
                                     metadata={"enum": list(RATINGS)})
-    harmful = fields.Boolean(attribute="is_harmful", required=True)
+    decided_rating = fields.String(attribute="decided", allow_none=True, metadata={
+        "enum": list(RATINGS), "description": "The panel's, in the current decision."})
+    decided_reason = fields.String(attribute="reason", allow_none=True, metadata={
+        "description": "The panel's reason where its rating differs from the proposal."})
+    harmful = fields.Boolean(attribute="is_harmful", required=True, metadata={
+        "description": "The decided rating, else the proposed one, is (possibly) negative."})
     pooled = ComputedNested(PooledSchema, getter=lambda g: _pooled_g(g), allow_none=True)
     pooled_ratio = ComputedNested(PooledSchema, getter=lambda g: _pooled_ratio(g),
                                   allow_none=True, metadata={

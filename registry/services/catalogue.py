@@ -108,18 +108,20 @@ def _intervention_page_statement():
         select(Intervention)
         .where(Intervention.slug == bindparam("slug"))
         .options(
-            # What the page shows in 6 queries whatever the number of studies: the
-            # intervention with what it has one of; its ordered tags; its providers; its
-            # decisions with their ratings; the linked studies with design and authors;
-            # their findings. Lazy loads were a query per linked study and per term (~30
-            # per page). Collections loaded by a join carry an order_by on their
-            # relationship, so they come in the same order every time. Tags and providers
+            # What the page shows in 7 queries whatever the number of studies: the
+            # intervention with what it has one of; its ordered tags; its providers; the
+            # current decision's ratings per domain; its decisions with their ratings;
+            # the linked studies with design and authors; their findings. Lazy loads
+            # were a query per linked study and per term (~30 per page). Collections
+            # loaded by a join carry an order_by on their relationship, so they come in
+            # the same order every time. Tags and providers
             # by IN, not by join: SQLite materialises a many-to-many outer join over the
             # whole link table (89 ms at 10k interventions, bench/README.md "Evidence
             # pages").
             version.selectinload(InterventionVersion.tags),
             version.selectinload(InterventionVersion.providers),
-            joinedload(Intervention.current_decision),
+            joinedload(Intervention.current_decision).selectinload(
+                EvidenceDecision.domain_ratings),
             joinedload(Intervention.owner),
             selectinload(Intervention.decisions)
             .joinedload(EvidenceDecision.ratings)

@@ -22,6 +22,7 @@ from registry.models import (
 )
 from registry.models.base import utcnow
 from registry.models.conflicts import submitter_ids
+from registry.services import domain_ratings
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
 from registry.services.procedure import apply_transition, current_decision_of
@@ -60,6 +61,7 @@ def check_decision(round_: AssessmentRound, data: dict[str, Any]) -> None:
     """Every decision carries the committee's reasoning (at least MIN_RATIONALE_CHARS);
     when the level differs from the suggested one or is refused, the message says the
     reasoning must explain that too. Raises ValidationFailed."""
+    domain_ratings.choose(round_.version.intervention, data.get("domain_ratings") or {})
     suggested = suggested_level_for(round_.version.intervention)
     level = _level_of(data["outcome"], data.get("level"))
     rationale = (data.get("rationale") or "").strip()
@@ -83,6 +85,7 @@ def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, An
     intervention = round_.version.intervention
     suggested = suggested_level_for(intervention)
     check_decision(round_, data)
+    ratings = domain_ratings.choose(intervention, data.get("domain_ratings") or {})
     outcome = data["outcome"]
     level = _level_of(outcome, data.get("level"))
     rationale = (data.get("rationale") or "").strip()
@@ -97,6 +100,7 @@ def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, An
         votes=[DecisionVote(user_id=m.user_id, proposed_level=proposals.get(m.user_id))
                for m in round_.panel],
     )
+    domain_ratings.attach(decision, ratings)
     db.session.add(decision)
     db.session.flush()
     record_event(secretary, "record_decision", decision, intervention_id=intervention.id,

@@ -14,7 +14,14 @@ from sqlalchemy.orm import aliased
 
 from registry.effects.domains import Group, groups_for
 from registry.extensions import db
-from registry.models import Finding, InterventionStudy, Study, VocabularyTerm
+from registry.models import (
+    DomainRating,
+    Finding,
+    Intervention,
+    InterventionStudy,
+    Study,
+    VocabularyTerm,
+)
 
 Design = aliased(VocabularyTerm)
 Domain = aliased(VocabularyTerm)
@@ -37,10 +44,22 @@ def effect_studies(intervention) -> list:
 
 
 def effects_of(intervention) -> list[DomainEffects]:
-    """Per outcome domain (vocabulary order) its groups per follow-up horizon."""
+    """Per outcome domain (vocabulary order) its groups per follow-up horizon, with the
+    panel's ratings from the current decision."""
     groups = groups_for(effect_studies(intervention))
+    decision = intervention.current_decision
+    apply_decided(groups, decision.domain_ratings if decision else [])
     return [DomainEffects(domain, list(items))
             for domain, items in groupby(groups, key=lambda g: g.domain)]
+
+
+def apply_decided(groups: list[Group], ratings) -> None:
+    """Give each group the panel's rating (and reason) for its domain and horizon."""
+    by_key = {(r.outcome_domain_id, r.horizon): r for r in ratings}
+    for group in groups:
+        rating = by_key.get((group.domain.id, group.horizon))
+        if rating is not None:
+            group.decided, group.reason = rating.decided, rating.reason
 
 
 # One query for a page of hits: what groups_for needs of their effect studies' findings.
@@ -75,10 +94,26 @@ def harmful_domains(intervention_ids: list[int]) -> dict[int, list[str]]:
         study.findings.append(SimpleNamespace(
             **{name: getattr(row, name) for name in _FINDING_NUMBERS}, id=row.id,
             outcome_domain_id=row.outcome_domain_id,
-            outcome_domain=SimpleNamespace(code=row.domain, position=row.domain_position)))
-    return {intervention_id: sorted({g.domain.code for g in groups_for(found.values())
-                                     if g.is_harmful})
-            for intervention_id, found in studies.items()}
+            outcome_domain=SimpleNamespace(id=row.outcome_domain_id, code=row.domain,
+                                           position=row.domain_position)))
+    decided = _current_domain_ratings(list(studies))
+    harmful = {}
+    for intervention_id, found in studies.items():
+        groups = groups_for(found.values())
+        apply_decided(groups, decided.get(intervention_id, []))
+        harmful[intervention_id] = sorted({g.domain.code for g in groups if g.is_harmful})
+    return harmful
+
+
+def _current_domain_ratings(intervention_ids: list[int]) -> dict[int, list]:
+    stmt = (select(Intervention.id, DomainRating.outcome_domain_id, DomainRating.horizon,
+                   DomainRating.decided, DomainRating.reason)
+            .join(DomainRating, DomainRating.decision_id == Intervention.current_decision_id)
+            .where(Intervention.id.in_(intervention_ids)))
+    found: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(stmt):
+        found[row.id].append(row)
+    return found
 
 
 _FINDING_NUMBERS = (

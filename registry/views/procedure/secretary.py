@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry import permissions as perm
 from registry.auth.forms import errors_by_field, form_data, load
+from registry.effects.domains import groups_for
 from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.schemas.common import MAX_INTEGER
@@ -16,8 +18,11 @@ from registry.services import conflict_register as conflict_register_service
 from registry.services import decision, panel_rules, screening
 from registry.services.accounts import active_reviewers, all_organisations, get_user
 from registry.services.assessment import assessment_items, visible_assessments
+from registry.services.domain_ratings import chosen_ratings, field_name
+from registry.services.effects import effect_studies
 from registry.services.procedure import current_decision_of
 from registry.services.suggested_level import suggested_level_for
+from registry.views import labels
 from registry.views.procedure import back_to_round, bp, check_form_lock, dossier, load_round
 from registry.views.procedure.labels import CRITERIA_LABELS
 
@@ -120,6 +125,7 @@ def record_decision(round_id: int):
     check_form_lock(round_)
     try:
         data = load(DecisionInputSchema(), form_data())
+        data["domain_ratings"] = chosen_ratings(request.form)
         if not request.form.get("bevestigd"):
             decision.check_decision(round_, data)
             return _confirm_decision(round_, data)
@@ -133,6 +139,11 @@ def record_decision(round_id: int):
 def _confirm_decision(round_, data: dict):
     fields = ("outcome", "level", "rationale", "conditions")
     hidden = {name: data[name] for name in fields if data.get(name)}
+    # The panel's ratings per domain go through the confirmation unchanged.
+    hidden |= {field_name(kind, domain, horizon): value
+               for (domain, horizon), choice in data["domain_ratings"].items()
+               for kind, key in (("rating", "decided"), ("reason", "reason"))
+               if (value := choice.get(key))}
     return render_template(
         "procedure/confirm.html", round=round_, missing=[], decision=data,
         question=_("Dit besluit vastleggen?"),
@@ -144,16 +155,32 @@ def _confirm_decision(round_, data: dict):
     )
 
 
+def _group_fields(groups) -> dict[str, tuple[str, str]]:
+    # The error summary links each domain rating's error to its field.
+    english = str(get_locale()) == "en"
+    fields = {}
+    for group in groups:
+        name = group.domain.label_en if english else group.domain.label_nl
+        label = f"{name}, {str(labels.HORIZONS[group.horizon]).lower()}"
+        for kind in ("rating", "reason"):
+            target = field_name(kind, group.domain.code, group.horizon)
+            fields[target] = (label, target)
+    return fields
+
+
 def _decision_form(round_, errors, status=200):
     suggested = suggested_level_for(round_.version.intervention)
+    groups = groups_for(effect_studies(round_.version.intervention))
     page = render_template(
         "procedure/decision.html", round=round_, errors=errors, suggested=suggested,
+        groups=groups, field_name=field_name,
         values=request.form, dossier=dossier(round_),
         assessments=visible_assessments(round_, current_user),
         items=dict(assessment_items(round_)),
         error_fields={"outcome": (_("Uitkomst"), "outcome"), "level": (_("Niveau"), "level"),
                       "rationale": (_("Motivering"), "rationale"),
-                      "conditions": (_("Voorwaarden"), "conditions")},
+                      "conditions": (_("Voorwaarden"), "conditions"),
+                      **_group_fields(groups)},
     )
     return page, status
 
