@@ -60,14 +60,19 @@ def test_an_unknown_rating_is_refused(cast):
     assert [d["field"] for d in refused.value.details] == ["rating__work__medium"]
 
 
-def test_the_published_rating_and_reason_are_on_the_page_and_in_the_api(client, cast):
+def _published_with(cast, rating: str):
+    """A published decision rating work at 12 months `rating`, with REASON."""
     round_ = drive(cast, "in_discussion")
-    _decide(round_, cast.secretary, {KEY: {"decided": "mixed", "reason": REASON}})
+    _decide(round_, cast.secretary, {KEY: {"decided": rating, "reason": REASON}})
     for reviewer in (cast.reviewer_a, cast.reviewer_b):
         decision.confirm_decision(round_, reviewer)
     decision.publish_decision(round_, cast.secretary)
     db.session.commit()
-    slug = round_.version.intervention.slug
+    return round_.version.intervention
+
+
+def test_the_published_rating_and_reason_are_on_the_page_and_in_the_api(client, cast):
+    slug = _published_with(cast, "mixed").slug
 
     html = client.get(f"/interventies/{slug}").get_data(as_text=True)
     body = client.get(f"/api/v1/interventions/{slug}/evidence").get_json()
@@ -81,13 +86,7 @@ def test_the_published_rating_and_reason_are_on_the_page_and_in_the_api(client, 
 
 
 def test_a_decided_negative_rating_warns_like_a_proposed_one(client, cast):
-    round_ = drive(cast, "in_discussion")
-    _decide(round_, cast.secretary, {KEY: {"decided": "negative", "reason": REASON}})
-    for reviewer in (cast.reviewer_a, cast.reviewer_b):
-        decision.confirm_decision(round_, reviewer)
-    decision.publish_decision(round_, cast.secretary)
-    db.session.commit()
-    intervention = round_.version.intervention
+    intervention = _published_with(cast, "negative")
 
     html = client.get(f"/interventies/{intervention.slug}").get_data(as_text=True)
 
