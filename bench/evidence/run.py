@@ -47,6 +47,13 @@ def _build(app) -> None:
         rebuild_all(db.engine, Path(app.config["INDEX_DIR"]))
 
 
+def _upgrade(app) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
 def _targets(app) -> tuple[list[str], list[str]]:
     from sqlalchemy import func, select
 
@@ -86,6 +93,8 @@ def main() -> None:
         started = time.perf_counter()
         _build(app)
         print(f"catalogue built in {time.perf_counter() - started:.0f} s")
+    else:
+        _upgrade(app)  # a kept catalogue may predate a new migration
     plain, rich = _targets(app)
     kinds = {
         "plain intervention page (baseline)": [f"/interventies/{s}" for s in plain],

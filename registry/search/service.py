@@ -16,8 +16,8 @@ from whoosh import highlight
 from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
 from registry.search.documents import FACETS
+from registry.search.harm import harm_of
 from registry.services.catalogue import public_status_sql
-from registry.services.effects import harmful_domains
 from search_index import searchers
 from search_index.analysis import DUTCH_ANALYZER
 from search_index.profile import ClientProfile, ProfileResult, run_profile
@@ -61,7 +61,7 @@ class Item:
     goal_matched: bool | None = None
 
 
-def _load(ids: list[int]) -> dict[int, Hit]:
+def _load(ids: list[int], harm: dict[int, tuple[str, ...]]) -> dict[int, Hit]:
     if not ids:
         return {}
     stmt = (
@@ -71,9 +71,8 @@ def _load(ids: list[int]) -> dict[int, Hit]:
         .outerjoin(EvidenceDecision, EvidenceDecision.id == Intervention.current_decision_id)
         .where(Intervention.id.in_(ids))
     )
-    harm = harmful_domains(ids)
     return {row[0]: Hit(row[0], row[1], HitVersion(row[2], row[3] or ""), row[4],
-                        tuple(harm.get(row[0], ())))
+                        harm.get(row[0], ()))
             for row in db.session.execute(stmt)}
 
 
@@ -105,7 +104,8 @@ def search(root: Path, request: SearchRequest) -> tuple[SearchResult, list[Item]
     searcher, view = searchers.acquire(root)
     result = run_search(searcher, view, request)
     partial = [(hit.intervention_id, hit.score) for hit in result.partial]
-    loaded = _load([i for i, _ in result.hits + partial])
+    ids = [i for i, _ in result.hits + partial]
+    loaded = _load(ids, harm_of(searcher, ids))
     terms = _query_terms(result)
     items = _items(result.hits, loaded, terms)
     result.partial_items = _items(partial, loaded, terms)
@@ -129,7 +129,8 @@ def search_profile(
     """Rank interventions for a client profile and load the page. Raises IndexUnavailable."""
     searcher, view = searchers.acquire(root)
     result = run_profile(searcher, view, profile, page, per_page)
-    loaded = _load([h.intervention_id for h in result.hits])
+    ids = [h.intervention_id for h in result.hits]
+    loaded = _load(ids, harm_of(searcher, ids))
     items = [
         Item(
             loaded[h.intervention_id],

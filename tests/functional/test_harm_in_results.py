@@ -34,7 +34,7 @@ def harmed(app, db_session, tmp_path, monkeypatch):
     _trial(safe, "favourable")
     db.session.flush()
     sync.rebuild(db_session.connection(), root)
-    yield {"harmful": harmful, "safe": safe}
+    yield {"harmful": harmful, "safe": safe, "root": root}
     searchers.release_all()
 
 
@@ -63,3 +63,16 @@ def test_the_search_api_names_the_harmful_domains(client, harmed):
 
     assert {i["slug"]: i["harmful_domains"] for i in items} == {"risico": ["income"],
                                                                "veilig": []}
+
+
+def test_warnings_are_kept_per_index_generation_and_follow_a_change(client, harmed,
+                                                                    db_session):
+    assert client.get("/zoeken?q=schuldhulp").get_data(as_text=True).count("result__harm") == 1
+    for _ in range(2):
+        _trial(harmed["safe"], "unfavourable", domain="work")
+    db.session.flush()
+    sync.sync_pending(db_session.connection(), harmed["root"])
+
+    html = client.get("/zoeken?q=schuldhulp").get_data(as_text=True)
+
+    assert html.count("result__harm") == 2
