@@ -52,24 +52,6 @@ def _g_bound(row, side: int) -> float | None:
     return None if row.effect.g is None else row.effect.g + side * Z95 * row.effect.se
 
 
-class HorizonSchema(Schema):
-    horizon = fields.String(required=True, metadata={"enum": list(HORIZONS)})
-    proposed_rating = fields.String(attribute="proposed", required=True,
-                                    metadata={"enum": list(RATINGS)})
-    decided_rating = fields.String(attribute="decided", allow_none=True, metadata={
-        "enum": list(RATINGS), "description": "The panel's, in the current decision."})
-    decided_reason = fields.String(attribute="reason", allow_none=True, metadata={
-        "description": "The panel's reason where its rating differs from the proposal."})
-    harmful = fields.Boolean(attribute="is_harmful", required=True, metadata={
-        "description": "The decided rating, else the proposed one, is (possibly) negative."})
-    pooled = ComputedNested(PooledSchema, getter=lambda g: _pooled_g(g), allow_none=True)
-    pooled_ratio = ComputedNested(PooledSchema, getter=lambda g: _pooled_ratio(g),
-                                  allow_none=True, metadata={
-                                      "description": "When every pooled finding is an odds "
-                                                     "ratio or every one a risk ratio."})
-    findings = fields.List(fields.Nested(FindingEffectSchema), attribute="rows")
-
-
 def _pooled(p, scale: str) -> dict:
     return {"estimate": p.estimate, "ci_lower": p.ci_lower, "ci_upper": p.ci_upper,
             "tau2": p.tau2, "i2": p.i2, "k": p.k, "method": p.method, "scale": scale}
@@ -85,6 +67,24 @@ def _pooled_ratio(group) -> dict | None:
     p = group.pooled_ratio
     return {**_pooled(p, group.ratio_type), "estimate": ratio(p.estimate),
             "ci_lower": ratio(p.ci_lower), "ci_upper": ratio(p.ci_upper)}
+
+
+class HorizonSchema(Schema):
+    horizon = fields.String(required=True, metadata={"enum": list(HORIZONS)})
+    proposed_rating = fields.String(attribute="proposed", required=True,
+                                    metadata={"enum": list(RATINGS)})
+    decided_rating = fields.String(attribute="decided", allow_none=True, metadata={
+        "enum": list(RATINGS), "description": "The panel's, in the current decision."})
+    decided_reason = fields.String(attribute="reason", allow_none=True, metadata={
+        "description": "The panel's reason where its rating differs from the proposal."})
+    harmful = fields.Boolean(attribute="is_harmful", required=True, metadata={
+        "description": "The decided rating, else the proposed one, is (possibly) negative."})
+    pooled = ComputedNested(PooledSchema, getter=_pooled_g, allow_none=True)
+    pooled_ratio = ComputedNested(PooledSchema, getter=_pooled_ratio,
+                                  allow_none=True, metadata={
+                                      "description": "When every pooled finding is an odds "
+                                                     "ratio or every one a risk ratio."})
+    findings = fields.List(fields.Nested(FindingEffectSchema), attribute="rows")
 
 
 class DomainSchema(Schema):

@@ -12,21 +12,20 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import false, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import find_tables
 
 from registry.evidence import STATUS_RANK
 from registry.models import (
     EvidenceDecision,
-    Finding,
     Intervention,
     InterventionStudy,
     InterventionVersion,
-    Study,
     VocabularyTerm,
 )
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES, version_tags
+from registry.services.effects import effect_findings
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
@@ -90,14 +89,7 @@ def _tag_rows():
 def _domain_rows():
     # The outcome domains an intervention has findings on, from its finished effect
     # studies: the "outcome_domain" facet (the evidence gap map's rows).
-    return (
-        select(InterventionStudy.intervention_id, VocabularyTerm.code)
-        .join(Study, Study.id == InterventionStudy.study_id)
-        .join(Finding, Finding.study_id == Study.id)
-        .join(VocabularyTerm, VocabularyTerm.id == Finding.outcome_domain_id)
-        .where(InterventionStudy.relation == "effect", Study.ongoing == false())
-        .distinct()
-    )
+    return effect_findings(InterventionStudy.intervention_id, VocabularyTerm.code).distinct()
 
 
 def tables_read() -> set[str]:

@@ -12,11 +12,12 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import false, select
+from sqlalchemy import select
 
 from registry.evidence import STATUS_RANK
 from registry.extensions import db
-from registry.models import Finding, InterventionStudy, Study, VocabularyTerm
+from registry.models import InterventionStudy, Study, VocabularyTerm
+from registry.services.effects import effect_findings
 from search_index import searchers
 from search_index.grid import cross
 from search_index.view import generation_key
@@ -52,18 +53,12 @@ class EvidenceMap:
     filters: dict[str, list[str]]
     cells: list[MapCell]
 
-    def cell(self, row: str, column: str) -> MapCell:
-        return self._by_key[(row, column)]
-
-    @property
-    def _by_key(self) -> dict[tuple[str, str], MapCell]:
-        return {(c.row, c.column): c for c in self.cells}
-
     def rows_of_cells(self) -> list[tuple[tuple[str, str], list[MapCell]]]:
-        """Each row with its cells in column order (for the table)."""
-        by_key = self._by_key
-        return [(row, [by_key[(row[0], column[0])] for column in self.columns])
-                for row in self.rows]
+        """Each row with its cells in column order (for the table); the cells are built
+        rows outer, columns inner."""
+        width = len(self.columns)
+        return [(row, self.cells[i * width:(i + 1) * width])
+                for i, row in enumerate(self.rows)]
 
 
 def _terms(vocabulary: str, english: bool) -> list[tuple[str, str]]:
@@ -77,12 +72,8 @@ def _terms(vocabulary: str, english: bool) -> list[tuple[str, str]]:
 def _studies_per_domain() -> dict[tuple[int, str], frozenset[int]]:
     """(intervention, domain code) -> its finished effect studies with findings there."""
     found: dict[tuple[int, str], set[int]] = defaultdict(set)
-    stmt = (select(InterventionStudy.intervention_id, VocabularyTerm.code, Study.id)
-            .join(Study, Study.id == InterventionStudy.study_id)
-            .join(Finding, Finding.study_id == Study.id)
-            .join(VocabularyTerm, VocabularyTerm.id == Finding.outcome_domain_id)
-            .where(InterventionStudy.relation == "effect", Study.ongoing == false())
-            .distinct())
+    stmt = effect_findings(InterventionStudy.intervention_id, VocabularyTerm.code,
+                           Study.id).distinct()
     for intervention_id, code, study_id in db.session.execute(stmt):
         found[(intervention_id, code)].add(study_id)
     return {key: frozenset(ids) for key, ids in found.items()}

@@ -57,16 +57,18 @@ def _level_of(outcome: str, level: str | None) -> str | None:
 MIN_RATIONALE_CHARS = 20
 
 
-def check_decision(round_: AssessmentRound, data: dict[str, Any]) -> None:
+def check_decision(round_: AssessmentRound, data: dict[str, Any]) -> list[dict]:
     """Every decision carries the committee's reasoning (at least MIN_RATIONALE_CHARS);
     when the level differs from the suggested one or is refused, the message says the
-    reasoning must explain that too. Raises ValidationFailed."""
-    domain_ratings.choose(round_.version.intervention, data.get("domain_ratings") or {})
+    reasoning must explain that too. Returns the ratings per domain (domain_ratings.
+    choose). Raises ValidationFailed."""
+    ratings = domain_ratings.choose(round_.version.intervention,
+                                    data.get("domain_ratings") or {})
     suggested = suggested_level_for(round_.version.intervention)
     level = _level_of(data["outcome"], data.get("level"))
     rationale = (data.get("rationale") or "").strip()
     if len(rationale) >= MIN_RATIONALE_CHARS:
-        return
+        return ratings
     differs = data["outcome"] == "not_recognised" or (suggested is not None
                                                       and level != suggested)
     summary = (_("Leg uit waarom het besluit afwijkt van het voorgestelde niveau.") if differs
@@ -84,8 +86,7 @@ def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, An
     """
     intervention = round_.version.intervention
     suggested = suggested_level_for(intervention)
-    check_decision(round_, data)
-    ratings = domain_ratings.choose(intervention, data.get("domain_ratings") or {})
+    ratings = check_decision(round_, data)
     outcome = data["outcome"]
     level = _level_of(outcome, data.get("level"))
     rationale = (data.get("rationale") or "").strip()

@@ -24,7 +24,6 @@ from registry.models import (
 )
 
 Design = aliased(VocabularyTerm)
-Domain = aliased(VocabularyTerm)
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,17 @@ def effect_studies(intervention) -> list:
     """The finished studies linked to the intervention as effect studies."""
     return [link.study for link in intervention.study_links
             if link.relation == "effect" and not link.study.ongoing]
+
+
+def effect_findings(*columns):
+    """select(columns) over every finding of a finished study linked to an intervention
+    as an effect study, joined to its outcome domain (VocabularyTerm): what the search
+    document's domains, the evidence map's studies and the harm warnings read."""
+    return (select(*columns).select_from(InterventionStudy)
+            .join(Study, Study.id == InterventionStudy.study_id)
+            .join(Finding, Finding.study_id == Study.id)
+            .join(VocabularyTerm, VocabularyTerm.id == Finding.outcome_domain_id)
+            .where(InterventionStudy.relation == "effect", Study.ongoing == false()))
 
 
 def effects_of(intervention) -> list[DomainEffects]:
@@ -66,8 +76,8 @@ def apply_decided(groups: list[Group], ratings) -> None:
 _F = Finding.__table__.c
 _HARM_COLUMNS = (
     InterventionStudy.intervention_id, Study.id.label("study_id"), Study.year, Study.quality,
-    Design.code.label("design"), _F.id, _F.outcome_domain_id, Domain.code.label("domain"),
-    Domain.position.label("domain_position"), _F.time_point_months, _F.effect_size_type,
+    Design.code.label("design"), _F.id, _F.outcome_domain_id, VocabularyTerm.code.label("domain"),
+    VocabularyTerm.position.label("domain_position"), _F.time_point_months, _F.effect_size_type,
     _F.effect_size, _F.ci_lower, _F.ci_upper, _F.n_intervention, _F.n_comparison,
     _F.value_intervention, _F.value_comparison, _F.sd_intervention, _F.sd_comparison,
     _F.direction, _F.counts_towards_rating,
@@ -79,13 +89,9 @@ def harmful_domains(intervention_ids: list[int]) -> dict[int, list[str]]:
     for the harm warning in search results, without loading each page's objects."""
     if not intervention_ids:
         return {}
-    stmt = (select(*_HARM_COLUMNS)
-            .join(Study, Study.id == InterventionStudy.study_id)
-            .join(Finding, Finding.study_id == Study.id)
-            .join(Domain, Domain.id == Finding.outcome_domain_id)
+    stmt = (effect_findings(*_HARM_COLUMNS)
             .outerjoin(Design, Design.id == Study.design_id)
-            .where(InterventionStudy.intervention_id.in_(intervention_ids),
-                   InterventionStudy.relation == "effect", Study.ongoing == false()))
+            .where(InterventionStudy.intervention_id.in_(intervention_ids)))
     studies: dict[int, dict[int, SimpleNamespace]] = defaultdict(dict)
     for row in db.session.execute(stmt):
         study = studies[row.intervention_id].setdefault(row.study_id, SimpleNamespace(
