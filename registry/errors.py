@@ -65,7 +65,10 @@ def details_from_marshmallow(messages: dict | list, prefix: str = "") -> list[di
         return [{"field": prefix or "_schema", "messages": [str(m) for m in messages]}]
     details: list[dict[str, Any]] = []
     for key, value in messages.items():
-        field = f"{prefix}.{key}" if prefix else str(key)
+        # A Dict field's entry says "value" (or "key") below the entry's key: the entry
+        # is the field the user knows ("scores.description", not "scores.description.value").
+        within_dict = key in ("key", "value") and "." in prefix
+        field = prefix if within_dict else f"{prefix}.{key}" if prefix else str(key)
         details.extend(details_from_marshmallow(value, field))
     return details
 

@@ -12,6 +12,7 @@ from registry.schemas.interventions import (
     InterventionQuerySchema,
 )
 from registry.services import catalogue
+from registry.services.appraisal import published_appraisals
 from registry.services.effects import effects_of
 
 
@@ -54,4 +55,5 @@ def get_evidence(slug: str):
     scale (Hedges' g), per outcome domain and follow-up horizon."""
     intervention = catalogue.get_intervention(slug)
     return EvidenceSchema().dump({"intervention": intervention.slug,
-                                  "domains": effects_of(intervention)})
+                                  "domains": effects_of(intervention),
+                                  "study_appraisals": published_appraisals(intervention)})

@@ -126,5 +126,9 @@ def api_record_decision(round_id: int):
         from registry.services.procedure import check_lock_version
 
         check_lock_version(round_, data["lock_version"])
+    data["domain_ratings"] = {(r["outcome_domain"], r["horizon"]): {
+        "decided": r["rating"], "reason": r.get("reason")} for r in data["domain_ratings"]}
+    data["study_appraisals"] = {r["study_id"]: {"rating": r["rating"], "reason": r.get("reason")}
+                                for r in data["study_appraisals"]}
     decision.record_decision(round_, g.api_user, data)
     return _round_out(round_)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from registry.demo.panel_work import agree_on_evidence
 from registry.extensions import db
 from registry.models import (
     EvidenceDecision,
@@ -119,6 +120,8 @@ def load_demo(data_dir: Path = DATA_DIR) -> LoadReport:
             create_study(record, lookup)
             known |= _study_identity(record)
             report.studies += 1
+    db.session.flush()
+    agree_on_evidence(lookup.interventions.values())
     db.session.flush()
     return report
 

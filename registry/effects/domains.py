@@ -59,6 +59,11 @@ class Row:
     counts: bool = False
     reason: str | None = None  # why it does not count
     weight: float | None = None  # percent of the pooled estimate
+    quality: str | None = None  # the study's quality as the rating reads it
+
+    def __post_init__(self) -> None:
+        if self.quality is None:
+            self.quality = self.study.quality
 
 
 @dataclass
@@ -99,15 +104,19 @@ def finding_data(finding) -> FindingData:
         finding.sd_comparison, finding.direction)
 
 
-def groups_for(studies: Iterable) -> list[Group]:
+def groups_for(studies: Iterable, qualities: dict[int, str] | None = None) -> list[Group]:
     """Every domain × horizon group of these effect studies' findings, in the domains'
-    vocabulary order and the horizons' order."""
+    vocabulary order and the horizons' order. `qualities` (study id -> quality) stand in
+    for the studies' quality on record: the panel's agreed appraisal before publication."""
     groups: dict[tuple[int, str], Group] = {}
+    qualities = qualities or {}
     for study in studies:
+        quality = qualities.get(study.id, study.quality)
         for finding in study.findings:
             key = (finding.outcome_domain_id, horizon(finding.time_point_months))
             group = groups.setdefault(key, Group(finding.outcome_domain, key[1]))
-            group.rows.append(Row(finding, study, to_common_scale(finding_data(finding))))
+            group.rows.append(Row(finding, study, to_common_scale(finding_data(finding)),
+                                  quality=quality))
     for group in groups.values():
         _judge(group)
     return sorted(groups.values(), key=lambda g: (g.domain.position, g.domain.code,
@@ -128,7 +137,7 @@ def _reason(row: Row, chosen: set[int]) -> str | None:
     design = row.study.design.code if row.study.design else None
     if design not in QUALIFYING_DESIGNS:
         return NOT_CONTROLLED
-    if row.study.quality not in QUALIFYING_QUALITY:
+    if row.quality not in QUALIFYING_QUALITY:
         return LOW_QUALITY
     if not row.finding.counts_towards_rating:
         return EXCLUDED
@@ -175,7 +184,7 @@ def proposed_rating(counted: list[Row]) -> str:
     if favourable and unfavourable:
         return "mixed"
     if favourable:
-        high = any(r.study.quality == "high" for r in favourable)
+        high = any(r.quality == "high" for r in favourable)
         return "positive" if len(favourable) >= 2 and high else "potentially_positive"
     if unfavourable:
         return "negative" if unfavourable >= 2 else "potentially_negative"

@@ -1,6 +1,7 @@
 """All models, importable from one place (Alembic and the app load this module)."""
 
 from registry.models.account import ApiToken, FailedLogin, Notice
+from registry.models.appraisal import AgreedAppraisal, StudyAppraisal
 from registry.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from registry.models.coding import CodedFinding, FindingAdjudication, FindingCoding
 from registry.models.decision import (
@@ -31,6 +32,8 @@ from registry.models.user import User, UserExpertise, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
+    "AgreedAppraisal",
+    "StudyAppraisal",
     "ApiToken",
     "CodedFinding",
     "FindingAdjudication",

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields
 
 from registry.effects.domains import HORIZONS, RATINGS, ratio
 from registry.effects.effect_sizes import Z95
+from registry.schemas.appraisal import AgreedAppraisalOutSchema
 from registry.schemas.common import ComputedDict, ComputedFloat, ComputedNested, DecimalNumber
 
 
@@ -99,6 +100,9 @@ class EvidenceSchema(Schema):
 
     intervention = fields.String(required=True)
     domains = fields.List(fields.Nested(DomainSchema))
+    study_appraisals = fields.List(fields.Nested(AgreedAppraisalOutSchema), metadata={
+        "description": "The panel's agreed rating per effect study in the published "
+                       "decision (never an individual reviewer's)."})
     links = ComputedDict(keys=fields.String(), values=fields.String(),
                          getter=lambda evidence: _links(evidence["intervention"]))
 

@@ -15,9 +15,13 @@ from marshmallow import (
     validates_schema,
 )
 
+from registry.effects.appraisal import RATINGS as APPRAISAL_RATINGS
+from registry.effects.domains import HORIZONS
+from registry.effects.domains import RATINGS as DOMAIN_RATINGS
 from registry.evidence import RECOGNISED_LEVELS
 from registry.models.procedure import SCREENING_CRITERIA
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
+from registry.schemas.appraisal import AppraisalOutSchema, appraisals_field
 from registry.schemas.common import MAX_INTEGER, UtcDateTime
 from registry.schemas.dutch import DutchSchema
 
@@ -160,8 +164,22 @@ class AssessmentInputSchema(DutchSchema):
         load_default=None, allow_none=True, validate=validate.OneOf(PROPOSALS)
     )
     motivation = _text(20000)
+    appraisals = appraisals_field()
     submit = fields.Boolean(load_default=False)
     lock_version = fields.Integer(load_default=None, allow_none=True)
+
+
+class DomainRatingInputSchema(DutchSchema):
+    outcome_domain = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    horizon = fields.String(required=True, validate=validate.OneOf(HORIZONS))
+    rating = fields.String(required=True, validate=validate.OneOf(DOMAIN_RATINGS))
+    reason = _text(5000)
+
+
+class AgreedAppraisalInputSchema(DutchSchema):
+    study_id = fields.Integer(required=True, validate=validate.Range(1, MAX_INTEGER))
+    rating = fields.String(required=True, validate=validate.OneOf(APPRAISAL_RATINGS))
+    reason = _text(5000)
 
 
 class DecisionInputSchema(DutchSchema):
@@ -173,6 +191,12 @@ class DecisionInputSchema(DutchSchema):
     rationale = _text(20000, required=True)
     conditions = _text(10000)
     lock_version = fields.Integer(load_default=None, allow_none=True)
+    # The panel's choices; where one is left out the proposal (or, for a study, the
+    # reviewers' common rating) stands. The HTML form posts them as separate fields.
+    domain_ratings = fields.List(fields.Nested(DomainRatingInputSchema), load_default=list,
+                                 validate=validate.Length(max=500))
+    study_appraisals = fields.List(fields.Nested(AgreedAppraisalInputSchema),
+                                   load_default=list, validate=validate.Length(max=500))
 
     @validates_schema
     def provisional_needs_conditions(self, data, **kwargs):
@@ -212,6 +236,7 @@ class AssessmentOutSchema(DutchSchema):
     motivation = fields.String(allow_none=True)
     submitted_at = UtcDateTime(allow_none=True)
     lock_version = fields.Integer()
+    appraisals = fields.List(fields.Nested(AppraisalOutSchema))
 
 
 class AssessmentListSchema(DutchSchema):

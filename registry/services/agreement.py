@@ -19,8 +19,10 @@ from itertools import combinations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from registry.effects.appraisal import CRITERIA, ORDINAL_CRITERIA, categories
 from registry.extensions import db
 from registry.models import AssessmentRound
+from registry.services.appraisal import answers_of
 
 # Ordinal scale of proposed levels, weakest first.
 LEVEL_SCALE = (
@@ -36,8 +38,11 @@ LEVEL_SCALE = (
 MIN_ROUNDS = 2
 
 
-def weighted_kappa(pairs: Sequence[tuple], categories: Sequence) -> float | None:
-    """Quadratic-weighted kappa of two raters over `pairs` of (rating_a, rating_b).
+def weighted_kappa(pairs: Sequence[tuple], categories: Sequence,
+                   ordinal: bool = True) -> float | None:
+    """Quadratic-weighted kappa of two raters over `pairs` of (rating_a, rating_b); with
+    ordinal=False Cohen's unweighted kappa (every disagreement weighs the same), for
+    categories without an order.
 
     None when undefined: no pairs, or both raters used one and the same category only
     (no variation, so chance agreement is total).
@@ -54,6 +59,8 @@ def weighted_kappa(pairs: Sequence[tuple], categories: Sequence) -> float | None
     cols = [sum(observed[i][j] for i in range(k)) for j in range(k)]
 
     def weight(i: int, j: int) -> float:
+        if not ordinal:
+            return float(i != j)
         return (i - j) ** 2 / (k - 1) ** 2
 
     disagreement = sum(weight(i, j) * observed[i][j] for i in range(k) for j in range(k))
@@ -64,13 +71,15 @@ def weighted_kappa(pairs: Sequence[tuple], categories: Sequence) -> float | None
     return 1 - disagreement / expected
 
 
-def mean_pairwise_kappa(ratings: dict[int, dict], categories: Sequence) -> float | None:
+def mean_pairwise_kappa(ratings: dict[int, dict], categories: Sequence,
+                        ordinal: bool = True) -> float | None:
     """Mean kappa over every pair of raters, over the items both rated.
     `ratings`: rater id → {item: category}."""
     values = []
     for a, b in combinations(sorted(ratings), 2):
         common = sorted(set(ratings[a]) & set(ratings[b]))
-        kappa = weighted_kappa([(ratings[a][i], ratings[b][i]) for i in common], categories)
+        kappa = weighted_kappa([(ratings[a][i], ratings[b][i]) for i in common], categories,
+                               ordinal)
         if kappa is not None:
             values.append(kappa)
     return sum(values) / len(values) if values else None
@@ -173,3 +182,53 @@ def describe_kappa(kappa: float | None) -> str:
     )
     return next((words for upper, words in bands if kappa <= upper),
                 _("(bijna) volledige overeenstemming"))
+
+
+@dataclass(frozen=True)
+class CriterionAgreement:
+    """Kappa on one criterion of the study appraisal; `studies` counts the appraised
+    studies (per round) behind it."""
+
+    criterion: str
+    kappa: float | None
+    studies: int
+
+
+def appraisal_answers(rounds: Iterable) -> dict[str, dict[int, dict]]:
+    """Criterion -> reviewer id -> {(round id, study id): category}, from the complete
+    appraisals of submitted assessments (numbers as their bands)."""
+    answers: dict[str, dict[int, dict]] = {name: {} for name in CRITERIA}
+    for round_ in rounds:
+        for assessment in round_.assessments:
+            if assessment.submitted_at is None:
+                continue
+            for appraisal in assessment.appraisals:
+                given = answers_of(appraisal)
+                if given is None:
+                    continue
+                for name, category in categories(given).items():
+                    if name == "rating":
+                        category = appraisal.rating
+                    answers[name].setdefault(assessment.reviewer_id, {})[
+                        (round_.id, appraisal.study_id)] = category
+    return answers
+
+
+def criterion_agreements(rounds: Iterable) -> list[CriterionAgreement]:
+    """Per appraisal criterion, the mean kappa over the pairs of reviewers who appraised
+    at least MIN_ROUNDS studies together (quadratic-weighted for the ordinal rating,
+    unweighted for the others)."""
+    result = []
+    for name, ratings in appraisal_answers(rounds).items():
+        kappas, behind = [], set()
+        for a, b in combinations(sorted(ratings), 2):
+            common = sorted(set(ratings[a]) & set(ratings[b]))
+            behind.update(common)
+            if len(common) >= MIN_ROUNDS:
+                kappa = weighted_kappa([(ratings[a][i], ratings[b][i]) for i in common],
+                                       CRITERIA[name], ordinal=name in ORDINAL_CRITERIA)
+                if kappa is not None:
+                    kappas.append(kappa)
+        mean = sum(kappas) / len(kappas) if kappas else None
+        result.append(CriterionAgreement(name, mean, len(behind)))
+    return result

@@ -12,6 +12,7 @@ from registry import permissions as perm
 from registry.errors import InvalidTransition, ValidationFailed
 from registry.models import Assessment, AssessmentRound, AssessmentScore, User
 from registry.models.base import utcnow
+from registry.services import appraisal
 from registry.services.audit_trail import record_event
 from registry.services.procedure import check_lock_version, flush_or_conflict
 
@@ -80,6 +81,7 @@ def _apply(assessment: Assessment, round_: AssessmentRound, data: dict[str, Any]
             assessment.scores.append(AssessmentScore(item=item, score=score))
     assessment.proposed_level = data.get("proposed_level")
     assessment.motivation = data.get("motivation")
+    appraisal.save_appraisals(assessment, round_, data.get("appraisals") or {})
 
 
 def _check_complete(assessment: Assessment, round_: AssessmentRound) -> None:
@@ -89,6 +91,7 @@ def _check_complete(assessment: Assessment, round_: AssessmentRound) -> None:
         for key, _label in assessment_items(round_)
         if key not in scored
     ]
+    details.extend(appraisal.incomplete_appraisals(assessment, round_))
     if not assessment.proposed_level:
         details.append({"field": "proposed_level", "messages": [_("Stel een niveau voor.")]})
     if not (assessment.motivation or "").strip():
@@ -113,4 +116,12 @@ def assessment_summary(assessment: Assessment) -> dict[str, Any]:
         "motivation": assessment.motivation,
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
         "lock_version": assessment.lock_version,
+        "appraisals": [appraisal_summary(a) for a in assessment.appraisals],
     }
+
+
+def appraisal_summary(item) -> dict[str, Any]:
+    """A plain dict of one reviewer's appraisal of one study."""
+    names = ("study_id", *appraisal.QUESTIONS, *appraisal.NUMBERS, "baseline_adjusted",
+             "proposed", "rating", "override_reason")
+    return {name: getattr(item, name) for name in names}

@@ -22,7 +22,7 @@ from registry.models import (
 )
 from registry.models.base import utcnow
 from registry.models.conflicts import submitter_ids
-from registry.services import domain_ratings
+from registry.services import appraisal, domain_ratings
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
 from registry.services.procedure import apply_transition, current_decision_of
@@ -57,18 +57,24 @@ def _level_of(outcome: str, level: str | None) -> str | None:
 MIN_RATIONALE_CHARS = 20
 
 
-def check_decision(round_: AssessmentRound, data: dict[str, Any]) -> list[dict]:
+def check_decision(round_: AssessmentRound, data: dict[str, Any]) -> dict[str, Any]:
     """Every decision carries the committee's reasoning (at least MIN_RATIONALE_CHARS);
     when the level differs from the suggested one or is refused, the message says the
-    reasoning must explain that too. Returns the ratings per domain (domain_ratings.
-    choose). Raises ValidationFailed."""
-    ratings = domain_ratings.choose(round_.version.intervention,
-                                    data.get("domain_ratings") or {})
-    suggested = suggested_level_for(round_.version.intervention)
+    reasoning must explain that too. Returns the panel's agreed study appraisals
+    (appraisal.choose_agreed), the ratings per domain those give (domain_ratings.choose)
+    and the level they suggest. Raises ValidationFailed."""
+    intervention = round_.version.intervention
+    agreed = appraisal.choose_agreed(round_, data.get("study_appraisals") or {})
+    qualities = appraisal.qualities(agreed)
+    choices = {"study_appraisals": agreed,
+               "domain_ratings": domain_ratings.choose(
+                   intervention, data.get("domain_ratings") or {}, qualities),
+               "suggested": suggested_level_for(intervention, qualities)}
     level = _level_of(data["outcome"], data.get("level"))
     rationale = (data.get("rationale") or "").strip()
     if len(rationale) >= MIN_RATIONALE_CHARS:
-        return ratings
+        return choices
+    suggested = choices["suggested"]
     differs = data["outcome"] == "not_recognised" or (suggested is not None
                                                       and level != suggested)
     summary = (_("Leg uit waarom het besluit afwijkt van het voorgestelde niveau.") if differs
@@ -85,8 +91,8 @@ def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, An
     Conflict.
     """
     intervention = round_.version.intervention
-    suggested = suggested_level_for(intervention)
-    ratings = check_decision(round_, data)
+    choices = check_decision(round_, data)
+    suggested = choices["suggested"]
     outcome = data["outcome"]
     level = _level_of(outcome, data.get("level"))
     rationale = (data.get("rationale") or "").strip()
@@ -101,7 +107,8 @@ def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, An
         votes=[DecisionVote(user_id=m.user_id, proposed_level=proposals.get(m.user_id))
                for m in round_.panel],
     )
-    domain_ratings.attach(decision, ratings)
+    domain_ratings.attach(decision, choices["domain_ratings"])
+    appraisal.attach(decision, choices["study_appraisals"])
     db.session.add(decision)
     db.session.flush()
     record_event(secretary, "record_decision", decision, intervention_id=intervention.id,
@@ -140,7 +147,8 @@ def reopen_discussion(round_: AssessmentRound, secretary: User, reason: str | No
 
 def publish_decision(round_: AssessmentRound, secretary: User) -> EvidenceDecision:
     """Publish a unanimously confirmed decision: the public page shows the new level and
-    version; an earlier decision is superseded. Raises PermissionDenied, InvalidTransition."""
+    version, its agreed study appraisals become the studies' quality on record; an
+    earlier decision is superseded. Raises PermissionDenied, InvalidTransition."""
     apply_transition(round_, "publish", secretary)
     decision = current_decision_of(round_)
     intervention = round_.version.intervention
@@ -156,6 +164,7 @@ def publish_decision(round_: AssessmentRound, secretary: User) -> EvidenceDecisi
     decision.published_at = now
     intervention.published_version = round_.version
     intervention.current_decision = decision
+    appraisal.publish_agreed(decision, secretary)
     round_.closed_at = now
     db.session.add(SearchChange(entity_type="intervention", entity_id=intervention.id))
     db.session.flush()

@@ -35,12 +35,14 @@ def chosen_ratings(form) -> dict[tuple[str, str], dict[str, Any]]:
     return chosen
 
 
-def choose(intervention, chosen: dict[tuple[str, str], dict[str, Any]]) -> list[dict]:
-    """One row per domain × horizon the intervention's findings rate now, with the
-    panel's choice. Raises ValidationFailed naming each field: an unknown rating, or one
-    that differs from the proposal without a reason of MIN_REASON_CHARS."""
+def choose(intervention, chosen: dict[tuple[str, str], dict[str, Any]],
+           qualities: dict[int, str] | None = None) -> list[dict]:
+    """One row per domain × horizon the intervention's findings rate now (with the
+    studies' `qualities` the panel agreed), with the panel's choice. Raises
+    ValidationFailed naming each field: an unknown rating, or one that differs from the
+    proposal without a reason of MIN_REASON_CHARS."""
     rows, details = [], []
-    for group in groups_for(effect_studies(intervention)):
+    for group in groups_for(effect_studies(intervention), qualities):
         choice = chosen.get((group.domain.code, group.horizon), {})
         decided = choice.get("decided") or group.proposed
         reason = choice.get("reason") or None

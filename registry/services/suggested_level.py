@@ -23,12 +23,13 @@ class StudyEvidence:
     favourable: bool  # a counted favourable finding and no counted unfavourable one
 
 
-def evidence_of(study) -> StudyEvidence:
+def evidence_of(study, quality: str | None = None) -> StudyEvidence:
+    """What the rules need of a study; `quality` stands in for its quality on record."""
     counted = [f for f in study.findings if f.counts_towards_rating]
     directions = {f.direction for f in counted}
     return StudyEvidence(
         design=study.design.code if study.design else None,
-        quality=study.quality,
+        quality=quality or study.quality,
         follow_up_months=study.follow_up_months,
         favourable="favourable" in directions and "unfavourable" not in directions,
     )
@@ -50,9 +51,10 @@ def suggest_level(studies: list[StudyEvidence]) -> str | None:
     return None
 
 
-def suggested_level_for(intervention) -> str | None:
-    """The suggestion from the intervention's linked effect studies."""
-    studies = [
-        evidence_of(link.study) for link in intervention.study_links if link.relation == "effect"
-    ]
+def suggested_level_for(intervention, qualities: dict[int, str] | None = None) -> str | None:
+    """The suggestion from the intervention's linked effect studies; `qualities` (study
+    id -> quality) stand in for their quality on record, as the panel agreed it."""
+    qualities = qualities or {}
+    studies = [evidence_of(link.study, qualities.get(link.study_id))
+               for link in intervention.study_links if link.relation == "effect"]
     return suggest_level(studies)

@@ -43,6 +43,11 @@ def _record(intervention) -> dict:
     }
 
 
+def _agreed(decision) -> dict[int, str]:
+    """Study id -> the panel's agreed rating in the published decision."""
+    return {a.study_id: a.rating for a in decision.study_appraisals} if decision else {}
+
+
 @bp.get("/interventies/<slug>")
 def intervention(slug: str):
     intervention = get_intervention(slug)
@@ -54,6 +59,7 @@ def intervention(slug: str):
         study_links=[link for link in links if not link.study.ongoing],
         ongoing=[link.study for link in links if link.study.ongoing],
         findings=[finding for link in links for finding in link.study.findings],
+        appraisals=_agreed(intervention.current_decision),
         back=back_to_results(request.args.get("terug")),
     )
 

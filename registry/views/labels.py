@@ -194,3 +194,65 @@ AUDIT_ACTIONS = {
     "findings_coded": _l("Bevindingen gecodeerd"),
     "finding_adjudicated": _l("Verschil in codering beslist"),
 }
+
+# The panel's appraisal of an effect study (registry/effects/appraisal.py).
+APPRAISAL_RATINGS = {
+    "meets_without_reservations": _l("Voldoet zonder voorbehoud"),
+    "meets_with_reservations": _l("Voldoet met voorbehoud"),
+    "does_not_meet": _l("Voldoet niet"),
+}
+
+APPRAISAL_REASONS = {
+    "no_comparison_group": _l("geen vergelijkingsgroep"),
+    "confounding": _l("een verstorende factor valt samen met de interventie"),
+    "outcome_measures": _l("de uitkomstmaten zijn niet valide of betrouwbaar"),
+    "analysis": _l("de analyse schiet tekort"),
+    "baseline_not_equivalent": _l("de groepen verschillen bij de start meer dan 0,25 SD"),
+    "baseline_not_adjusted": _l("de groepen verschillen bij de start 0,05 tot 0,25 SD en de "
+                                "analyse corrigeert daar niet voor"),
+    "baseline_unknown": _l("niet bekend of de groepen bij de start gelijk waren"),
+    "randomisation_compromised": _l("de groepen zijn niet door loting gevormd"),
+    "high_attrition": _l("hoge of onbekende uitval"),
+    "not_randomised": _l("niet gerandomiseerd"),
+}
+
+APPRAISAL_QUESTIONS = {
+    "design": _l("Onderzoeksopzet"),
+    "group_formation": _l("Hoe de groepen zijn gevormd"),
+    "overall_attrition": _l("Totale uitval (%)"),
+    "differential_attrition": _l("Verschil in uitval tussen de groepen (procentpunten)"),
+    "baseline_difference": _l("Verschil tussen de groepen bij de start op de uitkomst (in SD)"),
+    "confounding": _l("Verstorende factoren"),
+    "outcome_measures": _l("Validiteit en betrouwbaarheid van de uitkomstmaten"),
+    "analysis": _l("Analyse"),
+}
+
+APPRAISAL_CHOICES = {
+    "design": {"rct": _l("Gerandomiseerd (RCT)"),
+               "quasi_experimental": _l("Quasi-experimenteel, met vergelijkingsgroep"),
+               "pre_post": _l("Voor- en nameting zonder vergelijkingsgroep"),
+               "other": _l("Anders")},
+    "group_formation": {"random": _l("Door loting"),
+                        "matched": _l("Door matching of een statistisch model"),
+                        "existing_groups": _l("Bestaande groepen (bijv. andere gemeente, "
+                                              "wachtlijst)"),
+                        "self_selected": _l("Zelfselectie of onbekend")},
+    "confounding": {"none": _l("Geen"),
+                    "present": _l("Een factor valt samen met de interventie (bijv. één "
+                                  "klantmanager of één gemeente per groep)")},
+    "outcome_measures": {"valid_reliable": _l("Valide en betrouwbaar"),
+                         "doubtful": _l("Twijfelachtig")},
+    "analysis": {"appropriate": _l("Passend"), "flawed": _l("Schiet tekort")},
+}
+
+# The criteria the panel's agreement is measured on, with the bands of the numbers.
+APPRAISAL_CRITERIA = {
+    "design": _l("Onderzoeksopzet"),
+    "group_formation": _l("Vorming van de groepen"),
+    "attrition": _l("Uitval (laag, hoog, onbekend)"),
+    "baseline": _l("Gelijkheid bij de start (in banden van SD)"),
+    "confounding": _l("Verstorende factoren"),
+    "outcome_measures": _l("Uitkomstmaten"),
+    "analysis": _l("Analyse"),
+    "rating": _l("Oordeel over de studie"),
+}

@@ -141,3 +141,21 @@ def axe_violations(page) -> str:
         lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
         lines.extend(f"    {' '.join(map(str, node['target']))}" for node in violation["nodes"])
     return f"axe violations on {response['url']}:\n" + "\n".join(lines) if lines else ""
+
+
+def appraise_every_study(page) -> int:
+    """Answer the appraisal of each effect study on the assessment form as a reviewer
+    would (a matched comparison, equivalent at baseline: meets with reservations);
+    returns how many studies there were."""
+    fieldsets = page.locator("fieldset.appraisal")
+    for index in range(fieldsets.count()):
+        study = fieldsets.nth(index)
+        for label in ("Quasi-experimenteel, met vergelijkingsgroep",
+                      "Door matching of een statistisch model", "Geen", "Valide en betrouwbaar",
+                      "Passend"):
+            study.get_by_label(label, exact=True).check()
+        study.get_by_label("Totale uitval (%)").fill("15")
+        study.get_by_label("Verschil in uitval tussen de groepen (procentpunten)").fill("3")
+        study.get_by_label("Verschil tussen de groepen bij de start op de uitkomst (in SD)"
+                           ).fill("0,04")
+    return fieldsets.count()

@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 from registry.extensions import db
 from registry.models import Assessment
 from registry.services.vocabularies import load_vocabularies
+from tests.browser.journeys import appraise_every_study
 from tests.conftest import make_test_app
 from tests.unit.procedure.support import PASSWORD, drive, make_cast
 
@@ -64,6 +65,7 @@ def test_reviewer_submits_an_assessment_through_the_form(review_server, page):
     radios.first.wait_for()
     for index in range(radios.count()):
         radios.nth(index).check()
+    appraise_every_study(page)
     page.get_by_label("Voorgesteld niveau").select_option("effective_good")
     page.get_by_label("Motivering").fill("Eén gecontroleerde studie van redelijke kwaliteit.")
     with page.expect_navigation():
@@ -74,3 +76,5 @@ def test_reviewer_submits_an_assessment_through_the_form(review_server, page):
         saved = db.session.scalars(db.select(Assessment)).one()
         assert (saved.reviewer_id, saved.proposed_level, saved.submitted_at is not None) == (
             world["reviewer_id"], "effective_good", True)
+        assert [(a.baseline_difference, a.rating) for a in saved.appraisals] == [
+            (0.04, "meets_with_reservations")]

@@ -23,7 +23,13 @@ from registry.models.procedure import SCREENING_CRITERIA
 from registry.schemas.procedure import VersionInputSchema
 from registry.services import assessment, decision, screening, submission
 from tests.browser.journeys import axe_violations, sign_in
-from tests.unit.procedure.support import RATIONALE, description, full_scores, link_rct
+from tests.unit.procedure.support import (
+    RATIONALE,
+    description,
+    full_appraisals,
+    full_scores,
+    link_rct,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +85,8 @@ def _reach(round_, users, until: str) -> None:
 
 def _assess(round_, reviewer) -> None:
     assessment.save_assessment(round_, reviewer, {
-        "scores": full_scores(round_), "proposed_level": "effective_good",
+        "scores": full_scores(round_), "appraisals": full_appraisals(round_),
+        "proposed_level": "effective_good",
         "motivation": "Eén gecontroleerde studie van redelijke kwaliteit.", "submit": True})
 
 

@@ -15,7 +15,7 @@ from registry.extensions import db
 from registry.models import User
 from registry.schemas.procedure import VersionInputSchema
 from registry.services import submission
-from tests.browser.journeys import OWNER_ORGANISATION, sign_in
+from tests.browser.journeys import OWNER_ORGANISATION, appraise_every_study, sign_in
 from tests.unit.procedure.support import description, link_rct
 
 pytestmark = pytest.mark.browser
@@ -95,6 +95,7 @@ def _declare_and_assess(page, journey, key: str) -> None:
     scores = page.locator('.assessment-form input[type="radio"][value="3"]')
     for index in range(scores.count()):
         scores.nth(index).check()
+    assert appraise_every_study(page) >= 1, "no effect study to appraise"
     page.get_by_label("Voorgesteld niveau").select_option(label=LEVEL)
     page.get_by_label("Motivering").fill(f"Eén gecontroleerde studie; oordeel van {key}.")
     _press(page, "Beoordeling indienen")

@@ -13,6 +13,7 @@ from registry.services.accounts import create_api_token
 from tests.unit.procedure.support import (
     RATIONALE,
     drive,
+    full_appraisals,
     full_scores,
     login,
     make_cast,
@@ -32,7 +33,8 @@ def round_and_cast():
 
 def assess(round_, reviewer, motivation, submit):
     assessment.save_assessment(round_, reviewer, {
-        "scores": full_scores(round_), "proposed_level": "well_founded",
+        "scores": full_scores(round_), "appraisals": full_appraisals(round_),
+        "proposed_level": "well_founded",
         "motivation": motivation, "submit": submit})
 
 

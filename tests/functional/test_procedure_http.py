@@ -13,6 +13,7 @@ from registry.models import AssessmentRound, AuditEvent, Intervention
 from registry.models.procedure import SCREENING_CRITERIA
 from registry.services.assessment import assessment_items
 from tests.unit.procedure.support import (
+    appraisal_form,
     description,
     link_rct,
     login,
@@ -37,6 +38,7 @@ def ok(response, status=302):
 
 def assess(client, round_id, scores, level):
     form = {f"score-{item}": str(score) for item, score in scores.items()}
+    form |= appraisal_form(db.session.get(AssessmentRound, round_id))
     form.update(proposed_level=level, motivation="Goed onderbouwd met een RCT.", action="submit")
     ok(client.post(f"/procedure/rondes/{round_id}/beoordeling", data=form))
 

@@ -20,6 +20,7 @@ from registry.services import assessment, decision, screening, validity
 from tests.unit.procedure.support import (
     RATIONALE,
     drive,
+    full_appraisals,
     full_scores,
     login,
     make_cast,
@@ -87,7 +88,8 @@ def test_the_secretary_can_take_a_conflicted_reviewer_off_the_panel(cast):
     screening.assign_reviewer(round_, cast.secretary, replacement)
     screening.declare_no_conflict(round_, replacement)
     assessment.save_assessment(round_, replacement, {
-        "scores": full_scores(round_), "proposed_level": "effective_good",
+        "scores": full_scores(round_), "appraisals": full_appraisals(round_),
+        "proposed_level": "effective_good",
         "motivation": "Eens.", "submit": True})
     decision.open_discussion(round_, cast.secretary)
     assert {a.reviewer_id for a in round_.assessments} == {cast.reviewer_a.id, replacement.id}
@@ -224,7 +226,8 @@ def _assessed_round(cast, level_a: str, level_b: str):
     round_ = drive(cast, "in_review")
     for reviewer, level in ((cast.reviewer_a, level_a), (cast.reviewer_b, level_b)):
         assessment.save_assessment(round_, reviewer, {
-            "scores": full_scores(round_), "proposed_level": level,
+            "scores": full_scores(round_), "appraisals": full_appraisals(round_),
+            "proposed_level": level,
             "motivation": "Zie dossier.", "submit": True})
     return round_
 

@@ -61,3 +61,21 @@ def test_findings_span_every_outcome_domain_and_follow_up_band(db_session, catal
 def test_loading_twice_adds_nothing(db_session, catalogue):
     report = load_demo()
     assert (report.interventions, report.studies) == (0, 0)
+
+
+def test_every_decided_effect_study_has_the_panels_agreed_appraisal(catalogue):
+    from registry.services.effects import effect_studies
+
+    decided = [i for i in catalogue if i.current_decision is not None and effect_studies(i)]
+    missing = [(i.slug, s.id) for i in decided for s in effect_studies(i)
+               if s.id not in {a.study_id for a in i.current_decision.study_appraisals}]
+    assert decided and missing == []
+
+
+def test_every_decided_intervention_with_findings_has_domain_ratings(catalogue):
+    from registry.services.effects import effect_studies
+
+    with_findings = [i for i in catalogue if i.current_decision is not None
+                     and any(s.findings for s in effect_studies(i))]
+    assert with_findings
+    assert [i.slug for i in with_findings if not i.current_decision.domain_ratings] == []

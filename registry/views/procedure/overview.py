@@ -43,6 +43,7 @@ def overview():
         trend=trend, trend_chart=_trend_chart(trend), quarter_label=quarter_label,
         kappa_text=kappa_text, days=_days,
         field_agreement=double_coding.field_agreement(),
+        criterion_agreement=agreement.criterion_agreements(rounds),
         window_days=dashboard.WINDOW_DAYS, lapsing_months=dashboard.LAPSING_MONTHS,
     )
 

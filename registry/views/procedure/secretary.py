@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -14,8 +16,8 @@ from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.schemas.common import MAX_INTEGER
 from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
+from registry.services import appraisal, decision, panel_rules, screening
 from registry.services import conflict_register as conflict_register_service
-from registry.services import decision, panel_rules, screening
 from registry.services.accounts import active_reviewers, all_organisations, get_user
 from registry.services.assessment import assessment_items, visible_assessments
 from registry.services.domain_ratings import chosen_ratings, field_name
@@ -126,6 +128,7 @@ def record_decision(round_id: int):
     try:
         data = load(DecisionInputSchema(), form_data())
         data["domain_ratings"] = chosen_ratings(request.form)
+        data["study_appraisals"] = appraisal.chosen_appraisals(request.form)
         if not request.form.get("bevestigd"):
             decision.check_decision(round_, data)
             return _confirm_decision(round_, data)
@@ -144,6 +147,9 @@ def _confirm_decision(round_, data: dict):
                for (domain, horizon), choice in data["domain_ratings"].items()
                for kind, key in (("rating", "decided"), ("reason", "reason"))
                if (value := choice.get(key))}
+    hidden |= {appraisal.field_name(kind, study_id): value
+               for study_id, choice in data["study_appraisals"].items()
+               for kind in ("rating", "reason") if (value := choice.get(kind))}
     return render_template(
         "procedure/confirm.html", round=round_, missing=[], decision=data,
         question=_("Dit besluit vastleggen?"),
@@ -168,19 +174,38 @@ def _group_fields(groups) -> dict[str, tuple[str, str]]:
     return fields
 
 
+def _study_fields(studies) -> dict[str, tuple[str, str]]:
+    fields = {}
+    for study, _given, _common in studies:
+        for kind in ("rating", "reason"):
+            target = appraisal.field_name(kind, study.id)
+            fields[target] = (study.title, target)
+    return fields
+
+
 def _decision_form(round_, errors, status=200):
-    suggested = suggested_level_for(round_.version.intervention)
-    groups = groups_for(effect_studies(round_.version.intervention))
+    """The form, with the proposals read as if the reviewers' common study ratings were
+    agreed (the panel's choices are checked again on posting)."""
+    intervention = round_.version.intervention
+    given = appraisal.submitted_ratings(round_)
+    common = {study_id: appraisal.consensus(ratings) for study_id, ratings in given.items()}
+    qualities = appraisal.qualities([{"study_id": study_id, "rating": rating}
+                                     for study_id, rating in common.items() if rating])
+    studies = [(study, Counter(given.get(study.id, [])).most_common(), common.get(study.id))
+               for study in appraisal.appraised_studies(round_)]
+    suggested = suggested_level_for(intervention, qualities)
+    groups = groups_for(effect_studies(intervention), qualities)
     page = render_template(
         "procedure/decision.html", round=round_, errors=errors, suggested=suggested,
-        groups=groups, field_name=field_name,
+        groups=groups, field_name=field_name, studies=studies,
+        study_field=appraisal.field_name,
         values=request.form, dossier=dossier(round_),
         assessments=visible_assessments(round_, current_user),
         items=dict(assessment_items(round_)),
         error_fields={"outcome": (_("Uitkomst"), "outcome"), "level": (_("Niveau"), "level"),
                       "rationale": (_("Motivering"), "rationale"),
                       "conditions": (_("Voorwaarden"), "conditions"),
-                      **_group_fields(groups)},
+                      **_group_fields(groups), **_study_fields(studies)},
     )
     return page, status
 

@@ -22,7 +22,8 @@ def test_horizons(months, expected):
 
 def _rows(*specs):
     # (direction, quality) per counted study.
-    return [SimpleNamespace(finding=SimpleNamespace(direction=d), study=SimpleNamespace(quality=q))
+    return [SimpleNamespace(finding=SimpleNamespace(direction=d),
+                            study=SimpleNamespace(quality=q), quality=q)
             for d, q in specs]
 
 

@@ -89,6 +89,40 @@ def full_scores(round_) -> dict:
     return {key: 3 for key, _ in assessment_items(round_)}
 
 
+# A reviewer's answers that propose each study appraisal rating.
+APPRAISAL_ANSWERS = {
+    "meets_without_reservations": {
+        "design": "rct", "group_formation": "random", "overall_attrition": 10.0,
+        "differential_attrition": 2.0, "baseline_difference": 0.02, "confounding": "none",
+        "outcome_measures": "valid_reliable", "analysis": "appropriate"},
+    "meets_with_reservations": {
+        "design": "quasi_experimental", "group_formation": "matched",
+        "overall_attrition": 15.0, "differential_attrition": 3.0, "baseline_difference": 0.04,
+        "confounding": "none", "outcome_measures": "valid_reliable", "analysis": "appropriate"},
+    "does_not_meet": {
+        "design": "pre_post", "group_formation": "self_selected", "confounding": "none",
+        "outcome_measures": "valid_reliable", "analysis": "appropriate"},
+}
+RATING_OF_QUALITY = {"high": "meets_without_reservations",
+                     "moderate": "meets_with_reservations", "low": "does_not_meet"}
+
+
+def full_appraisals(round_) -> dict:
+    """Complete appraisals of every effect study of the round, each proposing the rating
+    that keeps the study's quality on record as it is (moderate when it has none)."""
+    from registry.services.appraisal import appraised_studies
+
+    return {study.id: dict(APPRAISAL_ANSWERS[RATING_OF_QUALITY[study.quality or "moderate"]])
+            for study in appraised_studies(round_)}
+
+
+def appraisal_form(round_) -> dict[str, str]:
+    """full_appraisals as the assessment form posts them."""
+    return {f"appraisal-{study_id}-{name}": str(value)
+            for study_id, answers in full_appraisals(round_).items()
+            for name, value in answers.items()}
+
+
 def drive(cast: Cast, until: str, *, with_study: bool = True):
     """Take a new intervention through the services up to step `until` (see STEPS)."""
     from registry.models.procedure import SCREENING_CRITERIA
@@ -104,7 +138,8 @@ def drive(cast: Cast, until: str, *, with_study: bool = True):
         "in_review": lambda: _accept_with_panel(round_, cast, screening, SCREENING_CRITERIA),
         "assessed": lambda: [
             assessment.save_assessment(round_, r, {
-                "scores": full_scores(round_), "proposed_level": "effective_good",
+                "scores": full_scores(round_), "appraisals": full_appraisals(round_),
+                "proposed_level": "effective_good",
                 "motivation": f"Motivering van {r.name}", "submit": True})
             for r in (cast.reviewer_a, cast.reviewer_b)
         ],

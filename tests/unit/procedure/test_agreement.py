@@ -114,3 +114,16 @@ def test_no_rounds_is_not_enough_data():
 def test_kappa_is_described_in_plain_words(app, kappa, words):
     with app.test_request_context("/"):
         assert describe_kappa(kappa) == words
+
+
+def test_unweighted_kappa_matches_statsmodels():
+    from statsmodels.stats.inter_rater import cohens_kappa
+
+    categories = ("rct", "quasi_experimental", "pre_post", "other")
+    pairs = [("rct", "rct"), ("rct", "quasi_experimental"), ("pre_post", "pre_post"),
+             ("other", "pre_post"), ("quasi_experimental", "quasi_experimental"),
+             ("rct", "rct"), ("other", "other"), ("quasi_experimental", "rct")]
+    table = [[sum(1 for a, b in pairs if (a, b) == (x, y)) for y in categories]
+             for x in categories]
+    expected = cohens_kappa(table, return_results=False)
+    assert weighted_kappa(pairs, categories, ordinal=False) == pytest.approx(expected)

@@ -21,7 +21,7 @@ from registry.services import (
     screening,
     submission,
 )
-from tests.unit.procedure.support import drive, full_scores, make_cast, make_user
+from tests.unit.procedure.support import drive, full_appraisals, full_scores, make_cast, make_user
 
 
 def test_a_round_without_a_level_sought_needs_the_minimum_panel_only(app):
@@ -79,7 +79,8 @@ def _on_panel_and_assessed(round_, cast, reviewer) -> None:
     screening.assign_reviewer(round_, cast.secretary, reviewer)
     screening.declare_no_conflict(round_, reviewer)
     assessment.save_assessment(round_, reviewer, {
-        "scores": full_scores(round_), "proposed_level": "effective_good",
+        "scores": full_scores(round_), "appraisals": full_appraisals(round_),
+        "proposed_level": "effective_good",
         "motivation": "Zie dossier.", "submit": True})
 
 
