@@ -19,6 +19,11 @@ class EvidenceMapQuerySchema(Schema):
     level = fields.List(fields.String(validate=validate.OneOf(PUBLIC_STATUSES)),
                         load_default=list,
                         metadata={"description": "Only interventions with these statuses."})
+    study_design = fields.List(
+        fields.String(validate=validate.Length(min=1, max=60)), load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "Only interventions with a finished effect study of these "
+                                 "designs (e.g. rct), and only those studies counted."})
 
 
 class MapTermSchema(Schema):

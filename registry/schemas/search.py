@@ -40,6 +40,8 @@ class SearchQuerySchema(PageQuerySchema):
     ladder_rung = _codes("Trede van de Participatieladder, 1 tot en met 6.")
     outcome_domain = _codes("Uitkomstdomein waarop effectonderzoek bevindingen heeft, "
                             "bijvoorbeeld work.")
+    study_design = _codes("Opzet van een afgerond effectonderzoek met bevindingen, "
+                          "bijvoorbeeld rct.")
 
 
 for _vocabulary in INTERVENTION_TAG_VOCABULARIES:

@@ -22,17 +22,18 @@ from registry.models import (
     Intervention,
     InterventionStudy,
     InterventionVersion,
+    Study,
     VocabularyTerm,
 )
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES, version_tags
-from registry.services.effects import effect_findings
+from registry.services.effects import Design, effect_findings
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
 # Every facet a search can filter and count on: the evidence status, the ladder rungs an
 # intervention covers, and every vocabulary that tags an intervention version.
 FACETS: tuple[str, ...] = ("level", "ladder_rung", *INTERVENTION_TAG_VOCABULARIES,
-                           "outcome_domain")
+                           "outcome_domain", "study_design")
 
 
 def schema():
@@ -88,15 +89,19 @@ def _tag_rows():
 
 def _domain_rows():
     # The outcome domains an intervention has findings on, from its finished effect
-    # studies: the "outcome_domain" facet (the evidence gap map's rows).
-    return effect_findings(InterventionStudy.intervention_id, VocabularyTerm.code).distinct()
+    # studies, and those studies' designs: the "outcome_domain" facet (the evidence gap
+    # map's rows) and the "study_design" facet (its filter by design).
+    return (effect_findings(InterventionStudy.intervention_id, VocabularyTerm.code,
+                            Design.code.label("design"))
+            .outerjoin(Design, Design.id == Study.design_id).distinct())
 
 
 def tables_read() -> set[str]:
     """Every table a document is read from: a change to any of them may change documents
     (registry/search/changes.py must say which; a test holds it to that)."""
     return {
-        table.name
+        # An aliased table (the study's design term) counts as the table it aliases.
+        getattr(table, "element", table).name
         for stmt in (_public_rows(), _tag_rows(), _domain_rows())
         for table in find_tables(stmt, check_columns=True, include_joins=False)
     }
@@ -111,12 +116,15 @@ def _tags(session: Session, version_ids: list[int]) -> dict[int, list]:
     return tags
 
 
-def _domains(session: Session, ids: list[int]) -> dict[int, list[str]]:
+def _domains(session: Session, ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
+    """Intervention id -> (outcome domains, study designs) of its effect findings."""
     stmt = _domain_rows().where(InterventionStudy.intervention_id.in_(ids))
-    domains: dict[int, list[str]] = defaultdict(list)
-    for intervention_id, code in session.connection().execute(stmt):
-        domains[intervention_id].append(code)
-    return domains
+    found: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for intervention_id, code, design in session.connection().execute(stmt):
+        found[intervention_id][0].add(code)
+        if design:
+            found[intervention_id][1].add(design)
+    return found
 
 
 def _status(row) -> str:
@@ -134,7 +142,7 @@ def _rest(row, tags: list) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _facets(row, tags: list, status: str, domains: list[str]) -> dict[str, str]:
+def _facets(row, tags: list, status: str, domains, designs) -> dict[str, str]:
     values: dict[str, list[str]] = {v: [] for v in INTERVENTION_TAG_VOCABULARIES}
     for tag in tags:
         if tag.vocabulary in values:
@@ -144,10 +152,11 @@ def _facets(row, tags: list, status: str, domains: list[str]) -> dict[str, str]:
     facets["ladder_rung"] = " ".join(str(r) for r in rungs)
     facets["level"] = status
     facets["outcome_domain"] = " ".join(sorted(domains))
+    facets["study_design"] = " ".join(sorted(designs))
     return facets
 
 
-def to_document(row, tags: list, domains: list[str] = ()) -> dict:
+def to_document(row, tags: list, domains=(), designs=()) -> dict:
     """The index document of one public record row and its tags (digest included).
 
     All text goes into one field, title, summary and the rest separated by SECTION_BREAK
@@ -165,7 +174,7 @@ def to_document(row, tags: list, domains: list[str] = ()) -> dict:
         "decided": row.decided_on.toordinal() if row.decided_on is not None else 0,
         "rung_min": row.ladder_rung_min,
         "rung_max": row.ladder_rung_max,
-        **_facets(row, tags, status, domains),
+        **_facets(row, tags, status, domains, designs),
     }
     doc["digest"] = document_digest(doc)
     return doc
@@ -180,8 +189,8 @@ def document_digest(doc: dict) -> str:
 
 def _documents(session: Session, rows: list) -> list[dict]:
     tags = _tags(session, [row.version_id for row in rows])
-    domains = _domains(session, [row.id for row in rows])
-    return [to_document(row, tags.get(row.version_id, []), domains.get(row.id, []))
+    evidence = _domains(session, [row.id for row in rows])
+    return [to_document(row, tags.get(row.version_id, []), *evidence.get(row.id, ((), ())))
             for row in rows]
 
 

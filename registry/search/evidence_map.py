@@ -17,14 +17,14 @@ from sqlalchemy import select
 from registry.evidence import STATUS_RANK
 from registry.extensions import db
 from registry.models import InterventionStudy, Study, VocabularyTerm
-from registry.services.effects import effect_findings
+from registry.services.effects import Design, effect_findings
 from search_index import searchers
 from search_index.grid import cross
 from search_index.view import generation_key
 
 ROWS = "outcome_domain"
 COLUMNS = ("target_group", "barrier", "ladder_rung")
-FILTERS = ("level",)
+FILTERS = ("level", "study_design")
 # Best first: the order of the "level" facet's values by strength.
 RANKED_STATUSES = tuple(sorted(STATUS_RANK, key=STATUS_RANK.get, reverse=True))
 # Maps of the current index generation (every column choice, filter and language): a map
@@ -69,17 +69,34 @@ def _terms(vocabulary: str, english: bool) -> list[tuple[str, str]]:
     return [(code, text) for code, text in db.session.execute(stmt)]
 
 
-def _studies_per_domain() -> dict[tuple[int, str], frozenset[int]]:
-    """(intervention, domain code) -> its finished effect studies with findings there."""
-    found: dict[tuple[int, str], set[int]] = defaultdict(set)
-    stmt = effect_findings(InterventionStudy.intervention_id, VocabularyTerm.code,
-                           Study.id).distinct()
-    for intervention_id, code, study_id in db.session.execute(stmt):
-        found[(intervention_id, code)].add(study_id)
-    return {key: frozenset(ids) for key, ids in found.items()}
+def study_designs(english: bool = False) -> list[tuple[str, str]]:
+    """The study designs the map can be narrowed to: (code, label), vocabulary order."""
+    return _terms("study_design", english)
 
 
-def _studies_of(generation: tuple) -> dict[tuple[int, str], frozenset[int]]:
+def _studies_per_domain() -> dict[tuple[int, str], dict[int, str | None]]:
+    """(intervention, domain code) -> its finished effect studies with findings there,
+    each with its design's code."""
+    found: dict[tuple[int, str], dict[int, str | None]] = defaultdict(dict)
+    stmt = (effect_findings(InterventionStudy.intervention_id, VocabularyTerm.code, Study.id,
+                            Design.code).outerjoin(Design, Design.id == Study.design_id)
+            .distinct())
+    for intervention_id, code, study_id, design in db.session.execute(stmt):
+        found[(intervention_id, code)][study_id] = design
+    return dict(found)
+
+
+def _count_studies(studies, cell, designs: list[str]) -> int:
+    """The distinct studies behind a cell's interventions (of these designs, if any)."""
+    ids = set()
+    for intervention_id in cell.ids:
+        for study_id, design in studies.get((intervention_id, cell.row), {}).items():
+            if not designs or design in designs:
+                ids.add(study_id)
+    return len(ids)
+
+
+def _studies_of(generation: tuple) -> dict[tuple[int, str], dict[int, str | None]]:
     studies = _studies.get(generation)
     if studies is None:
         studies = _studies_per_domain()
@@ -111,8 +128,7 @@ def evidence_map(root: Path, column_facet: str, filters: dict[str, list[str]],
     studies = _studies_of(generation)
     built = EvidenceMap(rows, columns, column_facet, filters, [
         MapCell(cell.row, cell.column, cell.count,
-                len(frozenset().union(*(studies.get((i, cell.row), ()) for i in cell.ids))),
-                cell.best)
+                _count_studies(studies, cell, filters.get("study_design", [])), cell.best)
         for cell in cells])
     with _lock:
         _cache[key] = built

@@ -26,6 +26,7 @@ FACET_LABELS = {
     "evidence_type": _l("Soort onderbouwing"),
     "region": _l("Regio"),
     "outcome_domain": _l("Effect onderzocht op"),
+    "study_design": _l("Opzet van het effectonderzoek"),
 }
 
 SORT_LABELS = {

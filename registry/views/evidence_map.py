@@ -13,7 +13,14 @@ from flask_babel import gettext as _
 from registry.errors import SearchUnavailable
 from registry.request_query import parse_query
 from registry.schemas.evidence_map import EvidenceMapQuerySchema
-from registry.search.evidence_map import COLUMNS, ROWS, EvidenceMap, evidence_map
+from registry.search.evidence_map import (
+    COLUMNS,
+    FILTERS,
+    ROWS,
+    EvidenceMap,
+    evidence_map,
+    study_designs,
+)
 from registry.views import bp
 from search_index.storage import IndexUnavailable
 
@@ -27,7 +34,7 @@ def cell_search_url(gap_map: EvidenceMap, row: str, column: str, external: bool 
 def load_map() -> EvidenceMap:
     """The map the query string asks for. Raises ValidationFailed, IndexUnavailable."""
     query = parse_query(EvidenceMapQuerySchema())
-    filters = {"level": query["level"]} if query["level"] else {}
+    filters = {name: query[name] for name in FILTERS if query[name]}
     try:
         return evidence_map(Path(current_app.config["INDEX_DIR"]), query["columns"], filters,
                             english=str(get_locale()) == "en")
@@ -40,6 +47,7 @@ def load_map() -> EvidenceMap:
 def gap_map():
     gap_map = load_map()
     return render_template("evidence_map.html", gap_map=gap_map, columns=COLUMNS,
+                           designs=study_designs(english=str(get_locale()) == "en"),
                            cell_url=lambda row, column: cell_search_url(gap_map, row, column),
                            csv_url=url_for("pages.gap_map_csv", **request.args.to_dict(flat=False)))
 

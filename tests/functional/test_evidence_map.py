@@ -145,3 +145,46 @@ def test_a_change_that_reaches_the_index_reaches_the_map(client, mapped, db_sess
 
     after = _cell(_api(client), "income", "youth_no_qualification")
     assert (before, after["interventions"], after["studies"]) == (0, 1, 1)
+
+
+@pytest.fixture
+def designs_mapped(app, db_session, tmp_path, monkeypatch):
+    """One intervention with a randomised and a quasi-experimental study on work, one
+    with a quasi-experimental study only."""
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    both, _rct = _with_findings("Jobcoach bijstand", ["work"],
+                                {"target_group": ["social_assistance"]})
+    quasi = StudyFactory(design=term("study_design", "quasi_experimental"))
+    link(both, quasi)
+    FindingFactory(study=quasi, outcome_domain=term("outcome_domain", "work"))
+    _only, study = _with_findings("Werkstage", ["work"], {"target_group": ["social_assistance"]})
+    study.design = term("study_design", "quasi_experimental")
+    db.session.flush()
+    sync.rebuild(db_session.connection(), root)
+    yield root
+    searchers.release_all()
+
+
+def test_the_design_filter_narrows_interventions_and_counts_only_those_studies(
+        client, designs_mapped):
+    everything = _cell(_api(client), "work", "social_assistance")
+    randomised = _cell(_api(client, "?study_design=rct"), "work", "social_assistance")
+
+    assert (everything["interventions"], everything["studies"]) == (2, 3)
+    assert (randomised["interventions"], randomised["studies"]) == (1, 1)
+
+
+def test_a_design_filtered_cell_links_to_a_search_with_the_same_total(client, designs_mapped):
+    cell = _cell(_api(client, "?study_design=quasi_experimental"), "work", "social_assistance")
+
+    search = client.get(f"/api/v1/search?{urlsplit(cell['search_url']).query}").get_json()
+
+    assert "study_design=quasi_experimental" in cell["search_url"]
+    assert search["total"] == cell["interventions"] == 2
+
+
+def test_the_map_page_offers_the_design_filter(client, designs_mapped):
+    page = client.get("/bewijskaart?study_design=rct").get_data(as_text=True)
+
+    assert 'name="study_design" value="rct" checked' in page
