@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     Numeric,
@@ -56,6 +57,11 @@ class CodedFinding(db.Model):
                         name="direction"),
         CheckConstraint("ci_lower IS NULL OR ci_upper IS NULL OR ci_lower <= ci_upper",
                         name="ci"),
+        CheckConstraint("n_intervention IS NULL OR n_intervention >= 0", name="n_intervention"),
+        CheckConstraint("n_comparison IS NULL OR n_comparison >= 0", name="n_comparison"),
+        CheckConstraint("sd_intervention IS NULL OR sd_intervention > 0",
+                        name="sd_intervention"),
+        CheckConstraint("sd_comparison IS NULL OR sd_comparison > 0", name="sd_comparison"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +75,14 @@ class CodedFinding(db.Model):
     effect_size: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
     ci_lower: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
     ci_upper: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
+    # What an effect on the common scale is computed from when the study reports no
+    # effect size one can use (as Finding's columns of the same names).
+    n_intervention: Mapped[int | None] = mapped_column(Integer)
+    n_comparison: Mapped[int | None] = mapped_column(Integer)
+    value_intervention: Mapped[float | None] = mapped_column(Float)
+    value_comparison: Mapped[float | None] = mapped_column(Float)
+    sd_intervention: Mapped[float | None] = mapped_column(Float)
+    sd_comparison: Mapped[float | None] = mapped_column(Float)
     direction: Mapped[str] = mapped_column(String(15))
 
     coding: Mapped[FindingCoding] = relationship(back_populates="rows")

@@ -9,8 +9,21 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from registry.effects.plausibility import DUTCH, implausible
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES
-from registry.schemas.common import DecimalNumber
+from registry.schemas.common import MAX_INTEGER, DecimalNumber
 from registry.schemas.dutch import DutchSchema
+
+# A mean beyond this is a typing error (amounts in euros stay well below it).
+MAX_VALUE = 1e9
+
+
+def _count() -> fields.Integer:
+    return fields.Integer(load_default=None, allow_none=True,
+                          validate=validate.Range(0, MAX_INTEGER))
+
+
+def _number() -> fields.Float:
+    return fields.Float(load_default=None, allow_none=True, allow_nan=False,
+                        validate=validate.Range(-MAX_VALUE, MAX_VALUE))
 
 
 class CodedFindingSchema(DutchSchema):
@@ -23,6 +36,14 @@ class CodedFindingSchema(DutchSchema):
     effect_size = DecimalNumber(places=3, load_default=None, allow_none=True)
     ci_lower = DecimalNumber(places=3, load_default=None, allow_none=True)
     ci_upper = DecimalNumber(places=3, load_default=None, allow_none=True)
+    # For the common scale when the effect size alone is not enough (plausibility checks
+    # proportions and SDs).
+    n_intervention = _count()
+    n_comparison = _count()
+    value_intervention = _number()
+    value_comparison = _number()
+    sd_intervention = _number()
+    sd_comparison = _number()
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
 
     @validates_schema

@@ -39,7 +39,8 @@ from registry.services.audit_trail import record_event
 from registry.services.vocabularies import terms_by_code
 
 CODED_FIELDS = ("measure", "effect_size_type", "effect_size", "ci_lower", "ci_upper",
-                "direction")
+                "n_intervention", "n_comparison", "value_intervention", "value_comparison",
+                "sd_intervention", "sd_comparison", "direction")
 CODING_STATES = ("in_review",)
 MAX_ROWS = 40
 
@@ -144,7 +145,8 @@ def _load_rows(rows: list[dict]) -> list[dict]:
     return loaded
 
 
-_NUMBERS = ("effect_size", "ci_lower", "ci_upper")
+_NUMBERS = ("effect_size", "ci_lower", "ci_upper", "value_intervention", "value_comparison",
+            "sd_intervention", "sd_comparison")
 
 
 def _cleaned(row: dict) -> dict:

@@ -100,6 +100,12 @@ FINDING_FIELDS = {
     "effect_size": _l("Effectgrootte"),
     "ci_lower": _l("Betrouwbaarheidsinterval, ondergrens"),
     "ci_upper": _l("Betrouwbaarheidsinterval, bovengrens"),
+    "n_intervention": _l("Aantal in de interventiegroep"),
+    "n_comparison": _l("Aantal in de vergelijkingsgroep"),
+    "value_intervention": _l("Gemiddelde of proportie, interventiegroep"),
+    "value_comparison": _l("Gemiddelde of proportie, vergelijkingsgroep"),
+    "sd_intervention": _l("Standaarddeviatie, interventiegroep"),
+    "sd_comparison": _l("Standaarddeviatie, vergelijkingsgroep"),
     "direction": _l("Richting"),
 }
 

@@ -17,7 +17,9 @@ from registry.views import labels
 from registry.views.procedure import bp, load_round
 
 ROW_FIELDS = ("outcome_domain", "time_point_months", "measure", "effect_size_type",
-              "effect_size", "ci_lower", "ci_upper", "direction")
+              "effect_size", "ci_lower", "ci_upper", "n_intervention", "n_comparison",
+              "value_intervention", "value_comparison", "sd_intervention", "sd_comparison",
+              "direction")
 BLANK_ROWS = 2
 
 

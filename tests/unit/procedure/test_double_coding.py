@@ -134,3 +134,55 @@ def test_agreement_per_field_counts_the_keys_both_coded(setting):
     assert (agreement["effect_size"].compared, agreement["effect_size"].agreed) == (1, 0)
     assert agreement["measure"].share == 1.0  # letter case and spaces aside
     assert agreement["direction"].share == 1.0
+
+
+MEANS = {"outcome_domain": "income", "time_point_months": "6",
+         "measure": "Inkomen uit werk per maand", "effect_size_type": "mean_difference",
+         "effect_size": "120", "n_intervention": "60", "n_comparison": "58",
+         "value_intervention": "830,5", "value_comparison": "710.5",
+         "sd_intervention": "310", "sd_comparison": "295,0", "direction": "favourable"}
+
+
+def test_the_group_numbers_coded_reach_the_finding_and_put_it_on_the_common_scale(setting):
+    from registry.effects.domains import finding_data
+    from registry.effects.effect_sizes import to_common_scale
+
+    cast, round_, study = setting
+    coding.save_coding(round_, study, cast.reviewer_a, [MEANS], submit=True)
+    coding.save_coding(round_, study, cast.reviewer_b,
+                       [{**MEANS, "sd_comparison": "300"}], submit=True)
+
+    finding = coding.adjudicate(round_, study, cast.secretary, _key("income", 6),
+                                {"sd_comparison": "a"})
+
+    assert (finding.n_intervention, finding.value_intervention, finding.sd_comparison) == (
+        60, 830.5, 295.0)
+    effect = to_common_scale(finding_data(finding))
+    assert effect.g == pytest.approx(120 / 302.7, abs=0.01)
+
+
+def test_the_coded_group_numbers_are_compared_field_by_field(setting):
+    cast, round_, study = setting
+    coding.save_coding(round_, study, cast.reviewer_a, [MEANS], submit=True)
+    coding.save_coding(round_, study, cast.reviewer_b,
+                       [{**MEANS, "sd_comparison": "300"}], submit=True)
+
+    (found,) = coding.differences(round_, study)
+
+    assert [f.name for f in found.fields if not f.same] == ["sd_comparison"]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("sd_intervention", "0", "Een standaarddeviatie moet groter dan 0 zijn."),
+    ("n_comparison", "-3", "Geef een getal van 0 tot en met"),
+])
+def test_an_impossible_group_number_is_refused_by_row_and_field(setting, field, value, message):
+    cast, round_, study = setting
+
+    with pytest.raises(ValidationFailed) as refused:
+        coding.save_coding(round_, study, cast.reviewer_a, [{**MEANS, field: value}],
+                           submit=False)
+
+    (detail,) = refused.value.details
+    assert detail["field"] == f"row-1-{field}"
+    assert detail["messages"][0].startswith(message)
