@@ -180,6 +180,8 @@ def test_journey_page_has_no_wcag_violations(journey, ids, page_of, user, path):
 
 @pytest.mark.parametrize(("user", "path"), [
     ("secretary", "/procedure/overzicht"),
+    ("reviewer_a", "/procedure/rondes/{in_review}/beoordeling"),
+    ("secretary", "/procedure/rondes/{in_discussion}/besluit"),
     ("secretary", "/procedure/rondes/{screening}/panel"),
     ("owner", "/procedure/rondes/{draft}/quickscan"),
     ("owner", "/procedure/rondes/{draft}/indienen"),
