@@ -24,6 +24,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'registry.sqlite'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     INDEX_DIR = _env("INDEX_DIR", str(INSTANCE_DIR / "index"))
+    # This host's open data download (/open-data), renewed by `flask opendata publish`.
+    OPENDATA_DIR = _env("OPENDATA_DIR", str(INSTANCE_DIR / "opendata"))
+    # Who publishes the open data, as the national data portal shows it (DCAT).
+    OPENDATA_PUBLISHER = _env("OPENDATA_PUBLISHER", "Interventies naar Werk")
+    OPENDATA_CONTACT_EMAIL = _env("OPENDATA_CONTACT_EMAIL",
+                                  "opendata@interventies-naar-werk.example")
 
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

@@ -71,6 +71,7 @@ def make_test_app(database_url: str, tmp_path, **overrides) -> Flask:
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INDEX_DIR": str(tmp_path / "index"),
+        "OPENDATA_DIR": str(tmp_path / "opendata"),
         "WTF_CSRF_ENABLED": False,
     }
     settings.update(overrides)

@@ -36,6 +36,21 @@ def _echo_decision(decision) -> None:
                           date=decision.valid_until))
 
 
+def _publish_open_data() -> None:
+    # An expiry changes the published record; this host's download follows (the other
+    # hosts' timers run `flask opendata publish`).
+    from pathlib import Path
+
+    from flask import current_app
+
+    from registry.extensions import db
+    from registry.opendata.package import publish
+
+    with db.engine.connect() as connection:
+        if publish(connection, Path(current_app.config["OPENDATA_DIR"])):
+            click.echo(_("Nieuw open-databestand geschreven."))
+
+
 jobs_cli = AppGroup("jobs", help="Scheduled jobs (run daily by a timer; safe on several hosts).")
 
 
@@ -47,6 +62,7 @@ def jobs_run_command(today) -> None:
     from registry.services.jobs import run_jobs
 
     report = run_jobs(today.date() if today else None)
+    _publish_open_data()
     if not report.ran:
         click.echo(_("Een andere host voert de taken al uit; niets gedaan."))
         return

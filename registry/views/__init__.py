@@ -8,8 +8,10 @@ bp = Blueprint("pages", __name__)
 from registry.views import (  # noqa: E402,F401
     compare,
     evidence_map,
+    feeds,
     interventions,
     nominations,
+    open_data,
     public,
     search,
     studies,

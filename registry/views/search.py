@@ -54,8 +54,13 @@ def _load(schema_class) -> dict:
         ) from error
 
 
-def _root() -> Path:
+def search_root() -> Path:
     return Path(current_app.config["INDEX_DIR"])
+
+
+def load_search_args() -> dict:
+    """The search page's query string, validated. Raises ValidationFailed."""
+    return _load(SearchQuerySchema)
 
 
 def _state(args: dict) -> dict:
@@ -93,7 +98,7 @@ def search():
     search_request = SearchRequest(args["q"], filters, args["sort"], args["page"], args["per_page"])
     try:
         with search_timer("text"):
-            result, items = service.search(_root(), search_request)
+            result, items = service.search(search_root(), search_request)
     except IndexUnavailable as error:
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/unavailable.html", state=state, q=args["q"]), 503
@@ -150,7 +155,8 @@ def search_profile():
         return render_template("search/profile.html", **context)
     try:
         with search_timer("profile"):
-            result, items = service.search_profile(_root(), profile, args["page"], args["per_page"])
+            result, items = service.search_profile(search_root(), profile, args["page"],
+                                                   args["per_page"])
     except IndexUnavailable as error:
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/profile.html", unavailable=True, **context), 503

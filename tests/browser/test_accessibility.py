@@ -31,6 +31,7 @@ PUBLIC_PAGES = [
     pytest.param("/studies", id="studies"),
     pytest.param(FIRST_STUDY, id="study"),
     pytest.param("/erkenning", id="recognition"),
+    pytest.param("/open-data", id="open-data"),
     pytest.param("/zoeken", id="search"),
     pytest.param("/zoeken?q=schulden", id="search-query"),
     pytest.param("/zoeken?level=effective_strong", id="search-facet"),

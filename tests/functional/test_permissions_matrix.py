@@ -10,6 +10,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from registry.extensions import db
+from registry.opendata.package import publish
 from registry.search import sync
 from registry.services.accounts import create_api_token
 from tests.factories import StudyFactory, make_intervention
@@ -38,6 +39,11 @@ ROUTES = [
     ("GET", f"/interventies/{PUB}/factsheet", {}, 200, 200),
     ("GET", "/bewijskaart", {}, 200, 200),
     ("GET", "/bewijskaart.csv", {}, 200, 200),
+    ("GET", "/open-data", {}, 200, 200),
+    ("GET", "/open-data/interventies-naar-werk-open-data.zip", {}, 200, 200),
+    ("GET", "/open-data/catalog.jsonld", {}, 200, 200),
+    ("GET", "/feeds/besluiten.atom", {}, 200, 200),
+    ("GET", "/zoeken.atom", {}, 200, 200),
     ("GET", "/studies", {}, 200, 200),
     ("GET", f"/studies/{STU}", {}, 200, 200),
     ("GET", "/erkenning", {}, 200, 200),
@@ -178,6 +184,13 @@ def search_index(app):
         sync.rebuild_all(db.engine, Path(app.config["INDEX_DIR"]))
 
 
+@pytest.fixture(scope="module", autouse=True)
+def open_data_zip(app):
+    # The download exists (as the timer writes it), so its route answers for each role.
+    with app.app_context(), db.engine.connect() as connection:
+        publish(connection, Path(app.config["OPENDATA_DIR"]), force=True)
+
+
 @pytest.fixture
 def world():
     public = (make_intervention(slug="openbaar"), StudyFactory())
@@ -213,7 +226,8 @@ def request_as(client, world, method, url, role):
 
 @pytest.mark.parametrize(("method", "url", "role", "expected"), CASES)
 def test_route_answers_each_role(client, world, method, url, role, expected):
-    assert request_as(client, world, method, url, role).status_code == expected
+    with request_as(client, world, method, url, role) as response:  # closes a sent file
+        assert response.status_code == expected
 
 
 def test_the_matrix_covers_every_route_of_these_areas(app):

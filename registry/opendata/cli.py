@@ -1,0 +1,36 @@
+"""`flask opendata dump DIR` and `flask opendata publish`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from registry.extensions import db
+from registry.opendata.package import dump, publish
+
+opendata_cli = AppGroup("opendata", help="The open data package (CC BY 4.0).")
+
+
+@opendata_cli.command("dump")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def dump_command(folder: Path) -> None:
+    """Write the data package (datapackage.json, CSV and JSON Lines) into FOLDER."""
+    with db.engine.connect() as connection:
+        counts = dump(connection, folder)
+    for name, count in counts.items():
+        click.echo(f"{name}: {count}")
+
+
+@opendata_cli.command("publish")
+@click.option("--force", is_flag=True, help="Write a new ZIP even if nothing changed.")
+def publish_command(force: bool) -> None:
+    """Renew this host's download on /open-data when the published record changed (a
+    timer runs it every few minutes on every host; cheap when nothing changed)."""
+    with db.engine.connect() as connection:
+        written = publish(connection, Path(current_app.config["OPENDATA_DIR"]), force)
+    click.echo(_("Nieuw open-databestand geschreven.") if written
+               else _("Niets veranderd; het open-databestand is actueel."))

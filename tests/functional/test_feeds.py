@@ -1,0 +1,76 @@
+"""Atom feeds: the latest decisions and any search, parsed as Atom; stable entry ids
+and updated times; invalid filters refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from defusedxml import ElementTree as ET
+
+from registry.extensions import db
+from registry.search import sync
+from search_index import searchers
+from tests.factories import DecisionFactory, make_intervention
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+PUBLISHED = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def published(app, db_session, tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    shown = make_intervention(title="Jobcoach voor statushouders",
+                              tags={"target_group": ["newcomers"]})
+    decision = DecisionFactory(intervention=shown, version_id=shown.published_version_id,
+                               published_at=PUBLISHED, rationale="Twee sterke studies.")
+    shown.current_decision = decision
+    make_intervention(title="Werkstage zonder besluit", tags={"target_group": ["wajong"]})
+    unpublished = make_intervention(title="Nog in beraad")
+    DecisionFactory(intervention=unpublished, version_id=unpublished.published_version_id,
+                    rationale="Nog niet openbaar.")
+    db.session.flush()
+    sync.rebuild(db_session.connection(), root)
+    yield decision
+    searchers.release_all()
+
+
+def _feed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/atom+xml"
+    return ET.fromstring(response.data)
+
+
+def test_the_decisions_feed_lists_published_decisions_only(client, published):
+    feed = _feed(client, "/feeds/besluiten.atom")
+
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}summary") for e in entries] == ["Twee sterke studies."]
+    assert entries[0].findtext(f"{ATOM}id").endswith(f"#besluit-{published.id}")
+    assert entries[0].findtext(f"{ATOM}updated") == "2026-03-02T12:00:00+00:00"
+    assert feed.findtext(f"{ATOM}updated") == "2026-03-02T12:00:00+00:00"
+
+
+def test_the_same_record_gives_the_same_feed(client, published):
+    assert client.get("/feeds/besluiten.atom").data == client.get("/feeds/besluiten.atom").data
+
+
+def test_a_search_feed_has_the_search_pages_filters(client, published):
+    feed = _feed(client, "/zoeken.atom?target_group=newcomers")
+
+    titles = [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")]
+    assert titles == ["Jobcoach voor statushouders (Effectief volgens goede aanwijzingen)"]
+
+
+def test_a_search_feed_with_an_invalid_filter_is_refused(client, published):
+    response = client.get("/zoeken.atom?sorteer=willekeurig")
+
+    assert response.status_code == 422
+
+
+def test_the_search_page_links_its_feed(client, published):
+    page = client.get("/zoeken?target_group=newcomers").get_data(as_text=True)
+
+    assert 'type="application/atom+xml" href="/zoeken.atom?target_group=newcomers"' in page

@@ -1,0 +1,173 @@
+"""The open data package (registry/opendata): valid as a Frictionless Data Package,
+byte-identical from the same database, nothing private in it; renewed only when the
+published record changes; the /open-data page, its ZIP and the DCAT description."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from frictionless import validate
+
+from registry.demo.loader import load_demo
+from registry.extensions import db
+from registry.opendata.package import ZIP_NAME, dump, publish
+from tests.factories import DecisionFactory, make_intervention
+from tests.unit.procedure.support import make_user
+
+SECRET = "Geheim concept dat niemand mag zien"
+UNPUBLISHED = "Een besluit dat nog niet gepubliceerd is"
+CONTACT = "contactpersoon@voorbeeld.example"
+ACCOUNT = "beoordelaar.met.geheim@voorbeeld.example"
+
+
+@pytest.fixture
+def catalogue(db_session):
+    load_demo()
+    make_intervention(title=SECRET, published=False)
+    shown = make_intervention(title="Openbaar met contact", contact_email=CONTACT)
+    DecisionFactory(intervention=shown, version_id=shown.published_version_id,
+                    rationale=UNPUBLISHED)
+    make_user("reviewer", email=ACCOUNT)
+    db_session.flush()
+    return db_session
+
+
+def _dump(session, folder: Path) -> dict[str, int]:
+    return dump(session.connection(), folder)
+
+
+def test_the_package_is_a_valid_data_package(catalogue, tmp_path):
+    counts = _dump(catalogue, tmp_path)
+
+    report = validate(str(tmp_path / "datapackage.json"))
+
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "note"])
+    assert counts["interventions"] >= 40 and counts["findings"] >= 100
+
+
+def test_a_broken_reference_is_caught_by_the_validation(catalogue, tmp_path):
+    _dump(catalogue, tmp_path)
+    findings = tmp_path / "findings.csv"
+    with findings.open(encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    rows[1][1] = "999999"  # study_id of a study that does not exist
+    with findings.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file, lineterminator="\n").writerows(rows)
+    package = json.loads((tmp_path / "datapackage.json").read_text())
+    for resource in package["resources"]:
+        resource.pop("hash")
+    (tmp_path / "datapackage.json").write_text(json.dumps(package))
+
+    report = validate(str(tmp_path / "datapackage.json"))
+
+    assert not report.valid
+    assert "foreign-key" in {error[0] for error in report.flatten(["type"])}
+
+
+def test_the_same_database_gives_byte_identical_files(catalogue, tmp_path):
+    _dump(catalogue, tmp_path / "a")
+    _dump(catalogue, tmp_path / "b")
+
+    names = sorted(path.name for path in (tmp_path / "a").iterdir())
+    assert names == sorted(path.name for path in (tmp_path / "b").iterdir())
+    assert all((tmp_path / "a" / n).read_bytes() == (tmp_path / "b" / n).read_bytes()
+               for n in names)
+
+
+def test_nothing_private_is_in_the_package(catalogue, tmp_path):
+    _dump(catalogue, tmp_path)
+
+    everything = "".join(path.read_text(encoding="utf-8") for path in tmp_path.iterdir())
+
+    for private in (SECRET, UNPUBLISHED, CONTACT, ACCOUNT):
+        assert private not in everything
+    assert "Openbaar met contact" in everything
+
+
+def test_the_json_lines_hold_the_same_records_as_the_csv(catalogue, tmp_path):
+    _dump(catalogue, tmp_path)
+
+    lines = (tmp_path / "decisions.jsonl").read_text(encoding="utf-8").splitlines()
+    with (tmp_path / "decisions.csv").open(encoding="utf-8") as file:
+        table = list(csv.DictReader(file))
+
+    assert [json.loads(line)["id"] for line in lines] == [int(row["id"]) for row in table]
+
+
+def test_publish_writes_a_zip_only_when_the_published_record_changed(catalogue, tmp_path):
+    connection = catalogue.connection()
+    first = publish(connection, tmp_path)
+    again = publish(connection, tmp_path)
+    intervention = make_intervention(title="Nieuw gepubliceerd")
+    DecisionFactory(intervention=intervention, version_id=intervention.published_version_id,
+                    published_at=db.func.now())
+    catalogue.flush()
+
+    changed = publish(catalogue.connection(), tmp_path)
+
+    assert (first, again, changed) == (True, False, True)
+    with zipfile.ZipFile(tmp_path / ZIP_NAME) as archive:
+        assert "datapackage.json" in archive.namelist()
+        assert b"Nieuw gepubliceerd" in archive.read("interventions.csv")
+
+
+@pytest.fixture
+def folder(app, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setitem(app.config, "OPENDATA_DIR", str(tmp_path / "opendata"))
+    return tmp_path / "opendata"
+
+
+def test_the_page_offers_the_zip_once_published(client, catalogue, folder):
+    before = client.get("/open-data").get_data(as_text=True)
+    publish(catalogue.connection(), folder)
+
+    page = client.get("/open-data").get_data(as_text=True)
+    with client.get(f"/open-data/{ZIP_NAME}") as download:
+        status, body = download.status_code, download.get_data()
+
+    assert 'id="geen-pakket"' in before
+    assert f'href="/open-data/{ZIP_NAME}"' in page
+    assert "CC-BY-4.0" in page
+    assert status == 200
+    assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
+
+
+def test_the_zip_is_not_found_before_it_was_written(client, catalogue, folder):
+    assert client.get(f"/open-data/{ZIP_NAME}").status_code == 404
+
+
+# rdflib's JSON-LD parser still builds a ConjunctiveGraph inside (its own deprecation).
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_the_dcat_description_has_the_mandatory_properties(client, catalogue):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT, DCTERMS, RDF
+
+    response = client.get("/open-data/catalog.jsonld")
+    graph = Graph().parse(data=response.get_data(as_text=True), format="json-ld")
+
+    (dataset,) = graph.subjects(RDF.type, DCAT.Dataset)
+    for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher, DCTERMS.identifier,
+                 DCTERMS.language, DCTERMS.license, DCAT.contactPoint, DCAT.theme,
+                 DCAT.distribution, DCAT.landingPage):
+        assert graph.value(dataset, prop) is not None, prop
+    distribution = graph.value(dataset, DCAT.distribution)
+    assert graph.value(distribution, DCAT.accessURL) is not None
+    assert str(graph.value(distribution, DCAT.downloadURL)).endswith(ZIP_NAME)
+    assert graph.value(dataset, DCTERMS.license) == URIRef(
+        "https://creativecommons.org/licenses/by/4.0/")
+    assert response.mimetype == "application/ld+json"
+
+
+def test_the_dump_command_writes_the_package(app, catalogue, tmp_path):
+    catalogue.commit()
+
+    result = app.test_cli_runner().invoke(args=["opendata", "dump", str(tmp_path / "pakket")])
+
+    assert result.exit_code == 0, result.output
+    assert "interventions: " in result.output
+    assert (tmp_path / "pakket" / "datapackage.json").exists()
