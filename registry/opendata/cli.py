@@ -19,8 +19,9 @@ opendata_cli = AppGroup("opendata", help="The open data package (CC BY 4.0).")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def dump_command(folder: Path) -> None:
     """Write the data package (datapackage.json, CSV and JSON Lines) into FOLDER."""
-    with db.engine.connect() as connection:
-        counts = dump(connection, folder)
+    # One read transaction through the session (the request's unit of work does not
+    # apply to commands); ended with the command's app context.
+    counts = dump(db.session.connection(), folder)
     for name, count in counts.items():
         click.echo(f"{name}: {count}")
 
@@ -30,7 +31,7 @@ def dump_command(folder: Path) -> None:
 def publish_command(force: bool) -> None:
     """Renew this host's download on /open-data when the published record changed (a
     timer runs it every few minutes on every host; cheap when nothing changed)."""
-    with db.engine.connect() as connection:
-        written = publish(connection, Path(current_app.config["OPENDATA_DIR"]), force)
+    written = publish(db.session.connection(), Path(current_app.config["OPENDATA_DIR"]),
+                      force)
     click.echo(_("Nieuw open-databestand geschreven.") if written
                else _("Niets veranderd; het open-databestand is actueel."))

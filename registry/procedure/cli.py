@@ -46,9 +46,8 @@ def _publish_open_data() -> None:
     from registry.extensions import db
     from registry.opendata.package import publish
 
-    with db.engine.connect() as connection:
-        if publish(connection, Path(current_app.config["OPENDATA_DIR"])):
-            click.echo(_("Nieuw open-databestand geschreven."))
+    if publish(db.session.connection(), Path(current_app.config["OPENDATA_DIR"])):
+        click.echo(_("Nieuw open-databestand geschreven."))
 
 
 jobs_cli = AppGroup("jobs", help="Scheduled jobs (run daily by a timer; safe on several hosts).")
