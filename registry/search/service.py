@@ -98,15 +98,17 @@ def _query_terms(result: SearchResult) -> set[str]:
     }
 
 
-def search(root: Path, request: SearchRequest) -> tuple[SearchResult, list[Item]]:
+def search(root: Path, request: SearchRequest,
+           snippets: bool = True) -> tuple[SearchResult, list[Item]]:
     """Run a faceted search and load its page of hits (and the partial matches that
-    follow too few full ones, as `partial_items`). Raises IndexUnavailable."""
+    follow too few full ones, as `partial_items`); without `snippets` the summaries are
+    not highlighted (exports). Raises IndexUnavailable."""
     searcher, view = searchers.acquire(root)
     result = run_search(searcher, view, request)
     partial = [(hit.intervention_id, hit.score) for hit in result.partial]
     ids = [i for i, _ in result.hits + partial]
     loaded = _load(ids, harm_of(searcher, ids))
-    terms = _query_terms(result)
+    terms = _query_terms(result) if snippets else set()
     items = _items(result.hits, loaded, terms)
     result.partial_items = _items(partial, loaded, terms)
     for item, hit in zip(result.partial_items, [h for h in result.partial

@@ -8,6 +8,7 @@ bp = Blueprint("pages", __name__)
 from registry.views import (  # noqa: E402,F401
     compare,
     evidence_map,
+    exports,
     feeds,
     interventions,
     nominations,

@@ -27,6 +27,8 @@ from registry.views import bp
 from search_index.query import FEW_RESULTS, SORTS, SearchRequest
 from search_index.storage import IndexUnavailable
 
+# Rows of a result export at most (registry/views/exports.py).
+EXPORT_CAP = 1000
 # The pages use the site's Dutch parameter names (as the list pages do); the schemas,
 # shared with the API, the English ones. The English names are still accepted.
 DUTCH_PARAMS = {"pagina": "page", "sorteer": "sort"}
@@ -61,6 +63,11 @@ def search_root() -> Path:
 def load_search_args() -> dict:
     """The search page's query string, validated. Raises ValidationFailed."""
     return _load(SearchQuerySchema)
+
+
+def load_profile_args() -> dict:
+    """The profile search's query string, validated. Raises ValidationFailed."""
+    return _load(ProfileQuerySchema)
 
 
 def _state(args: dict) -> dict:
@@ -125,6 +132,7 @@ def search():
         clear_url=_url({"q": state.get("q")}),
         drops=[(drop, _url(state, q=drop.text, pagina=None)) for drop in result.word_drops],
         english_note=_locale() == "en" and bool(args["q"]) and result.total < FEW_RESULTS,
+        export_cap=EXPORT_CAP,
     )
 
 
@@ -170,7 +178,8 @@ def search_profile():
     fit_groups = [(labels.FIT_GROUP_LABELS[g], g, groups[g]) for g in labels.FIT_GROUPS]
     return render_template(
         "search/profile.html", result=result, items=items, fit_groups=fit_groups,
-        pages=_profile_pages(args, result.total), **{**context, "described": True},
+        pages=_profile_pages(args, result.total), export_cap=EXPORT_CAP,
+        **{**context, "described": True},
     )
 
 

@@ -44,6 +44,8 @@ ROUTES = [
     ("GET", "/open-data/catalog.jsonld", {}, 200, 200),
     ("GET", "/feeds/besluiten.atom", {}, 200, 200),
     ("GET", "/zoeken.atom", {}, 200, 200),
+    ("GET", "/zoeken/export.csv", {}, 200, 200),
+    ("GET", "/zoeken/profiel/export.json?rung=2", {}, 200, 200),
     ("GET", "/studies", {}, 200, 200),
     ("GET", f"/studies/{STU}", {}, 200, 200),
     ("GET", "/erkenning", {}, 200, 200),
@@ -240,6 +242,8 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
                 .replace(LNK, "<int:link_id>").replace(PUB, "<slug>").replace(STU, "<int:study_id>")
                 .replace("/taal/en", "/taal/<code>").replace("/barrier", "/<name>")
+                .replace("export.csv", "export.<any(csv, json):kind>")
+                .replace("export.json", "export.<any(csv, json):kind>")
                 .split("?")[0])
                for m, u in covered}
     registered = {
