@@ -56,8 +56,8 @@ def _step(kind: str) -> dict:
             if kind == "select":
                 rows = 0
                 for item in resources():
-                    result = connection.execution_options(yield_per=CHUNK).execute(
-                        item.statement)
+                    result = connection.execute(
+                        item.statement.execution_options(yield_per=CHUNK))
                     rows += sum(1 for _ in result)
             else:
                 with tempfile.TemporaryDirectory() as folder:

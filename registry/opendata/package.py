@@ -60,7 +60,9 @@ def _csv_text(value) -> str:
 
 def records(connection: Connection, resource: Resource) -> Iterator[dict]:
     """The resource's rows as records (field name -> value), in primary-key order."""
-    result = connection.execution_options(yield_per=CHUNK).execute(resource.statement)
+    # Per statement: Connection.execution_options() would stream every later statement
+    # on the connection too (a savepoint rollback inside a server-side cursor).
+    result = connection.execute(resource.statement.execution_options(yield_per=CHUNK))
     names = [(column.name, column.type) for column in resource.columns]
     for row in result:
         yield {name: _cell(value, kind) for (name, kind), value in zip(names, row,
