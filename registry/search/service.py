@@ -11,15 +11,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 from sqlalchemy import select
-from whoosh import highlight
 
 from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
+from registry.search import snippets
 from registry.search.documents import FACETS
 from registry.search.harm import harm_of
 from registry.services.catalogue import public_status_sql
 from search_index import searchers
-from search_index.analysis import DUTCH_ANALYZER
 from search_index.profile import ClientProfile, ProfileResult, run_profile
 from search_index.query import SearchRequest, SearchResult, run_search
 
@@ -78,12 +77,9 @@ def _load(ids: list[int], harm: dict[int, tuple[str, ...]]) -> dict[int, Hit]:
 
 def _snippet(intervention: Hit, terms: set[str]) -> Markup:
     summary = intervention.published_version.summary or ""
-    if terms:
-        fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        marked = highlight.highlight(summary, terms, DUTCH_ANALYZER, fragmenter, formatter)
-        if marked:
-            return Markup(marked)  # noqa: S704 (Whoosh escapes the text it returns)
+    found = snippets.marked(summary, terms) if terms else None
+    if found is not None:
+        return found
     text = summary if len(summary) <= 240 else summary[:240].rsplit(" ", 1)[0] + " …"
     return Markup.escape(text)
 
