@@ -22,7 +22,7 @@ from registry.models import User
 from registry.models.procedure import SCREENING_CRITERIA
 from registry.schemas.procedure import VersionInputSchema
 from registry.services import assessment, decision, screening, submission
-from tests.browser.journeys import axe_violations, sign_in
+from tests.browser.journeys import axe_violations, press_and_wait, sign_in, tab_to
 from tests.unit.procedure.support import (
     RATIONALE,
     description,
@@ -223,3 +223,31 @@ def test_import_preview_page_has_no_wcag_violations(journey, ids, page_of, tmp_p
     assert page.get_by_role("button", name="Bevestigen en opslaan").is_visible()
 
     assert not axe_violations(page), axe_violations(page)
+
+
+def test_a_reviewer_appraises_a_study_with_the_keyboard_only(journey, ids, page_of):
+    page = page_of("reviewer_a")
+    page.goto(f"{journey.base}/procedure/rondes/{ids['in_review']}/beoordeling")
+    study = page.locator("fieldset.appraisal").first
+
+    tab_to(page, study.get_by_label("Gerandomiseerd (RCT)", exact=True))
+    page.keyboard.press("ArrowDown")  # a radio group moves and checks with the arrows
+    tab_to(page, study.get_by_label("Door loting", exact=True))
+    page.keyboard.press("ArrowDown")
+    for label, value in (("Totale uitval (%)", "15"),
+                         ("Verschil in uitval tussen de groepen (procentpunten)", "3"),
+                         ("Verschil tussen de groepen bij de start op de uitkomst (in SD)",
+                          "0,04")):
+        tab_to(page, study.get_by_label(label))
+        page.keyboard.type(value)
+    for label in ("Geen", "Valide en betrouwbaar", "Passend"):
+        tab_to(page, study.get_by_label(label, exact=True))
+        page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Opslaan als concept"))
+    press_and_wait(page)
+
+    page.goto(f"{journey.base}/procedure/rondes/{ids['in_review']}/beoordeling")
+    study = page.locator("fieldset.appraisal").first
+    assert study.get_by_label("Quasi-experimenteel, met vergelijkingsgroep").is_checked()
+    assert study.get_by_label("Door matching of een statistisch model").is_checked()
+    assert "Voldoet met voorbehoud" in study.locator(".appraisal-proposal").inner_text()

@@ -356,3 +356,34 @@ def test_the_intervention_page_shows_the_panels_rating_of_each_study(client, cas
     page = client.get(f"/interventies/{round_.version.intervention.slug}").get_data(as_text=True)
 
     assert "Oordeel van de commissie over de studie: voldoet niet." in page
+
+
+def test_the_assessment_api_takes_appraisals_by_study_id(client, cast):
+    round_ = drive(cast, "in_review")
+    token = create_api_token(cast.reviewer_a, "t")[1]
+    db.session.commit()
+    study_id = _study(round_).id
+
+    response = client.put(f"/api/v1/procedure/rounds/{round_.id}/assessment",
+                          headers={"Authorization": f"Bearer {token}"},
+                          json={"appraisals": {str(study_id): {
+                              **APPRAISAL_ANSWERS[WITH], "overall_attrition": 140}}})
+
+    assert response.status_code == 422
+    assert [d["field"] for d in response.get_json()["error"]["details"]] == [
+        f"appraisals.{study_id}.overall_attrition"]
+
+
+def test_the_assessment_api_returns_the_proposed_rating(client, cast):
+    round_ = drive(cast, "in_review")
+    token = create_api_token(cast.reviewer_a, "t")[1]
+    db.session.commit()
+    study_id = _study(round_).id
+
+    body = client.put(f"/api/v1/procedure/rounds/{round_.id}/assessment",
+                      headers={"Authorization": f"Bearer {token}"},
+                      json={"appraisals": {str(study_id): APPRAISAL_ANSWERS[WITH]}}).get_json()
+
+    (appraisal,) = body["items"][0]["appraisals"]
+    assert (appraisal["study_id"], appraisal["proposed"], appraisal["rating"]) == (
+        study_id, WITH, WITH)
