@@ -165,6 +165,11 @@ def can_view_audit(user, intervention) -> bool:
 # --- reviewers ------------------------------------------------------------------------
 
 
+def can_manage_external_ratings(user, intervention=None) -> bool:
+    """Record or remove other clearinghouses' ratings of an intervention (the crosswalk)."""
+    return _has(user, "secretary") or _has(user, "admin")
+
+
 def can_view_conflict_register(user, obj=None) -> bool:
     """The register of every declared conflict of interest: the secretary's."""
     return _has(user, "secretary")

@@ -18,6 +18,7 @@ from registry.demo.panel_work import agree_on_evidence
 from registry.extensions import db
 from registry.models import (
     EvidenceDecision,
+    ExternalRating,
     Finding,
     Intervention,
     InterventionStudy,
@@ -175,6 +176,11 @@ def create_intervention(record: dict[str, Any], lookup: Lookup) -> Intervention:
         if intervention.current_decision is not None:
             intervention.current_decision.superseded_at = decision.published_at
         intervention.current_decision = decision
+    for rating in record.get("external_ratings", []):
+        intervention.external_ratings.append(ExternalRating(
+            source=lookup.term("clearinghouse", rating["source"], where), label=rating["label"],
+            rated_on=date.fromisoformat(rating["rated_on"]) if rating.get("rated_on") else None,
+            url=rating.get("url")))
     return intervention
 
 

@@ -4,6 +4,7 @@ from registry.models.account import ApiToken, FailedLogin, Notice
 from registry.models.appraisal import AgreedAppraisal, StudyAppraisal
 from registry.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from registry.models.coding import CodedFinding, FindingAdjudication, FindingCoding
+from registry.models.crosswalk import ExternalRating
 from registry.models.decision import (
     AssessmentRound,
     DecisionVote,
@@ -32,6 +33,7 @@ from registry.models.user import User, UserExpertise, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
+    "ExternalRating",
     "AgreedAppraisal",
     "StudyAppraisal",
     "ApiToken",

@@ -26,12 +26,15 @@ VOCABULARIES = (
     "region",
     "outcome_domain",
     "study_design",
+    # Other registries that rated an intervention (the crosswalk, ExternalRating).
+    "clearinghouse",
 )
 
 # Vocabularies that tag an intervention version ("who is this for"). Ladder rungs are
 # not tags: a version covers a range (ladder_rung_min..max) and the terms give labels.
 INTERVENTION_TAG_VOCABULARIES = tuple(
-    v for v in VOCABULARIES if v not in ("ladder_rung", "outcome_domain", "study_design")
+    v for v in VOCABULARIES
+    if v not in ("ladder_rung", "outcome_domain", "study_design", "clearinghouse")
 )
 
 

@@ -22,6 +22,7 @@ from registry.models import (
     AgreedAppraisal,
     DomainRating,
     EvidenceDecision,
+    ExternalRating,
     Finding,
     Intervention,
     InterventionStudy,
@@ -87,6 +88,7 @@ _V = InterventionVersion
 _D = EvidenceDecision
 Design = aliased(VocabularyTerm)
 Domain = aliased(VocabularyTerm)
+Source = aliased(VocabularyTerm)
 
 
 def _public_interventions() -> Select:
@@ -276,11 +278,26 @@ def _vocabularies() -> Resource:
                     statement)
 
 
+def _external_ratings() -> Resource:
+    columns = (Column("intervention_id", "integer", True), Column("clearinghouse", required=True),
+               Column("label", required=True, description="Their label, on their own scale."),
+               Column("rated_on", "date"), Column("url"))
+    statement = (
+        select(ExternalRating.intervention_id, Source.code, ExternalRating.label,
+               ExternalRating.rated_on, ExternalRating.url)
+        .join(Source, Source.id == ExternalRating.source_id)
+        .where(ExternalRating.intervention_id.in_(_public_interventions()))
+        .order_by(ExternalRating.intervention_id, Source.code))
+    return Resource("external_ratings", N_("Oordelen van andere databanken"), columns,
+                    ("intervention_id", "clearinghouse"), statement,
+                    ((("intervention_id",), "interventions", ("id",)),))
+
+
 def resources() -> list[Resource]:
     """Every resource, referenced ones before those that refer to them."""
     return [_vocabularies(), _studies(), _authors(), _findings(), _interventions(),
             _characteristics(), _decisions(), _domain_ratings(), _study_appraisals(),
-            _links()]
+            _links(), _external_ratings()]
 
 
 def fingerprint_statements() -> list[Select]:
@@ -295,6 +312,7 @@ def fingerprint_statements() -> list[Select]:
         select(func.count(Study.id), func.max(Study.updated_at)),
         select(func.count(Finding.id), func.max(Finding.id)),
         select(func.count(InterventionStudy.study_id)),
+        select(func.count(ExternalRating.id), func.max(ExternalRating.id)),
         select(func.count(VocabularyTerm.id)),
         select(func.count(VocabularyRelease.id)),
     ]

@@ -21,6 +21,7 @@ from registry.schemas.common import (
     UtcDateTime,
     dutch_label,
 )
+from registry.schemas.crosswalk import ExternalRatingOutSchema
 from registry.schemas.pagination import PageQuerySchema, PageSchema, sort_field
 from registry.schemas.studies import StudySummarySchema
 from registry.services.catalogue import INTERVENTION_SORTS, public_decisions, public_status
@@ -152,6 +153,9 @@ class InterventionDetailSchema(InterventionListItemSchema):
         metadata={"description": "Published decisions, newest first."},
     )
     studies = fields.List(fields.Nested(LinkedStudySchema), attribute="intervention.study_links")
+    external_ratings = fields.List(
+        fields.Nested(ExternalRatingOutSchema), attribute="intervention.external_ratings",
+        metadata={"description": "How other clearinghouses rated it, on their own scales."})
 
 
 class InterventionPageSchema(PageSchema):

@@ -42,6 +42,7 @@ class SearchQuerySchema(PageQuerySchema):
                             "bijvoorbeeld work.")
     study_design = _codes("Opzet van een afgerond effectonderzoek met bevindingen, "
                           "bijvoorbeeld rct.")
+    clearinghouse = _codes("Andere databank die de interventie beoordeelde, bijvoorbeeld wwc.")
 
 
 for _vocabulary in INTERVENTION_TAG_VOCABULARIES:

@@ -93,6 +93,7 @@ RULES: dict[str, Callable[[Session, list], set[int]]] = {
     "intervention_studies": _their_interventions,
     "studies": _through_studies,
     "findings": _through_studies,
+    "external_ratings": _their_interventions,
 }
 
 

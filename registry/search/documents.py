@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.util import find_tables
 
 from registry.evidence import STATUS_RANK
 from registry.models import (
     EvidenceDecision,
+    ExternalRating,
     Intervention,
     InterventionStudy,
     InterventionVersion,
@@ -30,10 +31,12 @@ from registry.services.effects import Design, effect_findings
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
+_Source = aliased(VocabularyTerm)  # the clearinghouse of an ExternalRating
+
 # Every facet a search can filter and count on: the evidence status, the ladder rungs an
 # intervention covers, and every vocabulary that tags an intervention version.
 FACETS: tuple[str, ...] = ("level", "ladder_rung", *INTERVENTION_TAG_VOCABULARIES,
-                           "outcome_domain", "study_design")
+                           "outcome_domain", "study_design", "clearinghouse")
 
 
 def schema():
@@ -96,13 +99,19 @@ def _domain_rows():
             .outerjoin(Design, Design.id == Study.design_id).distinct())
 
 
+def _crosswalk_rows():
+    # The clearinghouses that rated an intervention: the "clearinghouse" facet.
+    return (select(ExternalRating.intervention_id, _Source.code)
+            .join(_Source, _Source.id == ExternalRating.source_id))
+
+
 def tables_read() -> set[str]:
     """Every table a document is read from: a change to any of them may change documents
     (registry/search/changes.py must say which; a test holds it to that)."""
     return {
         # An aliased table (the study's design term) counts as the table it aliases.
         getattr(table, "element", table).name
-        for stmt in (_public_rows(), _tag_rows(), _domain_rows())
+        for stmt in (_public_rows(), _tag_rows(), _domain_rows(), _crosswalk_rows())
         for table in find_tables(stmt, check_columns=True, include_joins=False)
     }
 
@@ -142,7 +151,15 @@ def _rest(row, tags: list) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _facets(row, tags: list, status: str, domains, designs) -> dict[str, str]:
+def _crosswalk(session: Session, ids: list[int]) -> dict[int, set[str]]:
+    stmt = _crosswalk_rows().where(ExternalRating.intervention_id.in_(ids))
+    found: dict[int, set[str]] = defaultdict(set)
+    for intervention_id, code in session.connection().execute(stmt):
+        found[intervention_id].add(code)
+    return found
+
+
+def _facets(row, tags: list, status: str, domains, designs, sources) -> dict[str, str]:
     values: dict[str, list[str]] = {v: [] for v in INTERVENTION_TAG_VOCABULARIES}
     for tag in tags:
         if tag.vocabulary in values:
@@ -153,10 +170,11 @@ def _facets(row, tags: list, status: str, domains, designs) -> dict[str, str]:
     facets["level"] = status
     facets["outcome_domain"] = " ".join(sorted(domains))
     facets["study_design"] = " ".join(sorted(designs))
+    facets["clearinghouse"] = " ".join(sorted(sources))
     return facets
 
 
-def to_document(row, tags: list, domains=(), designs=()) -> dict:
+def to_document(row, tags: list, domains=(), designs=(), sources=()) -> dict:
     """The index document of one public record row and its tags (digest included).
 
     All text goes into one field, title, summary and the rest separated by SECTION_BREAK
@@ -174,7 +192,7 @@ def to_document(row, tags: list, domains=(), designs=()) -> dict:
         "decided": row.decided_on.toordinal() if row.decided_on is not None else 0,
         "rung_min": row.ladder_rung_min,
         "rung_max": row.ladder_rung_max,
-        **_facets(row, tags, status, domains, designs),
+        **_facets(row, tags, status, domains, designs, sources),
     }
     doc["digest"] = document_digest(doc)
     return doc
@@ -189,8 +207,10 @@ def document_digest(doc: dict) -> str:
 
 def _documents(session: Session, rows: list) -> list[dict]:
     tags = _tags(session, [row.version_id for row in rows])
-    evidence = _domains(session, [row.id for row in rows])
-    return [to_document(row, tags.get(row.version_id, []), *evidence.get(row.id, ((), ())))
+    ids = [row.id for row in rows]
+    evidence, crosswalk = _domains(session, ids), _crosswalk(session, ids)
+    return [to_document(row, tags.get(row.version_id, []), *evidence.get(row.id, ((), ())),
+                        crosswalk.get(row.id, ()))
             for row in rows]
 
 

@@ -27,6 +27,7 @@ FACET_LABELS = {
     "region": _l("Regio"),
     "outcome_domain": _l("Effect onderzocht op"),
     "study_design": _l("Opzet van het effectonderzoek"),
+    "clearinghouse": _l("Ook beoordeeld door"),
 }
 
 SORT_LABELS = {

@@ -1,7 +1,9 @@
 """The list of published interventions and the page of one intervention."""
 
 from flask import render_template, request
+from flask_login import current_user
 
+from registry import permissions as perm
 from registry.services.catalogue import (
     INTERVENTION_SORTS,
     get_intervention,
@@ -60,6 +62,7 @@ def intervention(slug: str):
         ongoing=[link.study for link in links if link.study.ongoing],
         findings=[finding for link in links for finding in link.study.findings],
         appraisals=_agreed(intervention.current_decision),
+        can_manage_external=perm.can_manage_external_ratings(current_user, intervention),
         back=back_to_results(request.args.get("terug")),
     )
 

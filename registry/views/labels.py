@@ -198,6 +198,8 @@ AUDIT_ACTIONS = {
     "nominated": _l("Voorgedragen"),
     "nomination_handled": _l("Voordracht behandeld"),
     "findings_coded": _l("Bevindingen gecodeerd"),
+    "add_external_rating": _l("Oordeel van een andere databank toegevoegd"),
+    "remove_external_rating": _l("Oordeel van een andere databank verwijderd"),
     "finding_adjudicated": _l("Verschil in codering beslist"),
 }
 

@@ -132,6 +132,8 @@ PAGES = [
     pytest.param("secretary", "/procedure/rondes/{confirmed}/publiceren", id="publish-confirm"),
     pytest.param("secretary", "/procedure/belangen", id="conflict-register"),
     pytest.param("secretary", "/procedure/overzicht", id="secretary-dashboard"),
+    pytest.param("secretary", "/procedure/interventies/{owned_intervention}/elders-beoordeeld",
+                 id="crosswalk"),
     pytest.param("owner", "/procedure/rondes/{draft}/quickscan", id="quickscan"),
     pytest.param("owner", "/procedure/interventies/{owned_intervention}/herbeoordeling",
                  id="reassessment-request"),

@@ -45,6 +45,12 @@ ROUTES = [
     ("GET", "/feeds/besluiten.atom", {}, 200, 200),
     ("GET", "/zoeken.atom", {}, 200, 200),
     ("GET", "/zoeken/export.csv", {}, 200, 200),
+    ("GET", f"/procedure/interventies/{ITV}/elders-beoordeeld", {"secretary": 200, "admin": 200},
+     403, 302),
+    ("POST", f"/procedure/interventies/{ITV}/elders-beoordeeld",
+     {"secretary": 422, "admin": 422}, 403, 302),
+    ("POST", f"/procedure/interventies/{ITV}/elders-beoordeeld/999999/verwijderen",
+     {"secretary": 404, "admin": 404}, 403, 302),
     ("GET", "/zoeken/profiel/export.json?rung=2", {}, 200, 200),
     ("GET", "/studies", {}, 200, 200),
     ("GET", f"/studies/{STU}", {}, 200, 200),
@@ -239,6 +245,7 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
     covered = {(m, u.replace("meldingen/<int:token_id>", "meldingen/<int:notice_id>")
                 .replace("belangen/<int:token_id>", "belangen/<int:declaration_id>")
                 .replace("voordrachten/<int:token_id>", "voordrachten/<int:nomination_id>")
+                .replace("beoordeeld/<int:token_id>", "beoordeeld/<int:rating_id>")
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
                 .replace(LNK, "<int:link_id>").replace(PUB, "<slug>").replace(STU, "<int:study_id>")
                 .replace("/taal/en", "/taal/<code>").replace("/barrier", "/<name>")

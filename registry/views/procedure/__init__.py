@@ -50,6 +50,7 @@ def back_to_round(round_id: int, message: str):
 from registry.views.procedure import (  # noqa: E402,F401
     advisory,
     coding,
+    crosswalk,
     nominations,
     overview,
     owner,
