@@ -358,16 +358,21 @@ def test_the_intervention_page_shows_the_panels_rating_of_each_study(client, cas
     assert "Oordeel van de commissie over de studie: voldoet niet." in page
 
 
-def test_the_assessment_api_takes_appraisals_by_study_id(client, cast):
+def _put_appraisal(client, cast, answers: dict):
+    """Reviewer A puts one appraisal of the round's study through the API."""
     round_ = drive(cast, "in_review")
     token = create_api_token(cast.reviewer_a, "t")[1]
     db.session.commit()
     study_id = _study(round_).id
-
     response = client.put(f"/api/v1/procedure/rounds/{round_.id}/assessment",
                           headers={"Authorization": f"Bearer {token}"},
-                          json={"appraisals": {str(study_id): {
-                              **APPRAISAL_ANSWERS[WITH], "overall_attrition": 140}}})
+                          json={"appraisals": {str(study_id): answers}})
+    return response, study_id
+
+
+def test_the_assessment_api_takes_appraisals_by_study_id(client, cast):
+    response, study_id = _put_appraisal(
+        client, cast, {**APPRAISAL_ANSWERS[WITH], "overall_attrition": 140})
 
     assert response.status_code == 422
     assert [d["field"] for d in response.get_json()["error"]["details"]] == [
@@ -375,15 +380,8 @@ def test_the_assessment_api_takes_appraisals_by_study_id(client, cast):
 
 
 def test_the_assessment_api_returns_the_proposed_rating(client, cast):
-    round_ = drive(cast, "in_review")
-    token = create_api_token(cast.reviewer_a, "t")[1]
-    db.session.commit()
-    study_id = _study(round_).id
+    response, study_id = _put_appraisal(client, cast, APPRAISAL_ANSWERS[WITH])
 
-    body = client.put(f"/api/v1/procedure/rounds/{round_.id}/assessment",
-                      headers={"Authorization": f"Bearer {token}"},
-                      json={"appraisals": {str(study_id): APPRAISAL_ANSWERS[WITH]}}).get_json()
-
-    (appraisal,) = body["items"][0]["appraisals"]
+    (appraisal,) = response.get_json()["items"][0]["appraisals"]
     assert (appraisal["study_id"], appraisal["proposed"], appraisal["rating"]) == (
         study_id, WITH, WITH)
