@@ -26,12 +26,19 @@ def dump_command(folder: Path) -> None:
         click.echo(f"{name}: {count}")
 
 
+def publish_here(force: bool = False) -> bool:
+    """Renew this host's download (package.publish) and say so when it did."""
+    written = publish(db.session.connection(), Path(current_app.config["OPENDATA_DIR"]),
+                      force)
+    if written:
+        click.echo(_("Nieuw open-databestand geschreven."))
+    return written
+
+
 @opendata_cli.command("publish")
 @click.option("--force", is_flag=True, help="Write a new ZIP even if nothing changed.")
 def publish_command(force: bool) -> None:
     """Renew this host's download on /open-data when the published record changed (a
     timer runs it every few minutes on every host; cheap when nothing changed)."""
-    written = publish(db.session.connection(), Path(current_app.config["OPENDATA_DIR"]),
-                      force)
-    click.echo(_("Nieuw open-databestand geschreven.") if written
-               else _("Niets veranderd; het open-databestand is actueel."))
+    if not publish_here(force):
+        click.echo(_("Niets veranderd; het open-databestand is actueel."))

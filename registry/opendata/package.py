@@ -12,7 +12,9 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from datetime import date
@@ -90,7 +92,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def descriptor(written: list[tuple[Resource, int]], folder: Path) -> dict:
+def descriptor(written: list[Resource], folder: Path) -> dict:
     """datapackage.json: the package, its licence and a Table Schema per resource."""
     return {
         "profile": "tabular-data-package",
@@ -107,8 +109,8 @@ def descriptor(written: list[tuple[Resource, int]], folder: Path) -> dict:
             "name": resource.name, "title": resource.title, "path": f"{resource.name}.csv",
             "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",
             "encoding": "utf-8", "hash": f"sha256:{_sha256(folder / f'{resource.name}.csv')}",
-            "schema": resource.schema(), "count": count,
-        } for resource, count in written],
+            "schema": resource.schema(),
+        } for resource in written],
     }
 
 
@@ -116,15 +118,13 @@ def dump(connection: Connection, folder: Path) -> dict[str, int]:
     """Write every resource and datapackage.json into `folder` (created if needed).
     Returns the number of rows per resource."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = [(resource, _write_resource(connection, resource, folder))
-               for resource in resources()]
-    package = descriptor(written, folder)
-    for entry in package["resources"]:
-        entry.pop("count")
+    written = resources()
+    counts = {resource.name: _write_resource(connection, resource, folder)
+              for resource in written}
     with open(folder / "datapackage.json", "w", encoding="utf-8") as file:
-        json.dump(package, file, ensure_ascii=False, indent=2)
+        json.dump(descriptor(written, folder), file, ensure_ascii=False, indent=2)
         file.write("\n")
-    return {resource.name: count for resource, count in written}
+    return counts
 
 
 def fingerprint(connection: Connection) -> str:
@@ -137,7 +137,8 @@ def write_zip(folder: Path, target: Path) -> None:
     """The dumped folder as one ZIP, written beside `target` and renamed over it, so a
     download never reads half a file. Entries carry a fixed date: the same dump gives
     the same bytes."""
-    partial = target.with_name(target.name + ".part")
+    # Per process: a timer and `flask jobs run` may publish on one host at once.
+    partial = target.with_name(f"{target.name}.{os.getpid()}.part")
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(folder.iterdir()):
             info = zipfile.ZipInfo(path.name, date_time=(2020, 1, 1, 0, 0, 0))
@@ -146,6 +147,22 @@ def write_zip(folder: Path, target: Path) -> None:
                 for block in iter(lambda: source.read(1 << 16), b""):
                     entry.write(block)
     os.replace(partial, target)
+
+
+WORK_PREFIX = "dump-"
+# A work folder or partial file this old is left by a killed run, not a running one.
+LEFTOVER_SECONDS = 3600
+
+
+def _clear_leftovers(folder: Path) -> None:
+    """Remove what a run killed halfway (kill -9) left: its work folder and partials."""
+    cutoff = time.time() - LEFTOVER_SECONDS
+    for path in folder.iterdir():
+        stale = path.stat().st_mtime < cutoff
+        if stale and path.is_dir() and path.name.startswith(WORK_PREFIX):
+            shutil.rmtree(path, ignore_errors=True)
+        elif stale and path.name.endswith(".part"):
+            path.unlink(missing_ok=True)
 
 
 def latest(folder: Path) -> tuple[Path, Path]:
@@ -162,10 +179,11 @@ def publish(connection: Connection, folder: Path, force: bool = False) -> bool:
     if not force and target.exists() and stamp.exists() and stamp.read_text() == current:
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+    _clear_leftovers(target.parent)
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=target.parent) as work:
         dump(connection, Path(work))
         write_zip(Path(work), target)
-    partial = stamp.with_name(stamp.name + ".part")
+    partial = stamp.with_name(f"{stamp.name}.{os.getpid()}.part")
     partial.write_text(current)
     os.replace(partial, stamp)
     return True

@@ -35,6 +35,7 @@ from registry.models import (
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES, STUDY_RELATIONS
 from registry.models.vocabulary import version_tags
 from registry.services.catalogue import public_status_sql
+from registry.services.effects import Design
 
 OUTCOMES = RECOGNISED_LEVELS + ("not_recognised", "provisional")
 QUALITIES = ("high", "moderate", "low")
@@ -86,7 +87,6 @@ class Resource:
 
 _V = InterventionVersion
 _D = EvidenceDecision
-Design = aliased(VocabularyTerm)
 Domain = aliased(VocabularyTerm)
 Source = aliased(VocabularyTerm)
 

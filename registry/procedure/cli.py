@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from registry.opendata.cli import publish_here
 from registry.unit_of_work import commit
 
 procedure_cli = AppGroup("procedure", help="Assessment procedure: expiry of decisions.")
@@ -36,20 +37,6 @@ def _echo_decision(decision) -> None:
                           date=decision.valid_until))
 
 
-def _publish_open_data() -> None:
-    # An expiry changes the published record; this host's download follows (the other
-    # hosts' timers run `flask opendata publish`).
-    from pathlib import Path
-
-    from flask import current_app
-
-    from registry.extensions import db
-    from registry.opendata.package import publish
-
-    if publish(db.session.connection(), Path(current_app.config["OPENDATA_DIR"])):
-        click.echo(_("Nieuw open-databestand geschreven."))
-
-
 jobs_cli = AppGroup("jobs", help="Scheduled jobs (run daily by a timer; safe on several hosts).")
 
 
@@ -61,7 +48,9 @@ def jobs_run_command(today) -> None:
     from registry.services.jobs import run_jobs
 
     report = run_jobs(today.date() if today else None)
-    _publish_open_data()
+    # An expiry changes the published record; this host's download follows (the other
+    # hosts' timers run `flask opendata publish`).
+    publish_here()
     if not report.ran:
         click.echo(_("Een andere host voert de taken al uit; niets gedaan."))
         return

@@ -9,16 +9,11 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from registry.effects.plausibility import DUTCH, implausible
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES
-from registry.schemas.common import MAX_INTEGER, DecimalNumber
+from registry.schemas.common import DecimalNumber, count_field
 from registry.schemas.dutch import DutchSchema
 
 # A mean beyond this is a typing error (amounts in euros stay well below it).
 MAX_VALUE = 1e9
-
-
-def _count() -> fields.Integer:
-    return fields.Integer(load_default=None, allow_none=True,
-                          validate=validate.Range(0, MAX_INTEGER))
 
 
 def _number() -> fields.Float:
@@ -38,8 +33,8 @@ class CodedFindingSchema(DutchSchema):
     ci_upper = DecimalNumber(places=3, load_default=None, allow_none=True)
     # For the common scale when the effect size alone is not enough (plausibility checks
     # proportions and SDs).
-    n_intervention = _count()
-    n_comparison = _count()
+    n_intervention = count_field(load_default=None)
+    n_comparison = count_field(load_default=None)
     value_intervention = _number()
     value_comparison = _number()
     sd_intervention = _number()

@@ -7,13 +7,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask_babel import force_locale
-from marshmallow import RAISE, Schema, fields, missing, pre_load
+from marshmallow import RAISE, Schema, fields, missing, pre_load, validate
 
 from registry.evidence import LABELS
 
 # The largest value of a PostgreSQL `integer` column: every id and count is one, and a
 # larger number must be refused as invalid input before the database fails on it.
 MAX_INTEGER = 2**31 - 1
+
+
+def count_field(**kwargs: Any) -> fields.Integer:
+    """A count or number of months: 0 up to MAX_INTEGER (what the columns hold), or null."""
+    return fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER),
+                          **kwargs)
 
 
 def dutch_label(status: str | None) -> str | None:

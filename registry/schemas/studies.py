@@ -14,13 +14,13 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from registry.effects.plausibility import implausible
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES, QUALITY_RATINGS
 from registry.schemas.common import (
-    MAX_INTEGER,
     ComputedList,
     ComputedNested,
     DecimalNumber,
     LinksSchema,
     RoundTripSchema,
     TermCode,
+    count_field,
 )
 from registry.schemas.pagination import PageQuerySchema, PageSchema, sort_field
 from registry.schemas.search import FacetSchema
@@ -51,10 +51,6 @@ def _optional_text(max_length: int | None = None, **kwargs: Any) -> fields.Strin
     return fields.String(allow_none=True, validate=checks, **kwargs)
 
 
-def _count() -> fields.Integer:
-    return fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER))
-
-
 def _study_links(study) -> dict[str, str]:
     return {"self": url_for("api.get_study", study_id=study.id, _external=True)}
 
@@ -73,14 +69,14 @@ class FindingSchema(RoundTripSchema):
     id = fields.Integer(dump_only=True)
     outcome_domain = TermCode(required=True, metadata={"description": "outcome_domain code"})
     measure = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    time_point_months = _count()
+    time_point_months = count_field()
     follow_up_band = fields.String(dump_only=True, allow_none=True)
     effect_size_type = fields.String(allow_none=True, validate=validate.OneOf(EFFECT_SIZE_TYPES))
     effect_size = DecimalNumber(places=3, allow_none=True)
     ci_lower = DecimalNumber(places=3, allow_none=True)
     ci_upper = DecimalNumber(places=3, allow_none=True)
-    n_intervention = _count()
-    n_comparison = _count()
+    n_intervention = count_field()
+    n_comparison = count_field()
     value_intervention = fields.Float(allow_none=True, metadata={
         "description": "Mean (continuous outcome) or proportion (0–1, dichotomous)."})
     value_comparison = fields.Float(allow_none=True)
@@ -144,10 +140,10 @@ class StudySchema(StudySummarySchema):
     keywords = fields.List(fields.String(validate=validate.Length(max=200)),
                            validate=validate.Length(max=500))
     publication_type = _optional_text(60)
-    n_intervention = _count()
-    n_comparison = _count()
+    n_intervention = count_field()
+    n_comparison = count_field()
     setting = _optional_text()
-    follow_up_months = _count()
+    follow_up_months = count_field()
     follow_up_band = fields.String(dump_only=True, allow_none=True)
     ongoing = fields.Boolean(metadata={
         "description": "A registered trial still running (shown as 'onderzoek loopt')."})

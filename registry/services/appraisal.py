@@ -5,7 +5,8 @@ study's quality on record, which decides whether its findings count."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections import Counter
+from typing import Any, NamedTuple
 
 from flask_babel import gettext as _
 
@@ -99,20 +100,35 @@ def consensus(ratings: list[str]) -> str | None:
     return distinct.pop() if len(distinct) == 1 else None
 
 
+class ReviewersRatings(NamedTuple):
+    """What the decision form shows of one study: each rating the reviewers gave with
+    how many gave it (most first), and the one they all gave (None if they differ)."""
+
+    study: object
+    given: list[tuple[str, int]]
+    common: str | None
+
+
+def reviewers_ratings(round_: AssessmentRound) -> list[ReviewersRatings]:
+    """Per appraised study, the submitted assessments' ratings (see ReviewersRatings)."""
+    given = submitted_ratings(round_)
+    return [ReviewersRatings(study, Counter(given.get(study.id, [])).most_common(),
+                             consensus(given.get(study.id, [])))
+            for study in appraised_studies(round_)]
+
+
 def choose_agreed(round_: AssessmentRound, chosen: dict[int, dict[str, Any]]) -> list[dict]:
     """The panel's rating per appraised study: the one chosen, else the reviewers'
     common one. Raises ValidationFailed naming each field: no rating where the reviewers
     differ, an unknown rating, or one that differs from their common rating without a
     reason of MIN_REASON_CHARS. A study nobody appraised and nobody rated is left out
     (rounds from before the appraisal)."""
-    given = submitted_ratings(round_)
     rows, details = [], []
-    for study in appraised_studies(round_):
+    for study, given, common in reviewers_ratings(round_):
         choice = chosen.get(study.id, {})
-        common = consensus(given.get(study.id, []))
         rating = choice.get("rating") or common
         reason = (choice.get("reason") or "").strip() or None
-        if rating is None and not given.get(study.id):
+        if rating is None and not given:
             continue
         problem = _problem(rating, common, reason)
         if problem:
@@ -155,6 +171,11 @@ def chosen_appraisals(form) -> dict[int, dict[str, str]]:
 def qualities(rows: list[dict]) -> dict[int, str]:
     """Study id -> the quality the agreed ratings give (for the proposals at decision)."""
     return {row["study_id"]: QUALITY_OF_RATING[row["rating"]] for row in rows}
+
+
+def common_qualities(ratings: list[ReviewersRatings]) -> dict[int, str]:
+    """Study id -> the quality the reviewers' common ratings would give, if agreed."""
+    return {row.study.id: QUALITY_OF_RATING[row.common] for row in ratings if row.common}
 
 
 def attach(decision, rows: list[dict]) -> None:

@@ -92,7 +92,8 @@ def test_the_level_filter_narrows_the_map(client, mapped):
 
 
 @pytest.mark.parametrize("query", ["?columns=region", "?rows=target_group", "?level=beste",
-                                   "?columns="])
+                                   "?columns=", "?study_design=" + "x" * 61,
+                                   "?" + "&".join(["study_design=rct"] * 21)])
 def test_bad_parameters_are_refused(client, mapped, query):
     response = client.get(f"/api/v1/evidence-map{query}")
 

@@ -170,3 +170,34 @@ def test_the_dump_command_writes_the_package(app, catalogue, tmp_path):
     counts = dict(line.split(": ") for line in result.output.splitlines())
     assert int(counts["interventions"]) >= 40
     assert (tmp_path / "pakket" / "datapackage.json").exists()
+
+
+def test_the_dump_command_refuses_a_file_for_a_folder(app, catalogue, tmp_path):
+    target = tmp_path / "bestaand.txt"
+    target.write_text("niet overschrijven")
+
+    result = app.test_cli_runner().invoke(args=["opendata", "dump", str(target)])
+
+    assert result.exit_code == 2
+    assert "is a file" in result.output
+    assert target.read_text() == "niet overschrijven"
+
+
+def test_publish_clears_what_a_killed_run_left_and_nothing_newer(catalogue, tmp_path):
+    import os
+    import time
+
+    old = time.time() - 2 * 3600
+    killed_folder = tmp_path / "dump-gestopt"
+    killed_folder.mkdir()
+    killed_part = tmp_path / f"{ZIP_NAME}.123.part"
+    killed_part.write_bytes(b"half")
+    for path in (killed_folder, killed_part):
+        os.utime(path, (old, old))
+    running = tmp_path / f"{ZIP_NAME}.456.part"
+    running.write_bytes(b"bezig")
+
+    publish(catalogue.connection(), tmp_path)
+
+    assert not killed_folder.exists() and not killed_part.exists()
+    assert running.exists()

@@ -385,3 +385,20 @@ def test_the_assessment_api_returns_the_proposed_rating(client, cast):
     (appraisal,) = response.get_json()["items"][0]["appraisals"]
     assert (appraisal["study_id"], appraisal["proposed"], appraisal["rating"]) == (
         study_id, WITH, WITH)
+
+
+def test_the_decision_api_refuses_an_unknown_study_rating_and_records_nothing(client, cast):
+    round_ = _assessed(cast, WITH, WITH)
+    token = create_api_token(cast.secretary, "t")[1]
+    db.session.commit()
+
+    response = client.post(
+        f"/api/v1/procedure/rounds/{round_.id}/decision",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"outcome": "effective_good", "rationale": RATIONALE,
+              "study_appraisals": [{"study_id": _study(round_).id, "rating": "geweldig"}]})
+
+    assert response.status_code == 422
+    assert [d["field"] for d in response.get_json()["error"]["details"]] == [
+        "study_appraisals.0.rating"]
+    assert round_.version.intervention.decisions == []

@@ -42,6 +42,20 @@ def dossier(round_) -> dict:
     }
 
 
+def load_intervention(intervention_id: int):
+    """The intervention of a procedure page. Raises NotFound."""
+    from flask_babel import gettext as _
+
+    from registry.errors import NotFound
+    from registry.extensions import db
+    from registry.models import Intervention
+
+    intervention = db.session.get(Intervention, intervention_id)
+    if intervention is None:
+        raise NotFound(_("Deze interventie bestaat niet."))
+    return intervention
+
+
 def back_to_round(round_id: int, message: str):
     flash(message)
     return redirect(url_for("procedure.round_page", round_id=round_id))

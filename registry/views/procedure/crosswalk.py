@@ -9,19 +9,17 @@ from flask_login import current_user
 
 from registry import permissions as perm
 from registry.auth.forms import errors_by_field, form_data, load
-from registry.errors import NotFound, ValidationFailed
+from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.models import Intervention
 from registry.schemas.crosswalk import ExternalRatingInputSchema
 from registry.services import crosswalk
 from registry.services.vocabularies import terms_by_code
-from registry.views.procedure import bp
+from registry.views.procedure import bp, load_intervention
 
 
 def _intervention(intervention_id: int) -> Intervention:
-    intervention = db.session.get(Intervention, intervention_id)
-    if intervention is None:
-        raise NotFound(_("Deze interventie bestaat niet."))
+    intervention = load_intervention(intervention_id)
     perm.authorize(perm.can_manage_external_ratings(current_user, intervention))
     return intervention
 

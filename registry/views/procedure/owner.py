@@ -9,10 +9,8 @@ from flask_login import current_user
 
 from registry import permissions as perm
 from registry.auth.forms import errors_by_field, form_data, load
-from registry.errors import NotFound, ValidationFailed
+from registry.errors import ValidationFailed
 from registry.evidence import LABELS as evidence_labels
-from registry.extensions import db
-from registry.models import Intervention
 from registry.models.intervention import REQUIRED_TO_SUBMIT
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.schemas.procedure import ObjectionSchema
@@ -21,7 +19,13 @@ from registry.services.audit_trail import events_of
 from registry.services.panel_rules import LEVELS_SOUGHT
 from registry.services.quickscan import quickscan
 from registry.views.labels import VOCABULARY_NAMES
-from registry.views.procedure import back_to_round, bp, check_form_lock, load_round
+from registry.views.procedure import (
+    back_to_round,
+    bp,
+    check_form_lock,
+    load_intervention,
+    load_round,
+)
 from registry.views.procedure.fields import DESCRIPTION_FIELDS, LABELS, diff_labels
 
 
@@ -160,24 +164,17 @@ def lodge_objection(round_id: int):
     return back_to_round(objection.id, _("Uw bezwaar is ingediend."))
 
 
-def _intervention(intervention_id: int) -> Intervention:
-    intervention = db.session.get(Intervention, intervention_id)
-    if intervention is None:
-        raise NotFound(_("Deze interventie bestaat niet."))
-    return intervention
-
-
 @bp.get("/interventies/<int:intervention_id>/herbeoordeling")
 def reassessment_page(intervention_id: int):
     """Where the reminder before expiry leads: the recognition and a button to start."""
-    intervention = _intervention(intervention_id)
+    intervention = load_intervention(intervention_id)
     perm.authorize(perm.can_request_reassessment(current_user, intervention))
     return render_template("procedure/reassessment.html", intervention=intervention)
 
 
 @bp.post("/interventies/<int:intervention_id>/herbeoordeling")
 def request_reassessment(intervention_id: int):
-    intervention = _intervention(intervention_id)
+    intervention = load_intervention(intervention_id)
     perm.authorize(perm.can_request_reassessment(current_user, intervention))
     round_ = validity.request_reassessment(intervention, current_user)
     return back_to_round(round_.id, _("Een nieuwe beoordelingsronde is gestart."))
@@ -190,7 +187,7 @@ def _number(value: str | None) -> int | None:
 
 @bp.get("/interventies/<int:intervention_id>/versies")
 def compare_versions(intervention_id: int):
-    intervention = _intervention(intervention_id)
+    intervention = load_intervention(intervention_id)
     perm.authorize(perm.can_view_audit(current_user, intervention))
     numbers = [v.number for v in intervention.versions]
     old = _number(request.args.get("van")) or (numbers[-2] if len(numbers) > 1 else numbers[0])
@@ -205,7 +202,7 @@ def compare_versions(intervention_id: int):
 
 @bp.get("/interventies/<int:intervention_id>/geschiedenis")
 def audit_page(intervention_id: int):
-    intervention = _intervention(intervention_id)
+    intervention = load_intervention(intervention_id)
     perm.authorize(perm.can_view_audit(current_user, intervention))
     return render_template("procedure/audit.html", intervention=intervention,
                            events=events_of(intervention.id))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import Response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -187,12 +185,8 @@ def _decision_form(round_, errors, status=200):
     """The form, with the proposals read as if the reviewers' common study ratings were
     agreed (the panel's choices are checked again on posting)."""
     intervention = round_.version.intervention
-    given = appraisal.submitted_ratings(round_)
-    common = {study_id: appraisal.consensus(ratings) for study_id, ratings in given.items()}
-    qualities = appraisal.qualities([{"study_id": study_id, "rating": rating}
-                                     for study_id, rating in common.items() if rating])
-    studies = [(study, Counter(given.get(study.id, [])).most_common(), common.get(study.id))
-               for study in appraisal.appraised_studies(round_)]
+    studies = appraisal.reviewers_ratings(round_)
+    qualities = appraisal.common_qualities(studies)
     suggested = suggested_level_for(intervention, qualities)
     groups = groups_for(effect_studies(intervention), qualities)
     page = render_template(
