@@ -125,7 +125,8 @@ def validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list
     record, others = _validate(retry, lookups)
     if record is None:
         return None, problems + others
-    record.warnings = [(f, _("Weggelaten: %(reason)s", reason=m)) for f, m in problems]
+    record.warnings = [(f, _("Weggelaten: %(reason)s", reason=m))
+                       for f, m in problems] + record.warnings
     return record, []
 
 
@@ -161,13 +162,18 @@ def _validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, lis
         problems += _flatten(error.messages)
         loaded = error.valid_data if isinstance(error.valid_data, dict) else {}
     values = _model_values(loaded, problems, lookups)
-    problems += [("interventions", _("Onbekende interventie '%(slug)s'.", slug=s))
-                 for s in raw.interventions if s not in lookups.interventions]
     if problems:
         return None, problems
     first = values["authors"][0]["family_name"] if values["authors"] else None
-    record = ValidRecord(raw.number, raw.line, values, raw.interventions,
+    known = [s for s in raw.interventions if s in lookups.interventions]
+    record = ValidRecord(raw.number, raw.line, values, known,
                          title_key(values["title"]), surname_key(first))
+    # An unknown intervention drops the link, not the study: a databank moving here
+    # imports its studies before the interventions that link them (flask interventions
+    # import makes those links).
+    record.warnings = [("interventions", _("Weggelaten: onbekende interventie '%(slug)s'.",
+                                           slug=s))
+                       for s in raw.interventions if s not in lookups.interventions]
     return record, []
 
 
@@ -223,7 +229,9 @@ def _normalised(data: dict[str, Any], problems: list) -> dict[str, Any]:
 
 
 def _author(author: Any) -> Any:
-    if not isinstance(author, dict) or author.get("particle") is not None:
+    # A record that states the particle, even as null (the registry's own JSON export),
+    # is taken as it is: "Van Gennep" is a family name as written.
+    if not isinstance(author, dict) or "particle" in author:
         return author
     family, given = author.get("family_name"), author.get("given_names")
     if not isinstance(family, str) or not isinstance(given, str | None):

@@ -11,13 +11,14 @@ from registry.unit_of_work import commit
 
 def register_cli(app: Flask) -> None:
     from importers.cli import import_cli
+    from importers.interventions.cli import interventions_cli
     from registry.auth.cli import users_cli
     from registry.opendata.cli import opendata_cli
     from registry.procedure.cli import jobs_cli, procedure_cli
     from registry.search.cli import index_cli
 
     for group in (vocabularies_cli, demo_cli, index_cli, import_cli, users_cli, procedure_cli,
-                  jobs_cli, opendata_cli):
+                  jobs_cli, opendata_cli, interventions_cli):
         app.cli.add_command(group)
 
 

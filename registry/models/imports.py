@@ -62,12 +62,18 @@ class ImportBatchItem(db.Model):
     study_id: Mapped[int | None] = mapped_column(
         ForeignKey("studies.id", ondelete="SET NULL"), index=True
     )
+    # An intervention import's record: the intervention it added or updated.
+    intervention_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interventions.id", ondelete="SET NULL"), index=True
+    )
     # doi, pmid, title_year_author (exact keys), fuzzy_title, or person (a decision).
     method: Mapped[str | None] = mapped_column(String(30))
     score: Mapped[float | None] = mapped_column(Float)
     changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     previous_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # intervention_studies ids and finding ids this record created (undo removes them).
+    # An intervention import keeps what undo needs in previous_values (importers/
+    # interventions/undo.py).
     link_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     finding_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -154,7 +154,7 @@ class StudySchema(StudySummarySchema):
     findings = fields.List(fields.Nested(FindingSchema))
     interventions = ComputedList(
         fields.String(),
-        getter=lambda study: [i.slug for i in public_interventions_of(study)],
+        getter=lambda study: sorted(i.slug for i in public_interventions_of(study)),
         metadata={"description": "Slugs of the published interventions it is linked to."},
     )
 

@@ -93,7 +93,7 @@ def test_deciding_add_creates_the_study_and_undo_removes_it():
     decide_pending(db.session.scalars(select(PendingDuplicate)).one(), "add", None)
     after_decision = count()
     undo_batch(db.session.get(ImportBatch, report.batch_id), None)
-    assert (after_decision, count()) == (3, 1)
+    assert (after_decision, count()) == (4, 1)
 
 
 def test_undo_restores_what_a_merge_changed(app):

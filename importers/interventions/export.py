@@ -1,0 +1,139 @@
+"""Export the published catalogue in the interchange format, streamed in pages.
+
+Only what the public pages show: published interventions with their published version,
+published decisions and other clearinghouses' ratings; never drafts, assessments or
+accounts. The order is fixed (slug; decisions by date), and nothing in the file depends
+on the clock or on this registry's row ids, so the same catalogue gives the same file
+in any registry it was imported into.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from importers.interventions.shape import description_of
+from registry.extensions import db
+from registry.models import (
+    EvidenceDecision,
+    Intervention,
+    InterventionStudy,
+    InterventionVersion,
+    Organisation,
+)
+from registry.models.intervention import version_providers
+from registry.schemas.interchange import (
+    FORMAT,
+    SCHEMA_VERSION,
+    InterventionRecordSchema,
+    OrganisationRecordSchema,
+)
+from registry.services.catalogue import public_decisions
+
+_PAGE = 200
+
+
+def export_interventions() -> Iterator[str]:
+    """The interchange file in pieces: header, organisations, then one intervention at a
+    time."""
+    yield json.dumps({"format": FORMAT, "schema_version": SCHEMA_VERSION})[:-1]
+    yield ',\n "organisations": ['
+    for index, organisation in enumerate(_organisations()):
+        yield ("," if index else "") + "\n  " + _dumps(
+            OrganisationRecordSchema().dump(organisation))
+    yield '\n ],\n "interventions": ['
+    schema = InterventionRecordSchema()
+    for index, intervention in enumerate(_published()):
+        yield ("," if index else "") + "\n  " + _dumps(
+            schema.dump(intervention_record(intervention)))
+    yield "\n ]\n}\n"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _organisations() -> Iterator[dict[str, Any]]:
+    """The organisations the published interventions name (owner or provider)."""
+    published = select(Intervention.id).where(Intervention.published_version_id.is_not(None))
+    owners = select(Intervention.owner_organisation_id).where(Intervention.id.in_(published))
+    providers = select(version_providers.c.organisation_id).join(
+        Intervention, Intervention.published_version_id == version_providers.c.version_id)
+    rows = db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(owners.union(providers)))
+        .order_by(Organisation.slug).options(selectinload(Organisation.sector)))
+    for organisation in rows:
+        yield {"slug": organisation.slug, "name": organisation.name, "kind": organisation.kind,
+               "city": organisation.city, "website": organisation.website,
+               "sector": organisation.sector.code if organisation.sector else None}
+
+
+def _published() -> Iterator[Intervention]:
+    last = ""
+    while True:
+        page = list(db.session.scalars(
+            select(Intervention).where(Intervention.published_version_id.is_not(None),
+                                       Intervention.slug > last)
+            .order_by(Intervention.slug).limit(_PAGE)
+            .options(selectinload(Intervention.published_version)
+                     .selectinload(InterventionVersion.tags),
+                     selectinload(Intervention.published_version)
+                     .selectinload(InterventionVersion.providers),
+                     selectinload(Intervention.decisions).selectinload(EvidenceDecision.ratings),
+                     selectinload(Intervention.decisions)
+                     .selectinload(EvidenceDecision.domain_ratings),
+                     selectinload(Intervention.study_links).selectinload(InterventionStudy.study),
+                     selectinload(Intervention.owner))))
+        if not page:
+            return
+        yield from page
+        last = page[-1].slug
+        db.session.expunge_all()  # keeps memory flat however large the catalogue
+
+
+def intervention_record(intervention: Intervention) -> dict[str, Any]:
+    """One published intervention as an interchange record (before dumping)."""
+    version = intervention.published_version
+    record = description_of(intervention, version)
+    record.update(slug=intervention.slug, published_at=version.published_at,
+                  decisions=[_decision(d) for d in sorted(
+                      public_decisions(intervention),
+                      key=lambda d: (d.decided_on, d.published_at))],
+                  studies=sorted((_study(link) for link in intervention.study_links),
+                                 key=lambda s: (s["doi"] or "", s["pmid"] or "", s["title"] or "",
+                                                s["relation"])),
+                  external_ratings=sorted((_rating(r) for r in intervention.external_ratings),
+                                          key=lambda r: r["source"]))
+    return record
+
+
+def _decision(decision: EvidenceDecision) -> dict[str, Any]:
+    values = {name: getattr(decision, name) for name in (
+        "outcome", "level", "decided_on", "valid_until", "published_at", "expired_at",
+        "superseded_at", "rationale", "conditions")}
+    values["ratings"] = sorted(({"outcome_domain": r.outcome_domain.code, "level": r.level,
+                                 "summary": r.summary} for r in decision.ratings),
+                               key=lambda r: r["outcome_domain"])
+    values["domain_ratings"] = sorted(
+        ({"outcome_domain": r.outcome_domain.code, "horizon": r.horizon, "proposed": r.proposed,
+          "decided": r.decided, "reason": r.reason} for r in decision.domain_ratings),
+        key=lambda r: (r["outcome_domain"], r["horizon"]))
+    return values
+
+
+def _study(link: InterventionStudy) -> dict[str, Any]:
+    study = link.study
+    # The DOI or PMID finds the study in another registry; the title only without them.
+    return {"doi": study.doi, "pmid": None if study.doi else study.pmid,
+            "title": None if study.doi or study.pmid else study.title,
+            "year": None if study.doi or study.pmid else study.year,
+            "relation": link.relation, "note": link.note}
+
+
+def _rating(rating) -> dict[str, Any]:
+    return {"source": rating.source.code, "label": rating.label, "rated_on": rating.rated_on,
+            "url": rating.url}
