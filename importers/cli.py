@@ -157,7 +157,7 @@ def undo_command(batch_id: int, email: str | None) -> None:
     from importers.batches import undo_batch
 
     batch = db.session.get(ImportBatch, batch_id)
-    if batch is None:
+    if batch is None or batch.kind == "interventions":  # flask interventions undo
         raise click.ClickException(_("Import %(id)s bestaat niet.", id=batch_id))
     try:
         undo_batch(batch, _user_id(email))

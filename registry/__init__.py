@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from registry.views.admin import bp as admin_bp
     from registry.views.dashboard import bp as dashboard_bp
     from registry.views.imports import bp as imports_bp
+    from registry.views.interchange import bp as interchange_bp
     from registry.views.procedure import bp as procedure_bp
 
     app.register_blueprint(pages_bp)
@@ -118,3 +119,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(procedure_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(interchange_bp)

@@ -195,7 +195,9 @@ def _conflicts(intervention: Intervention, data: dict[str, Any]) -> list[str]:
     reasons = []
     rounds = db.session.scalar(select(func.count()).select_from(AssessmentRound)
                                .where(AssessmentRound.intervention_id == intervention.id))
-    if rounds or any(v.status in ("draft", "submitted") for v in intervention.versions):
+    pending = any(v.status in ("draft", "submitted") for v in intervention.versions) or any(
+        d.published_at is None for d in intervention.decisions)
+    if rounds or pending:
         reasons.append(_("In deze registry is de interventie in procedure (geweest); een "
                          "import overschrijft dat werk niet."))
     in_file = {decision_key(d): d for d in data["decisions"]}

@@ -32,6 +32,11 @@ _SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                         error="Gebruik kleine letters, cijfers en koppeltekens.")
 
 
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ValidationError(_("Dit veld is verplicht."))
+
+
 class OrganisationRecordSchema(DutchSchema):
     slug = fields.String(required=True, validate=[validate.Length(min=1, max=120), _SLUG])
     name = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -68,7 +73,8 @@ class DecisionRecordSchema(DutchSchema):
     published_at = UtcDateTime(load_default=None, allow_none=True)
     expired_at = UtcDateTime(load_default=None, allow_none=True)
     superseded_at = UtcDateTime(load_default=None, allow_none=True)
-    rationale = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    rationale = fields.String(required=True,
+                              validate=[validate.Length(min=1, max=20000), _not_blank])
     conditions = fields.String(load_default=None, allow_none=True,
                                validate=validate.Length(max=10000))
     ratings = fields.List(fields.Nested(OutcomeRatingRecordSchema), load_default=list,

@@ -205,7 +205,8 @@ def cancel():
 @bp.get("/batches")
 @perm.permission_required(perm.can_import_studies)
 def batches():
-    listed = db.session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(200))
+    listed = db.session.scalars(select(ImportBatch).where(ImportBatch.kind != "interventions")
+                                .order_by(ImportBatch.id.desc()).limit(200))
     return render_template("imports/batches.html", batches=list(listed))
 
 
@@ -216,7 +217,7 @@ def _page() -> int:
 @bp.get("/batches/<int:batch_id>")
 @perm.permission_required(perm.can_import_studies)
 def batch(batch_id: int):
-    found = db.session.get(ImportBatch, batch_id) or _missing(_("Deze import bestaat niet."))
+    found = _study_batch(batch_id)
     total = db.session.scalar(select(func.count()).select_from(ImportBatchItem)
                               .where(ImportBatchItem.batch_id == batch_id))
     page = _page()
@@ -233,10 +234,18 @@ def _missing(message: str):
     raise NotFound(message)
 
 
+def _study_batch(batch_id: int) -> ImportBatch:
+    # Intervention imports have their own admin pages (registry/views/interchange.py).
+    found = db.session.get(ImportBatch, batch_id)
+    if found is None or found.kind == "interventions":
+        _missing(_("Deze import bestaat niet."))
+    return found
+
+
 @bp.get("/batches/<int:batch_id>/ongedaan-maken")
 @perm.permission_required(perm.can_import_studies)
 def confirm_undo(batch_id: int):
-    found = db.session.get(ImportBatch, batch_id) or _missing(_("Deze import bestaat niet."))
+    found = _study_batch(batch_id)
     if found.state != "committed":
         flash(_("Deze import is al ongedaan gemaakt."))
         return redirect(url_for("imports.batch", batch_id=batch_id))
@@ -246,7 +255,7 @@ def confirm_undo(batch_id: int):
 @bp.post("/batches/<int:batch_id>/ongedaan-maken")
 @perm.permission_required(perm.can_import_studies)
 def undo(batch_id: int):
-    found = db.session.get(ImportBatch, batch_id) or _missing(_("Deze import bestaat niet."))
+    found = _study_batch(batch_id)
     undo_batch(found, current_user.id)
     flash(_("De import is ongedaan gemaakt."))
     return redirect(url_for("imports.batch", batch_id=batch_id))
