@@ -29,16 +29,18 @@ from importers.interventions.shape import (
 )
 from registry.errors import details_from_marshmallow
 from registry.extensions import db
+from registry.i18n import N_
 from registry.models import AssessmentRound, Intervention, InterventionVersion
 from registry.schemas.interchange import InterventionRecordSchema, OrganisationRecordSchema
 from registry.services.catalogue import public_decisions
 
+# Translated where they are used (in the reader's locale), so only marked here.
 _STUDY_PROBLEMS = {
-    "doi": "Geen studie met deze DOI in de registry; importeer de studie eerst.",
-    "pmid": "Geen studie met deze PMID in de registry; importeer de studie eerst.",
-    "title": "Geen studie met deze titel (en dit jaar) in de registry; importeer de studie "
-             "eerst.",
-    "ambiguous": "Meer dan één studie heeft deze titel; noem de DOI, de PMID of het jaar.",
+    "doi": N_("Geen studie met deze DOI in de registry; importeer de studie eerst."),
+    "pmid": N_("Geen studie met deze PMID in de registry; importeer de studie eerst."),
+    "title": N_("Geen studie met deze titel (en dit jaar) in de registry; importeer de "
+                "studie eerst."),
+    "ambiguous": N_("Meer dan één studie heeft deze titel; noem de DOI, de PMID of het jaar."),
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from registry.effects.domains import HORIZONS
@@ -29,7 +30,7 @@ SCHEMA_VERSION = 1
 MAX_LIST = 500  # decisions, links, ratings per intervention: bounds one record's cost
 _CODE = validate.Length(min=1, max=60)
 _SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
-                        error="Gebruik kleine letters, cijfers en koppeltekens.")
+                        error=_l("Gebruik kleine letters, cijfers en koppeltekens."))
 
 
 def _not_blank(value: str) -> None:
@@ -116,7 +117,7 @@ class StudyRefSchema(DutchSchema):
 
     doi = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     pmid = fields.String(load_default=None, allow_none=True,
-                         validate=validate.Regexp(r"^\d{1,12}$", error="Geef alleen cijfers."))
+                         validate=validate.Regexp(r"^\d{1,12}$", error=_l("Geef alleen cijfers.")))
     title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
     year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1800, 2100))
     relation = fields.String(load_default="effect", validate=validate.OneOf(STUDY_RELATIONS))

@@ -58,7 +58,7 @@ def upload_form():
     return _form()
 
 
-@bp.get("/export.json")
+@bp.get("/exporteren")
 @perm.permission_required(perm.can_import_interventions)
 def export():
     """Every published intervention in the interchange format."""

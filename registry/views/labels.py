@@ -160,6 +160,9 @@ IMPORT_COUNTS = {
     "rows": _l("Regels"),
     "added": _l("Toegevoegd"),
     "skipped": _l("Overgeslagen"),
+    "updated": _l("Bijgewerkt"),
+    "unchanged": _l("Ongewijzigd"),
+    "conflicting": _l("Conflicterend"),
 }
 
 
@@ -201,6 +204,8 @@ AUDIT_ACTIONS = {
     "add_external_rating": _l("Oordeel van een andere databank toegevoegd"),
     "remove_external_rating": _l("Oordeel van een andere databank verwijderd"),
     "finding_adjudicated": _l("Verschil in codering beslist"),
+    "import_intervention": _l("Geïmporteerd uit een andere databank"),
+    "undo_import_intervention": _l("Import uit een andere databank ongedaan gemaakt"),
 }
 
 # The panel's appraisal of an effect study (registry/effects/appraisal.py).

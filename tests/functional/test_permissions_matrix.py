@@ -26,7 +26,7 @@ ROLES = ("anonymous", "professional", "owner", "researcher", "reviewer", "outsid
          "secretary", "admin")
 SIGNED_IN = ROLES[1:]
 AREAS = ("auth.", "admin.", "dashboard.", "procedure.", "api.", "imports.", "pages.", "i18n.",
-         "ops.")
+         "ops.", "interchange.")
 
 RND, ITV, USR = "{round}", "{intervention}", "{user}"
 BAT, PEN, LNK = "{batch}", "{pending}", "{link}"  # ids that do not exist: 404 once allowed
@@ -173,6 +173,14 @@ ROUTES = [
     ("GET", "/import/koppelingen", {"researcher": 200}, 403, 302),
     ("POST", "/import/koppelingen", {"researcher": 422}, 403, 302),
     ("POST", f"/import/koppelingen/{LNK}/verwijderen", {"researcher": 404}, 403, 302),
+    ("GET", "/beheer/interventies/import", {"admin": 200}, 403, 302),
+    ("POST", "/beheer/interventies/import", {"admin": 422}, 403, 302),
+    ("GET", "/beheer/interventies/exporteren", {"admin": 200}, 403, 302),
+    ("GET", "/beheer/interventies/import/sjabloon.csv", {"admin": 200}, 403, 302),
+    ("POST", "/beheer/interventies/import/bevestigen", {"admin": 409}, 403, 302),
+    ("POST", "/beheer/interventies/import/annuleren", {"admin": 302}, 403, 302),
+    ("GET", f"/beheer/interventies/imports/{BAT}", {"admin": 404}, 403, 302),
+    ("POST", f"/beheer/interventies/imports/{BAT}/ongedaan-maken", {"admin": 404}, 403, 302),
 ]
 
 CASES = [
