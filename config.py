@@ -79,6 +79,11 @@ class Config:
     # them); a replica away for longer rebuilds itself. Must exceed a full rebuild.
     SEARCH_CHANGE_RETENTION_HOURS = float(_env("SEARCH_CHANGE_RETENTION_HOURS", "168"))
 
+    # Adoption figures (registry/usage): counted in memory, written every this many
+    # seconds by a thread per process (0: only when flushed by hand, as in tests).
+    USAGE_COUNTING = _env("USAGE_COUNTING", "1") == "1"
+    USAGE_FLUSH_SECONDS = float(_env("USAGE_FLUSH_SECONDS", "60"))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = ENV_NAME == "production"
@@ -112,6 +117,7 @@ class TestConfig(Config):
     # Test commits are savepoints inside a rolled-back transaction: tests that need the
     # after-commit sync use their own database and ask for "inline".
     SEARCH_SYNC = "off"
+    USAGE_FLUSH_SECONDS = 0  # tests flush the usage counts themselves
     # A laptop's REGISTRY_TRUSTED_* must not make every test request a 400.
     TRUSTED_HOSTS = None
     TRUSTED_PROXIES = 0

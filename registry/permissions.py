@@ -56,6 +56,11 @@ def can_manage_users(user, obj=None) -> bool:
     return _has(user, "admin")
 
 
+def can_view_usage(user, obj=None) -> bool:
+    """See the adoption figures (anonymous counts per month)."""
+    return _has(user, "admin")
+
+
 def can_import_interventions(user, obj=None) -> bool:
     """Export the catalogue and import interventions from another databank."""
     return _has(user, "admin")
@@ -287,6 +292,7 @@ def permission_required(check: Callable[[Any, Any], bool]) -> Callable:
 _ROLE_OF_CHECK = {
     can_manage_users: "admin",
     can_import_interventions: "admin",
+    can_view_usage: "admin",
     can_import_studies: "researcher",
     can_code_findings: "researcher",
     can_link_studies: "researcher",

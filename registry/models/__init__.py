@@ -29,10 +29,12 @@ from registry.models.procedure import (
 from registry.models.reminder import DecisionReminder
 from registry.models.search_change import SearchChange, SearchReplica, SearchReplicaApplied
 from registry.models.study import Finding, InterventionStudy, Study, StudyAuthor
+from registry.models.usage import UsageCount
 from registry.models.user import User, UserExpertise, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
+    "UsageCount",
     "ExternalRating",
     "AgreedAppraisal",
     "StudyAppraisal",

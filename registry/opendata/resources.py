@@ -4,11 +4,13 @@ stable order. Only what the public pages show: published interventions and decis
 the panel's published ratings, studies and findings, vocabularies. Never drafts,
 individual assessments, conflict declarations, accounts or audit data; nor the contact
 persons of interventions (personal data) or study abstracts (the publishers' text).
+The adoption figures of finished months are in it too, small cells suppressed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased
@@ -29,6 +31,7 @@ from registry.models import (
     InterventionVersion,
     Study,
     StudyAuthor,
+    UsageCount,
     VocabularyRelease,
     VocabularyTerm,
 )
@@ -36,6 +39,8 @@ from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES, STUDY_RELATIONS
 from registry.models.vocabulary import version_tags
 from registry.services.catalogue import public_status_sql
 from registry.services.effects import Design
+from registry.usage.counting import METRICS
+from registry.usage.figures import SUPPRESS_BELOW
 
 OUTCOMES = RECOGNISED_LEVELS + ("not_recognised", "provisional")
 QUALITIES = ("high", "moderate", "low")
@@ -293,11 +298,36 @@ def _external_ratings() -> Resource:
                     ((("intervention_id",), "interventions", ("id",)),))
 
 
+def _complete_months():
+    # The current month is still being counted: only finished months are published.
+    return UsageCount.month < date.today().replace(day=1)
+
+
+def _usage_counts() -> Resource:
+    small = UsageCount.count < SUPPRESS_BELOW
+    columns = (Column("month", "date", True, description="The first day of the month."),
+               Column("metric", required=True, enum=METRICS),
+               Column("dimension", required=True,
+                      description="A search facet, 'status', or 'total'."),
+               Column("value", required=True, description="Its code, or 'all'."),
+               Column("count", "integer", description=f"Empty below {SUPPRESS_BELOW}."),
+               Column("suppressed", "boolean", True))
+    dimension = case((UsageCount.dimension == "", "total"), else_=UsageCount.dimension)
+    value = case((UsageCount.value == "", "all"), else_=UsageCount.value)
+    statement = (
+        select(UsageCount.month, UsageCount.metric, dimension, value,
+               case((small, None), else_=UsageCount.count), small)
+        .where(_complete_months())
+        .order_by(UsageCount.month, UsageCount.metric, dimension, value))
+    return Resource("usage_counts", N_("Gebruikscijfers per maand"), columns,
+                    ("month", "metric", "dimension", "value"), statement)
+
+
 def resources() -> list[Resource]:
     """Every resource, referenced ones before those that refer to them."""
     return [_vocabularies(), _studies(), _authors(), _findings(), _interventions(),
             _characteristics(), _decisions(), _domain_ratings(), _study_appraisals(),
-            _links(), _external_ratings()]
+            _links(), _external_ratings(), _usage_counts()]
 
 
 def fingerprint_statements() -> list[Select]:
@@ -315,4 +345,6 @@ def fingerprint_statements() -> list[Select]:
         select(func.count(ExternalRating.id), func.max(ExternalRating.id)),
         select(func.count(VocabularyTerm.id)),
         select(func.count(VocabularyRelease.id)),
+        select(func.count(UsageCount.id), func.sum(UsageCount.count)).where(
+            _complete_months()),
     ]

@@ -1,8 +1,11 @@
-"""Admin pages: users and their roles."""
+"""Admin pages: users and their roles, and the adoption figures."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +17,11 @@ from registry.extensions import db
 from registry.models import Organisation, User
 from registry.models.user import EXPERTISE_LABELS, ROLE_LABELS, ROLES
 from registry.schemas.accounts import UserCreateSchema, UserRolesSchema
+from registry.search.labels import FACET_LABELS, value_label
+from registry.search.service import term_labels
 from registry.services import accounts
+from registry.usage import figures
+from registry.views.charts import bar_chart
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -72,3 +79,26 @@ def edit_user(user_id: int):
         return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=user, roles=ROLES,
                            expertise=EXPERTISE_LABELS, organisations=_organisations())
+
+
+@bp.get("/gebruik")
+@perm.permission_required(perm.can_view_usage)
+def usage():
+    """Adoption figures: counts per month, small cells suppressed (registry/usage)."""
+    count = max(1, min(request.args.get("maanden", 12, type=int) or 12, figures.MAX_MONTHS))
+    months = figures.months_up_to(date.today(), count)
+    totals = figures.monthly_totals(months)
+    charts = {metric: bar_chart([(month.strftime("%m-%Y"), value or 0,
+                                  str(value) if value is not None else "< 5")
+                                 for month, value in rows]) for metric, rows in totals.items()}
+    terms = term_labels(str(get_locale()))
+    breakdowns = [(b.metric, [(_dimension_label(dimension), value_label(
+        "level" if dimension == "status" else dimension, value, terms), number)
+        for dimension, value, number in b.rows]) for b in figures.breakdowns(months)]
+    return render_template("admin/usage.html", months=months, totals=totals, charts=charts,
+                           breakdowns=breakdowns, count=count,
+                           threshold=figures.SUPPRESS_BELOW)
+
+
+def _dimension_label(dimension: str) -> str:
+    return str(FACET_LABELS.get("level" if dimension == "status" else dimension, dimension))

@@ -13,6 +13,7 @@ from registry.services.catalogue import (
 )
 from registry.services.effects import effects_of
 from registry.services.vocabularies import terms_by_code
+from registry.usage.counting import count_status
 from registry.views import bp, labels
 from registry.views.back_links import back_to_results
 from registry.views.effects import forest_plots
@@ -53,6 +54,7 @@ def _agreed(decision) -> dict[int, str]:
 @bp.get("/interventies/<slug>")
 def intervention(slug: str):
     intervention = get_intervention(slug)
+    count_status("intervention_view", public_status(intervention))
     links = intervention.study_links
     return render_template(
         "interventions/detail.html",
@@ -71,4 +73,6 @@ def intervention(slug: str):
 def factsheet(slug: str):
     """A printable one- to two-page summary: level and rationale, effects per domain with
     their forest plots, target group, costs and contact."""
-    return render_template("interventions/factsheet.html", **_record(get_intervention(slug)))
+    intervention = get_intervention(slug)
+    count_status("factsheet_download", public_status(intervention))
+    return render_template("interventions/factsheet.html", **_record(intervention))

@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from registry.errors import ValidationFailed, details_from_marshmallow
+from registry.evidence import PUBLIC_STATUSES
 from registry.ops.metrics import search_timer
 from registry.schemas.search import (
     ProfileQuerySchema,
@@ -23,6 +24,7 @@ from registry.schemas.search import (
 )
 from registry.search import labels, service
 from registry.search.documents import FACETS
+from registry.usage.counting import count_search
 from registry.views import bp
 from search_index.query import FEW_RESULTS, SORTS, SearchRequest
 from search_index.storage import IndexUnavailable
@@ -110,6 +112,9 @@ def search():
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/unavailable.html", state=state, q=args["q"]), 503
     terms = service.term_labels(_locale())
+    if args["page"] == 1:  # a search, not the next page of one
+        count_search("search", [(f, v) for f, values in filters.items() for v in values],
+                     _countable(terms))
     groups = labels.facet_groups(result.facets, terms)
     for group in groups:
         for value in group["values"]:
@@ -134,6 +139,13 @@ def search():
         english_note=_locale() == "en" and bool(args["q"]) and result.total < FEW_RESULTS,
         export_cap=EXPORT_CAP,
     )
+
+
+def _countable(terms: dict) -> dict[str, set[str]]:
+    """The facet values the adoption figures may count: vocabulary codes and statuses."""
+    known = {facet: set(codes) for facet, codes in terms.items()}
+    known["level"] = set(PUBLIC_STATUSES)
+    return known
 
 
 def _locale() -> str:
@@ -169,6 +181,8 @@ def search_profile():
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/profile.html", unavailable=True, **context), 503
     given = len(profile.characteristics())
+    if args["page"] == 1:
+        count_search("profile_search", profile.characteristics(), _countable(terms))
     groups: dict[str, list] = {group: [] for group in labels.FIT_GROUPS}
     for item in items:
         item.explanation = labels.explanation(item.fits, item.mismatches, item.unaddressed, terms)

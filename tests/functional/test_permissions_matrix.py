@@ -173,6 +173,7 @@ ROUTES = [
     ("GET", "/import/koppelingen", {"researcher": 200}, 403, 302),
     ("POST", "/import/koppelingen", {"researcher": 422}, 403, 302),
     ("POST", f"/import/koppelingen/{LNK}/verwijderen", {"researcher": 404}, 403, 302),
+    ("GET", "/beheer/gebruik", {"admin": 200}, 403, 302),
     ("GET", "/beheer/interventies/import", {"admin": 200}, 403, 302),
     ("POST", "/beheer/interventies/import", {"admin": 422}, 403, 302),
     ("GET", "/beheer/interventies/exporteren", {"admin": 200}, 403, 302),
