@@ -37,9 +37,10 @@ from registry.services.catalogue import public_decisions
 _PAGE = 200
 
 
-def export_interventions() -> Iterator[str]:
+def export_interventions(detach: bool = True) -> Iterator[str]:
     """The interchange file in pieces: header, organisations, then one intervention at a
-    time."""
+    time. detach: let go of each page of interventions once written (flat memory; not
+    inside a request, whose signed-in user the session holds)."""
     yield json.dumps({"format": FORMAT, "schema_version": SCHEMA_VERSION})[:-1]
     yield ',\n "organisations": ['
     for index, organisation in enumerate(_organisations()):
@@ -47,7 +48,7 @@ def export_interventions() -> Iterator[str]:
             OrganisationRecordSchema().dump(organisation))
     yield '\n ],\n "interventions": ['
     schema = InterventionRecordSchema()
-    for index, intervention in enumerate(_published()):
+    for index, intervention in enumerate(_published(detach)):
         yield ("," if index else "") + "\n  " + _dumps(
             schema.dump(intervention_record(intervention)))
     yield "\n ]\n}\n"
@@ -72,7 +73,7 @@ def _organisations() -> Iterator[dict[str, Any]]:
                "sector": organisation.sector.code if organisation.sector else None}
 
 
-def _published() -> Iterator[Intervention]:
+def _published(detach: bool) -> Iterator[Intervention]:
     last = ""
     while True:
         page = list(db.session.scalars(
@@ -92,7 +93,8 @@ def _published() -> Iterator[Intervention]:
             return
         yield from page
         last = page[-1].slug
-        db.session.expunge_all()  # keeps memory flat however large the catalogue
+        if detach:
+            db.session.expunge_all()  # keeps memory flat however large the catalogue
 
 
 def intervention_record(intervention: Intervention) -> dict[str, Any]:

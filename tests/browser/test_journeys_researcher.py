@@ -1,5 +1,5 @@
 """A researcher imports studies with the keyboard only: sign in, from /mijn/ to the import,
-a RIS file previewed with its invalid records named by Dutch field, the import confirmed,
+a RIS file previewed with a dropped link named by Dutch field, the import confirmed,
 then undone after a confirmation page that lists what will change.
 
 The file is chosen with set_input_files (a file dialog is outside the page); everything
@@ -18,10 +18,13 @@ from tests.unit.procedure.support import PASSWORD
 pytestmark = pytest.mark.browser
 
 SAMPLE = Path(__file__).parents[1] / "unit" / "importers" / "samples" / "studies.ris"
-# Record 1 names an intervention the catalogue lacks (KW  - interventie:ips-bijstand).
-INVALID = ("Individual placement and support for people on social assistance: a randomised "
-           "trial in three Dutch municipalities", "Interventies")
-NEW_TITLES = ["Schuldhulp eerst: een procesevaluatie in Rotterdam", "Job coaching without a year"]
+# Record 1 names an intervention the catalogue lacks (KW  - interventie:ips-bijstand): it
+# is imported without that link, and the preview says so.
+IPS = ("Individual placement and support for people on social assistance: a randomised "
+       "trial in three Dutch municipalities")
+WARNED = (IPS, "Interventies")
+NEW_TITLES = [IPS, "Schuldhulp eerst: een procesevaluatie in Rotterdam",
+              "Job coaching without a year"]
 
 
 def _sign_in_by_keyboard(page, journey) -> None:
@@ -45,9 +48,9 @@ def test_researcher_imports_a_ris_file_and_undoes_it_by_keyboard(journey, page):
     page.get_by_label("Bestand").set_input_files(SAMPLE)
     _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
 
-    invalid = page.get_by_role("table", name="Ongeldige records")
-    rows = [row.split("\t") for row in invalid.locator("tbody tr").all_inner_texts()]
-    assert [(title, field) for _n, _line, title, field, _why in rows] == [INVALID], rows
+    warned = page.get_by_role("table", name="Records met een weggelaten veld")
+    rows = [row.split("\t") for row in warned.locator("tbody tr").all_inner_texts()]
+    assert [(title, field) for _n, _line, title, field, _why in rows] == [WARNED], rows
     new = page.get_by_role("table", name="Nieuwe studies").locator("tbody tr")
     assert [text.split("\t")[1] for text in new.all_inner_texts()] == NEW_TITLES
 
@@ -55,7 +58,7 @@ def test_researcher_imports_a_ris_file_and_undoes_it_by_keyboard(journey, page):
     assert page.get_by_text("De import is opgeslagen.").is_visible()
     batch_url = page.url
     _activate(page, page.get_by_role("link", name="Deze import ongedaan maken…"))
-    removed = page.get_by_role("region", name="2 studies worden verwijderd")
+    removed = page.get_by_role("region", name="3 studies worden verwijderd")
     assert removed.get_by_role("listitem").all_inner_texts() == NEW_TITLES
     _activate(page, page.get_by_role("button", name="Ja, maak deze import ongedaan"))
 

@@ -209,3 +209,17 @@ def test_an_unpublished_decision_here_is_a_conflict(cli, tmp_path):
     db.session.commit()
     result = cli("import", write(tmp_path, interchange(record())))
     assert (result.exit_code, "in procedure" in result.output) == (1, True)
+
+
+def test_undo_of_a_later_decision_makes_the_earlier_one_current_again(cli, tmp_path):
+    cli("import", write(tmp_path, interchange(record())))
+    later = {"outcome": "well_founded", "decided_on": "2025-06-01",
+             "rationale": "De theorie en de werkzame elementen zijn nu onderbouwd."}
+    cli("import", write(tmp_path, interchange(record(decisions=[*record()["decisions"], later]))))
+    result = cli("undo", db.session.scalar(select(func.max(ImportBatch.id))))
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    intervention = imported()
+    assert [(d.outcome, d.superseded_at) for d in intervention.decisions] == [
+        ("well_described", None)]
+    assert intervention.current_decision.outcome == "well_described"

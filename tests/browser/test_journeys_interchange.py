@@ -1,0 +1,89 @@
+"""An admin moves interventions in with the keyboard only: from /mijn/ to the import page,
+an interchange file previewed, confirmed, seen on its batch page and undone; a file
+with errors lists them per record; the adoption figures page. axe-core on each page,
+and each page fits a 320 px screen."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.journeys import axe_violations, press_and_wait, tab_to
+from tests.functional.interchange_support import interchange, record
+from tests.unit.procedure.support import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in_by_keyboard(page, journey) -> None:
+    page.goto(journey.base + "/inloggen")
+    tab_to(page, page.get_by_label("E-mailadres"))
+    page.keyboard.type(journey.email("admin"))
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    press_and_wait(page)
+
+
+def _activate(page, target) -> None:
+    tab_to(page, target)
+    press_and_wait(page)
+
+
+def _fits_320(page) -> bool:
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        return page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_admin_imports_an_interchange_file_and_undoes_it_by_keyboard(journey, page, tmp_path):
+    path = tmp_path / "interventies.json"
+    path.write_text(json.dumps(interchange(record(slug="werkfit-browser"))), encoding="utf-8")
+    _sign_in_by_keyboard(page, journey)
+    _activate(page, page.get_by_role("link", name="Mijn werk"))
+    _activate(page, page.get_by_role("link", name="Interventies importeren en exporteren"))
+    assert not axe_violations(page), axe_violations(page)
+    assert _fits_320(page)
+    page.get_by_label("Bestand").set_input_files(path)
+    _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
+
+    changes = page.get_by_role("table", name="Wat de import verandert")
+    assert "werkfit-browser" in changes.inner_text()
+    assert not axe_violations(page), axe_violations(page)
+    assert _fits_320(page)
+    _activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
+    assert page.get_by_text("De import is opgeslagen.").is_visible()
+    assert page.get_by_role("link", name="Werkfit in de wijk").is_visible()
+    assert not axe_violations(page), axe_violations(page)
+
+    _activate(page, page.get_by_role("button", name="Deze import ongedaan maken"))
+    assert page.get_by_text("De import is ongedaan gemaakt.").is_visible()
+    assert "werkfit-browser (verwijderd)" in page.locator("main table").inner_text()
+
+
+def test_a_file_with_errors_lists_them_per_record(journey, page, tmp_path):
+    path = tmp_path / "fout.json"
+    bad = record(slug="werkfit-fout", tags={"barrier": ["bestaat-niet"]})
+    path.write_text(json.dumps(interchange(bad)), encoding="utf-8")
+    _sign_in_by_keyboard(page, journey)
+    page.goto(journey.base + "/beheer/interventies/import")
+    page.get_by_label("Bestand").set_input_files(path)
+    _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
+
+    assert page.get_by_role("alert").get_by_text("Er wordt niets opgeslagen").is_visible()
+    rows = page.get_by_role("table", name="Ongeldige records").locator("tbody tr")
+    assert rows.all_inner_texts() == [
+        "1\twerkfit-fout\ttags.barrier\tOnbekende code: bestaat-niet."]
+    assert page.get_by_role("button", name="Bevestigen en opslaan").count() == 0
+    assert not axe_violations(page), axe_violations(page)
+
+
+def test_the_adoption_figures_page_is_accessible(journey, page):
+    _sign_in_by_keyboard(page, journey)
+    _activate(page, page.get_by_role("link", name="Mijn werk"))
+    _activate(page, page.get_by_role("link", name="Gebruikscijfers"))
+    assert page.get_by_role("heading", name="Zoekopdrachten", exact=True).is_visible()
+    assert not axe_violations(page), axe_violations(page)
+    assert _fits_320(page)
