@@ -1,31 +1,47 @@
-"""Search by client profile: rank interventions by fit, evidence and text relevance.
+"""Search by client profile: rank interventions by fit, goal text and evidence.
 
-Score (documented in README.md, "Search"):
+Score (documented in README.md, "Search", ranking v2):
 
-    score = 10 * fit_share + 3 * evidence + 3 * text - 8 * hard_mismatches
+    score = 10 * fit + 4 * text + 1.5 * evidence - rung_penalty - age_penalty
 
-fit_share        characteristics the intervention addresses / characteristics given (0..1)
-evidence         the level's strength: well_described 2/6 ... effective_strong 6/6;
-                 provisional 1/6; not assessed, expired and not recognised 0
-text             text score of the goal / best text score of the top 200 matches (0..1)
-hard_mismatches  the client's ladder rung outside the intervention's range, and an age
-                 band the intervention names others but not this one (0..2)
+fit           the weighted share of the client's characteristics the intervention
+              addresses; each characteristic weighs its specificity in the catalogue,
+              log(1 + N / (1 + n)) for n of N interventions naming it, so a rare,
+              decisive characteristic (a barrier, a target group) counts more than one
+              nearly every intervention names (a rung, the Participatiewet)
+text          how well the intervention matches the goal, 0..1: BM25F of the goal's
+              words as an OR (after Dutch stopwords and stemming) among the best
+              TEXT_CANDIDATES, relative to the best, times (1 + share of the goal's words
+              it contains) / 2
+evidence      the level's strength, 0..1 (well_described 1/5 ... effective_strong 5/5;
+              provisional 0.1; otherwise 0): it orders near-equal fits, never overrules fit
+rung_penalty  2 per rung between the client's rung and the intervention's range, at most 3
+              rungs counted (a graded distance, not a cliff)
+age_penalty   the intervention names age bands but not the client's: 1 when one it names
+              is next to the client's band, 3 when none is
 
-Interventions that address nothing and do not match the goal text are left out.
+Interventions that address nothing of the profile and do not match the goal are left out.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
+import numpy as np
+from whoosh.query import And
 from whoosh.searching import Searcher
 
-from search_index import bitsets, ranking
-from search_index.query import ordered_page, parse_text, text_mask
+from search_index import arrays, ranking
+from search_index.query import parse_text
 from search_index.view import IndexView
 
-FIT_WEIGHT, EVIDENCE_WEIGHT, TEXT_WEIGHT, MISMATCH_PENALTY = 10.0, 3.0, 3.0, 8.0
+FIT_WEIGHT, TEXT_WEIGHT, EVIDENCE_WEIGHT = 10.0, 4.0, 1.5
+RUNG_STEP_PENALTY, RUNG_STEPS_COUNTED = 2.0, 3
+AGE_NEAR_PENALTY, AGE_FAR_PENALTY = 1.0, 3.0
 TEXT_CANDIDATES = 200
+MAX_GOAL_WORDS = 12
+PROVISIONAL_POINTS = 0.1
 
 
 @dataclass
@@ -38,6 +54,9 @@ class ClientProfile:
     domains: list[str] = field(default_factory=list)
     phases: list[str] = field(default_factory=list)
     goal: str = ""
+    # The age bands in their vocabulary's order, youngest first: which bands are next to
+    # each other (without it any other band counts as far).
+    age_order: tuple[str, ...] = ()
 
     def characteristics(self) -> list[tuple[str, str]]:
         """(facet, value) pairs the client has, in the order they are explained."""
@@ -71,109 +90,193 @@ class ProfileResult:
 
 
 def evidence_points(level_rank: int) -> float:
-    """0..1: how strong the evidence is (see the module docstring)."""
-    return level_rank / 6 if level_rank > 0 else 0.0
+    """0..1: how strong the evidence is (see the module docstring); level_rank is the
+    index's (registry.evidence.STATUS_RANK: provisional 1, well_described 2 ...
+    effective_strong 6, 0 or less without recognised evidence)."""
+    if level_rank <= 0:
+        return 0.0
+    return PROVISIONAL_POINTS if level_rank == 1 else min((level_rank - 1) / 5, 1.0)
 
 
-def score(fit: int, given: int, level_rank: int, text: float, mismatches: int) -> float:
-    """The documented profile score of one intervention."""
-    share = fit / given if given else 0.0
-    return (
-        FIT_WEIGHT * share
-        + EVIDENCE_WEIGHT * evidence_points(level_rank)
-        + TEXT_WEIGHT * text
-        - MISMATCH_PENALTY * mismatches
-    )
+def specificity(named: int, live: int) -> float:
+    """The weight of a characteristic that `named` of `live` interventions name."""
+    return math.log(1 + live / (1 + named))
+
+
+def rung_penalty(distance: int) -> float:
+    """The penalty for a client's rung `distance` rungs outside the intervention's range."""
+    return RUNG_STEP_PENALTY * min(distance, RUNG_STEPS_COUNTED)
+
+
+def score(fit: float, text: float, level_rank: int, rung_distance: int,
+          age_penalty: float) -> float:
+    """The documented profile score of one intervention (fit and text are 0..1)."""
+    return (FIT_WEIGHT * fit + TEXT_WEIGHT * text + EVIDENCE_WEIGHT * evidence_points(
+        level_rank) - rung_penalty(rung_distance) - age_penalty)
 
 
 def _mask(view: IndexView, facet: str, value: str) -> int:
     return view.values.get(facet, {}).get(value, 0)
 
 
-def mismatch_masks(view: IndexView, profile: ClientProfile) -> list[tuple[str, str, int]]:
-    """Hard mismatches: (facet, value, documents that mismatch)."""
-    result = []
-    if profile.rung:
-        covered = _mask(view, "ladder_rung", str(profile.rung))
-        result.append(("ladder_rung", str(profile.rung), view.live & ~covered))
-    if profile.age_band:
-        any_age = 0
-        for mask in view.values.get("age_band", {}).values():
-            any_age |= mask
-        own = _mask(view, "age_band", profile.age_band)
-        result.append(("age_band", profile.age_band, view.live & any_age & ~own))
-    return result
+@dataclass
+class _Features:
+    """The profile's characteristics with their weights, and the distance classes of
+    rung and age as document sets."""
+
+    weighted: list[tuple[str, str, int, float]]  # facet, value, documents, weight
+    total_weight: float
+    rung_classes: list[tuple[int, int]]  # (distance, documents); distance 0 omitted
+    age_classes: list[tuple[float, int]]  # (penalty, documents)
 
 
-def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> dict[int, float]:
+def _features(view: IndexView, profile: ClientProfile) -> _Features:
+    live_count = view.live.bit_count()
+    weighted = []
+    for facet, value in profile.characteristics():
+        docs = _mask(view, facet, value) & view.live
+        weighted.append((facet, value, docs, specificity(docs.bit_count(), live_count)))
+    total = sum(w for *_, w in weighted) or 1.0
+    return _Features(weighted, total, _rung_classes(view, profile), _age_classes(view, profile))
+
+
+def _rung_classes(view: IndexView, profile: ClientProfile) -> list[tuple[int, int]]:
+    if not profile.rung:
+        return []
+    rungs = view.values.get("ladder_rung", {})
+    any_rung = 0
+    for mask in rungs.values():
+        any_rung |= mask
+    placed = _mask(view, "ladder_rung", str(profile.rung))
+    classes = []
+    for distance in range(1, 6):
+        near = (_mask(view, "ladder_rung", str(profile.rung - distance))
+                | _mask(view, "ladder_rung", str(profile.rung + distance))) & ~placed
+        if near & any_rung:
+            classes.append((distance, near & view.live))
+        placed |= near
+    return classes
+
+
+def _age_classes(view: IndexView, profile: ClientProfile) -> list[tuple[float, int]]:
+    if not profile.age_band:
+        return []
+    bands = view.values.get("age_band", {})
+    own = bands.get(profile.age_band, 0)
+    order = list(profile.age_order)
+    near = 0
+    if profile.age_band in order:
+        index = order.index(profile.age_band)
+        for neighbour in order[max(index - 1, 0):index + 2]:
+            near |= bands.get(neighbour, 0)
+    any_age = 0
+    for mask in bands.values():
+        any_age |= mask
+    near_docs = near & ~own & view.live
+    far_docs = any_age & ~own & ~near & view.live
+    return [(AGE_NEAR_PENALTY, near_docs), (AGE_FAR_PENALTY, far_docs)]
+
+
+def _goal_words(searcher: Searcher, view: IndexView, goal: str) -> list:
+    """The goal's words as separate queries (each over every text field)."""
     query = parse_text(searcher, goal, view)
     if query is None:
-        return {}
-    ranked = ranking.top_scored(
-        searcher, view, query, text_mask(searcher, view, query), TEXT_CANDIDATES
-    )
-    if ranked is None:  # not a plain word query: let Whoosh score it
-        ranked = [(hit.docnum, hit.score) for hit in searcher.search(query, limit=TEXT_CANDIDATES)]
-    best = max((score for _, score in ranked), default=0.0) or 1.0
-    return {doc: score / best for doc, score in ranked}
+        return []
+    words = list(query.subqueries) if type(query) is And else [query]
+    return words[:MAX_GOAL_WORDS]
 
 
-def _segments(searcher, view, profile, text) -> list[tuple[float, int, int | None]]:
-    """(score, tie-break, mask or None) per bucket of equal score, plus one per text hit."""
-    pairs = profile.characteristics()
-    fit_counter: list[int] = []
-    for facet, value in pairs:
-        bitsets.add_counter(fit_counter, _mask(view, facet, value))
-    miss_counter: list[int] = []
-    for _, _, mask in mismatch_masks(view, profile):
-        bitsets.add_counter(miss_counter, mask)
-    text_mask = bitsets.from_ids(text, view.size)
-    segments: list[tuple[float, int, object]] = []
-    levels = view.level_masks()
-    for fit in range(1, len(pairs) + 1):
-        fit_docs = bitsets.counter_equals(fit_counter, fit, view.live) & ~text_mask
-        for misses in range(3):
-            docs = fit_docs & bitsets.counter_equals(miss_counter, misses, view.live)
-            for rank, level_docs in levels.items():
-                bucket = docs & level_docs
-                if bucket:
-                    segments.append((score(fit, len(pairs), rank, 0.0, misses), 1, bucket))
-    fits_of, misses_of = _per_doc_counters(fit_counter, miss_counter, view)
-    for doc, relevance in text.items():
-        value = score(fits_of(doc), len(pairs), view.level_rank[doc], relevance, misses_of(doc))
-        segments.append((value, 0, doc))
-    segments.sort(key=lambda s: (-s[0], s[1], view.title_rank[s[2]] if s[1] == 0 else 0))
-    return segments
+def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> np.ndarray:
+    """Per document its text score, 0..1 (0 for all but the best TEXT_CANDIDATES that
+    match any goal word)."""
+    text = np.zeros(view.size)
+    words = _goal_words(searcher, view, goal)
+    if not words:
+        return text
+    total, covered = np.zeros(view.size), np.zeros(view.size)
+    for word in words:
+        scores = np.zeros(view.size)
+        terms = ranking.plain_terms(word)
+        if terms is None:  # a quoted phrase: Whoosh scores it
+            for hit in searcher.search(word, limit=TEXT_CANDIDATES):
+                scores[hit.docnum] += hit.score
+        else:
+            for term in terms:
+                arrays.add_bm25(scores, view, searcher, term)
+        total += scores
+        covered += scores > 0
+    total *= arrays.live(view)
+    matched = np.flatnonzero(total)
+    if len(matched) > TEXT_CANDIDATES:
+        matched = matched[np.argpartition(-total[matched], TEXT_CANDIDATES - 1)[
+            :TEXT_CANDIDATES]]
+    if len(matched):
+        best = total[matched].max()
+        text[matched] = total[matched] / best * (1 + covered[matched] / len(words)) / 2
+    return text
 
 
-def _per_doc_counters(fit_counter, miss_counter, view):
-    fit_bytes = [bitsets.to_bytes(m, view.size) for m in fit_counter]
-    miss_bytes = [bitsets.to_bytes(m, view.size) for m in miss_counter]
-
-    def value(planes, doc):
-        return sum(1 << i for i, plane in enumerate(planes) if bitsets.contains(plane, doc))
-
-    return (lambda d: value(fit_bytes, d)), (lambda d: value(miss_bytes, d))
-
-
-def _take(view, segments, start: int, stop: int) -> tuple[int, list[tuple[int, float]]]:
-    total, page = 0, []
-    for value, kind, item in segments:
-        count = 1 if kind == 0 else item.bit_count()
-        lo, hi = max(start - total, 0), min(stop - total, count)
-        if lo < hi:
-            docs = [item] if kind == 0 else ordered_page(view, item, "title", lo, hi)
-            page.extend((doc, value) for doc in docs)
-        total += count
-    return total, page
+def _rung_distance(view: IndexView, profile: ClientProfile) -> np.ndarray:
+    """Per document how many rungs the client's rung lies outside its range (0 inside,
+    or when it names no rung)."""
+    distance = np.zeros(view.size, dtype=np.int64)
+    for rung_distance, docs in _rung_classes(view, profile):
+        distance[arrays.of_mask(docs, view.size)] = rung_distance
+    return distance
 
 
-def explain(view: IndexView, profile: ClientProfile, doc: int) -> tuple[list, list, list]:
-    """(fits, hard mismatches, not addressed) of one document for this client."""
-    hard = {(f, v) for f, v, mask in mismatch_masks(view, profile) if mask >> doc & 1}
+def _age_penalties(view: IndexView, profile: ClientProfile) -> np.ndarray:
+    penalties = np.zeros(view.size)
+    for penalty, docs in _age_classes(view, profile):
+        penalties[arrays.of_mask(docs, view.size)] = penalty
+    return penalties
+
+
+_POINTS = np.array([evidence_points(rank) for rank in range(7)])
+
+
+def _scores(view: IndexView, features: _Features, profile: ClientProfile,
+            text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(score per document, the documents in the result: fitting something or matching
+    the goal)."""
+    fit = np.zeros(view.size)
+    for facet, value, _docs, weight in features.weighted:
+        fit += weight * arrays.facet_value(view, facet, value)
+    fit /= features.total_weight
+    ranks = arrays.level_ranks(view)
+    evidence = _POINTS[np.clip(ranks, 0, 6)]
+    scores = (FIT_WEIGHT * fit + TEXT_WEIGHT * text + EVIDENCE_WEIGHT * evidence
+              - RUNG_STEP_PENALTY * np.minimum(_rung_distance(view, profile),
+                                               RUNG_STEPS_COUNTED)
+              - _age_penalties(view, profile))
+    return scores, np.flatnonzero(arrays.live(view) & ((fit > 0) | (text > 0)))
+
+
+def _ranked(view: IndexView, scores: np.ndarray, candidates: np.ndarray,
+            stop: int) -> list[int]:
+    """The first `stop` candidates, best score first, ties by title."""
+    rounded = np.round(scores[candidates], 9)
+    if len(candidates) > stop:  # only what can reach the page needs ordering
+        cutoff = np.partition(rounded, len(rounded) - stop)[len(rounded) - stop]
+        keep = rounded >= cutoff
+        candidates, rounded = candidates[keep], rounded[keep]
+    order = np.lexsort((arrays.title_ranks(view)[candidates], -rounded))
+    return candidates[order][:stop].tolist()
+
+
+def explain(view: IndexView, profile: ClientProfile, doc: int,
+            features: _Features | None = None) -> tuple[list, list, list]:
+    """(fits, mismatches, not addressed) of one document for this client: a mismatch is
+    a rung outside the intervention's range or an age band it does not serve."""
+    features = features or _features(view, profile)
+    hard = set()
+    if any(docs >> doc & 1 for _d, docs in features.rung_classes):
+        hard.add(("ladder_rung", str(profile.rung)))
+    if any(docs >> doc & 1 for _p, docs in features.age_classes):
+        hard.add(("age_band", profile.age_band))
     fits, unaddressed = [], []
-    for facet, value in profile.characteristics():
-        if _mask(view, facet, value) >> doc & 1:
+    for facet, value, docs, _w in features.weighted:
+        if docs >> doc & 1:
             fits.append((facet, value))
         elif (facet, value) not in hard:
             unaddressed.append((facet, value))
@@ -186,11 +289,13 @@ def run_profile(
     """Rank interventions for a client profile, best first, one page of them."""
     start = (page - 1) * per_page
     text = _text_scores(searcher, view, profile.goal)
-    segments = _segments(searcher, view, profile, text)
-    total, docs = _take(view, segments, start, start + per_page)
+    features = _features(view, profile)
+    scores, candidates = _scores(view, features, profile, text)
+    docs = _ranked(view, scores, candidates, start + per_page)[start:]
     hits = []
-    for doc, value in docs:
-        fits, hard, unaddressed = explain(view, profile, doc)
-        matched = (doc in text) if profile.goal.strip() else None
-        hits.append(ProfileHit(view.ids[doc], round(value, 3), fits, hard, unaddressed, matched))
-    return ProfileResult(total, hits)
+    for doc in docs:
+        fits, hard, unaddressed = explain(view, profile, doc, features)
+        matched = bool(text[doc] > 0) if profile.goal.strip() else None
+        hits.append(ProfileHit(view.ids[doc], round(float(scores[doc]), 3), fits, hard,
+                               unaddressed, matched))
+    return ProfileResult(len(candidates), hits)

@@ -34,6 +34,8 @@ class IndexView:
     segments: list[SegmentData] = field(default_factory=list, repr=False)
     _norms: dict[str, list[float]] = field(default_factory=dict, repr=False)
     _level_masks: dict[int, int] | None = field(default=None, repr=False)
+    # Arrays derived from this generation (search_index/arrays.py), built on first use.
+    arrays: dict = field(default_factory=dict, repr=False)
 
     def level_masks(self) -> dict[int, int]:
         """The documents of each evidence rank (the level_rank column), built once."""

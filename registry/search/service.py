@@ -6,7 +6,7 @@ public a moment ago is dropped even before the index hears of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from markupsafe import Markup
@@ -16,6 +16,7 @@ from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
 from registry.search import snippets
 from registry.search.documents import FACETS
+from registry.search.goals import expand_goal
 from registry.search.harm import harm_of
 from registry.services.catalogue import public_status_sql
 from search_index import searchers
@@ -126,7 +127,10 @@ def search_profile(
 ) -> tuple[ProfileResult, list[Item]]:
     """Rank interventions for a client profile and load the page. Raises IndexUnavailable."""
     searcher, view = searchers.acquire(root)
-    result = run_profile(searcher, view, profile, page, per_page)
+    if profile.age_band and not profile.age_order:
+        profile.age_order = age_order()
+    widened = replace(profile, goal=expand_goal(profile.goal))
+    result = run_profile(searcher, view, widened, page, per_page)
     ids = [h.intervention_id for h in result.hits]
     loaded = _load(ids, harm_of(searcher, ids))
     items = [
@@ -144,6 +148,12 @@ def search_profile(
         if h.intervention_id in loaded
     ]
     return result, items
+
+
+def age_order() -> tuple[str, ...]:
+    """The age bands in their vocabulary's order, youngest first (which are neighbours)."""
+    return tuple(db.session.scalars(select(VocabularyTerm.code).where(
+        VocabularyTerm.vocabulary == "age_band").order_by(VocabularyTerm.position)))
 
 
 def term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:

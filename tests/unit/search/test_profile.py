@@ -2,19 +2,35 @@
 
 import pytest
 
-from search_index.profile import score
+from search_index.profile import evidence_points, rung_penalty, score, specificity
 from tests.factories import make_intervention
 
 CLIENT = {"rung": 2, "age_band": "55_plus", "barriers": ["debt", "language"]}
 
 
-def test_score_rewards_fit_then_evidence_and_punishes_mismatch():
-    full_fit_no_evidence = score(fit=3, given=3, level_rank=0, text=0.0, mismatches=0)
-    partial_fit_strong = score(fit=2, given=3, level_rank=6, text=0.0, mismatches=0)
-    full_fit_mismatch = score(fit=3, given=3, level_rank=6, text=0.0, mismatches=1)
-    assert full_fit_no_evidence == 10.0
-    assert partial_fit_strong == pytest.approx(10 * 2 / 3 + 3)
-    assert full_fit_mismatch == pytest.approx(10 + 3 - 8)
+def test_a_full_fit_without_evidence_beats_a_partial_fit_with_the_strongest():
+    full_fit = score(fit=1.0, text=0.0, level_rank=0, rung_distance=0, age_penalty=0.0)
+    partial_strong = score(fit=2 / 3, text=0.0, level_rank=6, rung_distance=0, age_penalty=0.0)
+    assert full_fit > partial_strong
+
+
+def test_evidence_orders_equal_fits():
+    assert score(0.8, 0.0, 6, 0, 0.0) - score(0.8, 0.0, 2, 0, 0.0) == pytest.approx(1.2)
+
+
+@pytest.mark.parametrize(("rank", "points"), [
+    (-2, 0.0), (-1, 0.0), (0, 0.0), (1, 0.1), (2, 0.2), (4, 0.6), (6, 1.0)])
+def test_evidence_points_per_status_rank(rank, points):
+    assert evidence_points(rank) == pytest.approx(points)
+
+
+def test_the_rung_penalty_grows_with_the_distance_and_stops_at_three_rungs():
+    assert [rung_penalty(d) for d in range(6)] == [0.0, 2.0, 4.0, 6.0, 6.0, 6.0]
+
+
+def test_a_rarer_characteristic_weighs_more():
+    assert specificity(named=2, live=100) > specificity(named=50, live=100) > specificity(
+        named=100, live=100) > 0
 
 
 @pytest.fixture
@@ -88,3 +104,48 @@ def test_rung_outside_range_is_a_hard_mismatch(index):
     index.sync()
     hit = index.profile(rung=2, barriers=["debt"]).hits[0]
     assert hit.mismatches == [("ladder_rung", "2")]
+
+
+def test_one_rung_outside_ranks_above_three_rungs_outside(index):
+    make_intervention(title="Net erboven", ladder_rung_min=3, ladder_rung_max=4,
+                      tags={"barrier": ["debt"]})
+    make_intervention(title="Ver erboven", ladder_rung_min=5, ladder_rung_max=6,
+                      tags={"barrier": ["debt"]})
+    index.sync()
+    assert titles(index, index.profile(rung=2, barriers=["debt"])) == [
+        "Net erboven", "Ver erboven"]
+
+
+def test_the_rare_characteristic_decides_over_a_common_one(index):
+    for number in range(4):  # the Participatiewet: nearly every intervention names it
+        make_intervention(title=f"Breed {number}", tags={"domain": ["participatiewet"]})
+    make_intervention(title="Verslaving", tags={"barrier": ["addiction"]})
+    index.sync()
+    result = index.profile(barriers=["addiction"], domains=["participatiewet"])
+    assert titles(index, result)[0] == "Verslaving"
+
+
+def test_an_age_band_next_to_the_clients_costs_less_than_a_far_one(index):
+    make_intervention(title="Middelbaar", tags={"barrier": ["debt"], "age_band": ["45_54"]})
+    make_intervention(title="Jong", tags={"barrier": ["debt"], "age_band": ["under_27"]})
+    index.sync()
+    result = index.profile(age_band="55_plus", barriers=["debt"],
+                           age_order=("under_27", "27_44", "45_54", "55_plus"))
+    assert titles(index, result) == ["Middelbaar", "Jong"]
+
+
+def test_a_goal_sentence_finds_an_intervention_that_has_only_some_of_its_words(index):
+    make_intervention(title="Werkervaring in het groen", tags={"barrier": ["language"]})
+    index.sync()
+    result = index.profile(goal="werkervaring opdoen en schulden aanpakken")
+    assert (titles(index, result), result.hits[0].goal_matched) == (
+        ["Werkervaring in het groen"], True)
+
+
+def test_more_of_the_goals_words_rank_higher(index):
+    make_intervention(title="Schulden", summary="Hulp bij schulden.")
+    make_intervention(title="Schulden en werkervaring",
+                      summary="Hulp bij schulden en werkervaring opdoen.")
+    index.sync()
+    result = index.profile(goal="werkervaring opdoen en schulden aanpakken")
+    assert titles(index, result)[0] == "Schulden en werkervaring"

@@ -1,0 +1,34 @@
+"""A client's goal, as a klantmanager writes it, widened with near-words before it is
+searched: geldzorgen also finds schulden, een baan also betaald werk. The groups are
+data (goal_synonyms.json, versioned), listed in README.md, "Search"."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+SYNONYMS = Path(__file__).with_name("goal_synonyms.json")
+MAX_GOAL_CHARS = 500
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """The word groups of goal_synonyms.json, lower case."""
+    data = json.loads(SYNONYMS.read_text(encoding="utf-8"))
+    return tuple(tuple(word.lower() for word in group["words"]) for group in data["groups"])
+
+
+def _contains(text: str, phrase: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+
+
+def expand_goal(goal: str) -> str:
+    """The goal followed by the near-words of every group it names, each once."""
+    text = goal[:MAX_GOAL_CHARS].lower()
+    extra: list[str] = []
+    for group in synonym_groups():
+        if any(_contains(text, word) for word in group):
+            extra += [word for word in group if not _contains(text, word) and word not in extra]
+    return " ".join([goal[:MAX_GOAL_CHARS], *extra]) if extra else goal[:MAX_GOAL_CHARS]

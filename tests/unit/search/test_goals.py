@@ -1,0 +1,41 @@
+"""A client's goal widened with near-words from the versioned synonym list."""
+
+import pytest
+
+from registry.search.goals import expand_goal, synonym_groups
+
+
+@pytest.mark.parametrize(("goal", "added"), [
+    ("Geldzorgen staan werk in de weg", "schulden"),
+    ("Nederlands leren", "taalvaardigheid"),
+    ("een baan vinden", "betaald werk"),
+])
+def test_a_goal_gains_the_near_words_of_what_it_names(goal, added):
+    widened = expand_goal(goal)
+    assert widened.startswith(goal) and added in widened
+
+
+def test_a_word_inside_another_word_does_not_count():
+    assert expand_goal("Taalgebruik") == "Taalgebruik"  # "taal" is no whole word here
+
+
+def test_a_goal_without_known_words_stays_as_it_is():
+    assert expand_goal("iets heel anders") == "iets heel anders"
+
+
+def test_every_group_has_several_distinct_lower_case_words():
+    assert all(len(set(group)) == len(group) >= 2 for group in synonym_groups())
+
+
+def test_each_group_names_a_facet_value_of_the_vocabularies(app, db_session):
+    import json
+
+    from sqlalchemy import select
+
+    from registry.models import VocabularyTerm
+    from registry.search.goals import SYNONYMS
+
+    known = {f"{v}:{c}" for v, c in db_session.execute(
+        select(VocabularyTerm.vocabulary, VocabularyTerm.code))}
+    named = [g["facet"] for g in json.loads(SYNONYMS.read_text())["groups"] if g["facet"]]
+    assert named and set(named) <= known
