@@ -41,8 +41,13 @@ def template_csv() -> str:
         "design": "rct", "n_intervention": "120", "n_comparison": "118",
         "follow_up_months": "12", "interventions": "",
     }  # fmt: skip
+    return template_text(COLUMNS, example)
+
+
+def template_text(columns: tuple[str, ...], example: dict[str, str]) -> str:
+    """A CSV template: the header and one example row (empty cells where it has none)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     writer.writerow(example)
     return buffer.getvalue()

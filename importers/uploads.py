@@ -85,6 +85,16 @@ def discard_upload(folder: Path, kept: dict[str, Any] | None) -> None:
         (folder / token).unlink(missing_ok=True)
 
 
+def cancel_upload(folder: Path, session, key: str, token: str | None) -> bool:
+    """Delete the upload the session keeps under `key` when the form's token names it;
+    False when it was handled already (confirmed, cancelled, or another one kept)."""
+    kept = session.get(key)
+    if kept and kept.get("token") == token:
+        discard_upload(folder, session.pop(key))
+        return True
+    return False
+
+
 def prune_uploads(folder: Path, max_age_seconds: int = 24 * 3600) -> None:
     """Delete kept files older than max_age_seconds: previews nobody confirmed or
     cancelled (a closed tab) would otherwise stay forever."""

@@ -9,12 +9,10 @@ Lists in a cell are separated by "|" or line breaks; a study is a DOI (starting 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any, BinaryIO
 
-from importers.csv_format import rows
+from importers.csv_format import rows, template_text
 from registry.models.intervention import VERSION_FIELDS
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 
@@ -101,8 +99,4 @@ def template_csv() -> str:
                      "helder.",
         "studies": "10.5555/voorbeeld.1 | 12345678 | Evaluatie van Werkfit (2022)",
     }  # fmt: skip
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerow(example)
-    return buffer.getvalue()
+    return template_text(COLUMNS, example)

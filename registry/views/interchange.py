@@ -29,7 +29,14 @@ from importers.interventions.csv_template import template_csv
 from importers.interventions.export import export_interventions
 from importers.interventions.service import import_interventions, preview_interventions
 from importers.interventions.undo import undo_intervention_batch
-from importers.uploads import discard_upload, keep_upload, open_upload, prune_uploads, upload_folder
+from importers.uploads import (
+    cancel_upload,
+    discard_upload,
+    keep_upload,
+    open_upload,
+    prune_uploads,
+    upload_folder,
+)
 from registry import permissions as perm
 from registry.errors import Conflict, DomainError, ImportRejected, NotFound
 from registry.extensions import db
@@ -123,9 +130,7 @@ def confirm():
 @bp.post("/import/annuleren")
 @perm.permission_required(perm.can_import_interventions)
 def cancel():
-    kept = session.get(SESSION_KEY)
-    if kept and kept.get("token") == request.form.get("token"):
-        discard_upload(_folder(), session.pop(SESSION_KEY))
+    if cancel_upload(_folder(), session, SESSION_KEY, request.form.get("token")):
         flash(_("De import is geannuleerd; er is niets opgeslagen."))
     else:
         flash(_("Deze import was al afgehandeld; er is niets opgeslagen."))

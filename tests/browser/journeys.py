@@ -106,6 +106,22 @@ def sign_in(page, journey: Journey, key: str) -> None:
     assert page.get_by_role("link", name="Mijn werk").is_visible(), f"{key} is not signed in"
 
 
+def sign_in_by_keyboard(page, journey: Journey, key: str) -> None:
+    """Sign in with Tab and typing only."""
+    page.goto(journey.base + "/inloggen")
+    tab_to(page, page.get_by_label("E-mailadres"))
+    page.keyboard.type(journey.email(key))
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    press_and_wait(page)
+
+
+def activate(page, target) -> None:
+    """Tab to a link or button and press Enter, waiting for the next page."""
+    tab_to(page, target)
+    press_and_wait(page)
+
+
 def is_focused(page, target) -> bool:
     return page.evaluate("element => element === document.activeElement", target.element_handle())
 

@@ -9,25 +9,10 @@ import json
 
 import pytest
 
-from tests.browser.journeys import axe_violations, press_and_wait, tab_to
+from tests.browser.journeys import activate, axe_violations, sign_in_by_keyboard
 from tests.functional.interchange_support import interchange, record
-from tests.unit.procedure.support import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in_by_keyboard(page, journey) -> None:
-    page.goto(journey.base + "/inloggen")
-    tab_to(page, page.get_by_label("E-mailadres"))
-    page.keyboard.type(journey.email("admin"))
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    press_and_wait(page)
-
-
-def _activate(page, target) -> None:
-    tab_to(page, target)
-    press_and_wait(page)
 
 
 def _fits_320(page) -> bool:
@@ -41,24 +26,24 @@ def _fits_320(page) -> bool:
 def test_admin_imports_an_interchange_file_and_undoes_it_by_keyboard(journey, page, tmp_path):
     path = tmp_path / "interventies.json"
     path.write_text(json.dumps(interchange(record(slug="werkfit-browser"))), encoding="utf-8")
-    _sign_in_by_keyboard(page, journey)
-    _activate(page, page.get_by_role("link", name="Mijn werk"))
-    _activate(page, page.get_by_role("link", name="Interventies importeren en exporteren"))
+    sign_in_by_keyboard(page, journey, "admin")
+    activate(page, page.get_by_role("link", name="Mijn werk"))
+    activate(page, page.get_by_role("link", name="Interventies importeren en exporteren"))
     assert not axe_violations(page), axe_violations(page)
     assert _fits_320(page)
     page.get_by_label("Bestand").set_input_files(path)
-    _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
+    activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
 
     changes = page.get_by_role("table", name="Wat de import verandert")
     assert "werkfit-browser" in changes.inner_text()
     assert not axe_violations(page), axe_violations(page)
     assert _fits_320(page)
-    _activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
+    activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
     assert page.get_by_text("De import is opgeslagen.").is_visible()
     assert page.get_by_role("link", name="Werkfit in de wijk").is_visible()
     assert not axe_violations(page), axe_violations(page)
 
-    _activate(page, page.get_by_role("button", name="Deze import ongedaan maken"))
+    activate(page, page.get_by_role("button", name="Deze import ongedaan maken"))
     assert page.get_by_text("De import is ongedaan gemaakt.").is_visible()
     assert "werkfit-browser (verwijderd)" in page.locator("main table").inner_text()
 
@@ -67,10 +52,10 @@ def test_a_file_with_errors_lists_them_per_record(journey, page, tmp_path):
     path = tmp_path / "fout.json"
     bad = record(slug="werkfit-fout", tags={"barrier": ["bestaat-niet"]})
     path.write_text(json.dumps(interchange(bad)), encoding="utf-8")
-    _sign_in_by_keyboard(page, journey)
+    sign_in_by_keyboard(page, journey, "admin")
     page.goto(journey.base + "/beheer/interventies/import")
     page.get_by_label("Bestand").set_input_files(path)
-    _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
+    activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
 
     assert page.get_by_role("alert").get_by_text("Er wordt niets opgeslagen").is_visible()
     rows = page.get_by_role("table", name="Ongeldige records").locator("tbody tr")
@@ -81,9 +66,9 @@ def test_a_file_with_errors_lists_them_per_record(journey, page, tmp_path):
 
 
 def test_the_adoption_figures_page_is_accessible(journey, page):
-    _sign_in_by_keyboard(page, journey)
-    _activate(page, page.get_by_role("link", name="Mijn werk"))
-    _activate(page, page.get_by_role("link", name="Gebruikscijfers"))
+    sign_in_by_keyboard(page, journey, "admin")
+    activate(page, page.get_by_role("link", name="Mijn werk"))
+    activate(page, page.get_by_role("link", name="Gebruikscijfers"))
     assert page.get_by_role("heading", name="Zoekopdrachten", exact=True).is_visible()
     assert not axe_violations(page), axe_violations(page)
     assert _fits_320(page)

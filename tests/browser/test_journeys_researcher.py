@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.journeys import axe_violations, press_and_wait, tab_to
-from tests.unit.procedure.support import PASSWORD
+from tests.browser.journeys import activate, axe_violations, sign_in_by_keyboard, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -27,26 +26,12 @@ NEW_TITLES = [IPS, "Schuldhulp eerst: een procesevaluatie in Rotterdam",
               "Job coaching without a year"]
 
 
-def _sign_in_by_keyboard(page, journey) -> None:
-    page.goto(journey.base + "/inloggen")
-    tab_to(page, page.get_by_label("E-mailadres"))
-    page.keyboard.type(journey.email("researcher"))
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    press_and_wait(page)
-
-
-def _activate(page, target) -> None:
-    tab_to(page, target)
-    press_and_wait(page)
-
-
 def test_researcher_imports_a_ris_file_and_undoes_it_by_keyboard(journey, page):
-    _sign_in_by_keyboard(page, journey)
-    _activate(page, page.get_by_role("link", name="Mijn werk"))
-    _activate(page, page.get_by_role("link", name="Studies importeren"))
+    sign_in_by_keyboard(page, journey, "researcher")
+    activate(page, page.get_by_role("link", name="Mijn werk"))
+    activate(page, page.get_by_role("link", name="Studies importeren"))
     page.get_by_label("Bestand").set_input_files(SAMPLE)
-    _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
+    activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
 
     warned = page.get_by_role("table", name="Records met een weggelaten veld")
     rows = [row.split("\t") for row in warned.locator("tbody tr").all_inner_texts()]
@@ -54,13 +39,13 @@ def test_researcher_imports_a_ris_file_and_undoes_it_by_keyboard(journey, page):
     new = page.get_by_role("table", name="Nieuwe studies").locator("tbody tr")
     assert [text.split("\t")[1] for text in new.all_inner_texts()] == NEW_TITLES
 
-    _activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
+    activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
     assert page.get_by_text("De import is opgeslagen.").is_visible()
     batch_url = page.url
-    _activate(page, page.get_by_role("link", name="Deze import ongedaan maken…"))
+    activate(page, page.get_by_role("link", name="Deze import ongedaan maken…"))
     removed = page.get_by_role("region", name="3 studies worden verwijderd")
     assert removed.get_by_role("listitem").all_inner_texts() == NEW_TITLES
-    _activate(page, page.get_by_role("button", name="Ja, maak deze import ongedaan"))
+    activate(page, page.get_by_role("button", name="Ja, maak deze import ongedaan"))
 
     assert page.url == batch_url
     assert page.get_by_text("De import is ongedaan gemaakt.").is_visible()
@@ -74,10 +59,10 @@ def test_researcher_assigns_an_unknown_column_of_an_export_by_keyboard(journey, 
     export.write_text("Authors,Title,Year,Bron van het stuk\n"
                       '"Liu R., Adler D.G.",Werk met behoud van uitkering,2020,Tijdschrift A\n',
                       encoding="utf-8")
-    _sign_in_by_keyboard(page, journey)
+    sign_in_by_keyboard(page, journey, "researcher")
     page.goto(journey.base + "/import/")
     page.get_by_label("Bestand").set_input_files(export)
-    _activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
+    activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
 
     assert not axe_violations(page), axe_violations(page)
     page.set_viewport_size({"width": 320, "height": 640})
@@ -89,8 +74,8 @@ def test_researcher_assigns_an_unknown_column_of_an_export_by_keyboard(journey, 
     select = group.get_by_label("Kolom 'Bron van het stuk'")
     tab_to(page, select)
     select.select_option("journal")  # a native select: arrow keys change it the same way
-    _activate(page, page.get_by_role("button", name="Opnieuw bekijken met deze kolommen"))
+    activate(page, page.get_by_role("button", name="Opnieuw bekijken met deze kolommen"))
     assert page.get_by_label("Kolom 'Bron van het stuk'").input_value() == "journal"
 
-    _activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
+    activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
     assert page.get_by_text("De import is opgeslagen.").is_visible()

@@ -36,6 +36,7 @@ from importers.pipeline import commit_import, preview_import
 from importers.undo_plan import plan_undo
 from importers.uploads import (
     Upload,
+    cancel_upload,
     discard_upload,
     keep_upload,
     open_upload,
@@ -193,9 +194,7 @@ def confirm():
 @bp.post("/annuleren")
 @perm.permission_required(perm.can_import_studies)
 def cancel():
-    kept = session.get(SESSION_KEY)
-    if kept and kept.get("token") == request.form.get("token"):
-        discard_upload(_folder(), session.pop(SESSION_KEY))
+    if cancel_upload(_folder(), session, SESSION_KEY, request.form.get("token")):
         flash(_("De import is geannuleerd; er is niets opgeslagen."))
     else:
         flash(_("Deze import was al afgehandeld; er is niets opgeslagen."))
