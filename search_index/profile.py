@@ -2,7 +2,7 @@
 
 Score (documented in README.md, "Search", ranking v2):
 
-    score = 10 * fit + 4 * text + 1.5 * evidence - rung_penalty - age_penalty
+    score = 10 * fit + 4 * text + 1.5 * evidence - rung_penalty - age_penalty - harm
 
 fit           the weighted share of the client's characteristics the intervention
               addresses; each characteristic weighs its specificity in the catalogue,
@@ -19,6 +19,8 @@ rung_penalty  2 per rung between the client's rung and the intervention's range,
               rungs counted (a graded distance, not a cliff)
 age_penalty   the intervention names age bands but not the client's: 1 when one it names
               is next to the client's band, 3 when none is
+harm          5 when the intervention's effects are rated (possibly) negative in any
+              outcome domain (the registry passes these as penalties)
 
 Interventions that address nothing of the profile and do not match the goal are left out.
 """
@@ -26,6 +28,7 @@ Interventions that address nothing of the profile and do not match the goal are 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,11 +40,15 @@ from search_index.query import parse_text
 from search_index.view import IndexView
 
 FIT_WEIGHT, TEXT_WEIGHT, EVIDENCE_WEIGHT = 10.0, 4.0, 1.5
+HARM_PENALTY = 5.0  # what the registry subtracts for a harm rating (registry/search/service.py)
 RUNG_STEP_PENALTY, RUNG_STEPS_COUNTED = 2.0, 3
 AGE_NEAR_PENALTY, AGE_FAR_PENALTY = 1.0, 3.0
 TEXT_CANDIDATES = 200
 MAX_GOAL_WORDS = 12
 PROVISIONAL_POINTS = 0.1
+
+
+Penalties = Callable[[list[int]], dict[int, float]]
 
 
 @dataclass
@@ -264,6 +271,23 @@ def _ranked(view: IndexView, scores: np.ndarray, candidates: np.ndarray,
     return candidates[order][:stop].tolist()
 
 
+def _ranked_with_penalties(view: IndexView, scores: np.ndarray, candidates: np.ndarray,
+                           stop: int, penalties: Penalties | None) -> list[int]:
+    """_ranked, with the penalties applied to every document that reaches the first
+    `stop`: a penalised document may drop out and let another in, which is asked about
+    in turn, until the first `stop` are all known."""
+    asked: set[int] = set()
+    while True:
+        top = _ranked(view, scores, candidates, stop)
+        fresh = [doc for doc in top if doc not in asked]
+        if penalties is None or not fresh:
+            return top
+        asked.update(fresh)
+        found = penalties([view.ids[doc] for doc in fresh])
+        for doc in fresh:
+            scores[doc] -= found.get(view.ids[doc], 0.0)
+
+
 def explain(view: IndexView, profile: ClientProfile, doc: int,
             features: _Features | None = None) -> tuple[list, list, list]:
     """(fits, mismatches, not addressed) of one document for this client: a mismatch is
@@ -284,14 +308,18 @@ def explain(view: IndexView, profile: ClientProfile, doc: int,
 
 
 def run_profile(
-    searcher: Searcher, view: IndexView, profile: ClientProfile, page: int = 1, per_page: int = 20
+    searcher: Searcher, view: IndexView, profile: ClientProfile, page: int = 1,
+    per_page: int = 20, penalties: Penalties | None = None,
 ) -> ProfileResult:
-    """Rank interventions for a client profile, best first, one page of them."""
+    """Rank interventions for a client profile, best first, one page of them.
+
+    penalties: given intervention ids, the points to subtract from some of them (the
+    registry's harm ratings); asked only for those that could reach the page."""
     start = (page - 1) * per_page
     text = _text_scores(searcher, view, profile.goal)
     features = _features(view, profile)
     scores, candidates = _scores(view, features, profile, text)
-    docs = _ranked(view, scores, candidates, start + per_page)[start:]
+    docs = _ranked_with_penalties(view, scores, candidates, start + per_page, penalties)[start:]
     hits = []
     for doc in docs:
         fits, hard, unaddressed = explain(view, profile, doc, features)

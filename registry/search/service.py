@@ -20,7 +20,7 @@ from registry.search.goals import expand_goal
 from registry.search.harm import harm_of
 from registry.services.catalogue import public_status_sql
 from search_index import searchers
-from search_index.profile import ClientProfile, ProfileResult, run_profile
+from search_index.profile import HARM_PENALTY, ClientProfile, ProfileResult, run_profile
 from search_index.query import SearchRequest, SearchResult, run_search
 
 # The analysed text field: its (stemmed) terms are what the snippet marks.
@@ -130,7 +130,11 @@ def search_profile(
     if profile.age_band and not profile.age_order:
         profile.age_order = age_order()
     widened = replace(profile, goal=expand_goal(profile.goal))
-    result = run_profile(searcher, view, widened, page, per_page)
+
+    def harm_penalties(ids: list[int]) -> dict[int, float]:
+        return {i: HARM_PENALTY for i, domains in harm_of(searcher, ids).items() if domains}
+
+    result = run_profile(searcher, view, widened, page, per_page, harm_penalties)
     ids = [h.intervention_id for h in result.hits]
     loaded = _load(ids, harm_of(searcher, ids))
     items = [

@@ -76,3 +76,10 @@ def test_warnings_are_kept_per_index_generation_and_follow_a_change(client, harm
     html = client.get("/zoeken?q=schuldhulp").get_data(as_text=True)
 
     assert html.count("result__harm") == 2
+
+
+def test_a_harmful_result_ranks_below_an_equal_safe_one_in_the_profile_search(client, harmed):
+    # Equal fit and evidence; by title the harmful one ("met") would come first.
+    body = client.get("/api/v1/search/profile?target_group=social_assistance").get_json()
+
+    assert [item["slug"] for item in body["items"]] == ["veilig", "risico"]

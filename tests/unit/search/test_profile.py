@@ -2,7 +2,15 @@
 
 import pytest
 
-from search_index.profile import evidence_points, rung_penalty, score, specificity
+from search_index import searchers
+from search_index.profile import (
+    ClientProfile,
+    evidence_points,
+    run_profile,
+    rung_penalty,
+    score,
+    specificity,
+)
 from tests.factories import make_intervention
 
 CLIENT = {"rung": 2, "age_band": "55_plus", "barriers": ["debt", "language"]}
@@ -149,3 +157,21 @@ def test_more_of_the_goals_words_rank_higher(index):
     index.sync()
     result = index.profile(goal="werkervaring opdoen en schulden aanpakken")
     assert titles(index, result)[0] == "Schulden en werkervaring"
+
+
+def test_a_penalised_result_drops_and_the_next_one_is_asked_about(index):
+    first = make_intervention(title="Schulden A", tags={"barrier": ["debt"]})
+    for name in ("B", "C"):
+        make_intervention(title=f"Schulden {name}", tags={"barrier": ["debt"]})
+    index.sync()
+    asked: list[list[int]] = []
+
+    def penalties(ids):
+        asked.append(ids)
+        return {first.id: 5.0}
+
+    searcher, view = searchers.acquire(index.root)
+    result = run_profile(searcher, view, ClientProfile(barriers=["debt"]), per_page=2,
+                         penalties=penalties)
+    assert titles(index, result) == ["Schulden B", "Schulden C"]
+    assert len(asked) == 2 and len(asked[1]) == 1  # C was asked about once it came in
