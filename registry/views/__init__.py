@@ -7,6 +7,7 @@ bp = Blueprint("pages", __name__)
 # One sorted line, as ruff's import order wants it; add new page modules here.
 from registry.views import (  # noqa: E402,F401
     compare,
+    diagnosis,
     evidence_map,
     exports,
     feeds,

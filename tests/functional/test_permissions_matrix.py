@@ -57,6 +57,7 @@ ROUTES = [
     ("GET", "/erkenning", {}, 200, 200),
     ("GET", "/zoeken", {}, 200, 200),
     ("GET", "/zoeken/profiel", {}, 200, 200),
+    ("GET", "/zoeken/diagnose", {}, 200, 200),
     ("GET", f"/vergelijken?i={PUB}", {}, 200, 200),
     ("GET", "/taal/en", {}, 302, 302),
     ("GET", "/healthz", {}, 200, 200),
