@@ -4,10 +4,12 @@ per document or posting. Built on first use and kept on the view (search_index/v
 which is replaced when the index changes; term postings are kept up to MAX_TERMS.
 
 Two threads may build the same array at once: both results are equal and the last one
-stays (no lock needed for correctness).
+stays. Only evicting term postings takes a lock.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 from whoosh.query import Term
@@ -17,6 +19,7 @@ from search_index.bm25 import K1
 from search_index.view import IndexView
 
 MAX_TERMS = 5000
+_EVICTION = threading.Lock()
 
 
 def of_mask(mask: int, size: int) -> np.ndarray:
@@ -69,9 +72,12 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
         return np.concatenate(ids), np.concatenate(weights)
 
     key = ("postings", field, text)
-    if key not in view.arrays and sum(1 for k in view.arrays if k[0] == "postings") > MAX_TERMS:
-        for old in [k for k in view.arrays if k[0] == "postings"]:
-            view.arrays.pop(old, None)
+    if key not in view.arrays:
+        with _EVICTION:  # list() copies the keys at once: other threads may add meanwhile
+            terms = [k for k in list(view.arrays) if k[0] == "postings"]
+            if len(terms) > MAX_TERMS:
+                for old in terms:
+                    view.arrays.pop(old, None)
     return _kept(view, key, build)
 
 
