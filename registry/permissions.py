@@ -108,6 +108,11 @@ def can_view_round(user, round_) -> bool:
     )
 
 
+def can_save_profiles(user, obj=None) -> bool:
+    """Keep client profiles and see what is new for them (klantmanagers, consultants)."""
+    return _has(user, "professional")
+
+
 def can_nominate(user, obj=None) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
@@ -293,6 +298,7 @@ _ROLE_OF_CHECK = {
     can_manage_users: "admin",
     can_import_interventions: "admin",
     can_view_usage: "admin",
+    can_save_profiles: "professional",
     can_import_studies: "researcher",
     can_code_findings: "researcher",
     can_link_studies: "researcher",

@@ -59,6 +59,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     expertise_grants: Mapped[list[UserExpertise]] = relationship(
         cascade="all, delete-orphan", back_populates="user"
     )
+    # Deleting an account deletes its saved profiles.
+    saved_profiles: Mapped[list[SavedProfile]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", order_by="SavedProfile.label"
+    )
 
     @property
     def is_active(self) -> bool:  # flask-login reads this

@@ -15,6 +15,7 @@ from registry.views import (  # noqa: E402,F401
     nominations,
     open_data,
     public,
+    saved_profiles,
     search,
     studies,
 )

@@ -58,6 +58,11 @@ ROUTES = [
     ("GET", "/zoeken", {}, 200, 200),
     ("GET", "/zoeken/profiel", {}, 200, 200),
     ("GET", "/zoeken/diagnose", {}, 200, 200),
+    ("GET", "/zoeken/profiel/bewaren?barrier=debt", {"professional": 200}, 403, 302),
+    ("POST", "/zoeken/profiel/bewaren", {"professional": 422}, 403, 302),
+    ("GET", "/mijn/profielen", {"professional": 200}, 403, 302),
+    ("GET", "/mijn/profielen/999999", {"professional": 404}, 403, 302),
+    ("POST", "/mijn/profielen/999999/verwijderen", {"professional": 404}, 403, 302),
     ("GET", f"/vergelijken?i={PUB}", {}, 200, 200),
     ("GET", "/taal/en", {}, 302, 302),
     ("GET", "/healthz", {}, 200, 200),
@@ -256,6 +261,7 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
                 .replace("belangen/<int:token_id>", "belangen/<int:declaration_id>")
                 .replace("voordrachten/<int:token_id>", "voordrachten/<int:nomination_id>")
                 .replace("beoordeeld/<int:token_id>", "beoordeeld/<int:rating_id>")
+                .replace("profielen/<int:token_id>", "profielen/<int:profile_id>")
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
                 .replace(LNK, "<int:link_id>").replace(PUB, "<slug>").replace(STU, "<int:study_id>")
                 .replace("/taal/en", "/taal/<code>").replace("/barrier", "/<name>")

@@ -1,0 +1,25 @@
+"""Client profiles a professional saved under a label (characteristics only, never a
+person's data), and when they last looked at each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.extensions import db
+from registry.models.base import utcnow
+
+
+class SavedProfile(db.Model):
+    __tablename__ = "saved_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(80))
+    # The profile search's characteristics: {"rung": ["2"], "barrier": ["debt"], ...}.
+    query: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_visited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

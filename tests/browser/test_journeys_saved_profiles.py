@@ -1,0 +1,54 @@
+"""A klantmanager saves a client profile with the keyboard only: from the profile search
+results to the save form, a label with a citizen service number refused with a clear
+message, a plain label saved, then the profile among "Mijn bewaarde profielen" and
+deleted. axe-core on each page; each fits 320 px."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.journeys import activate, axe_violations, sign_in_by_keyboard, tab_to
+
+pytestmark = pytest.mark.browser
+
+
+def _fits_320(page) -> bool:
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        return page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def _type_label(page, text: str) -> None:
+    field = page.get_by_label("Label", exact=True)
+    tab_to(page, field)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def test_klantmanager_saves_a_profile_and_deletes_it_by_keyboard(journey, page):
+    sign_in_by_keyboard(page, journey, "professional")
+    page.goto(journey.base + "/zoeken/profiel?rung=2&barrier=debt")
+    activate(page, page.get_by_role("link", name="Dit profiel bewaren"))
+    assert "Belemmeringen: Schulden" in page.locator("main").inner_text()
+
+    _type_label(page, "Cliënt 111222333")
+    activate(page, page.get_by_role("button", name="Profiel bewaren"))
+    assert "burgerservicenummer" in page.locator("#label-fouten").inner_text()
+    assert page.get_by_label("Label", exact=True).get_attribute("aria-invalid") == "true"
+    assert not axe_violations(page), axe_violations(page)
+    assert _fits_320(page)
+
+    _type_label(page, "Schulden, trede 2")
+    activate(page, page.get_by_role("button", name="Profiel bewaren"))
+    assert page.get_by_role("heading", name="Schulden, trede 2").is_visible()
+    assert page.get_by_text("Het profiel is bewaard.").is_visible()
+    assert not axe_violations(page), axe_violations(page)
+    assert _fits_320(page)
+
+    activate(page, page.get_by_role("link", name="Mijn bewaarde profielen"))
+    assert not axe_violations(page), axe_violations(page)
+    activate(page, page.get_by_role("button", name="Verwijderen Schulden, trede 2"))
+    assert page.get_by_text("Het profiel is verwijderd.").is_visible()
+    assert page.get_by_text("U heeft nog geen profielen bewaard.").is_visible()
