@@ -16,9 +16,10 @@ def register_cli(app: Flask) -> None:
     from registry.opendata.cli import opendata_cli
     from registry.procedure.cli import jobs_cli, procedure_cli
     from registry.search.cli import index_cli
+    from registry.search.profiles_cli import profiles_cli
 
     for group in (vocabularies_cli, demo_cli, index_cli, import_cli, users_cli, procedure_cli,
-                  jobs_cli, opendata_cli, interventions_cli):
+                  jobs_cli, opendata_cli, interventions_cli, profiles_cli):
         app.cli.add_command(group)
 
 

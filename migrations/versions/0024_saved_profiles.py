@@ -1,5 +1,6 @@
 """Saved client profiles: a professional's label and the profile's characteristics (no
-personal data), with the last visit, for "new or re-rated since".
+personal data), with the last visit, for "new or re-rated since"; and the opt-in to the
+weekly e-mail digest.
 
 Revision ID: 0024_saved_profiles
 Revises: 0023_usage_counts
@@ -28,8 +29,19 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_profiles')),
     )
     op.create_index(op.f('ix_saved_profiles_user_id'), 'saved_profiles', ['user_id'])
+    op.create_table(
+        'profile_digests',
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('subscribed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('last_sent_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_profile_digests_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('user_id', name=op.f('pk_profile_digests')),
+    )
 
 
 def downgrade():
+    op.drop_table('profile_digests')
     op.drop_index(op.f('ix_saved_profiles_user_id'), table_name='saved_profiles')
     op.drop_table('saved_profiles')

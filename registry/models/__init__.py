@@ -27,7 +27,7 @@ from registry.models.procedure import (
     Submission,
 )
 from registry.models.reminder import DecisionReminder
-from registry.models.saved_profile import SavedProfile
+from registry.models.saved_profile import ProfileDigest, SavedProfile
 from registry.models.search_change import SearchChange, SearchReplica, SearchReplicaApplied
 from registry.models.study import Finding, InterventionStudy, Study, StudyAuthor
 from registry.models.usage import UsageCount
@@ -35,6 +35,7 @@ from registry.models.user import User, UserExpertise, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
+    "ProfileDigest",
     "SavedProfile",
     "UsageCount",
     "ExternalRating",

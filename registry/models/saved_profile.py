@@ -23,3 +23,15 @@ class SavedProfile(db.Model):
     query: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_visited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProfileDigest(db.Model):
+    """A user's opt-in to the weekly e-mail of what is new for their saved profiles, and
+    when it was last sent (the claim that keeps two hosts from both sending)."""
+
+    __tablename__ = "profile_digests"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    subscribed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -63,6 +63,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     saved_profiles: Mapped[list[SavedProfile]] = relationship(  # noqa: F821
         cascade="all, delete-orphan", order_by="SavedProfile.label"
     )
+    profile_digest: Mapped[ProfileDigest | None] = relationship(  # noqa: F821
+        cascade="all, delete-orphan"
+    )
 
     @property
     def is_active(self) -> bool:  # flask-login reads this

@@ -154,6 +154,16 @@ def search_profile(
     return result, items
 
 
+def profile_ids(root: Path, profile: ClientProfile, limit: int) -> list[int]:
+    """The ids of the profile search's best `limit` results (no page loaded). Raises
+    IndexUnavailable."""
+    searcher, view = searchers.acquire(root)
+    if profile.age_band and not profile.age_order:
+        profile.age_order = age_order()
+    widened = replace(profile, goal=expand_goal(profile.goal))
+    return [hit.intervention_id for hit in run_profile(searcher, view, widened, 1, limit).hits]
+
+
 def age_order() -> tuple[str, ...]:
     """The age bands in their vocabulary's order, youngest first (which are neighbours)."""
     return tuple(db.session.scalars(select(VocabularyTerm.code).where(

@@ -58,6 +58,13 @@ def send_email(to: str, message: str, link: str | None) -> None:
         text = _(message)
         subject = _("Interventies naar Werk: %(message)s", message=text[:60])
     body = text + (f"\n\n{config['SITE_URL']}{link}" if link else "")
+    send_text(to, subject, body)
+
+
+def send_text(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
+    """Send one plain-text e-mail (or log it without MAIL_SERVER). Raises OSError or
+    smtplib.SMTPException when the server fails."""
+    config = current_app.config
     if not config.get("MAIL_SERVER"):
         # Logs carry no e-mail addresses (docs/deploy.md): the message, not the recipient.
         current_app.logger.info("E-mail not sent (no MAIL_SERVER): %s\n%s", subject, body)
@@ -66,6 +73,8 @@ def send_email(to: str, message: str, link: str | None) -> None:
     mail["From"] = config["MAIL_FROM"]
     mail["To"] = to
     mail["Subject"] = subject
+    for name, value in (headers or {}).items():
+        mail[name] = value
     mail.set_content(body)
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"]) as smtp:
         if config.get("MAIL_USE_TLS"):

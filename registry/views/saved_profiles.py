@@ -14,19 +14,15 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from registry import permissions as perm
-from registry.errors import DomainError, ValidationFailed, details_from_marshmallow
-from registry.extensions import db
+from registry.errors import DomainError, NotFound, ValidationFailed, details_from_marshmallow
+from registry.extensions import csrf, db
 from registry.models import Intervention
-from registry.schemas.search import ProfileQuerySchema, client_profile, query_dict
+from registry.schemas.search import ProfileQuerySchema, query_dict
 from registry.search import labels, service
-from registry.services import saved_profiles
+from registry.search.profiles_cli import matching_ids
+from registry.services import profile_digest, saved_profiles
 from registry.views import bp
-from registry.views.search import search_root
-from search_index import searchers
-from search_index.profile import run_profile
 from search_index.storage import IndexUnavailable
-
-WATCHED = 200  # the best results of a saved profile that "new since" looks at
 
 
 def _load(values: MultiDict) -> dict:
@@ -78,14 +74,34 @@ def save_profile():
 @perm.permission_required(perm.can_save_profiles)
 def saved_profiles_list():
     listed = [(p, _characteristics(p.query)) for p in current_user.saved_profiles]
-    return render_template("search/saved_profiles.html", profiles=listed)
+    return render_template("search/saved_profiles.html", profiles=listed,
+                           subscribed=profile_digest.is_subscribed(current_user))
 
 
-def _matching_ids(query: dict) -> list[int]:
-    profile = client_profile(_load(MultiDict([(k, v) for k, vs in query.items() for v in vs])))
-    searcher, view = searchers.acquire(search_root())
-    return [hit.intervention_id for hit in run_profile(searcher, view, profile, 1,
-                                                       WATCHED).hits]
+@bp.post("/mijn/profielen/melding")
+@perm.permission_required(perm.can_save_profiles)
+def digest_setting():
+    """Opt in to (aan=1) or out of (aan=0) the weekly e-mail."""
+    if request.form.get("aan") == "1":
+        profile_digest.subscribe(current_user)
+        flash(_("U krijgt voortaan wekelijks een e-mail als er iets nieuw is."))
+    else:
+        profile_digest.unsubscribe(current_user.id)
+        flash(_("U krijgt geen wekelijkse e-mail meer."))
+    return redirect(url_for("pages.saved_profiles_list"))
+
+
+@bp.route("/profielen/afmelden/<token>", methods=["GET", "POST"])
+@csrf.exempt  # the signed token is the authority; mail clients post here in one click
+def unsubscribe_digest(token: str):
+    """From the link in a digest, without signing in: GET asks, POST unsubscribes."""
+    user_id = profile_digest.user_of_token(token)
+    if user_id is None:
+        raise NotFound(_("Deze afmeldlink is ongeldig."))
+    if request.method == "POST":
+        profile_digest.unsubscribe(user_id)
+    return render_template("search/unsubscribe.html", token=token,
+                           done=request.method == "POST")
 
 
 @bp.get("/mijn/profielen/<int:profile_id>")
@@ -94,7 +110,7 @@ def saved_profile(profile_id: int):
     profile = saved_profiles.own_profile(current_user, profile_id)
     previous = saved_profiles.visit(profile)
     try:
-        changed = saved_profiles.changed_since(_matching_ids(profile.query), previous)
+        changed = saved_profiles.changed_since(matching_ids(profile.query), previous)
         unavailable = False
     except IndexUnavailable:
         changed, unavailable = {}, True

@@ -63,6 +63,10 @@ ROUTES = [
     ("GET", "/mijn/profielen", {"professional": 200}, 403, 302),
     ("GET", "/mijn/profielen/999999", {"professional": 404}, 403, 302),
     ("POST", "/mijn/profielen/999999/verwijderen", {"professional": 404}, 403, 302),
+    ("POST", "/mijn/profielen/melding", {"professional": 302}, 403, 302),
+    # The signed link in a digest: no sign-in; a forged token is not found for anyone.
+    ("GET", "/profielen/afmelden/vervalst", {}, 404, 404),
+    ("POST", "/profielen/afmelden/vervalst", {}, 404, 404),
     ("GET", f"/vergelijken?i={PUB}", {}, 200, 200),
     ("GET", "/taal/en", {}, 302, 302),
     ("GET", "/healthz", {}, 200, 200),
@@ -262,6 +266,7 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
                 .replace("voordrachten/<int:token_id>", "voordrachten/<int:nomination_id>")
                 .replace("beoordeeld/<int:token_id>", "beoordeeld/<int:rating_id>")
                 .replace("profielen/<int:token_id>", "profielen/<int:profile_id>")
+                .replace("afmelden/vervalst", "afmelden/<token>")
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
                 .replace(LNK, "<int:link_id>").replace(PUB, "<slug>").replace(STU, "<int:study_id>")
                 .replace("/taal/en", "/taal/<code>").replace("/barrier", "/<name>")

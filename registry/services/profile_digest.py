@@ -1,0 +1,117 @@
+"""The weekly e-mail of what is new or re-rated for a user's saved profiles: opt in and
+out, a signed unsubscribe link that works without signing in, and the sending, safe to
+run on several hosts at once: each user's digest is claimed with one conditional UPDATE
+(the database's row lock decides), committed before anything is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import or_, select, update
+
+from registry.extensions import db
+from registry.models import Intervention, ProfileDigest, User
+from registry.models.base import as_utc
+from registry.services.saved_profiles import changed_since
+
+INTERVAL = timedelta(days=7) - timedelta(hours=12)  # a daily timer sends about weekly
+_SALT = "profile-digest-unsubscribe"
+
+# What the search gives for a saved profile's query: the ids of its best results.
+Matcher = Callable[[dict], list[int]]
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def unsubscribe_token(user_id: int) -> str:
+    """A signed token naming the user, for the link in every digest."""
+    return _serializer().dumps(user_id)
+
+
+def user_of_token(token: str) -> int | None:
+    """The user id a token names, or None when it is not one we signed."""
+    try:
+        found = _serializer().loads(token)
+    except BadSignature:
+        return None
+    return found if isinstance(found, int) else None
+
+
+def is_subscribed(user) -> bool:
+    return db.session.get(ProfileDigest, user.id) is not None
+
+
+def subscribe(user) -> None:
+    if not is_subscribed(user):
+        db.session.add(ProfileDigest(user_id=user.id))
+        db.session.flush()
+
+
+def unsubscribe(user_id: int) -> None:
+    digest = db.session.get(ProfileDigest, user_id)
+    if digest is not None:
+        db.session.delete(digest)
+        db.session.flush()
+
+
+def due(now: datetime) -> list[int]:
+    """The users whose digest is due."""
+    return list(db.session.scalars(select(ProfileDigest.user_id).where(or_(
+        ProfileDigest.last_sent_at.is_(None), ProfileDigest.last_sent_at <= now - INTERVAL))
+        .order_by(ProfileDigest.user_id)))
+
+
+def claim(user_id: int, now: datetime) -> datetime | None:
+    """Take this user's digest for this run: the moment it covers from (the previous
+    sending, or the opt-in), or None when another run took it first."""
+    digest = db.session.get(ProfileDigest, user_id)
+    if digest is None:
+        return None
+    since = digest.last_sent_at or digest.subscribed_at
+    claimed = db.session.execute(
+        update(ProfileDigest).where(ProfileDigest.user_id == user_id, or_(
+            ProfileDigest.last_sent_at.is_(None), ProfileDigest.last_sent_at <= now - INTERVAL))
+        .values(last_sent_at=now).execution_options(synchronize_session=False))
+    return as_utc(since) if claimed.rowcount == 1 else None
+
+
+def digest_of(user: User, since: datetime, matcher: Matcher) -> list[tuple[str, list]]:
+    """Per saved profile with news: (label, [(intervention, "new" or "rated")])."""
+    found = []
+    for profile in user.saved_profiles:
+        changed = changed_since(matcher(profile.query), since)
+        if changed:
+            interventions = db.session.scalars(
+                select(Intervention).where(Intervention.id.in_(list(changed))))
+            found.append((profile.label, sorted(((i, changed[i.id]) for i in interventions),
+                                                key=lambda pair: pair[0].title)))
+    return found
+
+
+def digest_mail(user: User, since: datetime, news: list[tuple[str, list]]) -> tuple:
+    """(subject, body, headers) of one user's digest, in the registry's default language,
+    with the unsubscribe link in the body and as List-Unsubscribe (one click)."""
+    config = current_app.config
+    site = config["SITE_URL"]
+    unsubscribe_url = f"{site}/profielen/afmelden/{unsubscribe_token(user.id)}"
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        subject = _("Interventies naar Werk: nieuw voor uw bewaarde profielen")
+        lines = [_("Nieuw of opnieuw beoordeeld sinds %(day)s, voor uw bewaarde profielen:",
+                   day=since.strftime("%d-%m-%Y")), ""]
+        for label, items in news:
+            lines.append(label)
+            lines += [f"- {i.title} ({_('nieuw') if kind == 'new' else _('opnieuw beoordeeld')})"
+                      f": {site}/interventies/{i.slug}" for i, kind in items]
+            lines.append("")
+        lines.append(_("Geen e-mail meer ontvangen? Meld u af: %(url)s", url=unsubscribe_url))
+    headers = {"List-Unsubscribe": f"<{unsubscribe_url}>",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return subject, "\n".join(lines), headers
