@@ -122,6 +122,15 @@ def activate(page, target) -> None:
     press_and_wait(page)
 
 
+def fits_320(page) -> bool:
+    """Whether the page fits a 320 px wide screen without scrolling sideways."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        return page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+
 def is_focused(page, target) -> bool:
     return page.evaluate("element => element === document.activeElement", target.element_handle())
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.journeys import activate, axe_violations, tab_to
+from tests.browser.journeys import activate, axe_violations, fits_320, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -29,20 +29,12 @@ def _next(page) -> None:
     activate(page, page.get_by_role("button", name="Volgende stap"))
 
 
-def _fits_320(page) -> bool:
-    page.set_viewport_size({"width": 320, "height": 640})
-    try:
-        return page.evaluate("document.documentElement.scrollWidth") <= 320
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 800})
-
-
 def test_klantmanager_goes_from_situation_to_short_list_by_keyboard(journey, page):
     page.goto(journey.base + "/")
     activate(page, page.get_by_role("link", name="Handreiking bij diagnose", exact=False))
     assert page.get_by_role("heading", name="Stap 1 van 9: Werk en opleiding").is_visible()
     assert not axe_violations(page), axe_violations(page)
-    assert _fits_320(page)
+    assert fits_320(page)
     _choose(page, "Een jaar of langer")
     _next(page)
     for _step in range(2, 4):  # health and care: unknown
@@ -60,7 +52,7 @@ def test_klantmanager_goes_from_situation_to_short_list_by_keyboard(journey, pag
     short_list = page.locator(".result-list .result__title").all_inner_texts()
     assert 1 <= len(short_list) <= 5
     assert not axe_violations(page), axe_violations(page)
-    assert _fits_320(page)
+    assert fits_320(page)
 
     activate(page, page.get_by_role("button", name="Antwoorden aanpassen"))
     assert page.get_by_label("Een jaar of langer", exact=True).is_checked()

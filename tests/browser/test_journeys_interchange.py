@@ -9,18 +9,10 @@ import json
 
 import pytest
 
-from tests.browser.journeys import activate, axe_violations, sign_in_by_keyboard
+from tests.browser.journeys import activate, axe_violations, fits_320, sign_in_by_keyboard
 from tests.functional.interchange_support import interchange, record
 
 pytestmark = pytest.mark.browser
-
-
-def _fits_320(page) -> bool:
-    page.set_viewport_size({"width": 320, "height": 640})
-    try:
-        return page.evaluate("document.documentElement.scrollWidth") <= 320
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def test_admin_imports_an_interchange_file_and_undoes_it_by_keyboard(journey, page, tmp_path):
@@ -30,14 +22,14 @@ def test_admin_imports_an_interchange_file_and_undoes_it_by_keyboard(journey, pa
     activate(page, page.get_by_role("link", name="Mijn werk"))
     activate(page, page.get_by_role("link", name="Interventies importeren en exporteren"))
     assert not axe_violations(page), axe_violations(page)
-    assert _fits_320(page)
+    assert fits_320(page)
     page.get_by_label("Bestand").set_input_files(path)
     activate(page, page.get_by_role("button", name="Voorbeeld bekijken"))
 
     changes = page.get_by_role("table", name="Wat de import verandert")
     assert "werkfit-browser" in changes.inner_text()
     assert not axe_violations(page), axe_violations(page)
-    assert _fits_320(page)
+    assert fits_320(page)
     activate(page, page.get_by_role("button", name="Bevestigen en opslaan"))
     assert page.get_by_text("De import is opgeslagen.").is_visible()
     assert page.get_by_role("link", name="Werkfit in de wijk").is_visible()
@@ -71,4 +63,4 @@ def test_the_adoption_figures_page_is_accessible(journey, page):
     activate(page, page.get_by_role("link", name="Gebruikscijfers"))
     assert page.get_by_role("heading", name="Zoekopdrachten", exact=True).is_visible()
     assert not axe_violations(page), axe_violations(page)
-    assert _fits_320(page)
+    assert fits_320(page)

@@ -7,17 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.journeys import activate, axe_violations, sign_in_by_keyboard, tab_to
+from tests.browser.journeys import activate, axe_violations, fits_320, sign_in_by_keyboard, tab_to
 
 pytestmark = pytest.mark.browser
-
-
-def _fits_320(page) -> bool:
-    page.set_viewport_size({"width": 320, "height": 640})
-    try:
-        return page.evaluate("document.documentElement.scrollWidth") <= 320
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 800})
 
 
 def _type_label(page, text: str) -> None:
@@ -38,14 +30,14 @@ def test_klantmanager_saves_a_profile_and_deletes_it_by_keyboard(journey, page):
     assert "burgerservicenummer" in page.locator("#label-fouten").inner_text()
     assert page.get_by_label("Label", exact=True).get_attribute("aria-invalid") == "true"
     assert not axe_violations(page), axe_violations(page)
-    assert _fits_320(page)
+    assert fits_320(page)
 
     _type_label(page, "Schulden, trede 2")
     activate(page, page.get_by_role("button", name="Profiel bewaren"))
     assert page.get_by_role("heading", name="Schulden, trede 2").is_visible()
     assert page.get_by_text("Het profiel is bewaard.").is_visible()
     assert not axe_violations(page), axe_violations(page)
-    assert _fits_320(page)
+    assert fits_320(page)
 
     activate(page, page.get_by_role("link", name="Mijn bewaarde profielen"))
     assert not axe_violations(page), axe_violations(page)
