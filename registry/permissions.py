@@ -108,6 +108,11 @@ def can_view_round(user, round_) -> bool:
     )
 
 
+def can_edit_guides(user, obj=None) -> bool:
+    """Write and revise werkwijzers (practice guides)."""
+    return _has(user, "secretary") or _has(user, "admin")
+
+
 def can_save_profiles(user, obj=None) -> bool:
     """Keep client profiles and see what is new for them (klantmanagers, consultants)."""
     return _has(user, "professional")

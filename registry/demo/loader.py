@@ -20,6 +20,8 @@ from registry.models import (
     EvidenceDecision,
     ExternalRating,
     Finding,
+    Guide,
+    GuideVersion,
     Intervention,
     InterventionStudy,
     InterventionVersion,
@@ -124,7 +126,33 @@ def load_demo(data_dir: Path = DATA_DIR) -> LoadReport:
     db.session.flush()
     agree_on_evidence(lookup.interventions.values())
     db.session.flush()
+    _load_guides(data_dir, lookup)
     return report
+
+
+def _load_guides(data_dir: Path, lookup: Lookup) -> None:
+    """The demo werkwijzers (guides.json), by slug; interventions named by slug."""
+    path = data_dir / "guides.json"
+    if not path.exists():
+        return
+    known = set(db.session.scalars(select(Guide.slug)))
+    for record in json.loads(path.read_text(encoding="utf-8")):
+        if record["slug"] in known:
+            continue
+        where = f"guide {record['slug']}"
+        ids = []
+        for slug in record["interventions"]:
+            if slug not in lookup.interventions:
+                raise DemoDataError(f"{where}: unknown intervention {slug!r}")
+            ids.append(lookup.interventions[slug].id)
+        for pair in record["facets"] + [f"phase:{record['phase']}"]:
+            lookup.term(*pair.split(":", 1), where)
+        guide = Guide(slug=record["slug"])
+        guide.versions.append(GuideVersion(
+            number=1, title=record["title"], phase=record["phase"], body=record["body"],
+            facets=record["facets"], intervention_ids=ids))
+        db.session.add(guide)
+    db.session.flush()
 
 
 def _exists(model, **criteria) -> bool:

@@ -13,6 +13,7 @@ from registry.models.decision import (
     OutcomeRating,
     PanelMember,
 )
+from registry.models.guide import Guide, GuideVersion
 from registry.models.imports import ImportBatch, ImportBatchItem, PendingDuplicate
 from registry.models.intervention import Intervention, InterventionVersion
 from registry.models.nomination import Nomination
@@ -35,6 +36,8 @@ from registry.models.user import User, UserExpertise, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
+    "Guide",
+    "GuideVersion",
     "ProfileDigest",
     "SavedProfile",
     "UsageCount",

@@ -11,6 +11,7 @@ from registry.views import (  # noqa: E402,F401
     evidence_map,
     exports,
     feeds,
+    guides,
     interventions,
     nominations,
     open_data,

@@ -4,6 +4,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from registry import permissions as perm
+from registry.services import guides
 from registry.services.catalogue import (
     INTERVENTION_SORTS,
     get_intervention,
@@ -65,6 +66,7 @@ def intervention(slug: str):
         findings=[finding for link in links for finding in link.study.findings],
         appraisals=_agreed(intervention.current_decision),
         can_manage_external=perm.can_manage_external_ratings(current_user, intervention),
+        guides=guides.guides_for(intervention_id=intervention.id),
         back=back_to_results(request.args.get("terug")),
     )
 

@@ -24,6 +24,7 @@ from registry.schemas.search import (
 )
 from registry.search import labels, service
 from registry.search.documents import FACETS
+from registry.services import guides
 from registry.usage.counting import count_search
 from registry.views import bp
 from search_index.query import FEW_RESULTS, SORTS, SearchRequest
@@ -137,6 +138,7 @@ def search():
         clear_url=_url({"q": state.get("q")}),
         drops=[(drop, _url(state, q=drop.text, pagina=None)) for drop in result.word_drops],
         english_note=_locale() == "en" and bool(args["q"]) and result.total < FEW_RESULTS,
+        guides=guides.guides_matching(args["q"]) if args["q"] else [],
         export_cap=EXPORT_CAP,
     )
 
@@ -192,6 +194,7 @@ def search_profile():
     fit_groups = [(labels.FIT_GROUP_LABELS[g], g, groups[g]) for g in labels.FIT_GROUPS]
     return render_template(
         "search/profile.html", result=result, items=items, fit_groups=fit_groups,
+        guides=guides.guides_for(profile.characteristics()),
         pages=_profile_pages(args, result.total), export_cap=EXPORT_CAP,
         **{**context, "described": True},
     )

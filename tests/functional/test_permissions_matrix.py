@@ -58,6 +58,14 @@ ROUTES = [
     ("GET", "/zoeken", {}, 200, 200),
     ("GET", "/zoeken/profiel", {}, 200, 200),
     ("GET", "/zoeken/diagnose", {}, 200, 200),
+    ("GET", "/werkwijzers", {}, 200, 200),
+    ("GET", "/werkwijzers/bestaat-niet", {}, 404, 404),
+    ("GET", "/werkwijzers/bestaat-niet/versies", {}, 404, 404),
+    ("GET", "/werkwijzers/nieuw", {"secretary": 200, "admin": 200}, 403, 302),
+    ("POST", "/werkwijzers/nieuw", {"secretary": 422, "admin": 422}, 403, 302),
+    ("GET", "/werkwijzers/bestaat-niet/bewerken", {"secretary": 404, "admin": 404}, 403, 302),
+    ("POST", "/werkwijzers/bestaat-niet/bewerken", {"secretary": 404, "admin": 404}, 403,
+     302),
     ("GET", "/zoeken/profiel/bewaren?barrier=debt", {"professional": 200}, 403, 302),
     ("POST", "/zoeken/profiel/bewaren", {"professional": 422}, 403, 302),
     ("GET", "/mijn/profielen", {"professional": 200}, 403, 302),
@@ -267,6 +275,7 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
                 .replace("beoordeeld/<int:token_id>", "beoordeeld/<int:rating_id>")
                 .replace("profielen/<int:token_id>", "profielen/<int:profile_id>")
                 .replace("afmelden/vervalst", "afmelden/<token>")
+                .replace("werkwijzers/bestaat-niet", "werkwijzers/<slug>")
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
                 .replace(LNK, "<int:link_id>").replace(PUB, "<slug>").replace(STU, "<int:study_id>")
                 .replace("/taal/en", "/taal/<code>").replace("/barrier", "/<name>")

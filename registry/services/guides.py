@@ -1,0 +1,118 @@
+"""Werkwijzers: saving a new version, finding the guides that belong with a profile, an
+intervention or a text search, and the differences between two versions. Flushes,
+never commits."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Any
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+
+from registry.errors import NotFound, ValidationFailed, details_from_marshmallow
+from registry.extensions import db
+from registry.models import Guide, GuideVersion, Intervention, VocabularyTerm
+from registry.schemas.guides import LINKED_FACETS, GuideInputSchema
+from search_index.analysis import DUTCH_ANALYZER
+
+
+def known_codes() -> set[str]:
+    """facet:code of every vocabulary term a guide may be linked to (and the phases)."""
+    rows = db.session.execute(select(VocabularyTerm.vocabulary, VocabularyTerm.code)
+                              .where(VocabularyTerm.vocabulary.in_(LINKED_FACETS)))
+    return {f"{vocabulary}:{code}" for vocabulary, code in rows}
+
+
+def published_intervention_ids() -> set[int]:
+    return set(db.session.scalars(select(Intervention.id).where(
+        Intervention.published_version_id.is_not(None))))
+
+
+def _slug(title: str) -> str:
+    plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:100] or "werkwijzer"
+    taken = set(db.session.scalars(select(Guide.slug).where(Guide.slug.like(f"{base}%"))))
+    return base if base not in taken else next(
+        f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
+
+
+def save_guide(editor, values: dict[str, Any], guide: Guide | None = None) -> Guide:
+    """A new guide, or a new version of `guide`. Raises ValidationFailed naming each
+    field that is wrong."""
+    schema = GuideInputSchema(codes=known_codes(), interventions=published_intervention_ids())
+    try:
+        data = schema.load(values)
+    except ValidationError as error:
+        raise ValidationFailed(_("Niet alle velden zijn goed ingevuld."),
+                               details_from_marshmallow(error.messages)) from None
+    if guide is None:
+        guide = Guide(slug=_slug(data["title"]))
+        db.session.add(guide)
+    number = (guide.versions[-1].number + 1) if guide.versions else 1
+    guide.versions.append(GuideVersion(number=number, created_by_id=getattr(editor, "id", None),
+                                       **data))
+    db.session.flush()
+    return guide
+
+
+def guide_by_slug(slug: str) -> Guide:
+    found = db.session.scalar(select(Guide).where(Guide.slug == slug))
+    if found is None:
+        raise NotFound(_("Deze werkwijzer bestaat niet."))
+    return found
+
+
+def all_guides() -> list[Guide]:
+    """Every guide with its versions, in title order of the current version."""
+    guides = list(db.session.scalars(select(Guide)))
+    return sorted(guides, key=lambda g: g.current.title.lower())
+
+
+def guides_for(pairs: list[tuple[str, str]] = (), intervention_id: int | None = None
+               ) -> list[Guide]:
+    """The guides whose current version names one of these facet values, or this
+    intervention."""
+    wanted = {f"{facet}:{code}" for facet, code in pairs}
+    return [g for g in all_guides()
+            if wanted & set(g.current.facets)
+            or (intervention_id is not None and intervention_id in g.current.intervention_ids)]
+
+
+def _stems(text: str) -> set[str]:
+    return {token.text for token in DUTCH_ANALYZER(text)}
+
+
+def guides_matching(text: str) -> list[Guide]:
+    """The guides whose current title and text hold every word of the search text (after
+    Dutch stemming and stop words). There are a few dozen guides: no index needed."""
+    words = _stems(text)
+    if not words:
+        return []
+    return [g for g in all_guides()
+            if words <= _stems(f"{g.current.title}\n{g.current.body}")]
+
+
+def version_diff(guide: Guide, number: int) -> list[str]:
+    """The lines that changed from the version before `number` to `number` (unified)."""
+    versions = {v.number: v for v in guide.versions}
+    if number not in versions:
+        raise NotFound(_("Deze versie bestaat niet."))
+    new = versions[number]
+    old = versions.get(number - 1)
+
+    def lines(version) -> list[str]:
+        if version is None:
+            return []
+        return [f"# {version.title}", f"fase: {version.phase}",
+                f"kenmerken: {', '.join(version.facets)}", "", *version.body.splitlines()]
+
+    return list(difflib.unified_diff(lines(old), lines(new), f"versie {number - 1}",
+                                     f"versie {number}", lineterm="", n=2))
+
+
+def guide_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Guide))

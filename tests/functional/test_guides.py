@@ -1,0 +1,110 @@
+"""Werkwijzers: editors write and revise them (every save a version, with the
+differences), the public reads them, and they appear beside the profile results, the
+intervention page and the text search they belong with."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from registry.extensions import db
+from registry.models import Guide, GuideVersion
+from registry.search import sync
+from search_index import searchers
+from tests.factories import make_intervention
+from tests.unit.procedure.support import login, make_user
+from tests.unit.test_guides_markdown import executable
+
+GUIDE = {"title": "Werkwijzer schulden en werk", "phase": "guidance",
+         "body": "## Aanpak\n\nZet schuldhulp en werk **tegelijk** in.",
+         "facets": ["barrier:debt"], "note": "Eerste versie"}
+
+
+@pytest.fixture
+def editor(client):
+    user = make_user("secretary")
+    db.session.commit()
+    login(client, user)
+    return user
+
+
+def write(client, **changes):
+    return client.post("/werkwijzers/nieuw", data={**GUIDE, **changes})
+
+
+def count(model=GuideVersion) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_an_editor_writes_a_guide_the_public_reads(client, editor):
+    response = write(client)
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<strong>tegelijk</strong>" in page and "Versie 1" in page
+
+
+def test_a_revision_is_a_new_version_with_its_differences(client, editor):
+    write(client)
+    guide = db.session.scalars(select(Guide)).one()
+    client.post(f"/werkwijzers/{guide.slug}/bewerken",
+                data={**GUIDE, "body": "## Aanpak\n\nZet schuldhulp en werk samen in.",
+                      "note": "Korter"})
+    history = client.get(f"/werkwijzers/{guide.slug}/versies").get_data(as_text=True)
+    assert count() == 2
+    assert "<del>-Zet schuldhulp en werk **tegelijk** in.</del>" in history
+    assert "<ins>+Zet schuldhulp en werk samen in.</ins>" in history
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"title": ""}, "title"), ({"phase": "onbekend"}, "phase"),
+    ({"facets": ["barrier:onbekend"]}, "facets"), ({"intervention_ids": ["999999"]},
+                                                  "intervention_ids"),
+    ({"body": "x" * 50_001}, "body")])
+def test_bad_input_names_the_field_and_nothing_is_written(client, editor, changes, field):
+    response = write(client, **changes)
+    assert (response.status_code, f'id="{field}-fouten"' in response.get_data(as_text=True),
+            count(Guide)) == (422, True, 0)
+
+
+def test_a_script_in_the_markdown_is_stored_but_never_served(client, editor):
+    write(client, body="Tekst <script>alert('x')</script> [klik](javascript:alert(1))")
+    guide = db.session.scalars(select(Guide)).one()
+    page = client.get(f"/werkwijzers/{guide.slug}").get_data(as_text=True)
+    body = page[page.index('class="guide-body"'):page.index("</div>", page.index("guide-body"))]
+    assert executable(body) == [] and "&lt;script&gt;" in body
+
+
+@pytest.fixture
+def indexed(app, db_session, tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    intervention = make_intervention(title="Schuldhulp eerst", slug="schuldhulp",
+                                     tags={"barrier": ["debt"]})
+    guide = Guide(slug="schulden")
+    guide.versions.append(GuideVersion(number=1, title="Werkwijzer schulden", phase="guidance",
+                                       body="Beslag en schuldhulp.", facets=["barrier:debt"],
+                                       intervention_ids=[intervention.id]))
+    db.session.add(guide)
+    db.session.flush()
+    sync.rebuild(db_session.connection(), root)
+    yield intervention
+    searchers.release_all()
+
+
+@pytest.mark.parametrize("url", [
+    "/zoeken/profiel?barrier=debt", "/interventies/schuldhulp", "/zoeken?q=beslag"])
+def test_a_guide_appears_where_it_belongs(client, indexed, url):
+    assert 'href="/werkwijzers/schulden"' in client.get(url).get_data(as_text=True)
+
+
+def test_a_guide_does_not_appear_where_it_does_not_belong(client, indexed):
+    page = client.get("/zoeken/profiel?barrier=language").get_data(as_text=True)
+    assert 'href="/werkwijzers/schulden"' not in page
+
+
+def test_the_demo_has_a_guide_for_each_phase(db_session):
+    from registry.demo.loader import load_demo
+
+    load_demo()
+    phases = sorted(g.current.phase for g in db.session.scalars(select(Guide)))
+    assert phases == ["guidance", "intake", "placement_aftercare", "screening_diagnosis"]
