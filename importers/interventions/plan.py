@@ -95,13 +95,16 @@ def plan_import(found: InterchangeFile, file_name: str) -> InterchangeReport:
     slugs = _plan_organisations(found.organisations, lookups, report)
     schema = InterventionRecordSchema(tag_codes=lookups.codes, provider_slugs=slugs)
     seen: dict[str, int] = {}
+    # One query for which slugs exist: a databank moving into an empty registry then
+    # costs no query per record.
+    known = set(db.session.scalars(select(Intervention.slug)))
     for position, raw in enumerate(found.interventions, start=1):
         number, record = raw if found.format == "csv" else (position, raw)
         problems, data = _checked(schema, record, lookups, seen, number)
         if problems:
             _invalid(report, number, record, problems)
         else:
-            _classify(report, number, data)
+            _classify(report, number, data, data["slug"] in known)
     return report
 
 
@@ -177,8 +180,9 @@ def _invalid(report: InterchangeReport, number: int, record: Any, problems: list
         slug, str) else None, "problems": problems})
 
 
-def _classify(report: InterchangeReport, number: int, data: dict[str, Any]) -> None:
-    intervention = db.session.scalar(
+def _classify(report: InterchangeReport, number: int, data: dict[str, Any],
+              exists: bool) -> None:
+    intervention = None if not exists else db.session.scalar(
         select(Intervention).where(Intervention.slug == data["slug"]).options(
             selectinload(Intervention.versions), selectinload(Intervention.decisions),
             selectinload(Intervention.study_links)))

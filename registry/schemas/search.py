@@ -112,6 +112,14 @@ def client_profile(args: dict[str, Any]) -> ClientProfile:
     )
 
 
+def profile_from_query(query: dict[str, list[str]]) -> ClientProfile:
+    """The client profile of a query-string dict the registry made itself (a saved
+    profile, the diagnosis aid's answers). Raises ValidationError on a bad value."""
+    schema = ProfileQuerySchema(max_per_page=100, default_per_page=20)
+    pairs = MultiDict([(key, value) for key, values in query.items() for value in values])
+    return client_profile(schema.load(query_dict(pairs, schema)))
+
+
 class FacetValueSchema(Schema):
     value = fields.String(required=True)
     label = fields.String(required=True)

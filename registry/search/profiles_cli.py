@@ -13,27 +13,20 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from werkzeug.datastructures import MultiDict
 
 from registry.extensions import db
 from registry.models import User
 from registry.models.base import utcnow
-from registry.schemas.search import ProfileQuerySchema, client_profile, query_dict
-from registry.search.service import profile_ids
+from registry.search.service import saved_profile_ids
 from registry.services import profile_digest
 from registry.services.notices import send_text
 from registry.unit_of_work import commit
 
 profiles_cli = AppGroup("profiles", help="Saved client profiles.")
-WATCHED = 200  # the best results of a saved profile the digest looks at
 
 
 def matching_ids(query: dict) -> list[int]:
-    """The ids of a saved profile's best WATCHED results."""
-    schema = ProfileQuerySchema(max_per_page=100, default_per_page=20)
-    loaded = schema.load(query_dict(MultiDict(
-        [(k, v) for k, values in query.items() for v in values]), schema))
-    return profile_ids(Path(current_app.config["INDEX_DIR"]), client_profile(loaded), WATCHED)
+    return saved_profile_ids(Path(current_app.config["INDEX_DIR"]), query)
 
 
 @profiles_cli.command("digest")

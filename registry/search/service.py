@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
+from registry.schemas.search import profile_from_query
 from registry.search import snippets
 from registry.search.documents import FACETS
 from registry.search.goals import expand_goal
@@ -127,9 +128,7 @@ def search_profile(
 ) -> tuple[ProfileResult, list[Item]]:
     """Rank interventions for a client profile and load the page. Raises IndexUnavailable."""
     searcher, view = searchers.acquire(root)
-    if profile.age_band and not profile.age_order:
-        profile.age_order = age_order()
-    widened = replace(profile, goal=expand_goal(profile.goal))
+    widened = _widened(profile)
 
     def harm_penalties(ids: list[int]) -> dict[int, float]:
         return {i: HARM_PENALTY for i, domains in harm_of(searcher, ids).items() if domains}
@@ -154,14 +153,29 @@ def search_profile(
     return result, items
 
 
+SAVED_PROFILE_WATCH = 200  # the best results of a saved profile "new since" looks at
+
+
+def _widened(profile: ClientProfile) -> ClientProfile:
+    """The profile as the engine ranks it: the age bands' order known, the goal widened
+    with its near-words."""
+    if profile.age_band and not profile.age_order:
+        profile.age_order = age_order()
+    return replace(profile, goal=expand_goal(profile.goal))
+
+
 def profile_ids(root: Path, profile: ClientProfile, limit: int) -> list[int]:
     """The ids of the profile search's best `limit` results (no page loaded). Raises
     IndexUnavailable."""
     searcher, view = searchers.acquire(root)
-    if profile.age_band and not profile.age_order:
-        profile.age_order = age_order()
-    widened = replace(profile, goal=expand_goal(profile.goal))
-    return [hit.intervention_id for hit in run_profile(searcher, view, widened, 1, limit).hits]
+    hits = run_profile(searcher, view, _widened(profile), 1, limit).hits
+    return [hit.intervention_id for hit in hits]
+
+
+def saved_profile_ids(root: Path, query: dict[str, list[str]]) -> list[int]:
+    """The ids of a saved profile's best SAVED_PROFILE_WATCH results: what "new since"
+    (its page, the weekly e-mail) looks at. Raises IndexUnavailable."""
+    return profile_ids(root, profile_from_query(query), SAVED_PROFILE_WATCH)
 
 
 def age_order() -> tuple[str, ...]:

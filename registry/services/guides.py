@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from registry.errors import NotFound, ValidationFailed, details_from_marshmallow
 from registry.extensions import db
@@ -113,6 +113,3 @@ def version_diff(guide: Guide, number: int) -> list[str]:
     return list(difflib.unified_diff(lines(old), lines(new), f"versie {number - 1}",
                                      f"versie {number}", lineterm="", n=2))
 
-
-def guide_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Guide))

@@ -9,10 +9,9 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale
 from marshmallow import Schema, ValidationError, fields, validate
-from werkzeug.datastructures import MultiDict
 
 from registry.errors import ValidationFailed, details_from_marshmallow
-from registry.schemas.search import ProfileQuerySchema, client_profile, query_dict
+from registry.schemas.search import profile_from_query
 from registry.search import labels, service
 from registry.search.diagnosis import MAX_GOAL_CHARS, chosen, guide, profile_query, reasons
 from registry.views import bp
@@ -61,9 +60,7 @@ def _profile_page(answers, goal: str, context: dict):
                     for facet, code in answer.facets]
     short_list, total, unavailable = [], 0, False
     if query:
-        schema = ProfileQuerySchema(max_per_page=SHORT_LIST, default_per_page=SHORT_LIST)
-        profile = client_profile(schema.load(query_dict(MultiDict(
-            [(k, v) for k, values in query.items() for v in values]), schema)))
+        profile = profile_from_query(query)
         try:
             result, short_list = service.search_profile(search_root(), profile, 1, SHORT_LIST)
             total = result.total

@@ -19,9 +19,9 @@ from registry.extensions import csrf, db
 from registry.models import Intervention
 from registry.schemas.search import ProfileQuerySchema, query_dict
 from registry.search import labels, service
-from registry.search.profiles_cli import matching_ids
 from registry.services import profile_digest, saved_profiles
 from registry.views import bp
+from registry.views.search import search_root
 from search_index.storage import IndexUnavailable
 
 
@@ -110,7 +110,8 @@ def saved_profile(profile_id: int):
     profile = saved_profiles.own_profile(current_user, profile_id)
     previous = saved_profiles.visit(profile)
     try:
-        changed = saved_profiles.changed_since(matching_ids(profile.query), previous)
+        changed = saved_profiles.changed_since(
+            service.saved_profile_ids(search_root(), profile.query), previous)
         unavailable = False
     except IndexUnavailable:
         changed, unavailable = {}, True
