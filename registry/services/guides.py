@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
@@ -92,8 +93,18 @@ def guides_matching(text: str) -> list[Guide]:
     words = _stems(text)
     if not words:
         return []
-    return [g for g in all_guides()
-            if words <= _stems(f"{g.current.title}\n{g.current.body}")]
+    return [g for g in all_guides() if words <= _version_stems(g.current)]
+
+
+@lru_cache(maxsize=1024)
+def _kept_stems(version_id: int, text: str) -> frozenset[str]:
+    return frozenset(_stems(text))
+
+
+def _version_stems(version: GuideVersion) -> frozenset[str]:
+    # A version never changes once saved (a revision is a new one): its stems are
+    # worked out once per process, not on every search page.
+    return _kept_stems(version.id, f"{version.title}\n{version.body}")
 
 
 def version_diff(guide: Guide, number: int) -> list[str]:
