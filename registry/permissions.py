@@ -118,6 +118,16 @@ def can_save_profiles(user, obj=None) -> bool:
     return _has(user, "professional")
 
 
+def can_share_experiences(user, obj=None) -> bool:
+    """Tell how an intervention was carried out in one's municipality (professionals)."""
+    return _has(user, "professional")
+
+
+def can_moderate_experiences(user, obj=None) -> bool:
+    """Publish or refuse shared practice experiences."""
+    return _has(user, "secretary") or _has(user, "admin")
+
+
 def can_nominate(user, obj=None) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 

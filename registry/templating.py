@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
@@ -17,6 +17,7 @@ from registry.citations import study_citation
 from registry.i18n import language_name
 from registry.models.user import EXPERTISE_LABELS
 from registry.services.catalogue import public_status
+from registry.services.vocabularies import terms_by_code
 from registry.views import labels
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -36,6 +37,7 @@ def register_template_helpers(app: Flask) -> None:
     )
     app.context_processor(_inject_request_values)
     app.add_template_filter(term_label, "term_label")
+    app.add_template_filter(region_label, "region_label")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(web_url, "web_url")
     app.add_template_filter(number, "number")
@@ -77,6 +79,16 @@ def _inject_request_values() -> dict:
 
 def term_label(term) -> str:
     return term.label(str(get_locale())) if term is not None else ""
+
+
+def region_label(code: str) -> str:
+    """The label of a "region" code (a province), looked up once per request."""
+    labels_by_code = g.get("region_labels")
+    if labels_by_code is None:
+        locale = str(get_locale())
+        labels_by_code = g.region_labels = {
+            t.code: t.label(locale) for t in terms_by_code("region").values()}
+    return labels_by_code.get(code, code)
 
 
 def paragraphs(text: str | None) -> Markup:

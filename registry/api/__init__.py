@@ -12,6 +12,7 @@ bp = Blueprint("api", __name__)
 # Imported after `bp` exists because each module registers its views on it.
 from registry.api import (  # noqa: E402, F401
     evidence_map,
+    experiences,
     imports,
     interventions,
     openapi,

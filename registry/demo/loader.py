@@ -27,10 +27,12 @@ from registry.models import (
     InterventionVersion,
     Organisation,
     OutcomeRating,
+    PracticeExperience,
     Study,
     StudyAuthor,
     VocabularyTerm,
 )
+from registry.models.base import utcnow
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.services.vocabularies import load_vocabularies
 
@@ -127,6 +129,7 @@ def load_demo(data_dir: Path = DATA_DIR) -> LoadReport:
     agree_on_evidence(lookup.interventions.values())
     db.session.flush()
     _load_guides(data_dir, lookup)
+    _load_experiences(data_dir, lookup)
     return report
 
 
@@ -152,6 +155,30 @@ def _load_guides(data_dir: Path, lookup: Lookup) -> None:
             number=1, title=record["title"], phase=record["phase"], body=record["body"],
             facets=record["facets"], intervention_ids=ids))
         db.session.add(guide)
+    db.session.flush()
+
+
+def _load_experiences(data_dir: Path, lookup: Lookup) -> None:
+    """The demo practice experiences (experiences.json), published; interventions by
+    slug, municipalities by CBS code. Skipped for an intervention that has some."""
+    path = data_dir / "experiences.json"
+    if not path.exists():
+        return
+    done = set(db.session.scalars(select(PracticeExperience.intervention_id)))
+    for number, record in enumerate(json.loads(path.read_text(encoding="utf-8")), 1):
+        where = f"experience {number}"
+        intervention = lookup.interventions.get(record["intervention"])
+        if intervention is None:
+            raise DemoDataError(f"{where}: unknown intervention {record['intervention']!r}")
+        if intervention.id in done:
+            continue
+        fields = {k: v for k, v in record.items() if k not in ("intervention", "municipality")}
+        for key in ("started_on", "ended_on"):
+            fields[key] = date.fromisoformat(fields[key]) if fields[key] else None
+        db.session.add(PracticeExperience(
+            intervention_id=intervention.id, status="published", moderated_at=utcnow(),
+            municipality=lookup.term("municipality", record["municipality"], where),
+            **fields))
     db.session.flush()
 
 

@@ -13,6 +13,7 @@ from registry.models.decision import (
     OutcomeRating,
     PanelMember,
 )
+from registry.models.experience import PracticeExperience
 from registry.models.guide import Guide, GuideVersion
 from registry.models.imports import ImportBatch, ImportBatchItem, PendingDuplicate
 from registry.models.intervention import Intervention, InterventionVersion
@@ -42,6 +43,7 @@ __all__ = [
     "SavedProfile",
     "UsageCount",
     "ExternalRating",
+    "PracticeExperience",
     "AgreedAppraisal",
     "StudyAppraisal",
     "ApiToken",

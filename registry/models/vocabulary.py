@@ -28,13 +28,17 @@ VOCABULARIES = (
     "study_design",
     # Other registries that rated an intervention (the crosswalk, ExternalRating).
     "clearinghouse",
+    # The CBS list of municipalities; each term's broader code is its province (a
+    # "region" code). Where a practice experience took place.
+    "municipality",
 )
 
 # Vocabularies that tag an intervention version ("who is this for"). Ladder rungs are
 # not tags: a version covers a range (ladder_rung_min..max) and the terms give labels.
 INTERVENTION_TAG_VOCABULARIES = tuple(
     v for v in VOCABULARIES
-    if v not in ("ladder_rung", "outcome_domain", "study_design", "clearinghouse")
+    if v not in ("ladder_rung", "outcome_domain", "study_design", "clearinghouse",
+                 "municipality")
 )
 
 
@@ -50,6 +54,9 @@ class VocabularyTerm(db.Model):
     description_nl: Mapped[str | None] = mapped_column(String(1000))
     description_en: Mapped[str | None] = mapped_column(String(1000))
     position: Mapped[int] = mapped_column(default=0)
+    # The code of the broader term a term belongs to (SKOS "broader"): a municipality's
+    # province, as a code of the "region" vocabulary.
+    broader_code: Mapped[str | None] = mapped_column(String(60))
     is_active: Mapped[bool] = mapped_column(default=True)
 
     def label(self, locale: str) -> str:

@@ -29,6 +29,7 @@ from registry.models import (
     Intervention,
     InterventionStudy,
     InterventionVersion,
+    PracticeExperience,
     Study,
     StudyAuthor,
     UsageCount,
@@ -94,6 +95,7 @@ _V = InterventionVersion
 _D = EvidenceDecision
 Domain = aliased(VocabularyTerm)
 Source = aliased(VocabularyTerm)
+Municipality = aliased(VocabularyTerm)
 
 
 def _public_interventions() -> Select:
@@ -274,10 +276,13 @@ def _links() -> Resource:
 def _vocabularies() -> Resource:
     columns = (Column("vocabulary", required=True), Column("code", required=True),
                Column("label_nl", required=True), Column("label_en"),
-               Column("position", "integer"), Column("active", "boolean", True))
+               Column("position", "integer"), Column("active", "boolean", True),
+               Column("broader", description="The broader term's code: a municipality's "
+                      "province, a code of the region vocabulary."))
     statement = (select(VocabularyTerm.vocabulary, VocabularyTerm.code,
                         VocabularyTerm.label_nl, VocabularyTerm.label_en,
-                        VocabularyTerm.position, VocabularyTerm.is_active)
+                        VocabularyTerm.position, VocabularyTerm.is_active,
+                        VocabularyTerm.broader_code)
                  .order_by(VocabularyTerm.vocabulary, VocabularyTerm.code))
     return Resource("vocabularies", N_("Woordenlijsten"), columns, ("vocabulary", "code"),
                     statement)
@@ -296,6 +301,29 @@ def _external_ratings() -> Resource:
     return Resource("external_ratings", N_("Oordelen van andere databanken"), columns,
                     ("intervention_id", "clearinghouse"), statement,
                     ((("intervention_id",), "interventions", ("id",)),))
+
+
+def _practice_experiences() -> Resource:
+    # Published ones of public interventions; the contact person is left out of the bulk
+    # data (a person's name and address; the page and the API name them).
+    columns = (Column("id", "integer", True), Column("intervention_id", "integer", True),
+               Column("municipality", required=True, description="CBS code, GM0363."),
+               Column("province", description="A code of the region vocabulary."),
+               Column("started_on", "date", True),
+               Column("ended_on", "date", description="Empty while still running."),
+               Column("participants", "integer"), Column("target_group", required=True),
+               Column("adaptations"), Column("observations", required=True),
+               Column("lessons"))
+    E = PracticeExperience  # noqa: N806
+    statement = (
+        select(E.id, E.intervention_id, Municipality.code, Municipality.broader_code,
+               E.started_on, E.ended_on, E.participants, E.target_group, E.adaptations,
+               E.observations, E.lessons)
+        .join(Municipality, Municipality.id == E.municipality_id)
+        .where(E.status == "published", E.intervention_id.in_(_public_interventions()))
+        .order_by(E.id))
+    return Resource("practice_experiences", N_("Ervaringen uit de praktijk"), columns,
+                    ("id",), statement, ((("intervention_id",), "interventions", ("id",)),))
 
 
 def _complete_months():
@@ -327,7 +355,7 @@ def resources() -> list[Resource]:
     """Every resource, referenced ones before those that refer to them."""
     return [_vocabularies(), _studies(), _authors(), _findings(), _interventions(),
             _characteristics(), _decisions(), _domain_ratings(), _study_appraisals(),
-            _links(), _external_ratings(), _usage_counts()]
+            _links(), _external_ratings(), _practice_experiences(), _usage_counts()]
 
 
 def fingerprint_statements() -> list[Select]:
@@ -343,6 +371,8 @@ def fingerprint_statements() -> list[Select]:
         select(func.count(Finding.id), func.max(Finding.id)),
         select(func.count(InterventionStudy.study_id)),
         select(func.count(ExternalRating.id), func.max(ExternalRating.id)),
+        select(func.count(PracticeExperience.id), func.max(PracticeExperience.moderated_at))
+        .where(PracticeExperience.status == "published"),
         select(func.count(VocabularyTerm.id)),
         select(func.count(VocabularyRelease.id)),
         select(func.count(UsageCount.id), func.sum(UsageCount.count)).where(

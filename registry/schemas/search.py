@@ -43,6 +43,10 @@ class SearchQuerySchema(PageQuerySchema):
     study_design = _codes("Opzet van een afgerond effectonderzoek met bevindingen, "
                           "bijvoorbeeld rct.")
     clearinghouse = _codes("Andere databank die de interventie beoordeelde, bijvoorbeeld wwc.")
+    applied_province = _codes("Provincie waar een gepubliceerde ervaring uit de praktijk "
+                              "vandaan komt, bijvoorbeeld gelderland.")
+    applied_municipality = _codes("Gemeente (CBS-code) waar een gepubliceerde ervaring uit "
+                                  "de praktijk vandaan komt, bijvoorbeeld GM0363.")
 
 
 for _vocabulary in INTERVENTION_TAG_VOCABULARIES:

@@ -14,6 +14,8 @@ class TermSchema(TermRefSchema):
     description_nl = fields.String(allow_none=True)
     description_en = fields.String(allow_none=True)
     position = fields.Integer(required=True)
+    broader = fields.String(allow_none=True, attribute="broader_code", metadata={
+        "description": "The broader term's code: a municipality's province, a 'region' code."})
     is_active = fields.Boolean(required=True)
 
 

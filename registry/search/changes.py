@@ -26,6 +26,7 @@ from registry.models import (
     Intervention,
     InterventionStudy,
     InterventionVersion,
+    PracticeExperience,
     SearchChange,
     Study,
 )
@@ -58,7 +59,11 @@ def _showing_terms(session: Session, terms: list) -> set[int]:
         .join(version_tags, version_tags.c.version_id == InterventionVersion.id)
         .where(version_tags.c.term_id.in_([term.id for term in terms]))
     )
-    return set(session.connection().scalars(stmt))
+    # A municipality's province (its broader code) is in the "toegepast in" facets.
+    placed = select(PracticeExperience.intervention_id).where(
+        PracticeExperience.municipality_id.in_([term.id for term in terms]))
+    return set(session.connection().scalars(stmt)) | set(
+        session.connection().scalars(placed))
 
 
 def _through_versions(session: Session, rows: list) -> set[int]:
@@ -94,6 +99,7 @@ RULES: dict[str, Callable[[Session, list], set[int]]] = {
     "studies": _through_studies,
     "findings": _through_studies,
     "external_ratings": _their_interventions,
+    "practice_experiences": _their_interventions,
 }
 
 

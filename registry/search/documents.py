@@ -23,6 +23,7 @@ from registry.models import (
     Intervention,
     InterventionStudy,
     InterventionVersion,
+    PracticeExperience,
     Study,
     VocabularyTerm,
 )
@@ -32,11 +33,16 @@ from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
 _Source = aliased(VocabularyTerm)  # the clearinghouse of an ExternalRating
+_Municipality = aliased(VocabularyTerm)  # where a practice experience took place
 
 # Every facet a search can filter and count on: the evidence status, the ladder rungs an
 # intervention covers, and every vocabulary that tags an intervention version.
 FACETS: tuple[str, ...] = ("level", "ladder_rung", *INTERVENTION_TAG_VOCABULARIES,
-                           "outcome_domain", "study_design", "clearinghouse")
+                           "outcome_domain", "study_design", "clearinghouse",
+                           "applied_province", "applied_municipality")
+
+# Facets whose values are codes of another vocabulary (for their labels).
+FACET_VOCABULARY = {"applied_province": "region", "applied_municipality": "municipality"}
 
 
 def schema():
@@ -105,13 +111,22 @@ def _crosswalk_rows():
             .join(_Source, _Source.id == ExternalRating.source_id))
 
 
+def _experience_rows():
+    # Where published practice experiences took place: the "toegepast in" facets.
+    return (select(PracticeExperience.intervention_id, _Municipality.code,
+                   _Municipality.broader_code)
+            .join(_Municipality, _Municipality.id == PracticeExperience.municipality_id)
+            .where(PracticeExperience.status == "published"))
+
+
 def tables_read() -> set[str]:
     """Every table a document is read from: a change to any of them may change documents
     (registry/search/changes.py must say which; a test holds it to that)."""
     return {
         # An aliased table (the study's design term) counts as the table it aliases.
         getattr(table, "element", table).name
-        for stmt in (_public_rows(), _tag_rows(), _domain_rows(), _crosswalk_rows())
+        for stmt in (_public_rows(), _tag_rows(), _domain_rows(), _crosswalk_rows(),
+                     _experience_rows())
         for table in find_tables(stmt, check_columns=True, include_joins=False)
     }
 
@@ -159,7 +174,19 @@ def _crosswalk(session: Session, ids: list[int]) -> dict[int, set[str]]:
     return found
 
 
-def _facets(row, tags: list, status: str, domains, designs, sources) -> dict[str, str]:
+def _places(session: Session, ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
+    """Intervention id -> (provinces, municipalities) of its published experiences."""
+    stmt = _experience_rows().where(PracticeExperience.intervention_id.in_(ids))
+    found: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for intervention_id, municipality, province in session.connection().execute(stmt):
+        found[intervention_id][1].add(municipality)
+        if province:
+            found[intervention_id][0].add(province)
+    return found
+
+
+def _facets(row, tags: list, status: str, domains, designs, sources,
+            places=((), ())) -> dict[str, str]:
     values: dict[str, list[str]] = {v: [] for v in INTERVENTION_TAG_VOCABULARIES}
     for tag in tags:
         if tag.vocabulary in values:
@@ -171,10 +198,13 @@ def _facets(row, tags: list, status: str, domains, designs, sources) -> dict[str
     facets["outcome_domain"] = " ".join(sorted(domains))
     facets["study_design"] = " ".join(sorted(designs))
     facets["clearinghouse"] = " ".join(sorted(sources))
+    facets["applied_province"] = " ".join(sorted(places[0]))
+    facets["applied_municipality"] = " ".join(sorted(places[1]))
     return facets
 
 
-def to_document(row, tags: list, domains=(), designs=(), sources=()) -> dict:
+def to_document(row, tags: list, domains=(), designs=(), sources=(),
+                places=((), ())) -> dict:
     """The index document of one public record row and its tags (digest included).
 
     All text goes into one field, title, summary and the rest separated by SECTION_BREAK
@@ -192,7 +222,7 @@ def to_document(row, tags: list, domains=(), designs=(), sources=()) -> dict:
         "decided": row.decided_on.toordinal() if row.decided_on is not None else 0,
         "rung_min": row.ladder_rung_min,
         "rung_max": row.ladder_rung_max,
-        **_facets(row, tags, status, domains, designs, sources),
+        **_facets(row, tags, status, domains, designs, sources, places),
     }
     doc["digest"] = document_digest(doc)
     return doc
@@ -209,8 +239,9 @@ def _documents(session: Session, rows: list) -> list[dict]:
     tags = _tags(session, [row.version_id for row in rows])
     ids = [row.id for row in rows]
     evidence, crosswalk = _domains(session, ids), _crosswalk(session, ids)
+    places = _places(session, ids)
     return [to_document(row, tags.get(row.version_id, []), *evidence.get(row.id, ((), ())),
-                        crosswalk.get(row.id, ()))
+                        crosswalk.get(row.id, ()), places.get(row.id, ((), ())))
             for row in rows]
 
 

@@ -28,6 +28,8 @@ FACET_LABELS = {
     "outcome_domain": _l("Effect onderzocht op"),
     "study_design": _l("Opzet van het effectonderzoek"),
     "clearinghouse": _l("Ook beoordeeld door"),
+    "applied_province": _l("Toegepast in provincie"),
+    "applied_municipality": _l("Toegepast in gemeente"),
 }
 
 SORT_LABELS = {

@@ -16,7 +16,7 @@ from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
 from registry.schemas.search import profile_from_query
 from registry.search import snippets
-from registry.search.documents import FACETS
+from registry.search.documents import FACET_VOCABULARY, FACETS
 from registry.search.goals import expand_goal
 from registry.search.harm import harm_of
 from registry.services.catalogue import public_status_sql
@@ -190,8 +190,10 @@ def term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
     label = VocabularyTerm.label_en if locale == "en" else VocabularyTerm.label_nl
     stmt = select(
         VocabularyTerm.vocabulary, VocabularyTerm.code, VocabularyTerm.position, label
-    ).where(VocabularyTerm.vocabulary.in_(FACETS))
+    ).where(VocabularyTerm.vocabulary.in_({*FACETS, *FACET_VOCABULARY.values()}))
     # Plain rows, not ORM objects: this runs on every search page.
     for vocabulary, code, position, text in db.session.execute(stmt):
-        labels[vocabulary][code] = (position, text)
+        labels.setdefault(vocabulary, {})[code] = (position, text)
+    for facet, vocabulary in FACET_VOCABULARY.items():
+        labels[facet] = labels.get(vocabulary, {})
     return labels

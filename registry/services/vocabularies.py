@@ -61,6 +61,7 @@ def _new_term(vocabulary: str, position: int, item: dict) -> VocabularyTerm:
         label_nl=item["nl"],
         label_en=item["en"],
         position=position,
+        broader_code=item.get("broader"),
         is_active=True,
     )
 
@@ -70,6 +71,7 @@ def _update_term(term: VocabularyTerm, position: int, item: dict) -> bool:
         "label_nl": item["nl"],
         "label_en": item["en"],
         "position": position,
+        "broader_code": item.get("broader"),
         "is_active": True,
     }
     changed = {k: v for k, v in wanted.items() if getattr(term, k) != v}

@@ -9,6 +9,7 @@ from registry.views import (  # noqa: E402,F401
     compare,
     diagnosis,
     evidence_map,
+    experiences,
     exports,
     feeds,
     guides,

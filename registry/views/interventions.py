@@ -4,7 +4,7 @@ from flask import render_template, request
 from flask_login import current_user
 
 from registry import permissions as perm
-from registry.services import guides
+from registry.services import experiences, guides
 from registry.services.catalogue import (
     INTERVENTION_SORTS,
     get_intervention,
@@ -66,6 +66,8 @@ def intervention(slug: str):
         findings=[finding for link in links for finding in link.study.findings],
         appraisals=_agreed(intervention.current_decision),
         can_manage_external=perm.can_manage_external_ratings(current_user, intervention),
+        experiences=experiences.published_experiences(intervention.id),
+        can_share_experience=perm.can_share_experiences(current_user),
         guides=guides.guides_for(intervention_id=intervention.id),
         back=back_to_results(request.args.get("terug")),
     )

@@ -69,6 +69,13 @@ ROUTES = [
     ("GET", "/zoeken/profiel/bewaren?barrier=debt", {"professional": 200}, 403, 302),
     ("POST", "/zoeken/profiel/bewaren", {"professional": 422}, 403, 302),
     ("GET", "/mijn/profielen", {"professional": 200}, 403, 302),
+    ("GET", f"/interventies/{PUB}/ervaring-delen", {"professional": 200}, 403, 302),
+    ("POST", f"/interventies/{PUB}/ervaring-delen", {"professional": 422}, 403, 302),
+    ("GET", "/mijn/ervaringen", {"professional": 200}, 403, 302),
+    ("GET", "/beheer/ervaringen", {"secretary": 200, "admin": 200}, 403, 302),
+    ("GET", "/beheer/ervaringen/999999", {"secretary": 404, "admin": 404}, 403, 302),
+    ("POST", "/beheer/ervaringen/999999", {"secretary": 404, "admin": 404}, 403, 302),
+    ("GET", f"/api/v1/interventions/{PUB}/experiences", {}, 200, 200),
     ("GET", "/mijn/profielen/999999", {"professional": 404}, 403, 302),
     ("POST", "/mijn/profielen/999999/verwijderen", {"professional": 404}, 403, 302),
     ("POST", "/mijn/profielen/melding", {"professional": 302}, 403, 302),
@@ -274,6 +281,7 @@ def test_the_matrix_covers_every_route_of_these_areas(app):
                 .replace("voordrachten/<int:token_id>", "voordrachten/<int:nomination_id>")
                 .replace("beoordeeld/<int:token_id>", "beoordeeld/<int:rating_id>")
                 .replace("profielen/<int:token_id>", "profielen/<int:profile_id>")
+                .replace("ervaringen/<int:token_id>", "ervaringen/<int:experience_id>")
                 .replace("afmelden/vervalst", "afmelden/<token>")
                 .replace("werkwijzers/bestaat-niet", "werkwijzers/<slug>")
                 .replace(BAT, "<int:batch_id>").replace(PEN, "<int:pending_id>")
