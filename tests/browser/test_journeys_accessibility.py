@@ -147,6 +147,11 @@ PAGES = [
     pytest.param(None, "/studies?q=werk&appraisal=high", id="study-search"),
     pytest.param("secretary", "/procedure/voordrachten", id="nomination-queue"),
     pytest.param("professional", "/voordragen", id="nomination-form"),
+    pytest.param(None, "/interventies/ips-werk-en-herstel#ervaringen",
+                 id="intervention-with-experiences"),
+    pytest.param("professional", "/mijn/ervaringen", id="my-experiences"),
+    pytest.param("secretary", "/beheer/ervaringen", id="experience-queue"),
+    pytest.param(None, "/zoeken?applied_province=gelderland", id="search-applied-in"),
 ]
 
 
