@@ -28,7 +28,8 @@ def of_mask(mask: int, size: int) -> np.ndarray:
     return np.unpackbits(raw, bitorder="little")[:size].astype(bool)
 
 
-def _kept(view: IndexView, key: tuple, build):
+def kept(view: IndexView, key: tuple, build):
+    """The array kept on the view under `key`, built by build() on first use."""
     found = view.arrays.get(key)
     if found is None:
         found = view.arrays[key] = build()
@@ -37,24 +38,24 @@ def _kept(view: IndexView, key: tuple, build):
 
 def facet_value(view: IndexView, facet: str, value: str) -> np.ndarray:
     """The documents with this facet value (deleted ones excluded)."""
-    return _kept(view, ("value", facet, value), lambda: of_mask(
+    return kept(view, ("value", facet, value), lambda: of_mask(
         view.values.get(facet, {}).get(value, 0) & view.live, view.size))
 
 
 def live(view: IndexView) -> np.ndarray:
-    return _kept(view, ("live",), lambda: of_mask(view.live, view.size))
+    return kept(view, ("live",), lambda: of_mask(view.live, view.size))
 
 
 def level_ranks(view: IndexView) -> np.ndarray:
-    return _kept(view, ("level_rank",), lambda: np.asarray(view.level_rank, dtype=np.int64))
+    return kept(view, ("level_rank",), lambda: np.asarray(view.level_rank, dtype=np.int64))
 
 
 def title_ranks(view: IndexView) -> np.ndarray:
-    return _kept(view, ("title_rank",), lambda: np.asarray(view.title_rank, dtype=np.int64))
+    return kept(view, ("title_rank",), lambda: np.asarray(view.title_rank, dtype=np.int64))
 
 
 def _norms(view: IndexView, searcher: Searcher, field: str) -> np.ndarray:
-    return _kept(view, ("norms", field), lambda: np.asarray(view.norms(searcher, field)))
+    return kept(view, ("norms", field), lambda: np.asarray(view.norms(searcher, field)))
 
 
 def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
@@ -78,7 +79,7 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
             if len(terms) > MAX_TERMS:
                 for old in terms:
                     view.arrays.pop(old, None)
-    return _kept(view, key, build)
+    return kept(view, key, build)
 
 
 def add_bm25(scores: np.ndarray, view: IndexView, searcher: Searcher, term: Term) -> None:

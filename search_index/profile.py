@@ -2,23 +2,36 @@
 
 Score (documented in README.md, "Search", ranking v2):
 
-    score = 10 * fit + 4 * text + 1.5 * evidence - rung_penalty - age_penalty - harm
+    score = 10 * fit + 4 * text + 1.5 * evidence
+            - rung_penalty - age_penalty - focus_penalty - harm
 
 fit           the weighted share of the client's characteristics the intervention
               addresses; each characteristic weighs its specificity in the catalogue,
               log(1 + N / (1 + n)) for n of N interventions naming it, so a rare,
               decisive characteristic (a barrier, a target group) counts more than one
-              nearly every intervention names (a rung, the Participatiewet)
+              nearly every intervention names (a rung, the Participatiewet). The share is
+              taken of at least the weight of two characteristics named by one
+              in ten interventions: a profile of broad characteristics only (a rung, an
+              age band) fits many interventions a little, not fully, so its goal decides
 text          how well the intervention matches the goal, 0..1: BM25F of the goal's
               words as an OR (after Dutch stopwords and stemming) among the best
               TEXT_CANDIDATES, relative to the best, times (1 + share of the goal's words
               it contains) / 2
 evidence      the level's strength, 0..1 (well_described 1/5 ... effective_strong 5/5;
-              provisional 0.1; otherwise 0): it orders near-equal fits, never overrules fit
-rung_penalty  2 per rung between the client's rung and the intervention's range, at most 3
-              rungs counted (a graded distance, not a cliff)
+              provisional 0.1; otherwise 0); when the goal is about outcome domains
+              (work, participation, income ...: the registry reads them from the goal),
+              the mean of that and 1 when the effects in one of those domains are rated
+              (potentially) positive, else 0. It orders near-equal fits, never overrules
+              fit
+rung_penalty  1 for the first rung between the client's rung and the intervention's
+              range, 2 for each further one, at most 3 rungs counted (one step away still
+              suits; a graded distance, not a cliff)
 age_penalty   the intervention names age bands but not the client's: 1 when one it names
               is next to the client's band, 3 when none is
+focus_penalty when the client has target groups or barriers: 4 times the share of the
+              intervention's own target groups and barriers (weighted by specificity)
+              that the client does not have; an intervention made for another group
+              (psychische klachten, statushouders) ranks below one made for this client
 harm          5 when the intervention's effects are rated (possibly) negative in any
               outcome domain (the registry passes these as penalties)
 
@@ -41,7 +54,11 @@ from search_index.view import IndexView
 
 FIT_WEIGHT, TEXT_WEIGHT, EVIDENCE_WEIGHT = 10.0, 4.0, 1.5
 HARM_PENALTY = 5.0  # what the registry subtracts for a harm rating (registry/search/service.py)
-RUNG_STEP_PENALTY, RUNG_STEPS_COUNTED = 2.0, 3
+RUNG_FIRST_STEP_PENALTY, RUNG_STEP_PENALTY, RUNG_STEPS_COUNTED = 1.0, 2.0, 3
+FIT_FLOOR_CHARACTERISTICS, FIT_FLOOR_SHARE = 2, 0.1
+FOCUS_PENALTY = 4.0
+FOCUS_FACETS = ("target_group", "barrier")  # what an intervention is made for
+POSITIVE_FACET = "positive_effect"  # outcome domains rated (potentially) positive
 AGE_NEAR_PENALTY, AGE_FAR_PENALTY = 1.0, 3.0
 TEXT_CANDIDATES = 200
 MAX_GOAL_WORDS = 12
@@ -61,6 +78,8 @@ class ClientProfile:
     domains: list[str] = field(default_factory=list)
     phases: list[str] = field(default_factory=list)
     goal: str = ""
+    # The outcome domains the goal is about (codes of the positive_effect facet).
+    goal_domains: tuple[str, ...] = ()
     # The age bands in their vocabulary's order, youngest first: which bands are next to
     # each other (without it any other band counts as far).
     age_order: tuple[str, ...] = ()
@@ -88,6 +107,9 @@ class ProfileHit:
     mismatches: list[tuple[str, str]]
     unaddressed: list[tuple[str, str]]
     goal_matched: bool | None = None  # None when no goal was given
+    # Of the goal's outcome domains, those the intervention's effects are rated
+    # (potentially) positive in.
+    positive_goal_domains: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -110,16 +132,24 @@ def specificity(named: int, live: int) -> float:
     return math.log(1 + live / (1 + named))
 
 
-def rung_penalty(distance: int) -> float:
-    """The penalty for a client's rung `distance` rungs outside the intervention's range."""
-    return RUNG_STEP_PENALTY * min(distance, RUNG_STEPS_COUNTED)
+def rung_penalty(distance):
+    """The penalty for a client's rung `distance` rungs outside the intervention's range
+    (a number or an array of them)."""
+    counted = np.minimum(distance, RUNG_STEPS_COUNTED)
+    return np.where(counted > 0,
+                    RUNG_FIRST_STEP_PENALTY + RUNG_STEP_PENALTY * (counted - 1), 0.0)
+
+
+def fit_floor(live: int) -> float:
+    """The least total weight a profile's fit is a share of (see the module docstring)."""
+    return FIT_FLOOR_CHARACTERISTICS * specificity(round(live * FIT_FLOOR_SHARE), live)
 
 
 def score(fit: float, text: float, level_rank: int, rung_distance: int,
           age_penalty: float) -> float:
     """The documented profile score of one intervention (fit and text are 0..1)."""
     return (FIT_WEIGHT * fit + TEXT_WEIGHT * text + EVIDENCE_WEIGHT * evidence_points(
-        level_rank) - rung_penalty(rung_distance) - age_penalty)
+        level_rank) - float(rung_penalty(rung_distance)) - age_penalty)
 
 
 def _mask(view: IndexView, facet: str, value: str) -> int:
@@ -143,7 +173,7 @@ def _features(view: IndexView, profile: ClientProfile) -> _Features:
     for facet, value in profile.characteristics():
         docs = _mask(view, facet, value) & view.live
         weighted.append((facet, value, docs, specificity(docs.bit_count(), live_count)))
-    total = sum(w for *_, w in weighted) or 1.0
+    total = max(sum(w for *_, w in weighted), fit_floor(live_count)) or 1.0
     return _Features(weighted, total, _rung_classes(view, profile), _age_classes(view, profile))
 
 
@@ -242,6 +272,51 @@ def _age_penalties(view: IndexView, profile: ClientProfile) -> np.ndarray:
 _POINTS = np.array([evidence_points(rank) for rank in range(7)])
 
 
+def _focus_weights(view: IndexView) -> np.ndarray:
+    """Per document the specificity weight of all its target groups and barriers."""
+    def build() -> np.ndarray:
+        live_count = view.live.bit_count()
+        total = np.zeros(view.size)
+        for facet in FOCUS_FACETS:
+            for value, mask in view.values.get(facet, {}).items():
+                named = (mask & view.live).bit_count()
+                total += specificity(named, live_count) * arrays.facet_value(view, facet, value)
+        return total
+
+    return arrays.kept(view, ("focus_weights",), build)
+
+
+def _positive_in_goal(view: IndexView, profile: ClientProfile) -> np.ndarray:
+    found = np.zeros(view.size, dtype=bool)
+    for domain in profile.goal_domains:
+        found |= arrays.facet_value(view, POSITIVE_FACET, domain)
+    return found
+
+
+def evidence_in_goal_domains(view: IndexView, profile: ClientProfile) -> np.ndarray:
+    """Per document its evidence points, 0..1 (see the module docstring)."""
+    level = _POINTS[np.clip(arrays.level_ranks(view), 0, 6)]
+    if not profile.goal_domains:
+        return level
+    return (level + _positive_in_goal(view, profile)) / 2
+
+
+def focus_penalties(view: IndexView, features: _Features) -> np.ndarray:
+    """Per document FOCUS_PENALTY times the share of its target groups' and barriers'
+    weight that the client does not have (0 when the client names neither)."""
+    shared = np.zeros(view.size)
+    given = False
+    for facet, value, _docs, weight in features.weighted:
+        if facet in FOCUS_FACETS:
+            given = True
+            shared += weight * arrays.facet_value(view, facet, value)
+    total = _focus_weights(view)
+    if not given:
+        return np.zeros(view.size)
+    share = np.divide(shared, total, out=np.ones(view.size), where=total > 0)
+    return FOCUS_PENALTY * (1 - np.minimum(share, 1.0))
+
+
 def _scores(view: IndexView, features: _Features, profile: ClientProfile,
             text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(score per document, the documents in the result: fitting something or matching
@@ -250,12 +325,10 @@ def _scores(view: IndexView, features: _Features, profile: ClientProfile,
     for facet, value, _docs, weight in features.weighted:
         fit += weight * arrays.facet_value(view, facet, value)
     fit /= features.total_weight
-    ranks = arrays.level_ranks(view)
-    evidence = _POINTS[np.clip(ranks, 0, 6)]
+    evidence = evidence_in_goal_domains(view, profile)
     scores = (FIT_WEIGHT * fit + TEXT_WEIGHT * text + EVIDENCE_WEIGHT * evidence
-              - RUNG_STEP_PENALTY * np.minimum(_rung_distance(view, profile),
-                                               RUNG_STEPS_COUNTED)
-              - _age_penalties(view, profile))
+              - rung_penalty(_rung_distance(view, profile))
+              - _age_penalties(view, profile) - focus_penalties(view, features))
     return scores, np.flatnonzero(arrays.live(view) & ((fit > 0) | (text > 0)))
 
 
@@ -324,6 +397,8 @@ def run_profile(
     for doc in docs:
         fits, hard, unaddressed = explain(view, profile, doc, features)
         matched = bool(text[doc] > 0) if profile.goal.strip() else None
+        positive = [d for d in profile.goal_domains
+                    if arrays.facet_value(view, POSITIVE_FACET, d)[doc]]
         hits.append(ProfileHit(view.ids[doc], round(float(scores[doc]), 3), fits, hard,
-                               unaddressed, matched))
+                               unaddressed, matched, positive))
     return ProfileResult(len(candidates), hits)

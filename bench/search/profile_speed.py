@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench.search.probe import _profile
 from bench.search.run import WORK
+from registry.search.goals import goal_domains
 from search_index import profile as v2
 from search_index import searchers
 
@@ -71,9 +72,11 @@ def main() -> None:
     v1 = _v1_module()
     searcher, view = searchers.acquire(Path(root))
     ways = {"v1 (baseline)": lambda i: v1.run_profile(searcher, view, v1.ClientProfile(
-                **{k: v for k, v in vars(_profile(i)).items() if k != "age_order"})),
+                **{k: v for k, v in vars(_profile(i)).items()
+                   if k not in ("age_order", "goal_domains")})),
             "v2": lambda i: v2.run_profile(searcher, view, v2.ClientProfile(
-                **{**vars(_profile(i)), "age_order": AGE_ORDER}))}
+                **{**vars(_profile(i)), "age_order": AGE_ORDER,
+                   "goal_domains": goal_domains(_profile(i).goal)}))}
     cpu: dict[str, list[float]] = {name: [] for name in ways}
     for i in range(10):  # warm: per-term sets, norms, level masks
         for way in ways.values():

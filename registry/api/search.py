@@ -102,7 +102,8 @@ def search_profile():
         raise search_unavailable(error) from error
     terms = service.term_labels("nl")
     for item in items:
-        item.explanation = labels.explanation(item.fits, item.mismatches, item.unaddressed, terms)
+        item.explanation = labels.explanation(item.fits, item.mismatches, item.unaddressed, terms,
+                                              item.positive_goal_domains)
     return ProfileResultSchema().dump({
         "total": result.total,
         "page": args["page"],

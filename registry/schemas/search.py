@@ -43,6 +43,8 @@ class SearchQuerySchema(PageQuerySchema):
     study_design = _codes("Opzet van een afgerond effectonderzoek met bevindingen, "
                           "bijvoorbeeld rct.")
     clearinghouse = _codes("Andere databank die de interventie beoordeelde, bijvoorbeeld wwc.")
+    positive_effect = _codes("Uitkomstdomein waarop de effecten (mogelijk) positief zijn "
+                             "beoordeeld, bijvoorbeeld work.")
     applied_province = _codes("Provincie waar een gepubliceerde ervaring uit de praktijk "
                               "vandaan komt, bijvoorbeeld gelderland.")
     applied_municipality = _codes("Gemeente (CBS-code) waar een gepubliceerde ervaring uit "

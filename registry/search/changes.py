@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from registry.extensions import db
 from registry.models import (
+    EvidenceDecision,
     Intervention,
     InterventionStudy,
     InterventionVersion,
@@ -88,6 +89,13 @@ def _through_studies(session: Session, rows: list) -> set[int]:
     return linking_interventions(session, {getattr(row, "study_id", row.id) for row in rows})
 
 
+def _decided_for(session: Session, rows: list) -> set[int]:
+    # The panel's rating per domain belongs to a decision of one intervention.
+    stmt = select(EvidenceDecision.intervention_id).where(
+        EvidenceDecision.id.in_({row.decision_id for row in rows}))
+    return set(session.connection().scalars(stmt))
+
+
 # Per table a document reads: the interventions whose documents a changed row touches.
 RULES: dict[str, Callable[[Session, list], set[int]]] = {
     "interventions": _own_ids,
@@ -100,6 +108,7 @@ RULES: dict[str, Callable[[Session, list], set[int]]] = {
     "findings": _through_studies,
     "external_ratings": _their_interventions,
     "practice_experiences": _their_interventions,
+    "domain_ratings": _decided_for,
 }
 
 

@@ -28,7 +28,13 @@ from registry.models import (
     VocabularyTerm,
 )
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES, version_tags
-from registry.services.effects import Design, effect_findings
+from registry.services.effects import (
+    Design,
+    effect_findings,
+    positive_domains,
+    rated_groups,
+    rating_statements,
+)
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
@@ -39,10 +45,11 @@ _Municipality = aliased(VocabularyTerm)  # where a practice experience took plac
 # intervention covers, and every vocabulary that tags an intervention version.
 FACETS: tuple[str, ...] = ("level", "ladder_rung", *INTERVENTION_TAG_VOCABULARIES,
                            "outcome_domain", "study_design", "clearinghouse",
-                           "applied_province", "applied_municipality")
+                           "positive_effect", "applied_province", "applied_municipality")
 
 # Facets whose values are codes of another vocabulary (for their labels).
-FACET_VOCABULARY = {"applied_province": "region", "applied_municipality": "municipality"}
+FACET_VOCABULARY = {"applied_province": "region", "applied_municipality": "municipality",
+                    "positive_effect": "outcome_domain"}
 
 
 def schema():
@@ -126,7 +133,7 @@ def tables_read() -> set[str]:
         # An aliased table (the study's design term) counts as the table it aliases.
         getattr(table, "element", table).name
         for stmt in (_public_rows(), _tag_rows(), _domain_rows(), _crosswalk_rows(),
-                     _experience_rows())
+                     _experience_rows(), *rating_statements())
         for table in find_tables(stmt, check_columns=True, include_joins=False)
     }
 
@@ -186,7 +193,7 @@ def _places(session: Session, ids: list[int]) -> dict[int, tuple[set[str], set[s
 
 
 def _facets(row, tags: list, status: str, domains, designs, sources,
-            places=((), ())) -> dict[str, str]:
+            places=((), ()), positive=()) -> dict[str, str]:
     values: dict[str, list[str]] = {v: [] for v in INTERVENTION_TAG_VOCABULARIES}
     for tag in tags:
         if tag.vocabulary in values:
@@ -198,13 +205,16 @@ def _facets(row, tags: list, status: str, domains, designs, sources,
     facets["outcome_domain"] = " ".join(sorted(domains))
     facets["study_design"] = " ".join(sorted(designs))
     facets["clearinghouse"] = " ".join(sorted(sources))
+    # Outcome domains rated (potentially) positive, as the page rates them: the facet
+    # "Positief effect op" and the profile ranking's evidence in the goal's domain.
+    facets["positive_effect"] = " ".join(sorted(positive))
     facets["applied_province"] = " ".join(sorted(places[0]))
     facets["applied_municipality"] = " ".join(sorted(places[1]))
     return facets
 
 
 def to_document(row, tags: list, domains=(), designs=(), sources=(),
-                places=((), ())) -> dict:
+                places=((), ()), positive=()) -> dict:
     """The index document of one public record row and its tags (digest included).
 
     All text goes into one field, title, summary and the rest separated by SECTION_BREAK
@@ -222,7 +232,7 @@ def to_document(row, tags: list, domains=(), designs=(), sources=(),
         "decided": row.decided_on.toordinal() if row.decided_on is not None else 0,
         "rung_min": row.ladder_rung_min,
         "rung_max": row.ladder_rung_max,
-        **_facets(row, tags, status, domains, designs, sources, places),
+        **_facets(row, tags, status, domains, designs, sources, places, positive),
     }
     doc["digest"] = document_digest(doc)
     return doc
@@ -240,8 +250,10 @@ def _documents(session: Session, rows: list) -> list[dict]:
     ids = [row.id for row in rows]
     evidence, crosswalk = _domains(session, ids), _crosswalk(session, ids)
     places = _places(session, ids)
+    rated = rated_groups(session, [i for i in ids if i in evidence])
     return [to_document(row, tags.get(row.version_id, []), *evidence.get(row.id, ((), ())),
-                        crosswalk.get(row.id, ()), places.get(row.id, ((), ())))
+                        crosswalk.get(row.id, ()), places.get(row.id, ((), ())),
+                        positive_domains(rated.get(row.id, [])))
             for row in rows]
 
 

@@ -32,3 +32,18 @@ def expand_goal(goal: str) -> str:
         if any(_contains(text, word) for word in group):
             extra += [word for word in group if not _contains(text, word) and word not in extra]
     return " ".join([goal[:MAX_GOAL_CHARS], *extra]) if extra else goal[:MAX_GOAL_CHARS]
+
+
+@lru_cache(maxsize=1)
+def _domain_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    data = json.loads(SYNONYMS.read_text(encoding="utf-8"))
+    return tuple((domain, tuple(w.lower() for w in words))
+                 for domain, words in data.get("outcome_domains", {}).items())
+
+
+def goal_domains(goal: str) -> tuple[str, ...]:
+    """The outcome domains (codes) a goal is about, read from its words after widening
+    (goal_synonyms.json, "outcome_domains"), in the file's order."""
+    text = expand_goal(goal).lower()
+    return tuple(domain for domain, words in _domain_words()
+                 if any(_contains(text, word) for word in words))

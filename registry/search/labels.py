@@ -28,6 +28,7 @@ FACET_LABELS = {
     "outcome_domain": _l("Effect onderzocht op"),
     "study_design": _l("Opzet van het effectonderzoek"),
     "clearinghouse": _l("Ook beoordeeld door"),
+    "positive_effect": _l("Positief effect op"),
     "applied_province": _l("Toegepast in provincie"),
     "applied_municipality": _l("Toegepast in gemeente"),
 }
@@ -76,8 +77,10 @@ def reason_label(facet: str, value: str, terms: dict) -> str:
     return value_label(facet, value, terms).lower()
 
 
-def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict) -> str:
-    """One Dutch line: what fits, what does not, what the intervention does not name."""
+def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict,
+                positive_goal_domains: list | tuple = ()) -> str:
+    """One Dutch line: what fits, what does not, what the intervention does not name, and
+    the goal's outcome domains its effects are rated positive in."""
 
     def join(reasons: list) -> str:
         return ", ".join(reason_label(f, v, terms) for f, v in reasons)
@@ -89,6 +92,9 @@ def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict) ->
         parts.append(_("past niet: %(items)s", items=join(mismatches)))
     if unaddressed:
         parts.append(_("niet genoemd: %(items)s", items=join(unaddressed)))
+    if positive_goal_domains:
+        parts.append(_("positief effect op %(domains)s", domains=", ".join(
+            value_label("positive_effect", d, terms).lower() for d in positive_goal_domains)))
     return "; ".join(parts)
 
 

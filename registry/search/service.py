@@ -17,7 +17,7 @@ from registry.models import EvidenceDecision, Intervention, InterventionVersion,
 from registry.schemas.search import profile_from_query
 from registry.search import snippets
 from registry.search.documents import FACET_VOCABULARY, FACETS
-from registry.search.goals import expand_goal
+from registry.search.goals import expand_goal, goal_domains
 from registry.search.harm import harm_of
 from registry.services.catalogue import public_status_sql
 from search_index import searchers
@@ -60,6 +60,7 @@ class Item:
     matched: int = 0  # of a partial match: how many of the words
     fit_summary: str = ""
     goal_matched: bool | None = None
+    positive_goal_domains: list = field(default_factory=list)
 
 
 def _load(ids: list[int], harm: dict[int, tuple[str, ...]]) -> dict[int, Hit]:
@@ -146,6 +147,7 @@ def search_profile(
             h.mismatches,
             h.unaddressed,
             goal_matched=h.goal_matched,
+            positive_goal_domains=h.positive_goal_domains,
         )
         for h in result.hits
         if h.intervention_id in loaded
@@ -161,7 +163,8 @@ def _widened(profile: ClientProfile) -> ClientProfile:
     with its near-words."""
     if profile.age_band and not profile.age_order:
         profile.age_order = age_order()
-    return replace(profile, goal=expand_goal(profile.goal))
+    return replace(profile, goal=expand_goal(profile.goal),
+                   goal_domains=goal_domains(profile.goal))
 
 
 def profile_ids(root: Path, profile: ClientProfile, limit: int) -> list[int]:

@@ -87,13 +87,32 @@ _HARM_COLUMNS = (
 def harmful_domains(intervention_ids: list[int]) -> dict[int, list[str]]:
     """Per intervention the outcome domains its findings rate negative (as on its page):
     for the harm warning in search results, without loading each page's objects."""
+    return {i: sorted({g.domain.code for g in groups if g.is_harmful})
+            for i, groups in rated_groups(db.session, intervention_ids).items()}
+
+
+POSITIVE_RATINGS = ("positive", "potentially_positive")
+
+
+def positive_domains(groups: list[Group]) -> set[str]:
+    """The outcome domains rated (potentially) positive at some horizon."""
+    return {g.domain.code for g in groups if g.rating in POSITIVE_RATINGS}
+
+
+def rating_statements() -> tuple:
+    """The statements rated_groups reads (for the search document's change rules)."""
+    return (effect_findings(*_HARM_COLUMNS).outerjoin(Design, Design.id == Study.design_id),
+            _decided_statement())
+
+
+def rated_groups(session, intervention_ids: list[int]) -> dict[int, list[Group]]:
+    """Per intervention (with findings) its domain-by-horizon groups, rated as on its
+    page: the panel's rating where it decided one, else the proposed one."""
     if not intervention_ids:
         return {}
-    stmt = (effect_findings(*_HARM_COLUMNS)
-            .outerjoin(Design, Design.id == Study.design_id)
-            .where(InterventionStudy.intervention_id.in_(intervention_ids)))
+    stmt = rating_statements()[0].where(InterventionStudy.intervention_id.in_(intervention_ids))
     studies: dict[int, dict[int, SimpleNamespace]] = defaultdict(dict)
-    for row in db.session.execute(stmt):
+    for row in session.execute(stmt):
         study = studies[row.intervention_id].setdefault(row.study_id, SimpleNamespace(
             id=row.study_id, year=row.year, quality=row.quality,
             design=SimpleNamespace(code=row.design) if row.design else None, findings=[]))
@@ -102,22 +121,25 @@ def harmful_domains(intervention_ids: list[int]) -> dict[int, list[str]]:
             outcome_domain_id=row.outcome_domain_id,
             outcome_domain=SimpleNamespace(id=row.outcome_domain_id, code=row.domain,
                                            position=row.domain_position)))
-    decided = _current_domain_ratings(list(studies))
-    harmful = {}
+    decided = _current_domain_ratings(session, list(studies))
+    rated = {}
     for intervention_id, found in studies.items():
         groups = groups_for(found.values())
         apply_decided(groups, decided.get(intervention_id, []))
-        harmful[intervention_id] = sorted({g.domain.code for g in groups if g.is_harmful})
-    return harmful
+        rated[intervention_id] = groups
+    return rated
 
 
-def _current_domain_ratings(intervention_ids: list[int]) -> dict[int, list]:
-    stmt = (select(Intervention.id, DomainRating.outcome_domain_id, DomainRating.horizon,
+def _decided_statement():
+    return (select(Intervention.id, DomainRating.outcome_domain_id, DomainRating.horizon,
                    DomainRating.decided, DomainRating.reason)
-            .join(DomainRating, DomainRating.decision_id == Intervention.current_decision_id)
-            .where(Intervention.id.in_(intervention_ids)))
+            .join(DomainRating, DomainRating.decision_id == Intervention.current_decision_id))
+
+
+def _current_domain_ratings(session, intervention_ids: list[int]) -> dict[int, list]:
+    stmt = _decided_statement().where(Intervention.id.in_(intervention_ids))
     found: dict[int, list] = defaultdict(list)
-    for row in db.session.execute(stmt):
+    for row in session.execute(stmt):
         found[row.id].append(row)
     return found
 

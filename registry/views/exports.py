@@ -78,6 +78,7 @@ def profile_export(kind: str):
                  "mismatches": named(item.mismatches), "not_named": named(item.unaddressed),
                  "goal_matched": item.goal_matched,
                  "explanation": labels.explanation(item.fits, item.mismatches,
-                                                   item.unaddressed, terms)}
+                                                   item.unaddressed, terms,
+                                                   item.positive_goal_domains)}
                 for rank, item in enumerate(items, 1)]
     return _send(kind, _("profielresultaten"), PROFILE_FIELDS, rows, total)

@@ -6,6 +6,7 @@ from search_index import searchers
 from search_index.profile import (
     ClientProfile,
     evidence_points,
+    fit_floor,
     run_profile,
     rung_penalty,
     score,
@@ -33,7 +34,12 @@ def test_evidence_points_per_status_rank(rank, points):
 
 
 def test_the_rung_penalty_grows_with_the_distance_and_stops_at_three_rungs():
-    assert [rung_penalty(d) for d in range(6)] == [0.0, 2.0, 4.0, 6.0, 6.0, 6.0]
+    # One step away still suits (1), each further step costs 2, at most three counted.
+    assert [float(rung_penalty(d)) for d in range(6)] == [0.0, 1.0, 3.0, 5.0, 5.0, 5.0]
+
+
+def test_a_profile_of_broad_characteristics_cannot_fit_fully():
+    assert fit_floor(live=1000) == pytest.approx(2 * specificity(100, 1000))
 
 
 def test_a_rarer_characteristic_weighs_more():
@@ -175,3 +181,33 @@ def test_a_penalised_result_drops_and_the_next_one_is_asked_about(index):
                          penalties=penalties)
     assert titles(index, result) == ["Schulden B", "Schulden C"]
     assert len(asked) == 2 and len(asked[1]) == 1  # C was asked about once it came in
+
+
+def test_among_broad_fits_the_goal_decides(index):
+    for number in range(5):  # rung and age band: what nearly every intervention names
+        make_intervention(title=f"Breed {number}", ladder_rung_min=1, ladder_rung_max=6,
+                          tags={"age_band": ["55_plus"]})
+    make_intervention(title="Digitaal solliciteren", ladder_rung_min=1, ladder_rung_max=6,
+                      summary="Oefenen met digitaal solliciteren.")
+    index.sync()
+    result = index.profile(rung=3, age_band="55_plus", goal="digitaal solliciteren")
+    assert titles(index, result)[0] == "Digitaal solliciteren"
+
+
+def test_an_intervention_made_for_another_group_ranks_below_one_made_for_this_client(index):
+    make_intervention(title="Schulden en psychische klachten", outcome="effective_strong",
+                      tags={"barrier": ["debt", "mental_health"]})
+    make_intervention(title="Schulden", tags={"barrier": ["debt"]})
+    make_intervention(title="Psychische klachten", tags={"barrier": ["mental_health"]})
+    index.sync()
+    result = index.profile(barriers=["debt"])
+    assert titles(index, result) == ["Schulden", "Schulden en psychische klachten"]
+
+
+def test_without_target_groups_or_barriers_nothing_is_held_against_a_focus(index):
+    make_intervention(title="Verslaving", tags={"barrier": ["addiction"]},
+                      ladder_rung_min=2, ladder_rung_max=3)
+    make_intervention(title="Breed", ladder_rung_min=2, ladder_rung_max=3)
+    index.sync()
+    result = index.profile(rung=2)
+    assert [h.score for h in result.hits] == [result.hits[0].score] * 2
