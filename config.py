@@ -83,6 +83,12 @@ class Config:
     # seconds by a thread per process (0: only when flushed by hand, as in tests).
     USAGE_COUNTING = _env("USAGE_COUNTING", "1") == "1"
     USAGE_FLUSH_SECONDS = float(_env("USAGE_FLUSH_SECONDS", "60"))
+    # How long a process keeps the facet labels of the vocabularies (every search page
+    # shows them; they change only when `flask vocabularies load` runs). 0: not kept.
+    TERM_LABELS_SECONDS = float(_env("TERM_LABELS_SECONDS", "60"))
+    # `flask import studies` lowers its CPU priority by this much (nice), as the sync
+    # worker's unit does: the web workers on the same host go first. 0: it does not.
+    IMPORT_NICE = int(_env("IMPORT_NICE", "10"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -118,6 +124,8 @@ class TestConfig(Config):
     # after-commit sync use their own database and ask for "inline".
     SEARCH_SYNC = "off"
     USAGE_FLUSH_SECONDS = 0  # tests flush the usage counts themselves
+    TERM_LABELS_SECONDS = 0  # tests change labels and look at once
+    IMPORT_NICE = 0  # the CLI tests run the command inside the test process
     # A laptop's REGISTRY_TRUSTED_* must not make every test request a 400.
     TRUSTED_HOSTS = None
     TRUSTED_PROXIES = 0

@@ -5,6 +5,8 @@ Each command commits once at the end, or rolls back everything on any error.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -69,6 +71,16 @@ def _summary(report: ImportReport) -> None:
         click.echo("  " + _("ongeldig, %(where)s: %(problems)s", where=where, problems=problems))
 
 
+def yield_cpu(increment: int) -> None:
+    """Lower this process's CPU priority by `increment` (the IMPORT_NICE setting): a bulk
+    import beside the web workers lets pages go first (bench/README.md, "Load", (c))."""
+    if increment <= 0:
+        return
+    # No nice() on this system, or not allowed: the import runs as it is.
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(increment)
+
+
 @import_cli.command("studies")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "format_name", type=click.Choice(sorted(PARSERS)), default=None,
@@ -83,6 +95,7 @@ def _summary(report: ImportReport) -> None:
 def import_studies_command(file: Path, format_name, dry_run, links, email,
                            column_options, sheet) -> None:
     """Import studies from FILE (RIS, BibTeX, PubMed XML, MEDLINE, CSV/TSV, Excel, JSON)."""
+    yield_cpu(current_app.config.get("IMPORT_NICE", 0))
     try:
         columns = parse_assignments(list(column_options))
     except ValueError as error:

@@ -6,9 +6,11 @@ public a moment ago is dropped even before the index hears of it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -187,8 +189,24 @@ def age_order() -> tuple[str, ...]:
         VocabularyTerm.vocabulary == "age_band").order_by(VocabularyTerm.position)))
 
 
+_kept_labels: dict[str, tuple[float, dict]] = {}
+
+
 def term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
-    """Per facet: value -> (position, label) from the vocabularies, for display."""
+    """Per facet: value -> (position, label) from the vocabularies, for display; kept
+    for TERM_LABELS_SECONDS per process (read-only: shared between requests)."""
+    keep = current_app.config.get("TERM_LABELS_SECONDS", 0)
+    now = time.monotonic()
+    found = _kept_labels.get(locale)
+    if keep and found is not None and now - found[0] < keep:
+        return found[1]
+    labels = _read_term_labels(locale)
+    if keep:
+        _kept_labels[locale] = (now, labels)
+    return labels
+
+
+def _read_term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
     labels: dict[str, dict[str, tuple[int, str]]] = {f: {} for f in FACETS}
     label = VocabularyTerm.label_en if locale == "en" else VocabularyTerm.label_nl
     stmt = select(

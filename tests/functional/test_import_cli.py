@@ -76,3 +76,13 @@ def test_export_writes_csv_with_the_import_header(cli):
     result = cli("export", "--format", "csv")
     assert result.output.splitlines()[0].startswith("title,authors,year")
     assert "Werk eerst" in result.output
+
+
+def test_the_import_lowers_its_cpu_priority_by_the_setting(app, cli, ips, monkeypatch):
+    lowered: list[int] = []
+    monkeypatch.setattr("importers.cli.os.nice", lowered.append)
+    monkeypatch.setitem(app.config, "IMPORT_NICE", 10)
+    cli("studies", SAMPLES / "studies.ris", "--dry-run")
+    monkeypatch.setitem(app.config, "IMPORT_NICE", 0)
+    cli("studies", SAMPLES / "studies.ris", "--dry-run")
+    assert lowered == [10]
