@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 from flask import Flask, g, request
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from importers.field_labels import field_label
@@ -138,12 +138,14 @@ def number(value, digits: int = 2) -> str:
 
 
 def p_value(value: float | None) -> str:
-    """A p-value as researchers write it: 'p = 0,03' or 'p < 0,001'."""
+    """A p-value as researchers write it: 'p = 0,03' or 'p < 0,001' (Babel's "0.00#":
+    two decimals, a third when it is not 0)."""
     if value is None:
         return ""
     if value < 0.001:
-        return "p < " + format_decimal(0.001, format="0.000")
-    return "p = " + format_decimal(value, format="0.00#")
+        return "p < " + number(0.001, 3)
+    text = number(value, 3)
+    return "p = " + (text[:-1] if text.endswith("0") else text)
 
 
 def country_name(code: str | None) -> str:

@@ -28,3 +28,17 @@ def test_the_number_filter_agrees_with_babel(app, locale, digits):
 def test_nothing_for_none(app):
     with app.test_request_context():
         assert number(None) == ""
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_the_p_value_filter_agrees_with_babel(app, locale):
+    from registry.templating import p_value
+
+    rng = random.Random(11)
+    values = [0.001, 0.0015, 0.03, 0.030, 0.0305, 0.0315, 0.05, 0.1, 0.5, 0.999, 1.0] + [
+        rng.uniform(0.001, 1) for _ in range(500)] + [round(rng.uniform(0.001, 1), 3)
+                                                      for _ in range(300)]
+    with app.test_request_context(), force_locale(locale):
+        for value in values:
+            assert p_value(value) == "p = " + format_decimal(value, format="0.00#"), value
+        assert p_value(0.0004) == "p < " + format_decimal(0.001, format="0.000")
