@@ -41,3 +41,15 @@ def test_laptop_defaults_live_under_instance():
     database, index = result.stdout.split()
     assert database.startswith("sqlite:///") and "/instance/" in database
     assert index.endswith("instance/index")
+
+
+def test_gunicorn_runs_two_processes_per_cpu_with_two_threads_each(monkeypatch, tmp_path):
+    import os
+    import runpy
+    from pathlib import Path
+
+    for name in ("REGISTRY_WORKERS", "REGISTRY_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # restored afterwards
+    settings = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+    assert (settings["workers"], settings["threads"]) == (2 * len(os.sched_getaffinity(0)), 2)
