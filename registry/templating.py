@@ -9,7 +9,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Flask, g, request
+from flask import Flask, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -18,8 +18,8 @@ from registry import evidence
 from registry.citations import study_citation
 from registry.i18n import language_name
 from registry.models.user import EXPERTISE_LABELS
+from registry.search.service import term_labels
 from registry.services.catalogue import public_status
-from registry.services.vocabularies import terms_by_code
 from registry.views import labels
 
 _BLANK_LINE = re.compile(r"\n\s*\n")
@@ -84,13 +84,8 @@ def term_label(term) -> str:
 
 
 def region_label(code: str) -> str:
-    """The label of a "region" code (a province), looked up once per request."""
-    labels_by_code = g.get("region_labels")
-    if labels_by_code is None:
-        locale = str(get_locale())
-        labels_by_code = g.region_labels = {
-            t.code: t.label(locale) for t in terms_by_code("region").values()}
-    return labels_by_code.get(code, code)
+    """The label of a "region" code (a province), from the search pages' kept labels."""
+    return term_labels(str(get_locale())).get("region", {}).get(code, (0, code))[1]
 
 
 def paragraphs(text: str | None) -> Markup:

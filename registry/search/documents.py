@@ -21,20 +21,12 @@ from registry.models import (
     EvidenceDecision,
     ExternalRating,
     Intervention,
-    InterventionStudy,
     InterventionVersion,
     PracticeExperience,
-    Study,
     VocabularyTerm,
 )
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES, version_tags
-from registry.services.effects import (
-    Design,
-    effect_findings,
-    positive_domains,
-    rated_groups,
-    rating_statements,
-)
+from registry.services.effects import EvidenceSummary, evidence_summaries, rating_statements
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
@@ -103,15 +95,6 @@ def _tag_rows():
     )
 
 
-def _domain_rows():
-    # The outcome domains an intervention has findings on, from its finished effect
-    # studies, and those studies' designs: the "outcome_domain" facet (the evidence gap
-    # map's rows) and the "study_design" facet (its filter by design).
-    return (effect_findings(InterventionStudy.intervention_id, VocabularyTerm.code,
-                            Design.code.label("design"))
-            .outerjoin(Design, Design.id == Study.design_id).distinct())
-
-
 def _crosswalk_rows():
     # The clearinghouses that rated an intervention: the "clearinghouse" facet.
     return (select(ExternalRating.intervention_id, _Source.code)
@@ -132,8 +115,10 @@ def tables_read() -> set[str]:
     return {
         # An aliased table (the study's design term) counts as the table it aliases.
         getattr(table, "element", table).name
-        for stmt in (_public_rows(), _tag_rows(), _domain_rows(), _crosswalk_rows(),
-                     _experience_rows(), *rating_statements())
+        # rating_statements: the findings of finished effect studies (the facets
+        # outcome_domain, study_design and positive_effect) and the panel's ratings.
+        for stmt in (_public_rows(), _tag_rows(), _crosswalk_rows(), _experience_rows(),
+                     *rating_statements())
         for table in find_tables(stmt, check_columns=True, include_joins=False)
     }
 
@@ -145,17 +130,6 @@ def _tags(session: Session, version_ids: list[int]) -> dict[int, list]:
     for row in session.connection().execute(stmt):
         tags[row.version_id].append(row)
     return tags
-
-
-def _domains(session: Session, ids: list[int]) -> dict[int, tuple[set[str], set[str]]]:
-    """Intervention id -> (outcome domains, study designs) of its effect findings."""
-    stmt = _domain_rows().where(InterventionStudy.intervention_id.in_(ids))
-    found: dict[int, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    for intervention_id, code, design in session.connection().execute(stmt):
-        found[intervention_id][0].add(code)
-        if design:
-            found[intervention_id][1].add(design)
-    return found
 
 
 def _status(row) -> str:
@@ -245,16 +219,21 @@ def document_digest(doc: dict) -> str:
     return hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:16]
 
 
+_NO_EVIDENCE = EvidenceSummary(set(), set(), set())
+
+
 def _documents(session: Session, rows: list) -> list[dict]:
     tags = _tags(session, [row.version_id for row in rows])
     ids = [row.id for row in rows]
-    evidence, crosswalk = _domains(session, ids), _crosswalk(session, ids)
+    evidence, crosswalk = evidence_summaries(session, ids), _crosswalk(session, ids)
     places = _places(session, ids)
-    rated = rated_groups(session, [i for i in ids if i in evidence])
-    return [to_document(row, tags.get(row.version_id, []), *evidence.get(row.id, ((), ())),
-                        crosswalk.get(row.id, ()), places.get(row.id, ((), ())),
-                        positive_domains(rated.get(row.id, [])))
-            for row in rows]
+    documents = []
+    for row in rows:
+        found = evidence.get(row.id, _NO_EVIDENCE)
+        documents.append(to_document(
+            row, tags.get(row.version_id, []), found.domains, found.designs,
+            crosswalk.get(row.id, ()), places.get(row.id, ((), ())), found.positive))
+    return documents
 
 
 def public_documents(session: Session, ids: Iterable[int]) -> dict[int, dict]:

@@ -41,9 +41,10 @@ def _domain_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
                  for domain, words in data.get("outcome_domains", {}).items())
 
 
-def goal_domains(goal: str) -> tuple[str, ...]:
+def goal_domains(goal: str, widened: str | None = None) -> tuple[str, ...]:
     """The outcome domains (codes) a goal is about, read from its words after widening
-    (goal_synonyms.json, "outcome_domains"), in the file's order."""
-    text = expand_goal(goal).lower()
+    (goal_synonyms.json, "outcome_domains"), in the file's order; `widened`: the goal as
+    expand_goal gave it already."""
+    text = (widened if widened is not None else expand_goal(goal)).lower()
     return tuple(domain for domain, words in _domain_words()
                  if any(_contains(text, word) for word in words))

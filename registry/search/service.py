@@ -165,8 +165,8 @@ def _widened(profile: ClientProfile) -> ClientProfile:
     with its near-words."""
     if profile.age_band and not profile.age_order:
         profile.age_order = age_order()
-    return replace(profile, goal=expand_goal(profile.goal),
-                   goal_domains=goal_domains(profile.goal))
+    goal = expand_goal(profile.goal)
+    return replace(profile, goal=goal, goal_domains=goal_domains(profile.goal, goal))
 
 
 def profile_ids(root: Path, profile: ClientProfile, limit: int) -> list[int]:

@@ -108,6 +108,31 @@ def rating_statements() -> tuple:
 def rated_groups(session, intervention_ids: list[int]) -> dict[int, list[Group]]:
     """Per intervention (with findings) its domain-by-horizon groups, rated as on its
     page: the panel's rating where it decided one, else the proposed one."""
+    return {i: groups for i, (_studies, groups) in
+            _rated_studies(session, intervention_ids).items()}
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    """What a search document holds of an intervention's effect findings."""
+
+    domains: set[str]  # outcome domains with findings
+    designs: set[str]  # designs of the studies behind them
+    positive: set[str]  # outcome domains rated (potentially) positive
+
+
+def evidence_summaries(session, intervention_ids: list[int]) -> dict[int, EvidenceSummary]:
+    """Per intervention with findings its EvidenceSummary, from one read of the findings."""
+    return {i: EvidenceSummary(
+                {f.outcome_domain.code for study in studies for f in study.findings},
+                {study.design.code for study in studies if study.design},
+                positive_domains(groups))
+            for i, (studies, groups) in _rated_studies(session, intervention_ids).items()}
+
+
+def _rated_studies(session, intervention_ids: list[int]) -> dict[int, tuple[list, list]]:
+    """Per intervention with findings (its effect studies with their findings, its rated
+    groups)."""
     if not intervention_ids:
         return {}
     stmt = rating_statements()[0].where(InterventionStudy.intervention_id.in_(intervention_ids))
@@ -126,7 +151,7 @@ def rated_groups(session, intervention_ids: list[int]) -> dict[int, list[Group]]
     for intervention_id, found in studies.items():
         groups = groups_for(found.values())
         apply_decided(groups, decided.get(intervention_id, []))
-        rated[intervention_id] = groups
+        rated[intervention_id] = (list(found.values()), groups)
     return rated
 
 

@@ -126,17 +126,25 @@ def published_experiences(intervention_id: int) -> list[PracticeExperience]:
         .order_by(PracticeExperience.started_on.desc(), PracticeExperience.id.desc())))
 
 
+def _listed():
+    # The lists show each experience's intervention title and municipality: loaded with
+    # it, not one query per row.
+    return select(PracticeExperience).options(
+        joinedload(PracticeExperience.municipality),
+        joinedload(PracticeExperience.intervention).joinedload(Intervention.published_version))
+
+
 def waiting_experiences() -> list[PracticeExperience]:
     """Experiences waiting for moderation, oldest first."""
     return list(db.session.scalars(
-        select(PracticeExperience).where(PracticeExperience.status == "submitted")
+        _listed().where(PracticeExperience.status == "submitted")
         .order_by(PracticeExperience.submitted_at, PracticeExperience.id)))
 
 
 def moderated_experiences(limit: int = 50) -> list[PracticeExperience]:
     """The most recently moderated experiences, newest first."""
     return list(db.session.scalars(
-        select(PracticeExperience).where(PracticeExperience.status != "submitted")
+        _listed().where(PracticeExperience.status != "submitted")
         .order_by(PracticeExperience.moderated_at.desc(), PracticeExperience.id.desc())
         .limit(limit)))
 
@@ -144,5 +152,5 @@ def moderated_experiences(limit: int = 50) -> list[PracticeExperience]:
 def experiences_of(user: User) -> list[PracticeExperience]:
     """What this user shared, newest first."""
     return list(db.session.scalars(
-        select(PracticeExperience).where(PracticeExperience.submitted_by_id == user.id)
+        _listed().where(PracticeExperience.submitted_by_id == user.id)
         .order_by(PracticeExperience.submitted_at.desc(), PracticeExperience.id.desc())))

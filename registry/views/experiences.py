@@ -66,18 +66,13 @@ def share_experience(slug: str):
     values = form_data()
     try:
         experiences.share_experience(current_user, intervention,
-                                     load(ExperienceInputSchema(), _blanks_absent(values)))
+                                     load(ExperienceInputSchema(), values))
     except ValidationFailed as error:
         db.session.rollback()
         return _form(_intervention(slug), values, errors_by_field(error), 422)
     flash(_("Dank u. De ervaring is verstuurd; de secretaris bekijkt haar voordat ze op de "
             "pagina van de interventie verschijnt."))
     return redirect(url_for("pages.my_experiences"))
-
-
-def _blanks_absent(values: dict) -> dict:
-    # An untouched optional field arrives as "": for the schema it is absent.
-    return {k: v for k, v in values.items() if v != ""}
 
 
 @bp.get("/mijn/ervaringen")

@@ -294,3 +294,17 @@ def test_the_municipalities_are_the_cbs_list_with_their_provinces(client, db_ses
         "zeeland": 13, "noord_brabant": 56, "limburg": 31}
     assert {"code": "GM0518", "label_nl": "'s-Gravenhage"}.items() <= next(
         t for t in body["terms"] if t["code"] == "GM0518").items()
+
+
+@pytest.mark.parametrize("data", [{"decision": "verwijderen"}, {}, {"decision": "publish",
+                                                                   "note": "x" * 1001}])
+def test_a_garbled_moderation_is_refused_and_changes_nothing(client, setting, data):
+    intervention, professional, secretary = setting
+    _share(client, intervention, professional)
+    experience = db.session.query(PracticeExperience).one()
+
+    response = _moderate(client, secretary, experience, **data)
+
+    db.session.refresh(experience)
+    assert response.status_code == 422
+    assert (experience.status, experience.moderated_at) == ("submitted", None)
