@@ -27,7 +27,9 @@ rung_penalty  1 for the first rung between the client's rung and the interventio
               range, 2 for each further one, at most 3 rungs counted (one step away still
               suits; a graded distance, not a cliff)
 age_penalty   the intervention names age bands but not the client's: 1 when one it names
-              is next to the client's band, 3 when none is
+              is next to the client's band, 3 when none is; when the profile gives no
+              age, 1 for an intervention made for one age band only (for young people,
+              for over-55s): whether it suits the client is not known
 focus_penalty when the client has target groups or barriers: 4 times the share of the
               intervention's own target groups and barriers (weighted by specificity)
               that the client does not have; an intervention made for another group
@@ -60,6 +62,7 @@ FOCUS_PENALTY = 4.0
 FOCUS_FACETS = ("target_group", "barrier")  # what an intervention is made for
 POSITIVE_FACET = "positive_effect"  # outcome domains rated (potentially) positive
 AGE_NEAR_PENALTY, AGE_FAR_PENALTY = 1.0, 3.0
+AGE_UNKNOWN_PENALTY = AGE_NEAR_PENALTY  # no age given, the intervention serves one band
 TEXT_CANDIDATES = 200
 MAX_GOAL_WORDS = 12
 PROVISIONAL_POINTS = 0.1
@@ -110,6 +113,8 @@ class ProfileHit:
     # Of the goal's outcome domains, those the intervention's effects are rated
     # (potentially) positive in.
     positive_goal_domains: list[str] = field(default_factory=list)
+    # When the profile gives no age: the one age band the intervention is made for.
+    only_age_band: str | None = None
 
 
 @dataclass
@@ -195,9 +200,24 @@ def _rung_classes(view: IndexView, profile: ClientProfile) -> list[tuple[int, in
     return classes
 
 
+def _one_band_only(view: IndexView) -> int:
+    """The documents that name exactly one age band."""
+    seen_once = seen_more = 0
+    for mask in view.values.get("age_band", {}).values():
+        seen_more |= seen_once & mask
+        seen_once |= mask
+    return seen_once & ~seen_more
+
+
+def _only_band(view: IndexView, doc: int) -> str | None:
+    """The age band of a document that names exactly one, else None."""
+    named = [code for code, mask in view.values.get("age_band", {}).items() if mask >> doc & 1]
+    return named[0] if len(named) == 1 else None
+
+
 def _age_classes(view: IndexView, profile: ClientProfile) -> list[tuple[float, int]]:
     if not profile.age_band:
-        return []
+        return [(AGE_UNKNOWN_PENALTY, _one_band_only(view) & view.live)]
     bands = view.values.get("age_band", {})
     own = bands.get(profile.age_band, 0)
     order = list(profile.age_order)
@@ -369,7 +389,7 @@ def explain(view: IndexView, profile: ClientProfile, doc: int,
     hard = set()
     if any(docs >> doc & 1 for _d, docs in features.rung_classes):
         hard.add(("ladder_rung", str(profile.rung)))
-    if any(docs >> doc & 1 for _p, docs in features.age_classes):
+    if profile.age_band and any(docs >> doc & 1 for _p, docs in features.age_classes):
         hard.add(("age_band", profile.age_band))
     fits, unaddressed = [], []
     for facet, value, docs, _w in features.weighted:
@@ -400,5 +420,6 @@ def run_profile(
         positive = [d for d in profile.goal_domains
                     if arrays.facet_value(view, POSITIVE_FACET, d)[doc]]
         hits.append(ProfileHit(view.ids[doc], round(float(scores[doc]), 3), fits, hard,
-                               unaddressed, matched, positive))
+                               unaddressed, matched, positive,
+                               None if profile.age_band else _only_band(view, doc)))
     return ProfileResult(len(candidates), hits)

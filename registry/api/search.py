@@ -102,8 +102,7 @@ def search_profile():
         raise search_unavailable(error) from error
     terms = service.term_labels("nl")
     for item in items:
-        item.explanation = labels.explanation(item.fits, item.mismatches, item.unaddressed, terms,
-                                              item.positive_goal_domains)
+        item.explanation = labels.explanation_of(item, terms)
     return ProfileResultSchema().dump({
         "total": result.total,
         "page": args["page"],

@@ -77,10 +77,18 @@ def reason_label(facet: str, value: str, terms: dict) -> str:
     return value_label(facet, value, terms).lower()
 
 
+def explanation_of(item, terms: dict) -> str:
+    """The explanation of one profile result (a registry.search.service.Item)."""
+    return explanation(item.fits, item.mismatches, item.unaddressed, terms,
+                       item.positive_goal_domains, item.only_age_band)
+
+
 def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict,
-                positive_goal_domains: list | tuple = ()) -> str:
-    """One Dutch line: what fits, what does not, what the intervention does not name, and
-    the goal's outcome domains its effects are rated positive in."""
+                positive_goal_domains: list | tuple = (), only_age_band: str | None = None
+                ) -> str:
+    """One Dutch line: what fits, what does not, what the intervention does not name, the
+    one age band it is made for when the client's age was not given, and the goal's
+    outcome domains its effects are rated positive in."""
 
     def join(reasons: list) -> str:
         return ", ".join(reason_label(f, v, terms) for f, v in reasons)
@@ -92,6 +100,9 @@ def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict,
         parts.append(_("past niet: %(items)s", items=join(mismatches)))
     if unaddressed:
         parts.append(_("niet genoemd: %(items)s", items=join(unaddressed)))
+    if only_age_band:
+        parts.append(_("alleen voor %(band)s (leeftijd niet opgegeven)",
+                       band=value_label("age_band", only_age_band, terms).lower()))
     if positive_goal_domains:
         parts.append(_("positief effect op %(domains)s", domains=", ".join(
             value_label("positive_effect", d, terms).lower() for d in positive_goal_domains)))

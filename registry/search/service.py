@@ -63,6 +63,7 @@ class Item:
     fit_summary: str = ""
     goal_matched: bool | None = None
     positive_goal_domains: list = field(default_factory=list)
+    only_age_band: str | None = None  # the one band it serves, when no age was given
 
 
 def _load(ids: list[int], harm: dict[int, tuple[str, ...]]) -> dict[int, Hit]:
@@ -150,6 +151,7 @@ def search_profile(
             h.unaddressed,
             goal_matched=h.goal_matched,
             positive_goal_domains=h.positive_goal_domains,
+            only_age_band=h.only_age_band,
         )
         for h in result.hits
         if h.intervention_id in loaded

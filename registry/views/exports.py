@@ -77,8 +77,6 @@ def profile_export(kind: str):
         rows = [{**_base(rank, item), "fits": named(item.fits),
                  "mismatches": named(item.mismatches), "not_named": named(item.unaddressed),
                  "goal_matched": item.goal_matched,
-                 "explanation": labels.explanation(item.fits, item.mismatches,
-                                                   item.unaddressed, terms,
-                                                   item.positive_goal_domains)}
+                 "explanation": labels.explanation_of(item, terms)}
                 for rank, item in enumerate(items, 1)]
     return _send(kind, _("profielresultaten"), PROFILE_FIELDS, rows, total)

@@ -187,8 +187,7 @@ def search_profile():
         count_search("profile_search", profile.characteristics(), _countable(terms))
     groups: dict[str, list] = {group: [] for group in labels.FIT_GROUPS}
     for item in items:
-        item.explanation = labels.explanation(item.fits, item.mismatches, item.unaddressed, terms,
-                                              item.positive_goal_domains)
+        item.explanation = labels.explanation_of(item, terms)
         item.fit_summary = labels.fit_summary(len(item.fits), given, item.goal_matched)
         group = labels.fit_group(len(item.fits), given, len(item.mismatches), item.goal_matched)
         groups[group].append(item)

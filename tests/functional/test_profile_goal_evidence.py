@@ -4,6 +4,8 @@ the search facet "Positief effect op" and the explanation show the same ratings.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from registry.extensions import db
@@ -70,3 +72,22 @@ def test_the_facet_and_the_explanation_show_the_positive_effect(client, catalogu
     assert [item["slug"] for item in found["items"]] == ["op-werk"]
     assert "positief effect op werk (uitstroom naar werk)" in body["items"][0]["explanation"]
     assert "positief effect" not in body["items"][1]["explanation"]
+
+
+def test_without_an_age_the_explanation_names_the_one_band_an_intervention_serves(
+        app, client, catalogue):
+    young = make_intervention(title="Voor jongeren", slug="jong", outcome="well_described",
+                              tags={"target_group": ["social_assistance"],
+                                    "age_band": ["under_27"]})
+    db.session.flush()
+    sync.rebuild(db.session.connection(), Path(app.config["INDEX_DIR"]))
+    searchers.release_all()
+    body = client.get("/api/v1/search/profile", query_string={
+        "target_group": "social_assistance"}).get_json()
+    page = client.get("/zoeken/profiel", query_string={"target_group": "social_assistance"})
+
+    explained = {item["slug"]: item["explanation"] for item in body["items"]}
+    assert explained[young.slug].endswith("alleen voor jonger dan 27 (leeftijd niet opgegeven)")
+    assert "alleen voor" not in explained["sterk"]
+    assert [item["slug"] for item in body["items"]][-1] == "jong"
+    assert "alleen voor jonger dan 27 (leeftijd niet opgegeven)" in page.get_data(as_text=True)

@@ -211,3 +211,24 @@ def test_without_target_groups_or_barriers_nothing_is_held_against_a_focus(index
     index.sync()
     result = index.profile(rung=2)
     assert [h.score for h in result.hits] == [result.hits[0].score] * 2
+
+
+def test_without_an_age_an_intervention_for_one_age_band_ranks_below_one_for_all(index):
+    make_intervention(title="Alleen jongeren", tags={"barrier": ["debt"], "age_band": ["under_27"]})
+    make_intervention(title="Zonder leeftijd", tags={"barrier": ["debt"]})
+    make_intervention(title="Twee leeftijden",
+                      tags={"barrier": ["debt"], "age_band": ["under_27", "27_44"]})
+    index.sync()
+    result = index.profile(barriers=["debt"])
+    assert titles(index, result) == ["Twee leeftijden", "Zonder leeftijd", "Alleen jongeren"]
+    young = result.hits[-1]
+    # Not a mismatch (the client's age is not known), but said in the explanation.
+    assert (young.mismatches, young.only_age_band) == ([], "under_27")
+    assert [hit.only_age_band for hit in result.hits[:2]] == [None, None]
+
+
+def test_with_an_age_the_one_band_note_is_not_given(index):
+    make_intervention(title="Alleen jongeren", tags={"barrier": ["debt"], "age_band": ["under_27"]})
+    index.sync()
+    hit = index.profile(barriers=["debt"], age_band="under_27").hits[0]
+    assert (hit.only_age_band, hit.mismatches) == (None, [])
