@@ -1,7 +1,8 @@
 """This generation's document sets, ranks, field norms and term postings as numpy arrays,
 so a score over the whole catalogue is a few array operations instead of a Python loop
 per document or posting. Built on first use and kept on the view (search_index/view.py),
-which is replaced when the index changes; term postings are kept up to MAX_TERMS.
+which is replaced when the index changes; term postings are kept up to
+MAX_POSTINGS_BYTES per view (then all are dropped and built again as queries need them).
 
 Two threads may build the same array at once: both results are equal and the last one
 stays. Only evicting term postings takes a lock.
@@ -18,8 +19,9 @@ from whoosh.searching import Searcher
 from search_index.bm25 import K1
 from search_index.view import IndexView
 
-MAX_TERMS = 5000
+MAX_POSTINGS_BYTES = 64 * 2**20  # a broad term at 100k documents: about 1.6 MB
 _EVICTION = threading.Lock()
+_HELD = ("postings bytes",)  # what the kept postings of a view take
 
 
 def of_mask(mask: int, size: int) -> np.ndarray:
@@ -73,23 +75,35 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
         return np.concatenate(ids), np.concatenate(weights)
 
     key = ("postings", field, text)
-    if key not in view.arrays:
-        with _EVICTION:  # list() copies the keys at once: other threads may add meanwhile
-            terms = [k for k in list(view.arrays) if k[0] == "postings"]
-            if len(terms) > MAX_TERMS:
-                for old in terms:
-                    view.arrays.pop(old, None)
-    return kept(view, key, build)
+    found = view.arrays.get(key)
+    if found is not None:
+        return found
+    found = build()
+    with _EVICTION:
+        held = view.arrays.get(_HELD, 0) + found[0].nbytes + found[1].nbytes
+        if held > MAX_POSTINGS_BYTES:  # list() copies the keys: other threads may add
+            for old in [k for k in list(view.arrays) if k[0] == "postings"]:
+                view.arrays.pop(old, None)
+            held = found[0].nbytes + found[1].nbytes
+        view.arrays[_HELD] = held
+        view.arrays[key] = found
+    return found
+
+
+def bm25(view: IndexView, searcher: Searcher, term: Term) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, scores): the term's BM25F score (Whoosh's, search_index/ranking.py) for
+    each document that contains it; empty for a field that is not scored."""
+    field, text = term.fieldname, term.text
+    if not searcher.schema[field].scorable:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    ids, weights = _postings(view, searcher, field, text)
+    if not len(ids):
+        return ids, weights
+    gain = searcher.idf(field, text) * term.boost * (K1 + 1)
+    return ids, gain * weights / (weights + _norms(view, searcher, field)[ids])
 
 
 def add_bm25(scores: np.ndarray, view: IndexView, searcher: Searcher, term: Term) -> None:
-    """Add the term's BM25F score (Whoosh's, search_index/ranking.py) to each document
-    that contains it."""
-    field, text = term.fieldname, term.text
-    if not searcher.schema[field].scorable:
-        return
-    ids, weights = _postings(view, searcher, field, text)
-    if not len(ids):
-        return
-    gain = searcher.idf(field, text) * term.boost * (K1 + 1)
-    scores[ids] += gain * weights / (weights + _norms(view, searcher, field)[ids])
+    """Add the term's BM25F score to each document that contains it."""
+    ids, term_scores = bm25(view, searcher, term)
+    scores[ids] += term_scores

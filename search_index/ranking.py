@@ -3,25 +3,20 @@
 Whoosh's collector walks a tree of matchers with several method calls per document and
 field; on a broad query ("begeleiding werk" matches half the catalogue) that is most of
 the search time. The usual query is an AND of ORs of terms, whose Whoosh score is a sum
-of BM25F term scores; this module computes the same sum a postings block at a time,
-only for documents already known to match (the bitset from query.match_mask), and keeps
-the best N. Any other query (phrases) returns None: the caller lets Whoosh score it.
+of BM25F term scores; this module computes the same sum with array operations over each
+term's postings (kept per index generation, search_index/arrays.py), for the documents
+already known to match (the bitset from query.match_mask), and keeps the best N. Any
+other query (phrases) returns None: the caller lets Whoosh score it.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
-from operator import itemgetter
-
+import numpy as np
 from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher
 
-from search_index import bitsets
-from search_index.bm25 import K1, MODEL
+from search_index import arrays
 from search_index.view import IndexView
-
-_MODEL = MODEL  # Whoosh's default weighting, whose scores these reproduce
 
 
 def plain_terms(query: Query) -> list[Term] | None:
@@ -39,46 +34,14 @@ def plain_terms(query: Query) -> list[Term] | None:
     return terms
 
 
-def _postings(blocks: list[tuple], mask: int, offset: int):
-    """(document numbers, weights) per block, skipping every block whose document range
-    holds no document of `mask` (numbers shifted by the segment's offset)."""
-    low = offset
-    for maxid, ids, weights in blocks:
-        high = maxid + offset
-        if (mask >> low) & ((1 << (high - low + 1)) - 1):
-            yield ([d + offset for d in ids] if offset else ids), weights
-        low = high + 1
-
-
-def _add_term(searcher, view, term, mask: int, allowed: set, scores: dict) -> None:
-    field, text = term.fieldname, term.text
-    if not searcher.schema[field].scorable:
-        return
-    idf = searcher.idf(field, text) * term.boost
-    gain = idf * (K1 + 1)
-    norms = view.norms(searcher, field)
-    leaves = searcher.reader().leaf_readers()
-    for (reader, offset), data in zip(leaves, view.segments, strict=True):
-        if (field, text) not in reader:
-            continue
-        blocks = data.posting_blocks(reader, field, text)
-        for ids, weights in _postings(blocks, mask, offset):
-            if allowed.isdisjoint(ids):  # in C: most blocks of a broad term end here
-                continue
-            for doc, weight in zip(ids, weights, strict=True):
-                if doc in allowed:
-                    scores[doc] += gain * weight / (weight + norms[doc])
-
-
-def _best(scores: dict[int, float], stop: int) -> list[tuple[int, float]]:
-    # nlargest with a C key, then the exact order (ties: lower document first) among
-    # everything that scores at least the N-th best.
-    best = heapq.nlargest(stop, scores.items(), key=itemgetter(1))
-    if len(best) < stop:
-        return sorted(best, key=lambda item: (-item[1], item[0]))
-    cutoff = best[-1][1]
-    tied = [(doc, score) for doc, score in scores.items() if score >= cutoff]
-    return sorted(tied, key=lambda item: (-item[1], item[0]))[:stop]
+def _best(docs: np.ndarray, scores: np.ndarray, stop: int) -> list[tuple[int, float]]:
+    """The best `stop` of docs (ascending) by score, ties: lower document first."""
+    if len(docs) > stop:  # only what can reach the page needs ordering
+        cutoff = np.partition(scores, len(scores) - stop)[len(scores) - stop]
+        keep = scores >= cutoff
+        docs, scores = docs[keep], scores[keep]
+    order = np.lexsort((docs, -scores))[:stop]
+    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
 def top_scored(
@@ -91,8 +54,11 @@ def top_scored(
         return None
     if not mask:
         return []
-    allowed = set(bitsets.to_ids(mask, view.size))
-    scores: dict[int, float] = defaultdict(float)
-    for term in terms:
-        _add_term(searcher, view, term, mask, allowed, scores)
-    return _best(scores, stop)
+    scores = np.zeros(view.size)
+    scored = np.zeros(view.size, dtype=bool)
+    for term in terms:  # summed in the query's order, as Whoosh sums them
+        ids, term_scores = arrays.bm25(view, searcher, term)
+        scores[ids] += term_scores
+        scored[ids] = True
+    docs = np.flatnonzero(scored & arrays.of_mask(mask, view.size))
+    return _best(docs, scores[docs], stop)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from whoosh.query import Term
 
-from search_index import arrays, ranking, searchers
+from search_index import arrays, searchers
 from search_index.profile import ClientProfile, run_profile
 from tests.factories import make_intervention
 
@@ -28,22 +28,25 @@ def catalogue(index):
     return index
 
 
-def test_bm25_per_document_equals_the_postings_scorer(catalogue):
+def test_bm25_per_document_equals_whooshs_score(catalogue):
     searcher, view = searchers.acquire(catalogue.root)
     term = Term("text", "schuld")
     scores = np.zeros(view.size)
     arrays.add_bm25(scores, view, searcher, term)
-    expected = ranking.top_scored(searcher, view, term, view.live, 100)
-    assert expected and {doc: round(scores[doc], 9) for doc, _s in expected} == {
-        doc: round(score, 9) for doc, score in expected}
+    whoosh = {hit.docnum: round(hit.score, 9) for hit in searcher.search(term, limit=None)}
+    assert whoosh and {doc: round(scores[doc], 9) for doc in np.flatnonzero(scores)} == whoosh
 
 
-def test_term_postings_kept_are_bounded(catalogue, monkeypatch):
-    monkeypatch.setattr(arrays, "MAX_TERMS", 2)
+def test_term_postings_kept_are_bounded_in_bytes(catalogue, monkeypatch):
     searcher, view = searchers.acquire(catalogue.root)
-    for word in ("schuld", "taal", "werk", "op", "het"):
+    one = arrays.bm25(view, searcher, Term("text", "werk"))
+    monkeypatch.setattr(arrays, "MAX_POSTINGS_BYTES", 2 * (one[0].nbytes + one[1].nbytes))
+    for word in ("schuld", "taal", "werk", "op", "het", "werk"):
         arrays.add_bm25(np.zeros(view.size), view, searcher, Term("text", word))
-    assert sum(1 for key in view.arrays if key[0] == "postings") <= 3
+        kept = [view.arrays[key] for key in view.arrays if key[0] == "postings"]
+        assert sum(ids.nbytes + weights.nbytes for ids, weights in kept) <= \
+            arrays.MAX_POSTINGS_BYTES
+    assert ("postings", "text", "werk") in view.arrays
 
 
 def test_threads_sharing_one_view_get_the_same_ranking(catalogue):
