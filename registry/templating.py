@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 from babel import Locale
 from flask import Flask, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from importers.field_labels import field_label
@@ -38,15 +39,15 @@ def register_template_helpers(app: Flask) -> None:
         cached_evidence_badge=_badge_cache(app),
     )
     app.context_processor(_inject_request_values)
-    app.add_template_filter(term_label, "term_label")
+    app.add_template_filter(_term_label_filter, "term_label")
     app.add_template_filter(region_label, "region_label")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(web_url, "web_url")
-    app.add_template_filter(number, "number")
+    app.add_template_filter(_number_filter, "number")
     app.add_template_filter(math.exp, "exp")
     app.add_template_filter(study_citation, "study_citation")
     app.add_template_filter(domain_label, "domain_label")
-    app.add_template_filter(p_value, "p_value")
+    app.add_template_filter(_p_value_filter, "p_value")
     app.add_template_filter(language_name, "language_name")
     app.add_template_filter(country_name, "country_name")
     app.add_template_filter(field_label, "import_field")
@@ -73,14 +74,58 @@ def _badge_cache(app: Flask):
 
 
 def _inject_request_values() -> dict:
+    translations = get_translations()
     return {
         "current_locale": str(get_locale()),
         "current_path": request.full_path.rstrip("?") if request else "/",
+        # This render's translations, looked up once: Flask-Babel's own callables (the
+        # globals, still used by macros imported without context) walk its request
+        # context on every call, and an evidence page makes several hundred.
+        "gettext": _render_gettext(translations.ugettext),
+        "ngettext": _render_ngettext(translations.ungettext),
     }
 
 
-def term_label(term) -> str:
-    return term.label(str(get_locale())) if term is not None else ""
+def _render_gettext(translate):
+    """gettext as Jinja's newstyle i18n makes it: the catalogue's own text is markup, the
+    variables are escaped by the % formatting."""
+    @pass_context
+    def gettext(context, message: str, **variables) -> str:
+        text = translate(message)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
+
+    return gettext
+
+
+def _render_ngettext(translate):
+    @pass_context
+    def ngettext(context, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        text = translate(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
+
+    return ngettext
+
+
+# Filters that take the locale from the render's context (current_locale) where there is
+# one: get_locale() walks Flask-Babel's request context on each of a page's many calls.
+def _locale_of(context) -> str:
+    return context.get("current_locale") or str(get_locale())
+
+
+@pass_context
+def _number_filter(context, value, digits: int = 2) -> str:
+    return number(value, digits, _locale_of(context))
+
+
+@pass_context
+def _p_value_filter(context, value) -> str:
+    return p_value(value, _locale_of(context))
+
+
+@pass_context
+def _term_label_filter(context, term) -> str:
+    return term.label(_locale_of(context)) if term is not None else ""
 
 
 def region_label(code: str) -> str:
@@ -121,7 +166,7 @@ def _number_signs(locale: str) -> dict[int, str]:
     return str.maketrans({",": symbols["group"], ".": symbols["decimal"]})
 
 
-def number(value, digits: int = 2) -> str:
+def number(value, digits: int = 2, locale: str | None = None) -> str:
     """A decimal in the current locale's notation (1,30 in Dutch, 1.30 in English), as
     Babel's format_decimal(value, "#,##0.00") writes it (half-even rounding of the value
     as written). Formatted here because Babel parses the pattern on every call: an
@@ -129,17 +174,17 @@ def number(value, digits: int = 2) -> str:
     if value is None:
         return ""
     exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
-    return f"{exact:,.{digits}f}".translate(_number_signs(str(get_locale())))
+    return f"{exact:,.{digits}f}".translate(_number_signs(locale or str(get_locale())))
 
 
-def p_value(value: float | None) -> str:
+def p_value(value: float | None, locale: str | None = None) -> str:
     """A p-value as researchers write it: 'p = 0,03' or 'p < 0,001' (Babel's "0.00#":
     two decimals, a third when it is not 0)."""
     if value is None:
         return ""
     if value < 0.001:
-        return "p < " + number(0.001, 3)
-    text = number(value, 3)
+        return "p < " + number(0.001, 3, locale)
+    text = number(value, 3, locale)
     return "p = " + (text[:-1] if text.endswith("0") else text)
 
 
