@@ -5,13 +5,18 @@ Studies, authors, findings and batch items go in with Core executemany INSERTs o
 tables (an import may hold 100k records; the ORM's bulk path cost more than the INSERTs),
 and the studies an exact duplicate merges into are read once per chunk. Links to
 interventions go through the ORM so the search change log sees them.
+
+On PostgreSQL the new rows' ids are taken from the table's sequence first and the rows
+inserted with them, without RETURNING: an INSERT ... RETURNING of many rows is one huge
+multi-VALUES statement per 1,000 rows, which psycopg re-parses each time (a third of a
+10k import's time); a plain executemany is one prepared statement, pipelined.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 
 from importers.dedup import Match
 from importers.validate import Lookups, ValidRecord
@@ -38,6 +43,20 @@ COLUMN_FIELDS = (*MERGE_FIELDS, "title", "keywords", "quality", "title_key", "fi
                  "ongoing")
 
 
+def insert_with_ids(table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows into a table with an integer id; their new ids, in the rows' order."""
+    if not rows:
+        return []
+    if db.session.get_bind().dialect.name != "postgresql":
+        return list(db.session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
+    ids = list(db.session.scalars(
+        select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
+        .select_from(func.generate_series(1, len(rows)))))
+    db.session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    return ids
+
+
 def study_row(record: ValidRecord, lookups: Lookups) -> dict[str, Any]:
     """The studies-table values of a record (design code → id, dedup keys included)."""
     values = dict(record.values)
@@ -62,10 +81,7 @@ class Writer:
         if not records:
             return []
         # Core executemany on the tables: the ORM bulk path costs more than the INSERT.
-        rows = [study_row(r, self.lookups) for r in records]
-        ids = list(db.session.execute(
-            insert(_STUDIES).returning(_STUDIES.c.id, sort_by_parameter_order=True), rows
-        ).scalars())
+        ids = insert_with_ids(_STUDIES, [study_row(r, self.lookups) for r in records])
         authors = [{**a, "study_id": i} for r, i in zip(records, ids, strict=True)
                    for a in r.values["authors"]]
         if authors:
@@ -91,10 +107,7 @@ class Writer:
             values = {k: v for k, v in finding.items() if k != "outcome_domain"}
             domain_id = self.lookups.outcome_domains[finding["outcome_domain"]]
             rows.append({**values, "study_id": study_id, "outcome_domain_id": domain_id})
-        if not rows:
-            return []
-        return list(db.session.scalars(
-            insert(Finding).returning(Finding.id, sort_by_parameter_order=True), rows))
+        return insert_with_ids(Finding.__table__, rows)
 
     def link(self, study_id: int, slugs: list[str]) -> list[int]:
         """Link the study to the named interventions (and the batch's own); new link ids."""

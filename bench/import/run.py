@@ -37,10 +37,12 @@ from . import generate
 WORK = Path(os.environ.get("BENCH_IMPORT_DIR", Path(tempfile.gettempdir()) / "bench_import"))
 
 
-def _app(db_path: Path):
+def _app(database: Path | str):
+    """The app on a SQLite file, or on a database URL (bench/import/postgres.py)."""
     from registry import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}", "SEARCH_SYNC": "off",
+    url = database if "://" in str(database) else f"sqlite:///{database}"
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_SYNC": "off",
                        "INDEX_DIR": str(WORK / "index")})
 
 
@@ -96,7 +98,7 @@ def _tabular_child(mode: str, stream) -> dict:
     return {**report.counts(), "ignored": report.ignored_columns}
 
 
-def child(mode: str, file: Path, db_path: Path) -> dict:
+def child(mode: str, file: Path, db_path: Path | str) -> dict:
     """One measurement in this process; returns seconds, peak memory and counts."""
     from importers import pipeline
     from importers.detect import detect_format, parser_for
@@ -206,7 +208,9 @@ def main() -> None:
                         help="cProfile one parse (ris, csv, xlsx, xlsx_excel)")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child[0], Path(args.child[1]), Path(args.child[2]))))
+        database = args.child[2]
+        print(json.dumps(child(args.child[0], Path(args.child[1]),
+                               database if "://" in database else Path(database))))
         return
     WORK.mkdir(parents=True, exist_ok=True)
     if args.tabular or args.profile:
