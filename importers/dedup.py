@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, any_, insert, literal, select
+from sqlalchemy import Column, Index, Integer, MetaData, Table, Text, any_, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from importers.validate import ValidRecord
+from registry.bulk_insert import insert_rows
 from registry.extensions import db
 from registry.models import Study
 
@@ -199,7 +200,7 @@ class Deduplicator:
         if self._started and self._remembered:
             for entry in self._remembered:
                 entry["study_id"] = self.study_of.get(entry["ref"], 0)
-            db.session.execute(insert(_FILE_KEYS), self._remembered)
+            insert_rows(_FILE_KEYS, self._remembered)
         self._remembered = []
 
     def match(self, record: ValidRecord) -> Match | None:
@@ -283,6 +284,8 @@ def _block_queries(columns: tuple, author_column, year_column,
         if record.title_key:
             for year in _years(record.year):
                 by_year[year].add(record.author_key)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _block_queries_postgresql(columns, author_column, year_column, by_year)
     queries = []
     for year, keys in sorted(by_year.items(), key=lambda item: item[0] or 0):
         ordered = sorted(keys)
@@ -290,6 +293,27 @@ def _block_queries(columns: tuple, author_column, year_column,
         for start in range(0, len(ordered), 5000):  # under SQLite's parameter limit
             queries.append(select(*columns).where(
                 same_year, _one_of(author_column, ordered[start : start + 5000])))
+    return queries
+
+
+def _block_queries_postgresql(columns: tuple, author_column, year_column,
+                              by_year: dict[int | None, set[str]]) -> list:
+    # Every (surname key, year) pair in one query: a join with the pairs unnested from
+    # two array parameters (index seeks on (first-author key, year) as above), and one
+    # for the records without a year. Per chunk 2 statements instead of one per year.
+    pairs = [(key, year) for year, keys in by_year.items() if year is not None
+             for key in sorted(keys)]
+    queries = []
+    if pairs:
+        wanted = select(
+            func.unnest(literal([key for key, _ in pairs], ARRAY(Text))).label("author"),
+            func.unnest(literal([year for _, year in pairs], ARRAY(Integer))).label("year"),
+        ).subquery()
+        queries.append(select(*columns).join(wanted, (author_column == wanted.c.author)
+                                             & (year_column == wanted.c.year)))
+    if by_year.get(None):
+        queries.append(select(*columns).where(
+            year_column.is_(None), _one_of(author_column, sorted(by_year[None]))))
     return queries
 
 

@@ -1,25 +1,23 @@
 """Write what the pipeline decided: add studies in bulk, merge into existing ones, keep
 probable duplicates pending, link to interventions. Flushes, never commits.
 
-Studies, authors, findings and batch items go in with Core executemany INSERTs on the
+Studies, authors, findings and batch items go in as Core INSERTs of many rows on the
 tables (an import may hold 100k records; the ORM's bulk path cost more than the INSERTs),
 and the studies an exact duplicate merges into are read once per chunk. Links to
 interventions go through the ORM so the search change log sees them.
 
-On PostgreSQL the new rows' ids are taken from the table's sequence first and the rows
-inserted with them, without RETURNING: an INSERT ... RETURNING of many rows is one huge
-multi-VALUES statement per 1,000 rows, which psycopg re-parses each time (a third of a
-10k import's time); a plain executemany is one prepared statement, pipelined.
+The rows go in through registry/bulk_insert.py (executemany; COPY on PostgreSQL).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import select, update
 
 from importers.dedup import Match
 from importers.validate import Lookups, ValidRecord
+from registry.bulk_insert import insert_rows, insert_with_ids
 from registry.extensions import db
 from registry.models import (
     Finding,
@@ -41,20 +39,6 @@ MERGE_FIELDS = (
 _STUDIES = Study.__table__
 COLUMN_FIELDS = (*MERGE_FIELDS, "title", "keywords", "quality", "title_key", "first_author_key",
                  "ongoing")
-
-
-def insert_with_ids(table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows into a table with an integer id; their new ids, in the rows' order."""
-    if not rows:
-        return []
-    if db.session.get_bind().dialect.name != "postgresql":
-        return list(db.session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
-    ids = list(db.session.scalars(
-        select(func.nextval(func.pg_get_serial_sequence(table.name, "id")))
-        .select_from(func.generate_series(1, len(rows)))))
-    db.session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
-    return ids
 
 
 def study_row(record: ValidRecord, lookups: Lookups) -> dict[str, Any]:
@@ -85,12 +69,12 @@ class Writer:
         authors = [{**a, "study_id": i} for r, i in zip(records, ids, strict=True)
                    for a in r.values["authors"]]
         if authors:
-            db.session.execute(insert(StudyAuthor.__table__), authors)
+            insert_rows(StudyAuthor.__table__, authors)
         items = [self._item(record, "added", study_id, decided_by_id=decided_by_id,
                             finding_ids=self._findings(record, study_id),
                             link_ids=self.link(study_id, record.interventions))
                  for record, study_id in zip(records, ids, strict=True)]
-        db.session.execute(insert(ImportBatchItem.__table__), items)
+        insert_rows(ImportBatchItem.__table__, items)
         record_studies_written(db.session, ids)
         return ids
 
@@ -157,9 +141,9 @@ class Writer:
                     changed_fields=sorted(changed), previous_values=previous, link_ids=links,
                     decided_by_id=decided_by_id))
         if authors:
-            db.session.execute(insert(StudyAuthor.__table__), authors)
+            insert_rows(StudyAuthor.__table__, authors)
         if items:
-            db.session.execute(insert(ImportBatchItem.__table__), items)
+            insert_rows(ImportBatchItem.__table__, items)
         record_studies_written(db.session, [item["study_id"] for item in items])
         return len(items)
 

@@ -21,6 +21,7 @@ from flask_sqlalchemy.session import Session as AppSession
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
+from registry.bulk_insert import insert_rows
 from registry.extensions import db
 from registry.models import (
     EvidenceDecision,
@@ -183,7 +184,7 @@ def record_written(session: Session, kind: DocumentKind, ids: Iterable[int]) -> 
     rows = [{"entity_type": kind.name, "entity_id": i, "recorded_at": now}
             for i in sorted(set(ids))]
     if rows:
-        session.connection().execute(insert(SearchChange), rows)
+        insert_rows(SearchChange.__table__, rows, session)
         session.info[PENDING] = True
 
 
