@@ -18,8 +18,12 @@ from whoosh.matching.wrappers import FilterMatcher
 from search_index import bitsets
 from search_index.schema import facet_names
 
-# Term sets kept per segment (most recently used); 512 at 100k docs is about 6 MB.
-TERM_CACHE = 512
+# Term sets kept per segment (most recently used): as many as fit TERM_CACHE_BYTES (a
+# set takes a bit per document of the segment), at most TERM_CACHE_MAX. Hundreds of
+# different queries a minute each need a few; 512 terms, the old bound, was spent by a
+# hundred two-word queries and every later query decoded its postings again.
+TERM_CACHE_BYTES = 8 * 2**20
+TERM_CACHE_MAX = 20_000
 # Decoded postings kept per segment, counted in postings (8 bytes each): about 16 MB.
 POSTINGS_BUDGET = 2_000_000
 
@@ -117,6 +121,10 @@ class SegmentData:
             self.lengths[fieldname] = found
         return found
 
+    def term_cache_size(self) -> int:
+        """How many term sets this segment keeps."""
+        return min(TERM_CACHE_MAX, max(512, TERM_CACHE_BYTES * 8 // max(self.size, 1)))
+
     def term_mask(self, reader, fieldname: str, text) -> int:
         """The segment's documents containing this term (deleted ones included)."""
         key = (fieldname, text)
@@ -130,7 +138,7 @@ class SegmentData:
             mask = bitsets.from_ids(posting_ids(raw_postings(reader, fieldname, text)), self.size)
         with self.lock:
             self.terms[key] = mask
-            while len(self.terms) > TERM_CACHE:
+            while len(self.terms) > self.term_cache_size():
                 self.terms.popitem(last=False)
         return mask
 

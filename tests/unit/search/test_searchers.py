@@ -5,6 +5,7 @@ import pytest
 
 from registry.search import sync
 from search_index import searchers, storage
+from search_index.segments import SegmentData
 from tests.factories import make_intervention
 
 
@@ -58,3 +59,21 @@ def test_the_thread_opens_a_new_searcher_when_the_index_changes(index):
 
     assert second is not first and second.doc_count() == 2
     assert first.is_closed
+
+
+def test_term_sets_kept_per_segment_fit_a_memory_budget():
+    def kept(size: int) -> int:
+        return SegmentData(size, {}, [], [], [], []).term_cache_size()
+
+    # A set is a bit per document: 8 MB holds 6,710 at 10k documents, 671 at 100k (at
+    # least 512), and a small segment's many sets are bounded by count.
+    assert (kept(10_000), kept(100_000), kept(1_000_000), kept(10)) == (6710, 671, 512, 20_000)
+
+
+def test_a_segment_keeps_more_terms_than_the_old_bound_of_512(index):
+    make_intervention(title="Schuldhulp")
+    index.sync()
+    searcher, view = searchers.acquire(index.root)
+    for number in range(600):
+        view.term_mask(searcher, "text", f"woord{number}")
+    assert len(view.segments[0].terms) == 600
