@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from whoosh import qparser
@@ -122,13 +124,51 @@ def parse_text(searcher: Searcher, text: str, view: IndexView | None = None) -> 
     cleaned = clean_text(text)
     if not cleaned:
         return None
-    fields = [*TEXT_FIELDS, *([ENGLISH_FIELD] if ENGLISH_FIELD in searcher.schema else [])]
-    parser = user_parser(fields, searcher.schema)
-    parsed = parser.parse(cleaned).accept(_no_phrase_without_positions)
+    fields = (*TEXT_FIELDS, *([ENGLISH_FIELD] if ENGLISH_FIELD in searcher.schema else []))
+    parsed = _parsed(fields, searcher.schema, cleaned).accept(_no_phrase_without_positions)
     if view is not None:
         parsed = parsed.accept(lambda query: _bounded_phrase(searcher, view, query))
     parsed = parsed.normalize()
     return None if parsed is qparser.query.NullQuery else parsed
+
+
+def _parsed(fields: tuple[str, ...], schema, cleaned: str) -> Query:
+    """The parser's query for the cleaned text. Plain words (no quotes, no operators) are
+    an AND of each word's own query, which is what the parser makes of them (tested on
+    random word lists), and a word's query is kept (WORD_QUERIES): parsing is a third of
+    a warm text search, and the words of queries repeat far more than whole texts do."""
+    words = cleaned.split()
+    if '"' in cleaned or any(word in _OPERATORS for word in words):
+        try:
+            return user_parser(list(fields), schema).parse(cleaned)
+        except Exception:  # noqa: BLE001 (Whoosh's parser fails on e.g. "NOT OR OR")
+            words = [word for word in _PARTS.findall(cleaned) if word not in _OPERATORS]
+            if not words:
+                return NullQuery
+    return And([_word_query(fields, schema, word) for word in words])
+
+
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}  # Whoosh's OperatorsPlugin
+WORD_QUERIES = 20_000
+_WORDS: OrderedDict[tuple, Query] = OrderedDict()
+_WORDS_LOCK = threading.Lock()
+
+
+def _word_query(fields: tuple[str, ...], schema, word: str) -> Query:
+    # Keyed by the field names and the word: the fields' analysis is the code's
+    # (search_index/schema.py), the same for every index built by it.
+    key = (fields, word)
+    with _WORDS_LOCK:
+        found = _WORDS.get(key)
+        if found is not None:
+            _WORDS.move_to_end(key)
+            return found
+    found = user_parser(list(fields), schema).parse(word)
+    with _WORDS_LOCK:
+        _WORDS[key] = found
+        while len(_WORDS) > WORD_QUERIES:
+            _WORDS.popitem(last=False)
+    return found
 
 
 def _bounded_phrase(searcher: Searcher, view: IndexView, query: Query) -> Query:

@@ -76,7 +76,7 @@ def test_missing_index_gives_api_error_shape(client, app, tmp_path, monkeypatch)
 @pytest.mark.parametrize(
     "value",
     ["title:schuld", "year:[2000%20TO]", "[a%20TO%20z]", "w*%20b*%20s*", "*",
-     "%FF%FE", "schuld%C3", "(" * 190 + "werk"],
+     "%FF%FE", "schuld%C3", "(" * 190 + "werk", "NOT%20OR%20OR", "werk%20NOT%20OR%20OR"],
 )
 @pytest.mark.parametrize(
     "path",

@@ -3,10 +3,19 @@ field, range, wildcard, fuzzy and boost syntax is plain text, so no query errors
 expands over the term list."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from whoosh import query as q
 
 from search_index import searchers
-from search_index.query import MAX_QUERY_WORDS, clean_text, parse_text
+from search_index.query import (
+    MAX_QUERY_WORDS,
+    _no_phrase_without_positions,
+    clean_text,
+    parse_text,
+    user_parser,
+)
+from search_index.schema import TEXT_FIELDS
 from tests.factories import make_intervention
 
 EXPANDING = (q.Wildcard, q.Prefix, q.TermRange, q.NumericRange, q.FuzzyTerm, q.Every)
@@ -106,3 +115,38 @@ def test_a_phrase_of_words_common_together_matches_as_its_words(catalogue, monke
     assert not any(isinstance(n, q.Phrase) for n in _nodes(bounded))
     # As words it still finds what has both words.
     assert catalogue.titles('"werk schulden"') == ["Schuldhulp voor jongeren"]
+
+
+_WORDS = ["werk", "schuldhulpverlening", "jobcoach", "werk-leerbaan", "e-learning", "55+",
+          "wajong/wia", "re-integratie", "Nederlands", "diploma's", "OR", "NOT", "AND",
+          "or", "de", "zonder", "x)", "(", "werk^2", "title:schuld", "schuld~2", "w*",
+          '"werk naar"', "taalcursus", "ABC", "1e", "§", "ü"]
+
+
+@given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_plain_words_parse_as_the_parser_parses_the_whole_text(catalogue, words):
+    searcher, view = searchers.acquire(catalogue.root)
+    text = " ".join(words)
+    cleaned = clean_text(text)
+    try:
+        whole = (user_parser(list(TEXT_FIELDS), searcher.schema).parse(cleaned)
+                 .accept(_no_phrase_without_positions).normalize() if cleaned else None)
+    except IndexError:  # Whoosh's parser fails on some runs of operators ("NOT OR OR")
+        parse_text(searcher, text)  # ours does not
+        return
+    if whole is q.NullQuery:
+        whole = None
+
+    assert parse_text(searcher, text) == whole
+
+
+@pytest.mark.parametrize("text", ["NOT OR OR", "werk NOT OR OR", "OR NOT OR AND"])
+def test_runs_of_operators_that_break_the_parser_search_the_words(catalogue, text):
+    searcher, _ = searchers.acquire(catalogue.root)
+    words = [w for w in text.split() if w not in ("AND", "OR", "NOT")]
+
+    parsed = parse_text(searcher, text)
+
+    assert parsed == (parse_text(searcher, " ".join(words)) if words else None)
