@@ -65,7 +65,8 @@ def _copied_columns(session: Session, table: Table, rows: list[dict]
     given = {key for row in rows for key in row}
     columns = []
     for column in table.columns:
-        process = column.type._cached_bind_processor(dialect) or (lambda value: value)
+        process = (column.type.dialect_impl(dialect).bind_processor(dialect)
+                   or (lambda value: value))
         default = column.default
         if column.key in given:
             value = _given(column.key, process)
