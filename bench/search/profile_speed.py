@@ -60,21 +60,27 @@ def _prepare(size: int) -> None:
         sync.rebuild(db.engine, folder / "index")
 
 
+def catalogue_index(size: int) -> Path:
+    """The index folder of the synthetic catalogue of `size`, built once."""
+    root = WORK / str(size) / "index"
+    if not (root / "current").exists():
+        _prepare(size)
+    return root
+
+
 def _as_registry_asks(profile):
     """The profile as registry/search/service.py hands it over (age order, goal domains)."""
     return v2.ClientProfile(**{**vars(profile), "age_order": AGE_ORDER,
                                "goal_domains": goal_domains(profile.goal)})
 
 
-def _p95(values: list[float]) -> float:
+def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[94]
 
 
 def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    root = WORK / str(size) / "index"
-    if not (root / "current").exists():
-        _prepare(size)
+    root = catalogue_index(size)
     v1 = _v1_module()
     searcher, view = searchers.acquire(Path(root))
     ways = {"v1 (baseline)": lambda i: v1.run_profile(searcher, view, v1.ClientProfile(
@@ -90,12 +96,12 @@ def main() -> None:
             start = time.thread_time()
             way(i)
             cpu[name].append((time.thread_time() - start) * 1000)
-    base = _p95(cpu["v1 (baseline)"])
+    base = p95(cpu["v1 (baseline)"])
     print(f"{size} interventions, CPU ms per profile query, 300 queries each, alternating\n")
     print("| ranking | p50 | p95 | p95 / v1 |\n|---|---|---|---|")
     for name, values in cpu.items():
-        print(f"| {name} | {statistics.median(values):.1f} | {_p95(values):.1f} | "
-              f"{_p95(values) / base:.2f}× |")
+        print(f"| {name} | {statistics.median(values):.1f} | {p95(values):.1f} | "
+              f"{p95(values) / base:.2f}× |")
 
 
 if __name__ == "__main__":

@@ -28,16 +28,15 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import tantivy
 
 from bench.search.probe import FILTERS
-from bench.search.profile_speed import _prepare
+from bench.search.profile_speed import catalogue_index, p95
 from bench.search.run import WORK
-from bench.search.text_speed import _word_pairs
+from bench.search.text_speed import unseen_texts
 from search_index import searchers
-from search_index.query import SearchRequest, parse_text, run_search, text_mask
+from search_index.query import SearchRequest, run_search
 
 TOP = 20
 DUTCH = "nl_stem"
@@ -116,30 +115,19 @@ def _timed(fn) -> tuple[float, float]:
     return (time.thread_time() - start) * 1000, (time.perf_counter() - wall) * 1000
 
 
-def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[94]
-
-
 def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    root = WORK / str(size) / "index"
-    if not (root / "current").exists():
-        _prepare(size)
+    root = catalogue_index(size)
     documents = _documents(size)
-    whoosh_searcher, view = searchers.acquire(Path(root))
+    whoosh_searcher, view = searchers.acquire(root)
     facets = tuple(f for f in view.facets if any(doc.get(f) for doc in documents[:500]))
     with tempfile.TemporaryDirectory() as folder:
         start, cpu = time.perf_counter(), time.process_time()
         index = _tantivy_index(documents, facets, folder)
         build = (time.perf_counter() - start, time.process_time() - cpu)
         searcher = index.searcher()
-        texts = []
-        for text in _word_pairs(whoosh_searcher):
-            if text_mask(whoosh_searcher, view, parse_text(whoosh_searcher, text, view)):
-                texts.append(text)
-                if len(texts) == count:
-                    break
+        texts = unseen_texts(whoosh_searcher, view, count)
         engines = {
             "Whoosh (ours)": lambda text, filters: run_search(
                 whoosh_searcher, view, SearchRequest(text, filters)),
@@ -179,11 +167,11 @@ def main() -> None:
                 continue
             ours = cpu_ms[(kind, "Whoosh (ours)", phase)]
             peer = cpu_ms[(kind, "tantivy", phase)]
-            print(f"| {kind} | {phase} | {statistics.median(ours):.2f} / {_p95(ours):.2f} | "
-                  f"{statistics.median(peer):.2f} / {_p95(peer):.2f} | "
-                  f"{_p95(ours) / _p95(peer):.2f}× | "
-                  f"{_p95(wall_ms[(kind, 'Whoosh (ours)', phase)]):.2f} / "
-                  f"{_p95(wall_ms[(kind, 'tantivy', phase)]):.2f} |")
+            print(f"| {kind} | {phase} | {statistics.median(ours):.2f} / {p95(ours):.2f} | "
+                  f"{statistics.median(peer):.2f} / {p95(peer):.2f} | "
+                  f"{p95(ours) / p95(peer):.2f}× | "
+                  f"{p95(wall_ms[(kind, 'Whoosh (ours)', phase)]):.2f} / "
+                  f"{p95(wall_ms[(kind, 'tantivy', phase)]):.2f} |")
     print(f"\nMatches per text (mean): ours {matches[0]:.0f}, tantivy {matches[1]:.0f} (the "
           "analyses differ: ours splits compounds).")
     print(f"tantivy build of the {len(documents)} documents: {build[0]:.1f} s wall, "

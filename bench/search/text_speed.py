@@ -21,10 +21,8 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from bench.search.profile_speed import _prepare
-from bench.search.run import WORK
+from bench.search.profile_speed import catalogue_index, p95
 from search_index import ranking, searchers
 from search_index.query import parse_text, text_mask
 
@@ -58,33 +56,30 @@ def _word_pairs(searcher):
             yield pair
 
 
+def unseen_texts(searcher, view, count: int) -> list[str]:
+    """The first `count` pairs of _word_pairs that some document has both words of."""
+    texts = []
+    for text in _word_pairs(searcher):
+        if text_mask(searcher, view, parse_text(searcher, text, view)):
+            texts.append(text)
+            if len(texts) == count:
+                break
+    return texts
+
+
 def _timed(way, searcher, view, query, mask) -> tuple[float, list]:
     start = time.thread_time()
     found = way.top_scored(searcher, view, query, mask, TOP)
     return (time.thread_time() - start) * 1000, found
 
 
-def _p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=100)[94]
-
-
 def main() -> None:
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 300
-    root = WORK / str(size) / "index"
-    if not (root / "current").exists():
-        _prepare(size)
     ways = {"per-posting loop (baseline)": _baseline_module(), "arrays": ranking}
-    searcher, view = searchers.acquire(Path(root))
-    queries, masks = [], []
-    for text in _word_pairs(searcher):  # only pairs that some document has both of
-        query = parse_text(searcher, text, view)
-        mask = text_mask(searcher, view, query)
-        if mask:
-            queries.append(query)
-            masks.append(mask)
-            if len(queries) == count:
-                break
+    searcher, view = searchers.acquire(catalogue_index(size))
+    queries = [parse_text(searcher, text, view) for text in unseen_texts(searcher, view, count)]
+    masks = [text_mask(searcher, view, query) for query in queries]
     cpu = {(name, phase): [] for name in ways for phase in ("cold", "warm")}
     for phase in ("cold", "warm"):
         for i, (query, mask) in enumerate(zip(queries, masks, strict=True)):
@@ -99,11 +94,11 @@ def main() -> None:
           f"some document), top {TOP}, CPU ms per query\n")
     print("| scoring | cold p50 | cold p95 | warm p50 | warm p95 | warm p95 / baseline |")
     print("|---|---|---|---|---|---|")
-    base = _p95(cpu[("per-posting loop (baseline)", "warm")])
+    base = p95(cpu[("per-posting loop (baseline)", "warm")])
     for name in ways:
         cold, warm = cpu[(name, "cold")], cpu[(name, "warm")]
-        print(f"| {name} | {statistics.median(cold):.2f} | {_p95(cold):.2f} | "
-              f"{statistics.median(warm):.2f} | {_p95(warm):.2f} | {_p95(warm) / base:.2f}× |")
+        print(f"| {name} | {statistics.median(cold):.2f} | {p95(cold):.2f} | "
+              f"{statistics.median(warm):.2f} | {p95(warm):.2f} | {p95(warm) / base:.2f}× |")
 
 
 if __name__ == "__main__":
