@@ -21,10 +21,13 @@ from registry.search import snippets
 from registry.search.documents import FACET_VOCABULARY, FACETS
 from registry.search.goals import expand_goal, goal_domains
 from registry.search.harm import harm_of
+from registry.search.kinds import KINDS
 from registry.services.catalogue import public_status_sql
 from search_index import searchers
 from search_index.profile import HARM_PENALTY, ClientProfile, ProfileResult, run_profile
 from search_index.query import SearchRequest, SearchResult, run_search
+from search_index.schema import ENGLISH_FIELD, TEXT_FIELDS
+from search_index.storage import IndexUnavailable
 
 # The analysed text field: its (stemmed) terms are what the snippet marks.
 SNIPPET_FIELDS = ("text",)
@@ -220,3 +223,19 @@ def _read_term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
     for facet, vocabulary in FACET_VOCABULARY.items():
         labels[facet] = labels.get(vocabulary, {})
     return labels
+
+
+def warm_up(app) -> dict[str, bool]:
+    """Before a process serves (gunicorn.conf.py post_worker_init): build the search view
+    and text norms of each kind's index, which the process's first search would otherwise
+    wait for. {kind: warmed}; a kind without an index (not built yet) is left to its
+    first search."""
+    warmed = {}
+    for kind in KINDS:
+        try:
+            searchers.warm(kind.root(app.config["INDEX_DIR"]), (*TEXT_FIELDS, ENGLISH_FIELD))
+            warmed[kind.name] = True
+        except IndexUnavailable:
+            warmed[kind.name] = False
+    searchers.release_all()  # this thread serves no request; the views stay shared
+    return warmed

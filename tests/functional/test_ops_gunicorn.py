@@ -107,6 +107,19 @@ def healthz_count(text: str) -> float:
                  if line.startswith(prefix)), 0.0)
 
 
+def test_each_worker_warms_the_search_before_serving(served):
+    _, _, (_, err) = served
+    deadline = time.monotonic() + 10
+    while True:  # the second worker may still be loading the application
+        reports = re.findall(r"Worker (\d+): search warmed in \d+ ms \((.*)\)", err.read_text())
+        if len(reports) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    # This server's instance has no index yet: each kind is left to its first search.
+    assert [report for _, report in reports] == [
+        "intervention no index yet, study no index yet"] * 2
+
+
 def test_stale_samples_are_removed_at_start(served):
     _, metrics, _ = served
     assert not (metrics / "counter_1.db").exists()
