@@ -179,8 +179,12 @@ def _warm_search(worker) -> None:
     from registry.search.service import warm_up
 
     started = time.monotonic()
-    with app.app_context():
-        warmed = warm_up(app)
+    try:
+        with app.app_context():
+            warmed = warm_up(app)
+    except Exception:  # noqa: BLE001 (a worker must start all the same; /readyz tells)
+        worker.log.exception("Worker %s: search warm-up failed", os.getpid())
+        return
     worker.log.info("Worker %s: search warmed in %.0f ms (%s)", os.getpid(),
                     (time.monotonic() - started) * 1000,
                     ", ".join(f"{kind} {'ready' if ok else 'no index yet'}"

@@ -271,3 +271,19 @@ def test_nothing_changes_from_python_312(conf, monkeypatch):
     conf.post_fork(None, fake_worker())
     conf.post_request(fake_worker(), None, {}, None)
     assert gc.isenabled()
+
+
+def test_a_failing_search_warm_up_does_not_stop_the_worker(conf, app, monkeypatch):
+    def broken(_app):
+        raise OSError("index folder unreadable")
+
+    monkeypatch.setattr("registry.search.service.warm_up", broken)
+    logged = []
+    worker = SimpleNamespace(wsgi=app, log=SimpleNamespace(
+        info=lambda *a: logged.append(("info", a)),
+        exception=lambda *a: logged.append(("exception", a))))
+
+    conf._warm_search(worker)  # raises nothing: the worker goes on to serve
+
+    assert [level for level, _ in logged] == ["exception"]
+    assert "search warm-up failed" in logged[0][1][0]
