@@ -22,7 +22,7 @@ from search_index.schema import facet_names
 # set takes a bit per document of the segment), at most TERM_CACHE_MAX. Hundreds of
 # different queries a minute each need a few; 512 terms, the old bound, was spent by a
 # hundred two-word queries and every later query decoded its postings again.
-TERM_CACHE_BYTES = 8 * 2**20
+TERM_CACHE_BYTES = 32 * 2**20
 TERM_CACHE_MAX = 20_000
 # Decoded postings kept per segment, counted in postings (8 bytes each): about 16 MB.
 POSTINGS_BUDGET = 2_000_000

@@ -65,9 +65,10 @@ def test_term_sets_kept_per_segment_fit_a_memory_budget():
     def kept(size: int) -> int:
         return SegmentData(size, {}, [], [], [], []).term_cache_size()
 
-    # A set is a bit per document: 8 MB holds 6,710 at 10k documents, 671 at 100k (at
-    # least 512), and a small segment's many sets are bounded by count.
-    assert (kept(10_000), kept(100_000), kept(1_000_000), kept(10)) == (6710, 671, 512, 20_000)
+    # A set is a bit per document: 32 MB holds 2,684 at 100k documents, 26,843 at 10k
+    # (bounded by count: 20,000), and at least 512 in a segment of millions.
+    assert (kept(10_000), kept(100_000), kept(10_000_000), kept(10)) == (
+        20_000, 2684, 512, 20_000)
 
 
 def test_a_segment_keeps_more_terms_than_the_old_bound_of_512(index):
