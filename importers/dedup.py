@@ -30,7 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from importers.validate import ValidRecord
 from registry.bulk_insert import insert_rows
-from registry.extensions import db
+from registry.extensions import db, on_postgresql
 from registry.models import Study
 
 PROBABLE_THRESHOLD = 90.0
@@ -284,7 +284,7 @@ def _block_queries(columns: tuple, author_column, year_column,
         if record.title_key:
             for year in _years(record.year):
                 by_year[year].add(record.author_key)
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return _block_queries_postgresql(columns, author_column, year_column, by_year)
     queries = []
     for year, keys in sorted(by_year.items(), key=lambda item: item[0] or 0):
@@ -321,6 +321,6 @@ def _one_of(column, values: list[str]):
     """column IN values; on PostgreSQL as = ANY(one array parameter): the same index
     seeks, in a short statement that psycopg parses once and the server prepares, where
     an IN list of hundreds of parameters is a new statement text each time."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return column == any_(literal(values, ARRAY(Text)))
     return column.in_(values)

@@ -18,18 +18,14 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from registry.extensions import db
-
-
-def _on_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
+from registry.extensions import db, on_postgresql
 
 
 def insert_with_ids(table: Table, rows: list[dict[str, Any]]) -> list[int]:
     """Insert rows into a table with an integer id; their new ids, in the rows' order."""
     if not rows:
         return []
-    if not _on_postgresql(db.session):
+    if not on_postgresql():
         return list(db.session.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars())
     ids = list(db.session.scalars(
@@ -45,7 +41,7 @@ def insert_rows(table: Table, rows: list[dict[str, Any]], session: Session | Non
     session = session or db.session
     if not rows:
         return
-    if not _on_postgresql(session):
+    if not on_postgresql(session):
         session.execute(insert(table), rows)
         return
     session.flush()  # COPY goes past the session: the rows it refers to go first

@@ -6,7 +6,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names so Alembic migrations match on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -27,3 +27,8 @@ migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+
+
+def on_postgresql(session: Session | None = None) -> bool:
+    """Whether the session (the app's, by default) works on PostgreSQL, not SQLite."""
+    return (session or db.session).get_bind().dialect.name == "postgresql"

@@ -90,6 +90,16 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
     return found
 
 
+def best_order(scores: np.ndarray, ties: np.ndarray, stop: int) -> np.ndarray:
+    """Positions of the `stop` highest scores, best first; equal scores in the order of
+    ties (lower first). Only what can reach the first `stop` is sorted."""
+    positions = np.arange(len(scores))
+    if len(scores) > stop:
+        cutoff = np.partition(scores, len(scores) - stop)[len(scores) - stop]
+        positions = np.flatnonzero(scores >= cutoff)
+    return positions[np.lexsort((ties[positions], -scores[positions]))][:stop]
+
+
 def bm25(view: IndexView, searcher: Searcher, term: Term) -> tuple[np.ndarray, np.ndarray]:
     """(documents, scores): the term's BM25F score (Whoosh's, search_index/ranking.py) for
     each document that contains it; empty for a field that is not scored."""

@@ -356,12 +356,8 @@ def _ranked(view: IndexView, scores: np.ndarray, candidates: np.ndarray,
             stop: int) -> list[int]:
     """The first `stop` candidates, best score first, ties by title."""
     rounded = np.round(scores[candidates], 9)
-    if len(candidates) > stop:  # only what can reach the page needs ordering
-        cutoff = np.partition(rounded, len(rounded) - stop)[len(rounded) - stop]
-        keep = rounded >= cutoff
-        candidates, rounded = candidates[keep], rounded[keep]
-    order = np.lexsort((arrays.title_ranks(view)[candidates], -rounded))
-    return candidates[order][:stop].tolist()
+    return candidates[arrays.best_order(
+        rounded, arrays.title_ranks(view)[candidates], stop)].tolist()
 
 
 def _ranked_with_penalties(view: IndexView, scores: np.ndarray, candidates: np.ndarray,

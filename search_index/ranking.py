@@ -34,16 +34,6 @@ def plain_terms(query: Query) -> list[Term] | None:
     return terms
 
 
-def _best(docs: np.ndarray, scores: np.ndarray, stop: int) -> list[tuple[int, float]]:
-    """The best `stop` of docs (ascending) by score, ties: lower document first."""
-    if len(docs) > stop:  # only what can reach the page needs ordering
-        cutoff = np.partition(scores, len(scores) - stop)[len(scores) - stop]
-        keep = scores >= cutoff
-        docs, scores = docs[keep], scores[keep]
-    order = np.lexsort((docs, -scores))[:stop]
-    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
-
-
 def top_scored(
     searcher: Searcher, view: IndexView, query: Query, mask: int, stop: int
 ) -> list[tuple[int, float]] | None:
@@ -61,4 +51,5 @@ def top_scored(
         scores[ids] += term_scores
         scored[ids] = True
     docs = np.flatnonzero(scored & arrays.of_mask(mask, view.size))
-    return _best(docs, scores[docs], stop)
+    order = arrays.best_order(scores[docs], docs, stop)  # ties: lower document first
+    return list(zip(docs[order].tolist(), scores[docs][order].tolist(), strict=True))

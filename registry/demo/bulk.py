@@ -13,7 +13,7 @@ from itertools import islice
 
 from sqlalchemy import bindparam, func, insert, select, text, update
 
-from registry.extensions import db
+from registry.extensions import db, on_postgresql
 from registry.models import (
     EvidenceDecision,
     Finding,
@@ -63,7 +63,7 @@ def write_studies(records: Iterable[dict], intervention_ids: dict[str, int]) -> 
 
 def move_sequences_past_ids() -> None:
     """PostgreSQL: set each id sequence past the highest id (SQLite needs nothing)."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    if not on_postgresql():
         return
     for model in _WITH_EXPLICIT_IDS:
         table = model.__tablename__

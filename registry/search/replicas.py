@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from registry.extensions import on_postgresql
 from registry.models import SearchChange, SearchReplica, SearchReplicaApplied
 from registry.models.base import as_utc, utcnow
 
@@ -67,18 +68,14 @@ def replica_id(root: Path) -> str:
     return path.read_text().strip()
 
 
-def _is_postgres(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def _key(session: Session):
-    return SearchChange.txid if _is_postgres(session) else SearchChange.id
+    return SearchChange.txid if on_postgresql(session) else SearchChange.id
 
 
 def start_position(session: Session) -> int:
     """A position every change already visible now is below or applied with: PostgreSQL,
     the oldest transaction still running in this database; SQLite, the next change id."""
-    if _is_postgres(session):
+    if on_postgresql(session):
         # pg_stat_activity is read once per transaction and then kept: read it afresh.
         session.execute(text("SELECT pg_stat_clear_snapshot()"))
         return session.scalar(_OLDEST_RUNNING_HERE)
@@ -183,7 +180,7 @@ def _aware(moment: datetime) -> datetime:
 
 def prune(session: Session, retention: timedelta = DEFAULT_RETENTION) -> int:
     """Drop replicas not seen within the retention and the rows all others have passed."""
-    if _is_postgres(session) and not session.scalar(
+    if on_postgresql(session) and not session.scalar(
         text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": PRUNE_LOCK}
     ):
         return 0  # another host is pruning right now

@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy import select, text
 
 from registry.errors import Conflict
-from registry.extensions import db
+from registry.extensions import db, on_postgresql
 from registry.i18n import N_
 from registry.models import (
     DecisionReminder,
@@ -78,7 +78,7 @@ def _handled(decision_id: int, months: int) -> bool:
 
 
 def _lock() -> bool:
-    if db.session.get_bind().dialect.name != "postgresql":
+    if not on_postgresql():
         return True
     return bool(db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"),
                                   {"key": JOBS_LOCK}))
