@@ -9,7 +9,10 @@ fit           the weighted share of the client's characteristics the interventio
               addresses; each characteristic weighs its specificity in the catalogue,
               log(1 + N / (1 + n)) for n of N interventions naming it, so a rare,
               decisive characteristic (a barrier, a target group) counts more than one
-              nearly every intervention names (a rung, the Participatiewet). The share is
+              nearly every intervention names (a rung, the Participatiewet). The rung
+              counts by how narrow the intervention's range is: 1 for a range of one
+              rung, 1 - RUNG_BREADTH_DISCOUNT (0.25) for one spanning the whole ladder,
+              which fits every client's rung and so says little. The share is
               taken of at least the weight of two characteristics named by one
               in ten interventions: a profile of broad characteristics only (a rung, an
               age band) fits many interventions a little, not fully, so its goal decides
@@ -30,10 +33,11 @@ age_penalty   the intervention names age bands but not the client's: 1 when one 
               is next to the client's band, 3 when none is; when the profile gives no
               age, 1 for an intervention made for one age band only (for young people,
               for over-55s): whether it suits the client is not known
-focus_penalty when the client has target groups or barriers: 4 times the share of the
-              intervention's own target groups and barriers (weighted by specificity)
-              that the client does not have; an intervention made for another group
-              (psychische klachten, statushouders) ranks below one made for this client
+focus_penalty when the client has target groups or barriers: 5 times the share of the
+              intervention's own target groups and barriers that the client does not
+              have, each weighted by the square of its specificity (the rarest decide
+              whom an intervention is made for); an intervention made for another group
+              (alleenstaande ouders, statushouders) ranks below one made for this client
 harm          5 when the intervention's effects are rated (possibly) negative in any
               outcome domain (the registry passes these as penalties)
 
@@ -57,8 +61,10 @@ from search_index.view import IndexView
 FIT_WEIGHT, TEXT_WEIGHT, EVIDENCE_WEIGHT = 10.0, 4.0, 1.5
 HARM_PENALTY = 5.0  # what the registry subtracts for a harm rating (registry/search/service.py)
 RUNG_FIRST_STEP_PENALTY, RUNG_STEP_PENALTY, RUNG_STEPS_COUNTED = 1.0, 2.0, 3
+RUNG_BREADTH_DISCOUNT = 0.75  # of the rung's fit, for a range spanning the whole ladder
 FIT_FLOOR_CHARACTERISTICS, FIT_FLOOR_SHARE = 2, 0.1
-FOCUS_PENALTY = 4.0
+FOCUS_PENALTY = 5.0
+FOCUS_SPECIFICITY_POWER = 2  # how strongly the rarest target groups and barriers count
 FOCUS_FACETS = ("target_group", "barrier")  # what an intervention is made for
 POSITIVE_FACET = "positive_effect"  # outcome domains rated (potentially) positive
 AGE_NEAR_PENALTY, AGE_FAR_PENALTY = 1.0, 3.0
@@ -300,10 +306,31 @@ def _focus_weights(view: IndexView) -> np.ndarray:
         for facet in FOCUS_FACETS:
             for value, mask in view.values.get(facet, {}).items():
                 named = (mask & view.live).bit_count()
-                total += specificity(named, live_count) * arrays.facet_value(view, facet, value)
+                total += (specificity(named, live_count) ** FOCUS_SPECIFICITY_POWER
+                          * arrays.facet_value(view, facet, value))
         return total
 
     return arrays.kept(view, ("focus_weights",), build)
+
+
+def rung_narrowness(named, rungs: int):
+    """How much a rung fit counts for an intervention naming `named` of the ladder's
+    `rungs` rungs (a number or an array): 1 for one rung, 1 - RUNG_BREADTH_DISCOUNT for
+    all of them."""
+    if rungs < 2:
+        return np.ones_like(named, dtype=float)
+    return 1 - RUNG_BREADTH_DISCOUNT * np.clip(named - 1, 0, None) / (rungs - 1)
+
+
+def _rung_narrowness(view: IndexView) -> np.ndarray:
+    """Per document rung_narrowness of its rung range."""
+    def build() -> np.ndarray:
+        rungs = view.values.get("ladder_rung", {})
+        named = sum((arrays.facet_value(view, "ladder_rung", code).astype(np.int64)
+                     for code in rungs), np.zeros(view.size, dtype=np.int64))
+        return rung_narrowness(named, len(rungs))
+
+    return arrays.kept(view, ("rung_narrowness",), build)
 
 
 def _positive_in_goal(view: IndexView, profile: ClientProfile) -> np.ndarray:
@@ -329,7 +356,7 @@ def focus_penalties(view: IndexView, features: _Features) -> np.ndarray:
     for facet, value, _docs, weight in features.weighted:
         if facet in FOCUS_FACETS:
             given = True
-            shared += weight * arrays.facet_value(view, facet, value)
+            shared += weight ** FOCUS_SPECIFICITY_POWER * arrays.facet_value(view, facet, value)
     total = _focus_weights(view)
     if not given:
         return np.zeros(view.size)
@@ -343,7 +370,8 @@ def _scores(view: IndexView, features: _Features, profile: ClientProfile,
     the goal)."""
     fit = np.zeros(view.size)
     for facet, value, _docs, weight in features.weighted:
-        fit += weight * arrays.facet_value(view, facet, value)
+        counted = _rung_narrowness(view) if facet == "ladder_rung" else 1.0
+        fit += weight * counted * arrays.facet_value(view, facet, value)
     fit /= features.total_weight
     evidence = evidence_in_goal_domains(view, profile)
     scores = (FIT_WEIGHT * fit + TEXT_WEIGHT * text + EVIDENCE_WEIGHT * evidence

@@ -8,6 +8,7 @@ from search_index.profile import (
     evidence_points,
     fit_floor,
     run_profile,
+    rung_narrowness,
     rung_penalty,
     score,
     specificity,
@@ -232,3 +233,34 @@ def test_with_an_age_the_one_band_note_is_not_given(index):
     index.sync()
     hit = index.profile(barriers=["debt"], age_band="under_27").hits[0]
     assert (hit.only_age_band, hit.mismatches) == (None, [])
+
+
+def test_a_rung_fit_counts_less_the_wider_the_range():
+    assert [float(rung_narrowness(named, rungs=6)) for named in (1, 2, 6)] == pytest.approx(
+        [1.0, 0.85, 0.25])
+
+
+def test_a_range_made_for_the_clients_rung_beats_one_spanning_the_ladder(index):
+    # "Aaa breed" would come first on a tie (titles order ties).
+    make_intervention(title="Aaa breed", ladder_rung_min=1, ladder_rung_max=6,
+                      tags={"barrier": ["debt"]})
+    make_intervention(title="Smal", ladder_rung_min=3, ladder_rung_max=3,
+                      tags={"barrier": ["debt"]})
+    index.sync()
+    assert titles(index, index.profile(rung=3, barriers=["debt"])) == ["Smal", "Aaa breed"]
+
+
+def test_a_rare_group_the_client_lacks_weighs_more_than_two_common_ones(index):
+    # Both address the client's debt. "Aaa" also names language and housing, each named
+    # by five of the ten interventions; "Zzz" names addiction, which only it names.
+    # Weighed by specificity alone the two common ones would outweigh the rare one
+    # (2 x 0.98 > 1.79); by its square the rare one decides: Zzz is made for others.
+    make_intervention(title="Aaa ook breed", tags={"barrier": ["debt", "language", "housing"]})
+    make_intervention(title="Zzz voor verslaafden", tags={"barrier": ["debt", "addiction"]})
+    for number in range(4):
+        make_intervention(title=f"Taal en wonen {number}",
+                          tags={"barrier": ["language", "housing"]})
+        make_intervention(title=f"Vervoer {number}", tags={"barrier": ["mobility"]})
+    index.sync()
+    assert titles(index, index.profile(barriers=["debt"])) == [
+        "Aaa ook breed", "Zzz voor verslaafden"]
