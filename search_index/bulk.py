@@ -11,13 +11,17 @@ order, so each term's postings are already sorted: nothing to sort but the terms
 reads each field's lengths once, and analyses the text field in one loop
 (analysis.section_postings). The segment written is byte for byte what SegmentWriter
 writes for the same documents (tests/unit/search/test_bulk.py). Above `limitmb` the
-pool still spills sorted runs and merges them as Whoosh does, so memory stays bounded.
+pool still spills sorted runs and merges them as Whoosh does, so memory stays bounded;
+a full build (write_segments) instead finishes the segment there and starts the next,
+so no posting goes through Whoosh's pickled runs and heap merge: at 100k records those
+took most of the rebuild's time (bench/README.md, "Full rebuild of 100k").
 """
 
 from __future__ import annotations
 
 import queue
 import traceback
+from collections.abc import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.formats import Positions
@@ -125,8 +129,9 @@ def _is_section_text(field) -> bool:
 class BulkWriter(SegmentWriter):
     """SegmentWriter for adding many documents at once (rebuilds); same segment files."""
 
-    def __init__(self, ix, limitmb=128, **kwargs):
+    def __init__(self, ix, limitmb=128, spill=True, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
+        self.spill = spill  # False: past limitmb the caller finishes the segment (is_full)
         self.pool = MemoryPostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         schema = self.schema
         if any(field.vector or field.separate_spelling() for _, field in schema.items()):
@@ -200,8 +205,12 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
         pool.currentsize += added
-        if pool.currentsize > pool.limit:
+        if self.spill and pool.currentsize > pool.limit:
             pool.save()
+
+    def is_full(self) -> bool:
+        """Whether the postings buffered passed limitmb (by the pool's estimate)."""
+        return self.pool.currentsize > self.pool.limit
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -275,23 +284,46 @@ def _add_postings(pw, docs: list, weights: list, values: list, column) -> None:
         start = end
 
 
+def write_segments(ix, documents: Iterable[dict], limitmb: int, **options) -> list:
+    """Write the documents, in order, into as many new segments of `ix` as the buffer
+    needs: when its postings pass `limitmb` the segment is finished (its terms written
+    one at a time) and the next begins. Returns the segments (none for no documents);
+    the caller holds the index lock and commits them in a TOC. On an error the
+    segments' files are left for the caller to discard (a rebuild drops its new
+    generation; a TOC commit deletes files it does not list)."""
+    segments = []
+    writer = BulkWriter(ix, _lk=False, limitmb=limitmb, spill=False, **options)
+    try:
+        for doc in documents:
+            writer.add_document(**doc)
+            if writer.is_full():
+                segments.append(writer._finalize_segment())
+                writer = BulkWriter(ix, _lk=False, limitmb=limitmb, spill=False, **options)
+        if writer._added:
+            segments.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+    except BaseException:
+        if not writer.is_closed:
+            writer._close_segment()
+        raise
+    return segments
+
+
+def _documents_of(jobs) -> Iterator[dict]:
+    while (batch := jobs.get()) is not None:
+        yield from batch
+
+
 def segment_worker(path: str, options: dict, jobs, results, number: int) -> None:
     """Child process of a parallel rebuild: index the document batches read from `jobs`
-    (None ends) into one new segment of the index at `path`; put (number, segment) or
-    (number, error text) on `results`. The parent holds the index lock and writes the TOC.
+    (None ends) into new segments of the index at `path` (write_segments); put (number,
+    segments) or (number, error text) on `results`. The parent holds the index lock and
+    writes the TOC.
     """
     try:
         ix = whoosh_index.open_dir(path)
-        writer = BulkWriter(ix, _lk=False, **options)
-        try:
-            while (batch := jobs.get()) is not None:
-                for doc in batch:
-                    writer.add_document(**doc)
-            segment = writer._finalize_segment() if writer._added else None
-        except BaseException:
-            writer._close_segment()  # the parent removes the shared temporary folder
-            raise
-        results.put((number, segment))
+        results.put((number, write_segments(ix, _documents_of(jobs), **options)))
     except BaseException:
         results.put((number, traceback.format_exc()))
 

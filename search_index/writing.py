@@ -18,9 +18,10 @@ from whoosh.writing import SegmentWriter
 from search_index import bulk
 from search_index.bulk import BulkWriter
 
-PROCS = 1  # one process and one segment; see fill
-# The rebuild's posting buffer (split between processes); the postings of 10k records
-# fit (≈ 2.6M postings, ≈ 400 MB resident), larger catalogues spill sorted runs to disk.
+PROCS = 1  # one process; see fill
+# The rebuild's posting buffer (split between processes): the postings of 10k records
+# fit (≈ 2.6M postings, ≈ 400 MB resident); a larger catalogue gets a segment per
+# buffer (bulk.write_segments).
 LIMIT_MB = 512
 # The change log's writer: a sync of 20,000 studies holds about 100 MB of postings.
 UPDATE_LIMIT_MB = 256
@@ -71,26 +72,47 @@ def auto_procs() -> int:
 
 
 def fill(ix, documents: Iterable[dict]) -> int:
-    """Add every document to an empty index in one segment; returns how many.
+    """Add every document to an empty index; returns how many.
 
-    One large buffer and one commit: one segment (search reads each segment once and
-    caches it, so one is what it reads fastest).
+    One large buffer: one segment up to about 10k records (search reads each segment
+    once and caches it, so one is what it reads fastest), a segment per full buffer
+    beyond (bulk.write_segments), in one commit.
     """
-    writer = BulkWriter(ix, limitmb=LIMIT_MB, **WRITER_OPTIONS)
-    count = 0
+    counted = _Counted(documents)
+    writer = ix.writer(**WRITER_OPTIONS)  # holds the index lock; adds nothing itself
     try:
-        for doc in documents:
-            writer.add_document(**doc)
-            count += 1
+        segments = bulk.write_segments(ix, counted, LIMIT_MB, **WRITER_OPTIONS)
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
-    return count
+    _commit_segments(writer, segments)
+    return counted.count
+
+
+class _Counted:
+    """The documents, counted as they pass."""
+
+    def __init__(self, documents: Iterable[dict]):
+        self._documents = documents
+        self.count = 0
+
+    def __iter__(self) -> Iterator[dict]:
+        for doc in self._documents:
+            self.count += 1
+            yield doc
+
+
+def _commit_segments(writer: SegmentWriter, segments: list) -> None:
+    """Commit segments written by other writers as `writer`'s TOC (Whoosh internals,
+    pinned by tests/unit/search/test_whoosh_internals.py)."""
+    writer._close_segment()
+    writer._commit_toc(segments)
+    writer._finish()
 
 
 def fill_parallel(ix, streams: Sequence[Iterator[list[dict]]]) -> int:
-    """Add documents to an empty index in one process (and one segment) per stream.
+    """Add documents to an empty index in one process per stream (each writes its own
+    segments, bulk.write_segments).
 
     Each stream yields batches of documents of consecutive ids, the streams in id order,
     so documents keep the order (and docnums) of a one-process build; no final merge (it
@@ -120,11 +142,7 @@ def fill_parallel(ix, streams: Sequence[Iterator[list[dict]]]) -> int:
             process.join()
         writer.cancel()
         raise
-    # Whoosh internals (pinned by tests/unit/search/test_whoosh_internals.py): commit
-    # the segments the processes wrote as this writer's TOC.
-    writer._close_segment()
-    writer._commit_toc([segments[k] for k in range(procs) if segments[k] is not None])
-    writer._finish()
+    _commit_segments(writer, [segment for k in range(procs) for segment in segments[k]])
     return count
 
 
@@ -146,8 +164,8 @@ def _feed(workers: list, streams: Sequence[Iterator[list[dict]]]) -> int:
     return count
 
 
-def _collect(workers: list, results, procs: int) -> dict[int, object]:
-    segments: dict[int, object] = {}
+def _collect(workers: list, results, procs: int) -> dict[int, list]:
+    segments: dict[int, list] = {}
     while len(segments) < procs:
         try:
             number, segment = results.get(timeout=1.0)

@@ -90,7 +90,7 @@ def rebuild(
 
     Searches, and syncs into the old index, go on until the swap; afterwards the new
     index applies every change since the database was read. `procs` > 1 indexes in that
-    many processes (one segment each). Raises storage.LockTimeout.
+    many processes (each writes its own segments). Raises storage.LockTimeout.
     """
     with storage.rebuild_lock(root, lock_timeout):
         replica = replicas.replica_id(root)

@@ -21,7 +21,7 @@ from registry.search import sync
 from registry.search.documents import FACETS, iter_public_documents
 from search_index import searchers, storage, writing
 from search_index.analysis import SECTION_BREAK, section_postings
-from search_index.bulk import BulkWriter
+from search_index.bulk import BulkWriter, MemoryPostingPool
 from search_index.query import SearchRequest, run_search
 from search_index.schema import build_schema
 
@@ -114,3 +114,30 @@ def test_two_processes_index_and_rank_the_same(catalogue, db_session, tmp_path):
     finally:
         searchers.release_all()
     assert not sync.verify(bind, two)
+
+
+def test_a_rebuild_past_its_buffer_writes_more_segments_not_spilled_runs(
+        catalogue, db_session, tmp_path, monkeypatch):
+    bind = db_session.connection()
+    one = tmp_path / "one"
+    assert sync.rebuild(bind, one, procs=1)[0] == len(catalogue)
+
+    def no_spill(pool):
+        raise AssertionError("a rebuild spilled postings to disk")
+
+    monkeypatch.setattr(MemoryPostingPool, "save", no_spill)
+    monkeypatch.setattr(writing, "LIMIT_MB", 0.3)  # about 40 of these records a buffer
+    several = tmp_path / "several"
+    assert sync.rebuild(bind, several, procs=1)[0] == len(catalogue)
+    assert sync.rebuild(bind, tmp_path / "two", procs=2)[0] == len(catalogue)
+    ix = storage.open_current(several)
+    assert len(ix._segments()) >= 3
+    assert len(storage.open_current(tmp_path / "two")._segments()) >= 3
+    with storage.open_current(one).searcher() as a, ix.searcher() as b:
+        assert list(a.all_stored_fields()) == list(b.all_stored_fields())
+        assert list(a.reader().all_terms()) == list(b.reader().all_terms())
+    try:
+        assert _search(one) == _search(several) == _search(tmp_path / "two")
+    finally:
+        searchers.release_all()
+    assert not sync.verify(bind, several)
