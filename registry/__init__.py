@@ -59,6 +59,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from registry.search.changes import init_search
 
     init_search(app)
+    from registry.table_statistics import init_table_statistics
+
+    init_table_statistics()
     from registry.usage.counting import init_usage
 
     init_usage(app)

@@ -19,6 +19,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from registry.extensions import db, on_postgresql
+from registry.table_statistics import note_inserted
 
 
 def insert_with_ids(table: Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -51,6 +52,7 @@ def insert_rows(table: Table, rows: list[dict[str, Any]], session: Session | Non
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([value(row) for _column, value in columns])
+    note_inserted(session, table.name, len(rows))  # COPY is no statement the session sees
 
 
 def _copied_columns(session: Session, table: Table, rows: list[dict]
