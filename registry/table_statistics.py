@@ -85,8 +85,8 @@ def analyze_after_commit(session: Session) -> None:
         with engine.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
             known = dict(connection.execute(
-                text("SELECT c.relname, c.reltuples FROM pg_class c "
-                     "WHERE c.oid IN (SELECT to_regclass(n) FROM unnest(CAST(:names AS text[])) AS n)"),
+                text("SELECT c.relname, c.reltuples FROM pg_class c WHERE c.oid IN "
+                     "(SELECT to_regclass(n) FROM unnest(CAST(:names AS text[])) AS n)"),
                 {"names": list(inserted)}).all())
             tables = [t for t in tables_to_analyze(inserted, known) if t in known]
             if tables:

@@ -39,8 +39,8 @@ def _retention() -> timedelta:
 
 @index_cli.command("rebuild")
 @click.option("--procs", type=int, default=None,
-              help="Indexing processes (each writes its own segments). Default: 2 when two CPUs are "
-                   "idle, else 1.")
+              help="Indexing processes (each writes its own segments). Default: 2 when "
+                   "two CPUs are idle, else 1.")
 @click.option("--kind", "kind_name", type=click.Choice([k.name for k in KINDS]),
               default=None, help="Only this kind of document (default: every kind).")
 def rebuild_command(procs: int | None, kind_name: str | None) -> None:
