@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from registry.errors import NotFound, ValidationFailed, details_from_marshmallow
 from registry.extensions import db
@@ -69,7 +70,9 @@ def guide_by_slug(slug: str) -> Guide:
 
 def all_guides() -> list[Guide]:
     """Every guide with its versions, in title order of the current version."""
-    guides = list(db.session.scalars(select(Guide)))
+    # The versions with them: guides_for and guides_matching read every guide's current
+    # version on every search and intervention page (one query, not one per guide).
+    guides = list(db.session.scalars(select(Guide).options(selectinload(Guide.versions))))
     return sorted(guides, key=lambda g: g.current.title.lower())
 
 

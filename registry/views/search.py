@@ -6,6 +6,7 @@ without JavaScript; each facet link adds or removes one value and keeps the rest
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -94,10 +95,24 @@ def _url(state: dict, **changes) -> str:
     return f"{base}?{urlencode(params, doseq=True)}" if params else base
 
 
-def _toggle(state: dict, facet: str, value: str) -> str:
-    chosen = list(state.get(facet, []))
-    chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-    return _url(state, **{facet: chosen, "pagina": None})
+def _toggles(state: dict) -> Callable[[str, str], str]:
+    """toggle(facet, value): the link that adds or removes one facet value and keeps the
+    rest, to the first page; what _url(state, facet=..., pagina=None) gives. A page has
+    about a hundred: the state's parameters are encoded once, not once per link."""
+    base = _url({})
+    encoded = {key: urlencode({key: value}, doseq=True) for key, value in state.items()}
+
+    def toggle(facet: str, value: str) -> str:
+        chosen = list(state.get(facet, []))
+        chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
+        own = urlencode({facet: chosen}, doseq=True) if chosen else None
+        parts = [own if key == facet else part for key, part in encoded.items()]
+        if facet not in encoded:
+            parts.append(own)
+        parts = [part for part in parts if part]
+        return f"{base}?{'&'.join(parts)}" if parts else base
+
+    return toggle
 
 
 @bp.get("/zoeken")
@@ -117,9 +132,10 @@ def search():
         count_search("search", [(f, v) for f, values in filters.items() for v in values],
                      _countable(terms))
     groups = labels.facet_groups(result.facets, terms)
+    toggle = _toggles(state)
     for group in groups:
         for value in group["values"]:
-            value["url"] = _toggle(state, group["name"], value["value"])
+            value["url"] = toggle(group["name"], value["value"])
     return render_template(
         "search/results.html",
         args=args,
@@ -132,7 +148,7 @@ def search():
         pages=_pages(state, args, result.total),
         suggestion_url=_url(state, q=result.suggestion) if result.suggestion else None,
         relax=[
-            (r, labels.value_label(r.facet, r.value, terms), _toggle(state, r.facet, r.value))
+            (r, labels.value_label(r.facet, r.value, terms), toggle(r.facet, r.value))
             for r in result.relaxations
         ],
         clear_url=_url({"q": state.get("q")}),
