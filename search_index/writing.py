@@ -74,9 +74,9 @@ def auto_procs() -> int:
 def fill(ix, documents: Iterable[dict]) -> int:
     """Add every document to an empty index; returns how many.
 
-    One large buffer: one segment up to about 10k records (search reads each segment
-    once and caches it, so one is what it reads fastest), a segment per full buffer
-    beyond (bulk.write_segments), in one commit.
+    One large buffer: one segment up to about 17,000 of today's records (search reads
+    each segment once and caches it, so one is what it reads fastest), a segment per
+    full buffer beyond (bulk.write_segments), in one commit.
     """
     counted = _Counted(documents)
     writer = ix.writer(**WRITER_OPTIONS)  # holds the index lock; adds nothing itself
