@@ -279,20 +279,30 @@ def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> np.ndarray:
     return text
 
 
-def _rung_distance(view: IndexView, profile: ClientProfile) -> np.ndarray:
-    """Per document how many rungs the client's rung lies outside its range (0 inside,
-    or when it names no rung)."""
-    distance = np.zeros(view.size, dtype=np.int64)
-    for rung_distance, docs in _rung_classes(view, profile):
-        distance[arrays.of_mask(docs, view.size)] = rung_distance
-    return distance
+def _rung_penalties(view: IndexView, profile: ClientProfile) -> np.ndarray:
+    """Per document rung_penalty of how many rungs the client's rung lies outside its
+    range (0 inside, or when it names no rung). Kept per index generation and rung (a
+    few small whole numbers: float32 holds them exactly)."""
+    def build() -> np.ndarray:
+        penalties = np.zeros(view.size, dtype=np.float32)
+        for rung_distance, docs in _rung_classes(view, profile):
+            penalties[arrays.of_mask(docs, view.size)] = float(rung_penalty(rung_distance))
+        return penalties
+
+    return arrays.kept(view, ("rung_penalties", profile.rung), build)
 
 
 def _age_penalties(view: IndexView, profile: ClientProfile) -> np.ndarray:
-    penalties = np.zeros(view.size)
-    for penalty, docs in _age_classes(view, profile):
-        penalties[arrays.of_mask(docs, view.size)] = penalty
-    return penalties
+    """Per document its age penalty (see the module docstring), kept per index
+    generation, age band and order of the bands."""
+    def build() -> np.ndarray:
+        penalties = np.zeros(view.size, dtype=np.float32)
+        for penalty, docs in _age_classes(view, profile):
+            penalties[arrays.of_mask(docs, view.size)] = penalty
+        return penalties
+
+    return arrays.kept(view, ("age_penalties", profile.age_band, tuple(profile.age_order)),
+                       build)
 
 
 _POINTS = np.array([evidence_points(rank) for rank in range(7)])
@@ -357,11 +367,21 @@ def focus_penalties(view: IndexView, features: _Features) -> np.ndarray:
         if facet in FOCUS_FACETS:
             given = True
             shared += weight ** FOCUS_SPECIFICITY_POWER * arrays.facet_value(view, facet, value)
-    total = _focus_weights(view)
     if not given:
         return np.zeros(view.size)
-    share = np.divide(shared, total, out=np.ones(view.size), where=total > 0)
-    return FOCUS_PENALTY * (1 - np.minimum(share, 1.0))
+    total, named = _focus_totals(view)
+    share = np.minimum(np.divide(shared, total, out=shared), 1.0, out=shared)
+    return np.multiply(FOCUS_PENALTY * (1 - share), named, out=share)
+
+
+def _focus_totals(view: IndexView) -> tuple[np.ndarray, np.ndarray]:
+    """(_focus_weights with 1 where a document names no target group or barrier, 1.0
+    where it names some and 0.0 where not): the focus penalty's divisor and its mask."""
+    def build() -> tuple[np.ndarray, np.ndarray]:
+        total = _focus_weights(view)
+        return np.where(total > 0, total, 1.0), (total > 0).astype(float)
+
+    return arrays.kept(view, ("focus_totals",), build)
 
 
 def _scores(view: IndexView, features: _Features, profile: ClientProfile,
@@ -375,14 +395,20 @@ def _scores(view: IndexView, features: _Features, profile: ClientProfile,
     fit /= features.total_weight
     evidence = evidence_in_goal_domains(view, profile)
     scores = (FIT_WEIGHT * fit + TEXT_WEIGHT * text + EVIDENCE_WEIGHT * evidence
-              - rung_penalty(_rung_distance(view, profile))
+              - _rung_penalties(view, profile)
               - _age_penalties(view, profile) - focus_penalties(view, features))
     return scores, np.flatnonzero(arrays.live(view) & ((fit > 0) | (text > 0)))
 
 
 def _ranked(view: IndexView, scores: np.ndarray, candidates: np.ndarray,
             stop: int) -> list[int]:
-    """The first `stop` candidates, best score first, ties by title."""
+    """The first `stop` candidates, best score first, ties by title (scores rounded to
+    9 decimals, so that float noise does not decide). Only candidates within 2e-9 of the
+    stop-th best raw score can be among them: the rest are left out before rounding."""
+    if len(candidates) > stop:
+        values = scores[candidates]
+        kth = np.partition(values, len(values) - stop)[len(values) - stop]
+        candidates = candidates[values >= kth - 2e-9]
     rounded = np.round(scores[candidates], 9)
     return candidates[arrays.best_order(
         rounded, arrays.title_ranks(view)[candidates], stop)].tolist()
