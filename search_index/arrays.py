@@ -90,14 +90,19 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
     return found
 
 
-def best_order(scores: np.ndarray, ties: np.ndarray, stop: int) -> np.ndarray:
+def best_order(scores: np.ndarray, ties: np.ndarray, stop: int,
+               decimals: int | None = None) -> np.ndarray:
     """Positions of the `stop` highest scores, best first; equal scores in the order of
-    ties (lower first). Only what can reach the first `stop` is sorted."""
+    ties (lower first). With `decimals`, scores equal once rounded to that many decimals
+    are equal (float noise does not decide). Only what can reach the first `stop` is
+    rounded and sorted: a score more than a rounding step below the stop-th best cannot."""
     positions = np.arange(len(scores))
     if len(scores) > stop:
         cutoff = np.partition(scores, len(scores) - stop)[len(scores) - stop]
-        positions = np.flatnonzero(scores >= cutoff)
-    return positions[np.lexsort((ties[positions], -scores[positions]))][:stop]
+        slack = 2 * 10.0 ** -decimals if decimals is not None else 0.0
+        positions = np.flatnonzero(scores >= cutoff - slack)
+    kept = scores[positions] if decimals is None else np.round(scores[positions], decimals)
+    return positions[np.lexsort((ties[positions], -kept))][:stop]
 
 
 def bm25(view: IndexView, searcher: Searcher, term: Term) -> tuple[np.ndarray, np.ndarray]:

@@ -402,16 +402,10 @@ def _scores(view: IndexView, features: _Features, profile: ClientProfile,
 
 def _ranked(view: IndexView, scores: np.ndarray, candidates: np.ndarray,
             stop: int) -> list[int]:
-    """The first `stop` candidates, best score first, ties by title (scores rounded to
-    9 decimals, so that float noise does not decide). Only candidates within 2e-9 of the
-    stop-th best raw score can be among them: the rest are left out before rounding."""
-    if len(candidates) > stop:
-        values = scores[candidates]
-        kth = np.partition(values, len(values) - stop)[len(values) - stop]
-        candidates = candidates[values >= kth - 2e-9]
-    rounded = np.round(scores[candidates], 9)
+    """The first `stop` candidates, best score first, ties by title (scores equal to 9
+    decimals are equal: float noise does not decide)."""
     return candidates[arrays.best_order(
-        rounded, arrays.title_ranks(view)[candidates], stop)].tolist()
+        scores[candidates], arrays.title_ranks(view)[candidates], stop, decimals=9)].tolist()
 
 
 def _ranked_with_penalties(view: IndexView, scores: np.ndarray, candidates: np.ndarray,

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.query import Term
 
 from search_index import arrays, searchers
@@ -62,3 +64,17 @@ def test_threads_sharing_one_view_get_the_same_ranking(catalogue):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(rank, range(20)))
     assert expected and all(result == expected for result in results)
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=st.lists(st.integers(0, 6), min_size=1, max_size=60),
+       noise=st.lists(st.integers(-3, 3), min_size=60, max_size=60),
+       stop=st.integers(1, 20))
+def test_best_order_with_rounding_is_a_full_sort_of_the_rounded_scores(base, noise, stop):
+    # Scores on a grid of 0.25 with noise of a few 1e-10: many tie once rounded to 9
+    # decimals, some only just; the first `stop` must be those of sorting everything.
+    scores = np.array([b * 0.25 + n * 3e-10 for b, n in zip(base, noise, strict=False)])
+    ties = np.arange(len(scores))[::-1].copy()
+    rounded = np.round(scores, 9)
+    expected = np.lexsort((ties, -rounded))[:stop]
+    assert arrays.best_order(scores, ties, stop, decimals=9).tolist() == expected.tolist()
