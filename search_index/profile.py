@@ -309,18 +309,16 @@ _POINTS = np.array([evidence_points(rank) for rank in range(7)])
 
 
 def _focus_weights(view: IndexView) -> np.ndarray:
-    """Per document the specificity weight of all its target groups and barriers."""
-    def build() -> np.ndarray:
-        live_count = view.live.bit_count()
-        total = np.zeros(view.size)
-        for facet in FOCUS_FACETS:
-            for value, mask in view.values.get(facet, {}).items():
-                named = (mask & view.live).bit_count()
-                total += (specificity(named, live_count) ** FOCUS_SPECIFICITY_POWER
-                          * arrays.facet_value(view, facet, value))
-        return total
-
-    return arrays.kept(view, ("focus_weights",), build)
+    """Per document the weight of all its target groups and barriers (each its
+    specificity to FOCUS_SPECIFICITY_POWER); kept only as _focus_totals."""
+    live_count = view.live.bit_count()
+    total = np.zeros(view.size)
+    for facet in FOCUS_FACETS:
+        for value, mask in view.values.get(facet, {}).items():
+            named = (mask & view.live).bit_count()
+            total += (specificity(named, live_count) ** FOCUS_SPECIFICITY_POWER
+                      * arrays.facet_value(view, facet, value))
+    return total
 
 
 def rung_narrowness(named, rungs: int):
