@@ -22,7 +22,9 @@ def test_the_effects_are_reached_by_keyboard_with_a_forest_plot(journey, page):
     tab_to(page, toc)
     page.keyboard.press("Enter")
 
-    assert page.url.endswith("#effecten")
+    # A jump within the page is no navigation to wait for: wait for the URL itself
+    # (asserting page.url at once raced the browser on a slow CI run).
+    page.wait_for_url("**#effecten", timeout=5000)
     plot = page.get_by_role("img", name="Forest plot: Werk (uitstroom naar werk)")
     assert plot.is_visible()
     description = page.locator("#forest-work-desc").text_content()
