@@ -138,25 +138,35 @@ class ConnectionBoundSession(FlaskSession):
         return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
 
 
+@contextmanager
+def session_on(connection: sa.Connection) -> Iterator:
+    """db.session bound to `connection` inside its transaction: commits become savepoints,
+    and nothing is written beyond what the caller rolls back."""
+    original = db.session
+    db.session = db._make_scoped_session(
+        {
+            "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+            "class_": ConnectionBoundSession,
+        }
+    )
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        db.session = original
+
+
 @pytest.fixture(autouse=True)
 def db_session(app) -> Iterator:
     """Run each test inside a transaction that is rolled back; commits become savepoints."""
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {
-                "bind": connection,
-                "join_transaction_mode": "create_savepoint",
-                "class_": ConnectionBoundSession,
-            }
-        )
         try:
-            yield db.session
+            with session_on(connection) as session:
+                yield session
         finally:
-            db.session.remove()
-            db.session = original
             outer.rollback()
             connection.close()
 

@@ -14,6 +14,7 @@ from tests.unit.procedure.support import (
     PASSWORD,
     login,
     make_user,
+    scrypt_password_hash,
 )
 
 
@@ -106,6 +107,8 @@ def test_sign_in_does_the_same_password_work_for_unknown_accounts(client, user, 
     real = accounts.check_password_hash
     monkeypatch.setattr(accounts, "check_password_hash",
                         lambda stored, given: checks.append(stored[:6]) or real(stored, given))
+    user.password_hash = scrypt_password_hash()  # as the app stores it
+    db.session.commit()
     email = user.email if known else "niemand@example.org"
 
     client.post("/inloggen", data={"email": email, "password": "verkeerd-wachtwoord"})

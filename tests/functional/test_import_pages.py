@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from registry.extensions import db
 from registry.models import (
@@ -25,7 +24,7 @@ from registry.models import (
 from tests.conftest import make_test_app
 from tests.factories import StudyFactory, link, make_intervention
 from tests.functional.test_pages import english_catalogue, page_text  # noqa: F401 (fixture)
-from tests.unit.procedure.support import PASSWORD, login, make_user
+from tests.unit.procedure.support import login, make_user
 
 RIS = (Path(__file__).parent.parent / "unit/importers/samples/studies.ris").read_bytes()
 
@@ -41,12 +40,8 @@ def ips():
     return make_intervention(slug="ips-bijstand")
 
 
-_FAST_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # speed, not safety
-
-
 def signed_in(client, role: str):
     user = make_user(role)
-    user.password_hash = _FAST_HASH
     assert login(client, user).status_code == 302
     return user
 
