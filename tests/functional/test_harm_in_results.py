@@ -52,6 +52,14 @@ def test_the_search_page_warns_on_the_harmful_result_only(client, harmed):
     assert "mogelijk nadelig effect op inkomen / uitkeringsafhankelijkheid" in warning[:400]
 
 
+def test_a_partial_match_warns_once(client, harmed):
+    # No intervention has both words: both follow as partial matches (one word each).
+    html = client.get("/zoeken?q=schuldhulp+taaltraject").get_data(as_text=True)
+
+    assert "Interventies met een deel van uw zoekwoorden" in html
+    assert html.count("result__harm") == 1
+
+
 def test_the_profile_page_warns_too(client, harmed):
     html = client.get("/zoeken/profiel?target_group=social_assistance").get_data(as_text=True)
 
