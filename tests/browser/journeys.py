@@ -135,6 +135,19 @@ def is_focused(page, target) -> bool:
     return page.evaluate("element => element === document.activeElement", target.element_handle())
 
 
+def wait_for_focus(page, selector: str, timeout: float = 5000) -> None:
+    """Wait until the element of `selector` has the focus (a skip link or a jump within
+    the page moves it a moment after the key press); fails naming what has it instead."""
+    try:
+        page.wait_for_function("selector => document.activeElement === "
+                               "document.querySelector(selector)", arg=selector,
+                               timeout=timeout)
+    except Exception as error:
+        focused = page.evaluate("document.activeElement.tagName + '#' + "
+                                "document.activeElement.id")
+        raise AssertionError(f"{selector} did not get the focus; {focused} has it") from error
+
+
 def tab_to(page, target, *, limit: int = 250, backwards: bool = False) -> int:
     """Press Tab (or Shift+Tab) until `target` has the focus; returns the presses needed.
 

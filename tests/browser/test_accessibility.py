@@ -14,6 +14,8 @@ from collections.abc import Iterator
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.journeys import wait_for_focus
+
 pytestmark = pytest.mark.browser
 
 AXE_OPTIONS = {
@@ -102,9 +104,7 @@ def test_skip_link_moves_focus_to_the_main_content(live_server, page):
 
     page.keyboard.press("Enter")
 
-    assert page.evaluate("document.activeElement.tagName + '#' + document.activeElement.id") == (
-        "MAIN#inhoud"
-    )
+    wait_for_focus(page, "main#inhoud")
 
 
 @pytest.mark.parametrize(
@@ -166,7 +166,8 @@ def test_search_form_works_without_javascript(live_server, page_without_script):
     page.goto(live_server + "/zoeken")
     page.get_by_label("Zoektekst").fill("schulden")
 
-    page.get_by_role("button", name="Zoeken").click()
+    with page.expect_navigation():  # click() does not wait for the next page
+        page.get_by_role("button", name="Zoeken").click()
 
     assert "q=schulden" in page.url
     assert _result_count(page) > 0
@@ -179,7 +180,8 @@ def test_facet_link_works_without_javascript(live_server, page_without_script):
     facet = page.get_by_role("complementary", name="Filters").get_by_role("link").first
     expected = int(re.search(r"\((\d+)\)", facet.inner_text()).group(1))
 
-    facet.click()
+    with page.expect_navigation():
+        facet.click()
 
     assert "level=" in page.url
     assert _result_count(page) == expected

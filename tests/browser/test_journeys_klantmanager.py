@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from tests.browser.journeys import is_focused, press_and_wait, tab_to
+from tests.browser.journeys import is_focused, press_and_wait, tab_to, wait_for_focus
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_from_the_home_page_the_skip_link_and_a_typed_query_lead_to_results(jour
     skip = page.get_by_role("link", name="Naar de inhoud")
     assert is_focused(page, skip) and skip.is_visible(), "first Tab should show the skip link"
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "inhoud"
+    wait_for_focus(page, "#inhoud")
     tab_to(page, page.locator("main a[href='/zoeken']").first)
     press_and_wait(page)
     assert page.url.endswith("/zoeken")
