@@ -1,6 +1,7 @@
 """The list of studies (searchable, with facets) and the page of one study."""
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
 
 from registry.errors import NotFound
 from registry.search.kinds import STUDIES
@@ -33,7 +34,7 @@ def studies():
             result, facets = search_studies(index_dir, text, filters, sort,
                                             min(page, MAX_PAGE), current_app.config["PAGE_SIZE"])
         else:
-            _, facets = search_studies(index_dir, "", {}, "-year", 1, 1)
+            _first, facets = search_studies(index_dir, "", {}, "-year", 1, 1)
     except IndexUnavailable as error:
         current_app.logger.warning("study index unavailable: %s", error)
         unavailable = True

@@ -107,6 +107,15 @@ def test_the_studies_page_searches_with_facets_that_work_without_script(live_sea
     assert client.get("/studies?q=x&sorteer=year").status_code == 400
 
 
+def test_a_search_page_past_the_last_is_not_found_and_says_which_is_last(live_search_app,
+                                                                       catalogue):
+    # A stale or shared link: a 404 that names the last page, not a server error.
+    response = live_search_app.test_client().get("/studies?q=statushouders&pagina=999")
+
+    assert response.status_code == 404
+    assert "de laatste pagina is 1" in response.get_data(as_text=True)
+
+
 def test_the_api_searches_studies_and_refuses_a_sort_the_index_cannot_give(live_search_app,
                                                                            catalogue):
     client = live_search_app.test_client()
