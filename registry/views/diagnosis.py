@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate
 
 from registry.errors import ValidationFailed, details_from_marshmallow
@@ -33,7 +34,7 @@ def _args() -> dict:
     try:
         return DiagnosisQuerySchema().load(request.args)
     except ValidationError as error:
-        raise ValidationFailed("Ongeldige invoer.", details_from_marshmallow(error.messages)
+        raise ValidationFailed(_("Ongeldige invoer."), details_from_marshmallow(error.messages)
                                ) from None
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
@@ -56,7 +57,7 @@ def _load(schema_class) -> dict:
     except ValidationError as error:
         messages = {ENGLISH_PARAMS.get(k, k): v for k, v in error.messages.items()}
         raise ValidationFailed(
-            "De zoekopdracht is ongeldig.", details_from_marshmallow(messages)
+            _("De zoekopdracht is ongeldig."), details_from_marshmallow(messages)
         ) from error
 
 

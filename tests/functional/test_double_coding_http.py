@@ -96,3 +96,15 @@ def test_a_garbage_row_count_reads_no_rows_and_writes_nothing(review, rows):
     assert response.status_code == 422
     assert "Codeer minstens één bevinding" in response.get_data(as_text=True)
     assert db.session.scalars(select(FindingCoding)).all() == []
+
+
+def test_a_difference_at_one_month_says_maand(review):
+    _cast, round_, study, clients = review
+    url = f"/procedure/rondes/{round_.id}/studies/{study.id}"
+    for who, effect in (("reviewer_a", "1,35"), ("reviewer_b", "1.40")):
+        clients[who].post(f"{url}/coderen", data={
+            **_row(effect), "row-1-time_point_months": "1", "action": "submit"})
+
+    page = clients["secretary"].get(f"{url}/verschillen").get_data(as_text=True)
+
+    assert ", 1 maand" in page and "1 maanden" not in page

@@ -117,6 +117,20 @@ def test_the_fact_sheet_has_the_level_the_ratings_a_plot_and_the_contact(client,
     assert "/interventies/werkfit" in html  # the source, for a printed copy
 
 
+@pytest.mark.parametrize(("website", "link"), [
+    ("https://werkfit.example", '<a href="https://werkfit.example">'),
+    ("ftp://werkfit.example", None),  # a URL the form accepts but no browser opens
+])
+def test_the_fact_sheet_links_a_web_address_only(client, app, website, link):
+    make_intervention(slug="met-site", website=website)
+
+    html = client.get("/interventies/met-site/factsheet").get_data(as_text=True)
+
+    assert website in html
+    assert 'href="None"' not in html
+    assert (link in html) if link else f'href="{website}"' not in html
+
+
 def test_the_fact_sheet_of_an_unpublished_intervention_is_not_found(client, app):
     make_intervention(slug="concept", published=False)
 

@@ -4,6 +4,8 @@ intervention page and the text search they belong with."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -64,6 +66,15 @@ def test_bad_input_names_the_field_and_nothing_is_written(client, editor, change
     response = write(client, **changes)
     assert (response.status_code, f'id="{field}-fouten"' in response.get_data(as_text=True),
             count(Guide)) == (422, True, 0)
+
+
+def test_the_error_summary_leads_to_the_first_characteristic(client, editor):
+    page = write(client, facets=["barrier:onbekend"]).get_data(as_text=True)
+
+    summary = page[page.index('class="error-summary"'):]
+    assert 'href="#facets"' in summary[:summary.index("</div>")]
+    assert page.count('id="facets"') == 1
+    assert re.search(r'<input type="checkbox" id="facets" name="facets"', page)
 
 
 def test_a_script_in_the_markdown_is_stored_but_never_served(client, editor):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,25 @@ def test_the_csv_template_downloads_and_its_example_is_valid(client, researcher,
     assert template.mimetype == "text/csv"
     page = upload(client, template.data, "sjabloon.csv").get_data(as_text=True)
     assert '<th scope="row">Ongeldig (worden niet geïmporteerd)</th><td>0</td>' in page
+
+
+def test_the_findings_page_shows_how_a_study_is_named(client, researcher):
+    # The examples were once written as "pmid:<nummer>": the browser took "<nummer>" for
+    # a tag and showed "pmid: of id:".
+    page = client.get("/import/bevindingen").get_data(as_text=True)
+
+    assert "(pmid:12345678)" in page and "(id:42)" in page and "<nummer>" not in page
+    assert "sd_intervention, sd_comparison, p_value" in page  # every column the import reads
+
+
+def test_a_batch_shows_its_time_in_dutch_time(client, researcher):
+    # Stored in UTC (23:30 on 15 January): the page says 00:30 on the 16th, Amsterdam's.
+    batch = ImportBatch(kind="studies", format="ris", file_name="a.ris", file_sha256="0" * 64,
+                        channel="upload", created_by_id=researcher.id,
+                        created_at=datetime(2026, 1, 15, 23, 30, tzinfo=UTC))
+    db.session.add(batch)
+    db.session.commit()
+
+    page = client.get(f"/import/batches/{batch.id}").get_data(as_text=True)
+
+    assert "16-01-2026, 00:30" in page

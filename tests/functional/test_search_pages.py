@@ -99,6 +99,14 @@ def test_an_empty_result_offers_fewer_words_and_the_profile_search(client, index
     assert "/zoeken/profiel?goal=taaltraject+schuldhulpverlening" in page
 
 
+def test_a_bad_search_is_refused_in_the_page_language(client, indexed):
+    client.get("/taal/en?next=/")
+    response = client.get("/zoeken?pagina=geen-getal")
+
+    assert response.status_code == 422
+    assert "The search is invalid." in response.get_data(as_text=True)
+
+
 def test_english_pages_say_the_catalogue_is_searched_in_dutch(client, indexed):
     client.get("/taal/en?next=/")
     page = client.get("/zoeken?q=debt+young").get_data(as_text=True)

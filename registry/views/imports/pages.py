@@ -31,6 +31,7 @@ from importers.columns import FIELDS
 from importers.csv_format import template_csv
 from importers.detect import FORMAT_LABELS, PARSERS
 from importers.field_labels import column_fields
+from importers.findings import COLUMNS as FINDING_COLUMNS
 from importers.findings import import_findings
 from importers.pipeline import commit_import, preview_import
 from importers.undo_plan import plan_undo
@@ -287,7 +288,8 @@ def findings_form():
 
 
 def _findings_form(errors: dict[str, list[str]] | None = None, status: int = 200):
-    return render_template("imports/findings.html", errors=errors or {}), status
+    return render_template("imports/findings.html", errors=errors or {},
+                           columns=FINDING_COLUMNS), status
 
 
 @bp.post("/bevindingen")
