@@ -8,9 +8,15 @@ through Flask-Babel. A message set explicitly on a field or validator is kept.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 _REQUIRED = _l("Dit veld is verplicht.")
+
+
+def not_blank(value: str) -> None:
+    """A required text needs more than spaces (a reason, a comment, grounds)."""
+    if not value.strip():
+        raise ValidationError(str(_REQUIRED))
 
 _INVALID = (  # most specific type first
     (fields.Email, _l("Geef een geldig e-mailadres.")),

@@ -23,7 +23,7 @@ from registry.models.procedure import SCREENING_CRITERIA
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.schemas.appraisal import AppraisalOutSchema, appraisals_field
 from registry.schemas.common import MAX_INTEGER, UtcDateTime
-from registry.schemas.dutch import DutchSchema
+from registry.schemas.dutch import DutchSchema, not_blank
 
 PROPOSALS = RECOGNISED_LEVELS + ("not_recognised",)
 OUTCOMES = RECOGNISED_LEVELS + ("not_recognised", "provisional")
@@ -36,7 +36,7 @@ RELATION_FIELDS = ("tags", "providers")
 def _text(max_length: int | None = None, required: bool = False) -> fields.String:
     checks = [validate.Length(max=max_length)] if max_length else []
     if required:
-        return fields.String(required=True, validate=[validate.Length(min=1), *checks])
+        return fields.String(required=True, validate=[not_blank, *checks])
     return fields.String(load_default=None, allow_none=True, validate=checks)
 
 
@@ -211,6 +211,13 @@ class CommentSchema(DutchSchema):
 
 class ObjectionSchema(DutchSchema):
     grounds = _text(20000, required=True)
+
+
+class ReopenSchema(DutchSchema):
+    """Why the secretary withdraws a decision the panel has not all confirmed: it goes
+    into the round's log, which the panel reads."""
+
+    reason = _text(2000, required=True)
 
 
 class RoundOutSchema(DutchSchema):

@@ -164,7 +164,7 @@ ROUTES = [
     ("GET", f"/procedure/rondes/{RND}/besluit", {"secretary": 200}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/besluit", {"secretary": 422}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/bevestigen", {"reviewer": 409}, 403, 302),
-    ("POST", f"/procedure/rondes/{RND}/heropenen", {"secretary": 409}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/heropenen", {"secretary": 422}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/publiceren", {"secretary": 200}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/publiceren", {"secretary": 409}, 403, 302),
     ("GET", f"/procedure/interventies/{ITV}/geschiedenis",

@@ -102,3 +102,28 @@ def test_whole_procedure_over_http(people):
     # One round gives each reviewer one proposal: too little for a kappa, and it says so.
     overview = c["secretary"].get("/procedure/overzicht").get_data(as_text=True)
     assert f'data-round="{round_id}">niet genoeg gegevens<' in overview
+
+
+def test_a_decision_is_withdrawn_with_a_reason_the_log_keeps(people):
+    from tests.unit.procedure.support import drive
+
+    cast, c = people
+    round_ = drive(cast, "decided")
+    db.session.commit()
+    base = f"/procedure/rondes/{round_.id}"
+    page = c["secretary"].get(base).get_data(as_text=True)
+    assert 'id="reopen-reason"' in page and 'for="reopen-reason"' in page
+
+    lock = {"lock_version": str(round_.lock_version)}
+    refused = c["secretary"].post(f"{base}/heropenen", data={**lock, "reason": " "})
+    assert refused.status_code == 422
+    assert db.session.get(AssessmentRound, round_.id).state == "decided"
+
+    ok(c["secretary"].post(f"{base}/heropenen", data={
+        **lock, "reason": "Een lid kan niet instemmen met de motivering."}))
+
+    db.session.refresh(round_)
+    assert round_.state == "in_discussion"
+    event = db.session.scalars(select(AuditEvent).filter_by(
+        entity_id=round_.id, action="reopen_discussion")).one()
+    assert "kan niet instemmen" in (event.note or "")

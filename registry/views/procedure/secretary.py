@@ -13,7 +13,7 @@ from registry.effects.domains import groups_for
 from registry.errors import ValidationFailed
 from registry.extensions import db
 from registry.schemas.common import MAX_INTEGER
-from registry.schemas.procedure import DecisionInputSchema, ScreeningSchema
+from registry.schemas.procedure import DecisionInputSchema, ReopenSchema, ScreeningSchema
 from registry.services import appraisal, decision, panel_rules, screening
 from registry.services import conflict_register as conflict_register_service
 from registry.services.accounts import active_reviewers, all_organisations, get_user
@@ -208,7 +208,8 @@ def _decision_form(round_, errors, status=200):
 def reopen_discussion(round_id: int):
     round_ = load_round(round_id, perm.can_record_decision)
     check_form_lock(round_)
-    decision.reopen_discussion(round_, current_user, request.form.get("reason"))
+    data = load(ReopenSchema(), form_data())
+    decision.reopen_discussion(round_, current_user, data["reason"])
     return back_to_round(round_id, _("Het besluit is ingetrokken; de bespreking is heropend."))
 
 
