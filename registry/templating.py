@@ -19,6 +19,7 @@ from registry import evidence
 from registry.citations import study_citation
 from registry.i18n import language_name
 from registry.models.user import EXPERTISE_LABELS
+from registry.search.labels import parameter_label
 from registry.search.service import term_labels
 from registry.services.catalogue import public_status
 from registry.views import labels
@@ -51,6 +52,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(language_name, "language_name")
     app.add_template_filter(country_name, "country_name")
     app.add_template_filter(field_label, "import_field")
+    app.add_template_filter(parameter_label, "parameter_label")
 
 
 def _badge_cache(app: Flask):

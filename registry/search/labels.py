@@ -33,6 +33,27 @@ FACET_LABELS = {
     "applied_municipality": _l("Toegepast in gemeente"),
 }
 
+# The page parameters an error can name (the facets are named by FACET_LABELS).
+PARAMETER_LABELS = {
+    "q": _l("Zoektekst"),
+    "pagina": _l("Pagina"),
+    "page": _l("Pagina"),
+    "sorteer": _l("Sortering"),
+    "sort": _l("Sortering"),
+    "per_page": _l("Aantal per pagina"),
+    "rung": _l("Trede participatieladder"),
+    "goal": _l("Doel van de cliënt"),
+    "doel": _l("Doel van de cliënt"),
+    "stap": _l("Stap"),
+}
+
+
+def parameter_label(key: str) -> str:
+    """What a page calls the parameter or facet `key` (the key itself when unknown)."""
+    label = PARAMETER_LABELS.get(key) or FACET_LABELS.get(key) or STUDY_FACET_LABELS.get(key)
+    return str(label) if label else key
+
+
 SORT_LABELS = {
     "relevance": _l("Relevantie"),
     "level": _l("Erkenningsniveau"),

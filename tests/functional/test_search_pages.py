@@ -107,6 +107,12 @@ def test_a_bad_search_is_refused_in_the_page_language(client, indexed):
     assert "The search is invalid." in response.get_data(as_text=True)
 
 
+def test_a_refused_parameter_is_named_as_the_page_names_it(client, indexed):
+    page = client.get("/zoeken/profiel?rung=9").get_data(as_text=True)
+
+    assert "<strong>Trede participatieladder</strong> (rung):" in page
+
+
 def test_english_pages_say_the_catalogue_is_searched_in_dutch(client, indexed):
     client.get("/taal/en?next=/")
     page = client.get("/zoeken?q=debt+young").get_data(as_text=True)
