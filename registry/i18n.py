@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from babel import Locale, UnknownLocaleError
 from flask import (
     Blueprint,
@@ -16,6 +14,8 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+
+from registry.local_paths import local_path
 
 bp = Blueprint("i18n", __name__)
 
@@ -42,12 +42,7 @@ def _forget_cached_locale() -> None:
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: an open redirect would let a link lead users to another site.
-    if not target:
-        return url_for("pages.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("pages.home")
-    return target
+    return local_path(target) or url_for("pages.home")
 
 
 @bp.get("/taal/<code>")

@@ -19,6 +19,7 @@ from registry import evidence
 from registry.citations import study_citation
 from registry.i18n import language_name
 from registry.models.user import EXPERTISE_LABELS
+from registry.query_urls import url_with_query
 from registry.search.labels import parameter_label
 from registry.search.service import term_labels
 from registry.services.catalogue import public_status
@@ -38,6 +39,7 @@ def register_template_helpers(app: Flask) -> None:
         labels=labels,
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
         cached_evidence_badge=_badge_cache(app),
+        url_with_query=url_with_query,
     )
     app.context_processor(_inject_request_values)
     app.add_template_filter(_term_label_filter, "term_label")
@@ -151,7 +153,10 @@ def web_url(url: str | None) -> str | None:
     """The URL when it is a web address; None otherwise, so javascript: links never render."""
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # "http://[" from an imported record: shown as text, not linked
+        return None
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 

@@ -6,16 +6,12 @@ a scheme, a protocol-relative //host) is dropped, so the link cannot send anyone
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from registry.local_paths import local_path
 
 RESULT_PAGES = ("/zoeken", "/vergelijken")
 
 
 def back_to_results(value: str | None) -> str | None:
     """`value` when it is a search or comparison page of this site, else None."""
-    if not value or len(value) > 2000 or "\\" in value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc or not parts.path.startswith(RESULT_PAGES):
-        return None
-    return value
+    path = local_path(value)
+    return path if path and path.startswith(RESULT_PAGES) else None

@@ -6,11 +6,12 @@ import csv
 import io
 from pathlib import Path
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from registry.errors import SearchUnavailable
+from registry.query_urls import url_with_query
 from registry.request_query import parse_query
 from registry.schemas.evidence_map import EvidenceMapQuerySchema
 from registry.search.evidence_map import (
@@ -49,7 +50,7 @@ def gap_map():
     return render_template("evidence_map.html", gap_map=gap_map, columns=COLUMNS,
                            designs=study_designs(english=str(get_locale()) == "en"),
                            cell_url=lambda row, column: cell_search_url(gap_map, row, column),
-                           csv_url=url_for("pages.gap_map_csv", **request.args.to_dict(flat=False)))
+                           csv_url=url_with_query("pages.gap_map_csv"))
 
 
 @bp.get("/bewijskaart.csv")

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from registry.evidence import LABELS
 from registry.models.base import as_utc
+from registry.query_urls import url_with_query
 from registry.search import service
 from registry.search.documents import FACETS
 from registry.services.feeds import FEED_SIZE, last_changed, recent_decisions
@@ -66,7 +67,7 @@ def search_feed():
     filters = {f: args[f] for f in FACETS if args[f]}
     result, items = service.search(search_root(), SearchRequest(
         args["q"], filters, "decided", 1, FEED_SIZE))
-    alternate = url_for("pages.search", _external=True, **request.args.to_dict(flat=False))
+    alternate = url_with_query("pages.search", _external=True)
     feed = _feed(alternate, _("Interventies naar Werk: zoekresultaten"), alternate)
     changed = last_changed([item.intervention.id for item in items])
     moments = []

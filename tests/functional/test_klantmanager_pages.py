@@ -70,10 +70,18 @@ def test_results_link_to_the_intervention_with_the_way_back(client, indexed):
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/zoeken",
-                                    "/beheer/gebruikers", "javascript:alert(1)"])
+                                    "/beheer/gebruikers", "javascript:alert(1)", "//[",
+                                    "//a\uff03b"])
 def test_the_way_back_never_leaves_the_search_pages(client, indexed, target):
     page = client.get("/interventies/taaltraject", query_string={"terug": target})
+    assert page.status_code == 200
     assert "back-link" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["//[", "http://[", "//evil.example/"])
+def test_a_language_switch_returns_only_to_a_page_of_this_site(client, target):
+    response = client.get("/taal/en", query_string={"next": target})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
 
 
 def test_pages_offer_a_shareable_link(client, indexed):

@@ -122,3 +122,21 @@ def test_english_pages_say_the_catalogue_is_searched_in_dutch(client, indexed):
 def test_results_come_before_the_filters(client, indexed):
     page = client.get("/zoeken?q=schuldhulpverlening").get_data(as_text=True)
     assert page.index('id="resultaten"') < page.index('id="filters"')
+
+
+@pytest.mark.parametrize("path", [
+    "/zoeken?q=schuld&endpoint=x", "/zoeken?kind=x", "/zoeken.atom?_external=1&q=schuld",
+    "/zoeken/profiel?rung=2&kind=x", "/bewijskaart?endpoint=x",
+])
+def test_a_parameter_named_like_a_url_part_is_carried_not_fatal(client, indexed, path):
+    # These went to url_for as keyword arguments and raised TypeError (500).
+    response = client.get(path)
+
+    assert response.status_code == 200
+
+
+def test_the_feed_and_export_links_carry_the_query_as_it_came(client, indexed):
+    page = client.get("/zoeken?q=schuld&endpoint=x").get_data(as_text=True)
+
+    assert 'href="/zoeken.atom?q=schuld&amp;endpoint=x"' in page
+    assert 'href="/zoeken/export.csv?q=schuld&amp;endpoint=x"' in page
