@@ -23,6 +23,7 @@ from importers.pipeline import file_sha256, load_lookups
 from importers.validate import _flatten
 from registry.extensions import db
 from registry.models import Finding, ImportBatch, ImportBatchItem, Study
+from registry.schemas.common import whole_number
 from registry.schemas.studies import FindingSchema
 from registry.search.changes import record_studies_written
 
@@ -51,8 +52,10 @@ def find_study_id(key: str) -> int | None:
     """The study a key names: "id:12", "pmid:123", or a DOI (with or without resolver)."""
     key = key.strip()
     kind, _colon, value = key.partition(":")
-    if kind.lower() == "id" and value.strip().isdigit():
-        return db.session.scalar(select(Study.id).where(Study.id == int(value)))
+    if kind.lower() == "id":
+        number = whole_number(value)
+        return None if number is None else db.session.scalar(
+            select(Study.id).where(Study.id == number))
     if kind.lower() == "pmid":
         return db.session.scalar(select(Study.id).where(Study.pmid == normalise_pmid(value)))
     doi = normalise_doi(key)

@@ -16,6 +16,19 @@ from registry.evidence import LABELS
 MAX_INTEGER = 2**31 - 1
 
 
+def whole_number(value: str | None, *, signed: bool = False) -> int | None:
+    """The number a form field, query parameter or file cell holds, when it is one a
+    column can take: ASCII digits (an optional minus when `signed`) within MAX_INTEGER;
+    None for anything else. str.isdigit() let "²" through to int(), which raised, and
+    set no bound, so a long number overflowed the database."""
+    text = (value or "").strip()
+    digits = text[1:] if signed and text.startswith("-") else text
+    if not (digits.isascii() and digits.isdecimal()) or len(digits) > len(str(MAX_INTEGER)):
+        return None
+    number = int(text)
+    return number if abs(number) <= MAX_INTEGER else None
+
+
 def count_field(**kwargs: Any) -> fields.Integer:
     """A count or number of months: 0 up to MAX_INTEGER (what the columns hold), or null."""
     return fields.Integer(allow_none=True, validate=validate.Range(min=0, max=MAX_INTEGER),

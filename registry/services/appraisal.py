@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from registry.effects.appraisal import QUALITY_OF_RATING, RATINGS, Answers, appraise
 from registry.errors import ValidationFailed
 from registry.models import AgreedAppraisal, Assessment, AssessmentRound, StudyAppraisal
+from registry.schemas.common import whole_number
 from registry.services.effects import effect_studies
 
 # The answers a complete appraisal has (the SDs and attrition may be "not reported").
@@ -161,10 +162,10 @@ def chosen_appraisals(form) -> dict[int, dict[str, str]]:
     chosen: dict[int, dict[str, str]] = {}
     for name, value in form.items():
         kind, _sep, study_id = name.partition("__")
-        if kind in ("study_rating", "study_reason") and study_id.isdigit() and len(
-                study_id) < 10:
+        number = whole_number(study_id)
+        if kind in ("study_rating", "study_reason") and number is not None:
             key = "rating" if kind == "study_rating" else "reason"
-            chosen.setdefault(int(study_id), {})[key] = (value or "").strip()
+            chosen.setdefault(number, {})[key] = (value or "").strip()
     return chosen
 
 

@@ -22,6 +22,7 @@ from registry import permissions as perm
 from registry.errors import Conflict, InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.models import AssessmentRound
+from registry.schemas.common import whole_number
 from registry.services import panel_rules
 from registry.services.audit_trail import record_event
 
@@ -188,10 +189,13 @@ def flush_or_conflict() -> None:
 def check_lock_version(obj, submitted: int | str | None) -> None:
     """Refuse a form based on an older lock_version than the stored one. Raises Conflict,
     and ValidationFailed for a lock_version that is no number."""
-    if submitted is not None and not str(submitted).isdigit():
+    if submitted is None:
+        return
+    number = submitted if isinstance(submitted, int) else whole_number(submitted)
+    if number is None:
         message = _("Het formulier is beschadigd (versienummer). Laad de pagina opnieuw.")
         raise ValidationFailed(message, [{"field": "lock_version", "messages": [message]}])
-    if submitted is not None and int(submitted) != obj.lock_version:
+    if number != obj.lock_version:
         raise Conflict(
             _("Iemand anders heeft dit intussen opgeslagen. Uw wijzigingen zijn niet bewaard; "
               "laad de pagina opnieuw en voer ze nog eens in."),

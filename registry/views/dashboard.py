@@ -10,6 +10,7 @@ from sqlalchemy import select
 from registry import permissions as perm
 from registry.extensions import db
 from registry.models import AssessmentRound, Intervention, Organisation, PanelMember
+from registry.schemas.common import whole_number
 from registry.services import advice, conflict_register, nominations, notices, screening
 from registry.services.procedure import current_decision_of
 
@@ -94,7 +95,7 @@ def _conflict_form_values(user) -> dict:
 @bp.post("/belangen")
 @perm.permission_required(perm.can_declare_conflicts)
 def declare_conflict():
-    organisation_id = request.form.get("organisation_id", type=int)
+    organisation_id = whole_number(request.form.get("organisation_id"))
     screening.declare_organisation_conflict(current_user, organisation_id,
                                             request.form.get("note"))
     flash(_("Uw belang is vastgelegd. U krijgt geen interventies van deze organisatie "

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from registry import permissions as perm
 from registry.errors import ValidationFailed
 from registry.extensions import db
+from registry.schemas.common import whole_number
 from registry.services.study_links import (
     RELATIONS,
     find_studies,
@@ -33,8 +34,7 @@ def links():
 
 
 def _id(name: str) -> int | None:
-    value = request.form.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.form.get(name))
 
 
 @bp.post("/koppelingen")

@@ -11,6 +11,7 @@ from registry import permissions as perm
 from registry.auth.forms import errors_by_field
 from registry.errors import NotFound, ValidationFailed
 from registry.models.coding import NO_TIME_POINT
+from registry.schemas.common import whole_number
 from registry.services import double_coding as coding
 from registry.services.vocabularies import terms_by_code
 from registry.views import labels
@@ -88,11 +89,11 @@ def adjudicate(round_id: int, study_id: int):
 
 
 def _posted_key() -> coding.Key:
-    domain, time_point = request.form.get("domain", ""), request.form.get("time_point", "")
-    if not domain.isdigit() or not time_point.lstrip("-").isdigit() or len(domain) > 9 \
-            or len(time_point) > 9:
+    domain = whole_number(request.form.get("domain"))
+    time_point = whole_number(request.form.get("time_point"), signed=True)
+    if domain is None or time_point is None:
         raise NotFound(_("Deze bevinding is niet gecodeerd."))
-    return int(domain), int(time_point)
+    return domain, time_point
 
 
 def _differences(round_, study, errors: dict | None = None, status: int = 200):

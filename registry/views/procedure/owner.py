@@ -13,6 +13,7 @@ from registry.errors import ValidationFailed
 from registry.evidence import LABELS as evidence_labels
 from registry.models.intervention import REQUIRED_TO_SUBMIT
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
+from registry.schemas.common import whole_number
 from registry.schemas.procedure import ObjectionSchema
 from registry.services import description, submission, validity
 from registry.services.audit_trail import events_of
@@ -182,7 +183,7 @@ def request_reassessment(intervention_id: int):
 
 def _number(value: str | None) -> int | None:
     # A version number as asked in the URL; anything else (or an overflow) is no number.
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    return whole_number(value)
 
 
 @bp.get("/interventies/<int:intervention_id>/versies")

@@ -12,7 +12,7 @@ from registry.auth.forms import errors_by_field, form_data, load
 from registry.effects.domains import groups_for
 from registry.errors import ValidationFailed
 from registry.extensions import db
-from registry.schemas.common import MAX_INTEGER
+from registry.schemas.common import whole_number
 from registry.schemas.procedure import DecisionInputSchema, ReopenSchema, ScreeningSchema
 from registry.services import appraisal, decision, panel_rules, screening
 from registry.services import conflict_register as conflict_register_service
@@ -97,7 +97,7 @@ def assign_reviewer(round_id: int):
 
 def _id(value: str) -> int:
     # A database id, or 0 (no such user) for anything else: never an overflow.
-    return int(value) if value.isdigit() and len(value) < 10 else 0
+    return whole_number(value) or 0
 
 
 @bp.post("/rondes/<int:round_id>/panel/<int:user_id>/verwijderen")
@@ -260,5 +260,4 @@ def conflict_register_csv():
 
 def _id_arg(name: str) -> int | None:
     # A filter that is not a database id (or is out of range) is no filter.
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and int(value) <= MAX_INTEGER else None
+    return whole_number(request.args.get(name))
