@@ -31,3 +31,8 @@ def rejecting_bad_xml(records: Iterator[RawRecord]) -> Iterator[RawRecord]:
         if isinstance(error, KeyError | IndexError):  # a bug, not the file
             raise
         raise reject(_("Het XML-bestand noemt een onbekende tekenset.")) from None
+    except ValueError as error:  # pyexpat: "multi-byte encodings are not supported"
+        if "encoding" not in str(error):
+            raise
+        raise reject(_("Het XML-bestand gebruikt een tekenset die niet gelezen kan worden; "
+                       "sla het op als UTF-8.")) from None

@@ -13,6 +13,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from search_index.storage import IndexUnavailable
+
 
 class DomainError(Exception):
     status = 400
@@ -132,6 +134,14 @@ def register_error_handlers(app: Flask) -> None:
         # Keep headers such as Allow (405) and Retry-After (429) that the exception carries.
         headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
         return body, status, headers
+
+    @app.errorhandler(IndexUnavailable)
+    def handle_index_unavailable(error: IndexUnavailable):
+        # Any route that reads the index without a page of its own for this (feeds,
+        # exports): 503 like the search page, not 500.
+        app.logger.warning("search index unavailable on %s: %s", request.path, error)
+        return error_response(503, SearchUnavailable.code,
+                              _("De zoekfunctie is tijdelijk niet beschikbaar."))
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

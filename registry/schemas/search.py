@@ -16,9 +16,15 @@ from search_index.query import SORTS
 _CODE = validate.Length(min=1, max=60)
 
 
+# Chosen values per facet at most: more than anyone ticks, and a bound on the work per
+# value (each is a link to build, and relaxing a filter tries them one by one).
+MAX_FACET_VALUES = 50
+
+
 def _codes(description: str) -> fields.List:
     return fields.List(
-        fields.String(validate=_CODE), load_default=list, metadata={"description": description}
+        fields.String(validate=_CODE), load_default=list,
+        validate=validate.Length(max=MAX_FACET_VALUES), metadata={"description": description}
     )
 
 

@@ -67,6 +67,16 @@ def test_missing_index_shows_dutch_notice(client, app, tmp_path, monkeypatch):
     assert "tijdelijk niet beschikbaar" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("path", ["/zoeken.atom?q=werk", "/zoeken/export.csv?q=werk",
+                                  "/zoeken/profiel/export.json?rung=2"])
+def test_missing_index_makes_feeds_and_exports_unavailable_not_fail(client, app, tmp_path,
+                                                                    monkeypatch, path):
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(tmp_path / "nowhere"))
+    response = client.get(path)
+    assert response.status_code == 503
+    assert "tijdelijk niet beschikbaar" in response.get_data(as_text=True)
+
+
 def test_missing_index_gives_api_error_shape(client, app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "INDEX_DIR", str(tmp_path / "nowhere"))
     body = client.get("/api/v1/search?q=werk").get_json()
@@ -140,3 +150,11 @@ def test_the_feed_and_export_links_carry_the_query_as_it_came(client, indexed):
 
     assert 'href="/zoeken.atom?q=schuld&amp;endpoint=x"' in page
     assert 'href="/zoeken/export.csv?q=schuld&amp;endpoint=x"' in page
+
+
+@pytest.mark.parametrize("path", ["/zoeken?", "/api/v1/search?", "/zoeken/profiel?"])
+def test_more_chosen_values_than_anyone_ticks_are_refused(client, indexed, path):
+    query = "&".join(f"barrier=b{n}" for n in range(51))
+    response = client.get(path + query)
+    assert response.status_code == 422
+    assert client.get(path + query.rsplit("&", 1)[0]).status_code == 200  # fifty are fine

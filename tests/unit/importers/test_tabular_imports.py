@@ -230,6 +230,13 @@ def test_pubmed_xml_naming_an_unknown_encoding_is_refused_in_dutch():
         list(parser_for("pubmed")(io.BytesIO(content)))
 
 
+@pytest.mark.parametrize("format_name", ["pubmed", "endnote_xml"])
+def test_xml_in_a_multi_byte_encoding_is_refused_in_dutch(format_name):
+    content = b'<?xml version="1.0" encoding="shift_jis"?><PubmedArticleSet></PubmedArticleSet>'
+    with pytest.raises(ImportRejected, match="sla het op als UTF-8"):
+        list(parser_for(format_name)(io.BytesIO(content)))
+
+
 def test_registry_json_with_a_number_beyond_the_digit_limit_is_refused():
     content = b'[{"title": "x", "year": ' + b"9" * 5000 + b"}]"
     with pytest.raises(ImportRejected, match="JSON-bestand is ongeldig"):
