@@ -26,10 +26,14 @@ def parse(stream: BinaryIO) -> Iterator[RawRecord]:
 
 def _records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, list[str]]]]:
     tags: dict[str, list[str]] = {}
+    # A value's continuation lines, joined once at the end of its record: adding each to
+    # the value anew cost time in the square of its size.
+    pending: dict[tuple[str, int], list[str]] = {}
     start, last = 0, None
     for line_number, line in enumerate(lines, start=1):
         match = _TAG.match(line) if line[:1].strip() else None
         if match and match.group(1) == "PMID" and tags:
+            _join_continuations(tags, pending)
             yield start, tags
             tags = {}
         if match:
@@ -38,9 +42,17 @@ def _records(lines: Iterator[str]) -> Iterator[tuple[int, dict[str, list[str]]]]
             last = match.group(1)
             tags.setdefault(last, []).append(match.group(2).strip())
         elif line.strip() and last and tags:
-            tags[last][-1] += " " + line.strip()
+            pending.setdefault((last, len(tags[last]) - 1), []).append(line.strip())
     if tags:
+        _join_continuations(tags, pending)
         yield start, tags
+
+
+def _join_continuations(tags: dict[str, list[str]],
+                        pending: dict[tuple[str, int], list[str]]) -> None:
+    for (tag, index), parts in pending.items():
+        tags[tag][index] = " ".join([tags[tag][index], *parts])
+    pending.clear()
 
 
 def _first(tags: dict[str, list[str]], *names: str) -> str | None:

@@ -13,9 +13,15 @@ import rispy
 from flask_babel import gettext as _
 
 from importers.normalise import parse_author, publication_type, split_link_keywords
-from importers.source import RawRecord, text_lines, truncate_problem
+from importers.source import MAX_FIELD_CHARS, RawRecord, text_lines, truncate_problem
 
 _PARSER = rispy.RisParser(skip_unknown_tags=True, enforce_list_tags=False)
+# rispy joins each continuation line (one without a tag) to its field anew, so many of
+# them cost time in the square of the field's size: a record keeps at most this many,
+# of at most this many characters together (far beyond a real record: an abstract of
+# 10,000 characters wrapped is some 150 lines). A long tagged line costs only its length.
+MAX_CONTINUATION_CHARS = 10 * MAX_FIELD_CHARS
+MAX_CONTINUATION_LINES = 1_000
 _LIST_TAGS = ("authors", "first_authors", "keywords", "urls", "notes")
 
 
@@ -31,6 +37,17 @@ class _Lines:
     def __init__(self, start: int, first: str):
         self.start, self.lines = start, [first]
         self.typed, self.closed = first.startswith("TY"), False
+        self.continued_chars, self.continued, self.oversized = 0, 0, False
+
+    def add(self, line: str, continued: bool) -> None:
+        if continued:
+            self.continued += 1
+            self.continued_chars += len(line)
+            if (self.continued > MAX_CONTINUATION_LINES
+                    or self.continued_chars > MAX_CONTINUATION_CHARS):
+                self.oversized = True
+                return
+        self.lines.append(line)
 
 
 def _record_lines(lines: Iterator[str]) -> Iterator[_Lines]:
@@ -47,7 +64,7 @@ def _record_lines(lines: Iterator[str]) -> Iterator[_Lines]:
             yield current
             current = None
         elif current is not None:
-            current.lines.append(line)
+            current.add(line, continued=tag is None)
     if current:
         yield current
 
@@ -65,6 +82,11 @@ def _record(number: int, found: _Lines) -> RawRecord:
         record.problems.append(
             ("record", _("Het record begint niet met een 'TY  -'-regel (soort publicatie)."))
         )
+    if found.oversized:
+        record.problems.append(("record", _(
+            "Het record heeft te veel vervolgregels (meer dan %(lines)s of %(chars)s tekens); "
+            "de rest is overgeslagen.", lines=MAX_CONTINUATION_LINES,
+            chars=MAX_CONTINUATION_CHARS)))
     if not found.closed:
         record.problems.append(
             ("record", _("Het record eindigt niet met 'ER  -' (afgebroken?)."))

@@ -134,6 +134,34 @@ def test_ten_megabyte_field_is_a_record_problem_not_a_crash():
     assert record.problems[0][0] == "title"
 
 
+def test_a_ris_record_of_endless_continuation_lines_keeps_a_bounded_part():
+    from importers.ris import MAX_CONTINUATION_LINES
+
+    content = b"TY  - JOUR\nTI  - Werk\nAB  - begin\n" + b"a\n" * 200_000 + b"ER  - \n"
+    record = list(parser_for("ris")(io.BytesIO(content)))[0]
+
+    assert ("record" in {field for field, _ in record.problems})
+    assert record.data["abstract"].count("a") == MAX_CONTINUATION_LINES
+    assert record.data["title"] == "Werk"
+
+
+def test_a_ris_record_within_the_bounds_keeps_every_continuation_line():
+    content = b"TY  - JOUR\nTI  - Werk\nAB  - begin\n" + b"vervolg\n" * 900 + b"ER  - \n"
+    record = list(parser_for("ris")(io.BytesIO(content)))[0]
+
+    assert record.problems == []
+    assert record.data["abstract"] == "begin" + " vervolg" * 900
+
+
+def test_medline_continuation_lines_are_joined_in_order_per_record():
+    content = ("PMID- 1\nTI  - Eerste\n      deel een\n      deel twee\nAB  - Kort.\n\n"
+               "PMID- 2\nTI  - Tweede\n" + "      x\n" * 10_000).encode()
+    first, second = list(parser_for("medline")(io.BytesIO(content)))
+
+    assert first.data["title"] == "Eerste deel een deel twee"
+    assert second.data["title"] == "Tweede" + " x" * 10_000
+
+
 def test_truncated_json_is_rejected():
     with pytest.raises(ImportRejected, match="onvolledig"):
         list(parser_for("json")(io.BytesIO(b'[{"title": "a"}, {"title": ')))
