@@ -11,6 +11,7 @@ error codes. The first non-empty row is the header; columns are mapped like a CS
 
 from __future__ import annotations
 
+import lzma
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -46,7 +47,9 @@ def check_workbook(stream: BinaryIO) -> str:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, UnicodeDecodeError, NotImplementedError, ValueError, OSError):
+        # A damaged central directory, a member name in broken UTF-8 or a ZIP version
+        # the zipfile module does not know.
         raise reject(_("Dit ZIP-bestand is beschadigd.")) from None
     finally:
         stream.seek(0)
@@ -78,7 +81,10 @@ def _unreadable_refused() -> Iterator[None]:
         yield
     except DoctypeRefused:
         raise reject(_("De Excel-werkmap bevat een DTD; die wordt geweigerd.")) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, ExpatError, KeyError) as error:
+    except (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ExpatError, KeyError,
+            RuntimeError, NotImplementedError, OSError, UnicodeDecodeError) as error:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression;
+        # LZMAError, OSError (bz2): a damaged member.
         raise reject(_("De Excel-werkmap is niet te lezen (%(error)s).",
                        error=str(error)[:200])) from None
 
@@ -160,7 +166,7 @@ def _row_handlers(workbook: Workbook, done: list[tuple[int, list[Any]]]):
             value = "".join(pieces)
             if value and kind == "inlineStr":  # the common cases first, without a call
                 cells.append(value)
-            elif value and kind == "s" and value.isdigit() and int(value) < len(strings):
+            elif kind == "s" and _is_index(value) and int(value) < len(strings):
                 cells.append(strings[int(value)])
             else:
                 cells.append(_value(workbook, kind, style, value, number, len(cells)))
@@ -225,6 +231,12 @@ def _number(workbook: Workbook, text: str, style: str) -> Any:
 _COLUMNS: dict[str, int] = {}
 
 
+def _is_index(text: str | None) -> bool:
+    """Whether a string index or row number as saved is one int() reads and a sheet can
+    have: ASCII digits, at most ten ("²" passed isdigit() and then failed int())."""
+    return bool(text) and text.isascii() and text.isdecimal() and len(text) <= 10
+
+
 def _column(reference: str) -> int:
     """1 for "A7", 28 for "AB7"; 0 for what is not a cell reference."""
     letters = reference.rstrip(_DIGITS)
@@ -243,7 +255,7 @@ def _column(reference: str) -> int:
 def _row_number(reference: str | None, previous: int) -> int:
     if not reference:
         return previous + 1
-    if not reference.isdigit():
+    if not _is_index(reference):
         raise reject(_("Na rij %(row)s: '%(reference)s' is geen rijnummer.",
                        row=previous, reference=reference[:20]))
     return int(reference)

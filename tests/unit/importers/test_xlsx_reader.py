@@ -206,3 +206,48 @@ def test_a_workbook_without_sheets_is_refused():
             target.writestr(info, data)
     with pytest.raises(ImportRejected, match="geen werkblad"):
         _parse(buffer.getvalue())
+
+
+@pytest.mark.parametrize("sheet", [
+    '<row r="1"><c r="A1" t="s"><v>²</v></c></row>',  # isdigit(), but not for int()
+    '<row r="1"><c r="A1" t="s"><v>' + "9" * 5000 + "</v></c></row>",  # int()'s limit
+    '<row r="²"><c r="A1" t="inlineStr"><is><t>Title</t></is></c></row>',
+])
+def test_an_index_or_row_number_int_cannot_read_is_refused(sheet):
+    with pytest.raises(ImportRejected):
+        _parse(_package(sheet, "<si><t>Title</t></si>"))
+
+
+def _recompressed(content: bytes, member: str, compress_type: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, \
+            zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item.filename, data, compress_type=(
+                compress_type if item.filename == member else zipfile.ZIP_DEFLATED))
+    return buffer.getvalue()
+
+
+def test_a_member_flagged_encrypted_is_refused_as_unreadable():
+    content = bytearray(_package('<row r="1"><c r="A1" t="inlineStr"><is><t>Title</t>'
+                                 '</is></c></row>'))
+    # Set the "encrypted" flag of every member in the central directory: zipfile then
+    # asks for a password (RuntimeError) instead of reading.
+    start = content.find(b"PK\x01\x02")
+    while start != -1:
+        content[start + 8] |= 0x01
+        start = content.find(b"PK\x01\x02", start + 4)
+    with pytest.raises(ImportRejected):
+        _parse(bytes(content))
+
+
+def test_a_member_in_a_damaged_lzma_stream_is_refused_as_unreadable():
+    content = _recompressed(_package('<row r="1"><c r="A1" t="inlineStr"><is><t>Title</t>'
+                                     '</is></c></row>'), "xl/worksheets/sheet1.xml",
+                            zipfile.ZIP_LZMA)
+    broken = bytearray(content)
+    at = broken.find(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml") + 20
+    broken[at:at + 8] = b"\xff" * 8
+    with pytest.raises(ImportRejected):
+        _parse(bytes(broken))
