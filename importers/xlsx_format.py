@@ -33,6 +33,7 @@ from importers.xlsx_parts import (
     parse_part,
     read_workbook,
 )
+from registry.schemas.common import whole_number
 
 # A cell beyond this column is refused (a crafted file could otherwise make every row a
 # million cells).
@@ -166,8 +167,9 @@ def _row_handlers(workbook: Workbook, done: list[tuple[int, list[Any]]]):
             value = "".join(pieces)
             if value and kind == "inlineStr":  # the common cases first, without a call
                 cells.append(value)
-            elif kind == "s" and _is_index(value) and int(value) < len(strings):
-                cells.append(strings[int(value)])
+            elif kind == "s" and (index := whole_number(value)) is not None and index < len(
+                    strings):
+                cells.append(strings[index])
             else:
                 cells.append(_value(workbook, kind, style, value, number, len(cells)))
         elif element == _ROW:
@@ -231,12 +233,6 @@ def _number(workbook: Workbook, text: str, style: str) -> Any:
 _COLUMNS: dict[str, int] = {}
 
 
-def _is_index(text: str | None) -> bool:
-    """Whether a string index or row number as saved is one int() reads and a sheet can
-    have: ASCII digits, at most ten ("²" passed isdigit() and then failed int())."""
-    return bool(text) and text.isascii() and text.isdecimal() and len(text) <= 10
-
-
 def _column(reference: str) -> int:
     """1 for "A7", 28 for "AB7"; 0 for what is not a cell reference."""
     letters = reference.rstrip(_DIGITS)
@@ -255,7 +251,8 @@ def _column(reference: str) -> int:
 def _row_number(reference: str | None, previous: int) -> int:
     if not reference:
         return previous + 1
-    if not _is_index(reference):
+    number = whole_number(reference)
+    if number is None:
         raise reject(_("Na rij %(row)s: '%(reference)s' is geen rijnummer.",
                        row=previous, reference=reference[:20]))
-    return int(reference)
+    return number

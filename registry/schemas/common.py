@@ -14,6 +14,7 @@ from registry.evidence import LABELS
 # The largest value of a PostgreSQL `integer` column: every id and count is one, and a
 # larger number must be refused as invalid input before the database fails on it.
 MAX_INTEGER = 2**31 - 1
+_MAX_DIGITS = len(str(MAX_INTEGER))
 
 
 def whole_number(value: str | None, *, signed: bool = False) -> int | None:
@@ -23,7 +24,7 @@ def whole_number(value: str | None, *, signed: bool = False) -> int | None:
     set no bound, so a long number overflowed the database."""
     text = (value or "").strip()
     digits = text[1:] if signed and text.startswith("-") else text
-    if not (digits.isascii() and digits.isdecimal()) or len(digits) > len(str(MAX_INTEGER)):
+    if not (digits.isascii() and digits.isdecimal()) or len(digits) > _MAX_DIGITS:
         return None
     number = int(text)
     return number if abs(number) <= MAX_INTEGER else None
