@@ -32,6 +32,9 @@ _STYLES = "xl/styles.xml"
 # A 100,000-row export unpacks to about 150 MB of sheet XML; a part far larger than an
 # upload could plausibly hold is a ZIP bomb.
 MAX_PART_BYTES = 512 * 1024 * 1024
+# Shared strings held in memory at most: a 100,000-row export has far fewer distinct
+# texts, while 512 MB of empty <si/> would be 100 million list entries (800 MB).
+MAX_SHARED_STRINGS = 2_000_000
 _CHUNK = 64 * 1024
 
 StartHandler = Callable[[str, dict[str, str]], None]
@@ -154,6 +157,9 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
         elif element == phonetic:
             state["phonetic"] -= 1
         elif element == item:
+            if len(strings) >= MAX_SHARED_STRINGS:
+                raise reject(_("De werkmap heeft meer dan %(max)s verschillende teksten; "
+                               "splits het bestand.", max=MAX_SHARED_STRINGS))
             strings.append("".join(pieces).replace("x005F_", ""))
             pieces.clear()
 

@@ -251,3 +251,11 @@ def test_a_member_in_a_damaged_lzma_stream_is_refused_as_unreadable():
     broken[at:at + 8] = b"\xff" * 8
     with pytest.raises(ImportRejected):
         _parse(bytes(broken))
+
+
+def test_more_shared_strings_than_the_limit_are_refused(monkeypatch):
+    monkeypatch.setattr(xlsx_parts, "MAX_SHARED_STRINGS", 3)
+    sheet = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+    with pytest.raises(ImportRejected, match="meer dan 3 verschillende teksten"):
+        _parse(_package(sheet, "<si><t>Title</t></si>" + "<si/>" * 3))
+    assert _parse(_package(sheet, "<si><t>Title</t></si>" + "<si/>" * 2)) == []
