@@ -181,18 +181,13 @@ def request_reassessment(intervention_id: int):
     return back_to_round(round_.id, _("Een nieuwe beoordelingsronde is gestart."))
 
 
-def _number(value: str | None) -> int | None:
-    # A version number as asked in the URL; anything else (or an overflow) is no number.
-    return whole_number(value)
-
-
 @bp.get("/interventies/<int:intervention_id>/versies")
 def compare_versions(intervention_id: int):
     intervention = load_intervention(intervention_id)
     perm.authorize(perm.can_view_audit(current_user, intervention))
     numbers = [v.number for v in intervention.versions]
-    old = _number(request.args.get("van")) or (numbers[-2] if len(numbers) > 1 else numbers[0])
-    new = _number(request.args.get("naar")) or numbers[-1]
+    old = whole_number(request.args.get("van")) or (numbers[-2] if len(numbers) > 1 else numbers[0])
+    new = whole_number(request.args.get("naar")) or numbers[-1]
     changes = submission.diff_versions(
         submission.get_version(intervention, old), submission.get_version(intervention, new),
         str(get_locale()),
