@@ -16,13 +16,18 @@ import psycopg
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-WORK = Path(os.environ.get("BENCH_LOAD_DIR", HERE / ".work"))
+# The catalogue's size: 10,000 interventions and ten studies per intervention, unless
+# BENCH_LOAD_INTERVENTIONS says otherwise (bench.load.growth measures a smaller one
+# beside it); another size gets its own database and work folder.
+INTERVENTIONS = int(os.environ.get("BENCH_LOAD_INTERVENTIONS", "10000"))
+STUDIES = 10 * INTERVENTIONS
+_SUFFIX = "" if INTERVENTIONS == 10_000 else f"_{INTERVENTIONS}"
+WORK = Path(os.environ.get("BENCH_LOAD_DIR", HERE / f".work{_SUFFIX}"))
 SERVER = os.environ.get("BENCH_LOAD_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432")
-DATABASE_NAME = os.environ.get("BENCH_LOAD_DATABASE", "registry_load")
+DATABASE_NAME = os.environ.get("BENCH_LOAD_DATABASE", f"registry_load{_SUFFIX}")
 DATABASE_URL = f"{SERVER}/{DATABASE_NAME}"
 INDEX_DIR = WORK / "index"
 TARGETS = WORK / "targets.json"
-INTERVENTIONS, STUDIES = 10_000, 100_000
 
 
 def _admin_dsn() -> str:
@@ -69,7 +74,8 @@ def drop() -> None:
 
 
 def setup() -> None:
-    """Database with 10k interventions and 100k studies, its index, and the targets file.
+    """Database with INTERVENTIONS interventions and STUDIES studies, its index, and the
+    targets file.
 
     Reuses a database that already holds exactly that; otherwise starts from scratch.
     """

@@ -133,12 +133,13 @@ def targets(results: dict) -> list[str]:
         search = kinds["search"]
         worst = max((k for k in ("home", "intervention", "study") if k in kinds),
                     key=lambda k: kinds[k]["p50"])
-        ok = all(kinds[k]["p50"] <= search["p50"] and kinds[k]["p95"] <= search["p95"]
-                 for k in ("home", "intervention", "study") if k in kinds)
-        lines.append(f"- no page costs more than a search page (uncontended p50 and p95): "
-                     f"{_verdict(ok)} (text search {search['p50']:.0f} / {search['p95']:.0f} ms; "
+        # Reported, not judged here: the target is that no page costs more because the
+        # catalogue grew, which one catalogue cannot show (bench.load.growth measures it).
+        lines.append(f"- the other pages beside the text search page (uncontended p50 / p95; "
+                     f"whether any grows with the catalogue: `python -m bench.load.growth`): "
+                     f"text search {search['p50']:.0f} / {search['p95']:.0f} ms; "
                      f"costliest other page: {NAMES[worst]}, {kinds[worst]['p50']:.0f} / "
-                     f"{kinds[worst]['p95']:.0f} ms)")
+                     f"{kinds[worst]['p95']:.0f} ms")
     return lines
 
 

@@ -3,14 +3,27 @@
 from flask import current_app, render_template
 
 from registry import evidence
+from registry.search import service
 from registry.services import panel_rules, quickscan
 from registry.services.catalogue import counts_per_status
 from registry.views import bp
+from registry.views.search import search_root
+from search_index.storage import IndexUnavailable
+
+
+def _counts() -> dict[str, int]:
+    """Per public status, from the search index: what the linked search will count, at a
+    cost that does not grow with the catalogue. Without an index (not built yet, or
+    being restored) the database counts them."""
+    try:
+        return service.status_counts(search_root())
+    except IndexUnavailable:
+        return counts_per_status()
 
 
 @bp.get("/")
 def home():
-    counts = counts_per_status()
+    counts = _counts()
     return render_template(
         "home.html",
         counts=counts,

@@ -11,12 +11,17 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import get_babel
 
 from registry import evidence
 from registry.errors import error_response
+from registry.extensions import db
+from registry.search import sync
+from registry.search.kinds import INTERVENTIONS
+from search_index import searchers
 from tests.factories import StudyFactory, make_intervention
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "registry" / "translations" / "en" / "LC_MESSAGES"
@@ -68,23 +73,80 @@ def test_home_names_every_public_status(app, client, status):
     assert dutch(app, evidence.LABELS[status]) in page_text(client.get("/"))
 
 
-def test_home_counts_interventions_per_status(client):
+@pytest.fixture
+def home_index(app, db_session, tmp_path, monkeypatch):
+    """An index folder of this test's own; call it to index the catalogue as it is now
+    (the home page counts from the index, as the search its counts link to)."""
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+
+    def build() -> None:
+        db.session.flush()
+        sync.rebuild(db_session.connection(), INTERVENTIONS.root(root))
+        searchers.release_all()
+
+    yield build
+    searchers.release_all()
+
+
+def test_home_counts_interventions_per_status(client, home_index):
     make_intervention(outcome="effective_good")
     make_intervention(outcome="effective_good")
     make_intervention(outcome="not_recognised")
+    home_index()
     text = page_text(client.get("/"))
     assert "Effectief volgens goede aanwijzingen 2 interventies" in text
+    assert "De databank bevat 3 gepubliceerde interventies." in text
 
 
-def test_home_counts_expired_separately(client):
+def test_home_counts_expired_separately(client, home_index):
     make_intervention(outcome="effective_good", expired=True)
+    home_index()
     assert "Verlopen 1 interventie " in page_text(client.get("/"))
 
 
-def test_home_count_links_to_interventions_with_that_status(client):
+def test_home_count_links_to_interventions_with_that_status(client, home_index):
     make_intervention(outcome="not_recognised")
+    home_index()
     body = client.get("/").get_data(as_text=True)
     assert '<a href="/zoeken?level=not_recognised">1 interventie' in body
+
+
+def test_home_counts_what_the_linked_search_finds(client, home_index):
+    for outcome in ("effective_good", "effective_good", "well_described", None):
+        make_intervention(outcome=outcome)
+    make_intervention(published=False)
+    home_index()
+    facets = client.get("/api/v1/search").get_json()["facets"]
+    level = next(facet for facet in facets if facet["name"] == "level")
+    found = {value["value"]: value["count"] for value in level["values"]}
+    assert found == {"effective_good": 2, "well_described": 1, "not_assessed": 1}
+    home = page_text(client.get("/"))
+    for status, count in found.items():
+        label = dutch(client.application, evidence.LABELS[status])
+        word = "interventie" if count == 1 else "interventies"
+        assert f"{label} {count} {word}" in home
+
+
+def test_home_reads_no_intervention_from_the_database_when_the_index_is_there(
+        app, client, home_index):
+    make_intervention(outcome="effective_good")
+    home_index()
+    seen: list[str] = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    assert not [statement for statement in seen if "interventions" in statement]
+
+
+def test_home_counts_from_the_database_while_there_is_no_index(client, home_index):
+    make_intervention(outcome="effective_good")
+    make_intervention(outcome="effective_good")
+    db.session.flush()  # the index folder is empty: not built yet, or being restored
+    assert "Effectief volgens goede aanwijzingen 2 interventies" in page_text(client.get("/"))
 
 
 @pytest.mark.parametrize("audience", ["Klantmanagers", "erkenningscommissie", "Onderzoekers"])
