@@ -14,8 +14,9 @@ time includes the database's work, which CPU time of this process does not) on e
 catalogue, the growth (large / small), and the spread between the two turns on the same
 catalogue (the noise this run can tell apart). A page other than the search pages passes
 when in both measures its growth is no more than the text search page's, or within its
-own turn-to-turn spread: a search page's engine counts over ten times as many documents,
-so its growth is the allowance the issue names. The intervention and study pages' cost
+own turn-to-turn spread, plus CONTENT_NOISE (the records differ between catalogues): a
+search page's engine counts over ten times as many documents, so its growth is the
+allowance the issue names. The intervention and study pages' cost
 depends on the record (its studies and findings), so ROUNDS is large enough for the
 draws to even out.
 """
@@ -38,6 +39,10 @@ REFERENCE = "search"  # the text search page: what the issue allows a page to gr
 # The search pages themselves: their engine's work grows with the catalogue (issue 16's
 # targets measure it at 100k); the target is about every other page.
 SEARCH_KINDS = ("search", "search_filtered", "profile_page", "profile_api")
+# The two catalogues hold different records, so a record page's cost differs between them
+# by what was drawn: two draws of 380 intervention pages from one catalogue differed by 3 %
+# (24.2 and 23.5 ms). The turns repeat the same draws, so their spread does not show it.
+CONTENT_NOISE = 0.05
 
 
 def _env(size: int) -> dict[str, str]:
@@ -65,7 +70,7 @@ MEASURES = ("cpu", "wall")  # the process's CPU; wall time adds the database's w
 def summarise(turns: dict[int, list[dict]], kinds: list[str]) -> list[dict]:
     """Per kind and measure: the median per size, the growth, and the larger
     turn-to-turn spread; a kind passes when each measure's growth is within the
-    search page's growth or its own spread."""
+    search page's growth or its own spread, plus CONTENT_NOISE."""
     small, large = SIZES
     rows = []
     for kind in kinds:
@@ -83,7 +88,7 @@ def summarise(turns: dict[int, list[dict]], kinds: list[str]) -> list[dict]:
     reference = next(row for row in rows if row["kind"] == REFERENCE)
     for row in rows:
         row["passes"] = None if row["kind"] in SEARCH_KINDS else all(
-            row[m]["growth"] <= max(reference[m]["growth"], 1 + row[m]["spread"])
+            row[m]["growth"] <= max(reference[m]["growth"], 1 + row[m]["spread"]) + CONTENT_NOISE
             for m in MEASURES)
     return rows
 
