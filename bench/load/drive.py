@@ -54,10 +54,16 @@ def main() -> None:
     from bench.load.locustfile import Visitor
 
     env = Environment(user_classes=[Visitor], host=args.host, events=events)
+    # When each request ended (wall clock, so another process can place its own events
+    # on the same line) and how long it took: the import phase splits its statistics by it.
+    timeline: list[tuple[float, float]] = []
+    events.request.add_listener(
+        lambda response_time, **_kw: timeline.append((time.time(), response_time)))
     runner = env.create_local_runner()
     runner.start(args.users, spawn_rate=max(1, args.users))
     gevent.sleep(args.warmup + 1)
     env.stats.reset_all()
+    timeline.clear()
     started, cpu = time.monotonic(), time.process_time()
     deadline = started + args.seconds
     while time.monotonic() < deadline:
@@ -76,6 +82,7 @@ def main() -> None:
                    for e in env.stats.errors.values()],
         "driver_cpu_s": time.process_time() - cpu,
         "load_average": os.getloadavg()[0],
+        "timeline": [[round(at, 3), round(ms, 1)] for at, ms in timeline],
     }
     runner.quit()
     print(json.dumps(result))

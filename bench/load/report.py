@@ -90,13 +90,24 @@ def markdown(results: dict) -> str:
                 f"indexes them** (the import committed after {imp['import_seconds']:.1f} s, "
                 f"every study searchable after {imp.get('searchable_seconds', 0):.1f} s; "
                 f"measured over {imp['seconds']:.0f} s; load "
-                f"average {imp['load_average']:.1f}):", "", *_table(imp)]
+                f"average {imp['load_average']:.1f}):", "", *_table(imp), *_stages(imp)]
     errors = [e for key in ("uncontended", "fixed", "import") for e in
               (results.get(key) or {}).get("errors", [])]
     if errors:
         out += ["", "Errors: " + "; ".join(f"{e['kind']}: {e['error']} ×{e['count']}"
                                          for e in errors)]
     return "\n".join(out + ["", *targets(results)])
+
+
+def _stages(imp: dict) -> list[str]:
+    """The import phase's latency while the import ran and while the index caught up."""
+    stages = imp.get("stages")
+    if not stages:
+        return []
+    parts = [f"{name}: {stage['requests']} requests, p50 {stage['p50']:.0f} / p95 "
+             f"{stage['p95']:.0f} ms" for name, stage in stages.items() if stage["requests"]]
+    return ["", "By stage (while the import ran, then while the sync worker indexed): "
+            + "; ".join(parts) + "."]
 
 
 def _verdict(ok: bool) -> str:

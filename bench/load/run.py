@@ -221,6 +221,7 @@ def with_import(server: Server, seconds_cap: float) -> dict:
     # statistics, reset after the warm-up, cover the whole import.
     time.sleep(6)
     log = (WORK / "import.log").open("w")
+    began = time.time()
     importer = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "import", "studies", str(file)],
         cwd=ROOT, env=catalogue.app_env(), stdout=log, stderr=subprocess.STDOUT)
@@ -228,11 +229,13 @@ def with_import(server: Server, seconds_cap: float) -> dict:
     try:
         code = importer.wait(timeout=seconds_cap)
         import_seconds = time.monotonic() - started
+        committed = time.time()
         while code == 0 and not server.caught_up():
             if time.monotonic() - started > seconds_cap:
                 raise RuntimeError(f"the index did not catch up in {seconds_cap} s")
             time.sleep(0.5)
         searchable_seconds = time.monotonic() - started
+        searchable = time.time()
     finally:
         stop_file.touch()
         out, _ = driver.communicate(timeout=120)
@@ -246,7 +249,21 @@ def with_import(server: Server, seconds_cap: float) -> dict:
     result["import_seconds"] = import_seconds
     result["searchable_seconds"] = searchable_seconds
     result["import_records"] = IMPORT_RECORDS
+    timeline = result.pop("timeline")
+    result["stages"] = {
+        "importing": stage_latency(timeline, began, committed),
+        "indexing": stage_latency(timeline, committed, searchable),
+    }
     return result
+
+
+def stage_latency(timeline: list[list[float]], start: float, end: float) -> dict:
+    """Requests that ended between start and end (wall clock): count, p50 and p95 ms."""
+    times = sorted(ms for at, ms in timeline if start <= at < end)
+    if not times:
+        return {"requests": 0, "p50": None, "p95": None}
+    return {"requests": len(times), "p50": times[len(times) // 2],
+            "p95": times[min(len(times) - 1, int(len(times) * 0.95))]}
 
 
 def _line(result: dict) -> str:
@@ -290,7 +307,8 @@ def main() -> None:
             results["ramp"] = ramp(server, args.ramp_seconds, start, step, ceiling)
         if "import" in phases:
             results["import"] = with_import(server, 600)
-            print(f"with import: {_line(results['import'])}", file=sys.stderr, flush=True)
+            print(f"with import: {_line(results['import'])}; by stage: "
+                  f"{results['import']['stages']}", file=sys.stderr, flush=True)
     finally:
         results["worker_crashes"] = server.crashes()
         server.stop()
