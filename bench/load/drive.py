@@ -1,7 +1,7 @@
 """One load phase through locust's library API: JSON statistics on stdout.
 
 python -m bench.load.drive --host http://127.0.0.1:PORT --users 20 --rate 1 --seconds 60
-    [--warmup 5] [--stop-file PATH]
+    [--warmup 5] [--stop-file PATH] [--timeline]
 
 `--rate` is each user's requests per second (0: back to back). Statistics are reset
 after the warm-up, so they cover `--seconds` of steady load only; the phase ends early
@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, required=True)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--stop-file", type=Path)
+    parser.add_argument("--timeline", action="store_true",
+                        help="also list when each request ended and how long it took")
     args = parser.parse_args()
     if not 0 < args.seconds <= 600 or not 0 < args.users <= 2000:
         sys.exit("a phase lasts at most 600 s with at most 2,000 users")
@@ -82,8 +84,9 @@ def main() -> None:
                    for e in env.stats.errors.values()],
         "driver_cpu_s": time.process_time() - cpu,
         "load_average": os.getloadavg()[0],
-        "timeline": [[round(at, 3), round(ms, 1)] for at, ms in timeline],
     }
+    if args.timeline:
+        result["timeline"] = [[round(at, 3), round(ms, 1)] for at, ms in timeline]
     runner.quit()
     print(json.dumps(result))
 

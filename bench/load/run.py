@@ -214,7 +214,7 @@ def with_import(server: Server, seconds_cap: float) -> dict:
         [sys.executable, "-m", "bench.load.drive", "--host", server.url,
          "--users", str(FIXED_RATE),
          "--rate", "1", "--seconds", str(seconds_cap), "--warmup", "2",
-         "--stop-file", str(stop_file)],
+         "--stop-file", str(stop_file), "--timeline"],
         cwd=ROOT, env={**os.environ, "BENCH_LOAD_TARGETS": str(catalogue.TARGETS),
                        "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
     # The driver starts (about 2 s) and warms up (3 s) before the import begins, so its
