@@ -86,8 +86,8 @@ class Config:
     # How long a process keeps the facet labels of the vocabularies (every search page
     # shows them; they change only when `flask vocabularies load` runs). 0: not kept.
     TERM_LABELS_SECONDS = float(_env("TERM_LABELS_SECONDS", "60"))
-    # `flask import studies` lowers its CPU priority by this much (nice), as the sync
-    # worker's unit does: the web workers on the same host go first. 0: it does not.
+    # `flask import studies` lowers its CPU priority by this much (nice): processes of
+    # its own session go first (a web service needs CPUWeight, docs/deploy.md). 0: not.
     IMPORT_NICE = int(_env("IMPORT_NICE", "10"))
 
     SESSION_COOKIE_HTTPONLY = True

@@ -73,7 +73,10 @@ def _summary(report: ImportReport) -> None:
 
 def yield_cpu(increment: int) -> None:
     """Lower this process's CPU priority by `increment` (the IMPORT_NICE setting): a bulk
-    import beside the web workers lets pages go first (bench/README.md, "Load", (c))."""
+    import beside the web workers lets pages go first (bench/README.md, "Load", (c)).
+    Nice ranks a process only within its own session or cgroup, so against a web
+    service started by systemd it takes a unit with a low CPUWeight (docs/deploy.md,
+    "CPU priority between services")."""
     if increment <= 0:
         return
     # No nice() on this system, or not allowed: the import runs as it is.
