@@ -56,6 +56,12 @@ def title_ranks(view: IndexView) -> np.ndarray:
     return kept(view, ("title_rank",), lambda: np.asarray(view.title_rank, dtype=np.int64))
 
 
+def sort_positions(view: IndexView, order: str) -> np.ndarray:
+    """Each document's position in one of the view's sort orders."""
+    return kept(view, ("position", order), lambda: np.asarray(view.positions[order],
+                                                             dtype=np.int64))
+
+
 def _norms(view: IndexView, searcher: Searcher, field: str) -> np.ndarray:
     return kept(view, ("norms", field), lambda: np.asarray(view.norms(searcher, field)))
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# For each byte value, the bit positions that are set in it.
-_BITS = tuple(tuple(i for i in range(8) if value >> i & 1) for value in range(256))
+import numpy as np
 
 
 def from_ids(ids: Iterable[int], size: int) -> int:
@@ -31,12 +30,16 @@ def contains(buffer: bytes, doc: int) -> bool:
 
 def to_ids(mask: int, size: int) -> list[int]:
     """The document numbers in the set, ascending."""
-    out: list[int] = []
-    for index, byte in enumerate(to_bytes(mask, size)):
-        if byte:
-            base = index << 3
-            out.extend(base + bit for bit in _BITS[byte])
-    return out
+    return to_id_array(mask, size).tolist()
+
+
+def to_id_array(mask: int, size: int) -> np.ndarray:
+    """The document numbers in the set, ascending, as an array (numpy unpacks the bits in
+    C: a Python loop over the bytes took a millisecond for 2,000 documents at 10k)."""
+    if not mask:
+        return np.empty(0, dtype=np.int64)
+    raw = np.frombuffer(to_bytes(mask, size), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
 
 
 def add_counter(counter: list[int], mask: int) -> None:

@@ -6,12 +6,14 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import islice
 
+import numpy as np
 from whoosh import qparser
 from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from search_index import bitsets, ranking
+from search_index import arrays, bitsets, ranking
 from search_index.analysis import SPELLING_ANALYZER, TEXT_ANALYZER
 from search_index.schema import ENGLISH_FIELD, TEXT_FIELDS
 from search_index.view import IndexView
@@ -254,24 +256,52 @@ def facet_counts(
     return counts
 
 
+# A page in a sort order is found by walking the order while that takes at most this
+# many rows (a dense set: its first page lies in the first few dozen), else by selecting
+# the set's smallest positions with numpy, whose cost is bounded by the index's size.
+SCAN_ROWS = 1024
+
+
 def ordered_page(view: IndexView, mask: int, sort: str, start: int, stop: int) -> list[int]:
     """Document numbers of `mask` in a precomputed sort order, positions start..stop."""
     total = mask.bit_count()
     order_name = "level" if sort == "relevance" else sort
-    if total <= 4096:
-        docs = bitsets.to_ids(mask, view.size)
-        return sorted(docs, key=view.positions[order_name].__getitem__)[start:stop]
-    buffer = bitsets.to_bytes(mask, view.size)
+    if not total or start >= total:
+        return []
+    page = None
+    if stop * view.size <= SCAN_ROWS * total:  # expected rows walked: stop * size / total
+        page = _walked_page(view.orders[order_name], bitsets.to_bytes(mask, view.size),
+                            start, stop)
+    if page is None:
+        page = _selected_page(arrays.sort_positions(view, order_name),
+                              bitsets.to_id_array(mask, view.size), start, stop)
+    return page
+
+
+def _walked_page(order: list[int], buffer: bytes, start: int, stop: int) -> list[int] | None:
+    """The page found by walking the order, or None when it lies beyond SCAN_ROWS rows (a
+    set gathered at the order's end, say: a filter on the level sorted by level)."""
     page: list[int] = []
     seen = 0
-    for doc in view.orders[order_name]:
+    for doc in islice(order, SCAN_ROWS):
         if bitsets.contains(buffer, doc):
             if seen >= start:
                 page.append(doc)
                 if len(page) >= stop - start:
-                    break
+                    return page
             seen += 1
-    return page
+    return page if len(order) <= SCAN_ROWS else None
+
+
+def _selected_page(positions: np.ndarray, docs: np.ndarray, start: int, stop: int
+                   ) -> list[int]:
+    """The documents at ranks start..stop of `docs` by their positions (all distinct)."""
+    ranks = positions[docs]
+    # The `stop` smallest ranks (unordered), then only those sorted.
+    chosen = (np.argpartition(ranks, stop - 1)[:stop] if stop < len(docs)
+              else np.arange(len(docs)))
+    chosen = chosen[np.argsort(ranks[chosen])]
+    return docs[chosen[start:stop]].tolist()
 
 
 def _scored_page(searcher, view, query, final, filtered, start, stop):
