@@ -243,17 +243,25 @@ def facet_counts(
 ) -> dict[str, list[FacetValue]]:
     """Per value: results if it were added, with every other facet's filter applied."""
     counts: dict[str, list[FacetValue]] = {}
+    everything = _and(matched, masks)
     for facet in view.facets:
-        base = _and(matched, masks, skip=facet)
+        base = _and(matched, masks, skip=facet) if facet in masks else everything
         chosen = set(filters.get(facet, ()))
-        values = view.values.get(facet, {})
-        # Chosen values stay visible even when no document has them any more.
-        names = set(values) | chosen
-        counts[facet] = [
-            FacetValue(name, (base & values.get(name, 0)).bit_count(), name in chosen)
-            for name in sorted(names)
-        ]
+        values = _sorted_values(view, facet)
+        counts[facet] = [FacetValue(name, (base & mask).bit_count(), name in chosen)
+                         for name, mask in values]
+        if chosen - view.values.get(facet, {}).keys():
+            # Chosen values stay visible even when no document has them any more.
+            gone = [FacetValue(name, 0, True) for name in chosen
+                    if name not in view.values.get(facet, {})]
+            counts[facet] = sorted(counts[facet] + gone, key=lambda value: value.value)
     return counts
+
+
+def _sorted_values(view: IndexView, facet: str) -> list[tuple[str, int]]:
+    """A facet's (value, documents) in value order, kept on the view."""
+    return arrays.kept(view, ("sorted values", facet),
+                       lambda: sorted(view.values.get(facet, {}).items()))
 
 
 # A page in a sort order is found by walking the order while that takes at most this
@@ -391,8 +399,9 @@ def partial_hits(
         docs = set(bitsets.to_ids(candidates, view.size))
         ranked = [(h.docnum, h.score) for h in searcher.search(either, filter=docs,
                                                                  limit=PARTIAL_POOL)]
+    buffers = [bitsets.to_bytes(mask, view.size) for mask in masks]
     hits = [
-        PartialHit(view.ids[doc], score, sum(1 for mask in masks if mask >> doc & 1))
+        PartialHit(view.ids[doc], score, sum(bitsets.contains(b, doc) for b in buffers))
         for doc, score in ranked
     ]
     hits.sort(key=lambda hit: -hit.matched)  # stable: relevance within each count
