@@ -19,6 +19,13 @@ def from_ids(ids: Iterable[int], size: int) -> int:
     return int.from_bytes(buffer, "little")
 
 
+def from_id_array(ids: np.ndarray, size: int) -> int:
+    """from_ids for an array of document numbers, packed by numpy."""
+    bits = np.zeros(((size >> 3) + 1) * 8, dtype=np.uint8)
+    bits[ids] = 1
+    return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")
+
+
 def to_bytes(mask: int, size: int) -> bytes:
     """The set as bytes, for constant-time membership tests with `contains`."""
     return mask.to_bytes((size >> 3) + 1, "little")

@@ -28,6 +28,7 @@ from whoosh.formats import Positions
 from whoosh.writing import PostingPool, SegmentWriter
 
 from search_index.analysis import SectionAnalyzer, section_postings
+from search_index.postings_arrays import PostingsArraysWriter, scored_fields
 
 # Estimated bytes a posting and a new term hold in the pool (lists, float, value bytes).
 _POSTING_BYTES = 96
@@ -220,13 +221,17 @@ class BulkWriter(SegmentWriter):
             if self.pool.runs:  # spilled: merge the runs as Whoosh does
                 self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
             else:
-                self._write_terms(lengths)
+                arrays = PostingsArraysWriter(scored_fields(self.schema))
+                self._write_terms(lengths, arrays)
+                folder = getattr(self.storage, "folder", None)
+                if folder is not None:
+                    arrays.write(folder, self.newsegment.segment_id())
             self.fieldwriter.close()
         finally:
             if pdr is not None:
                 pdr.close()
 
-    def _write_terms(self, lengths: _Lengths | None) -> None:
+    def _write_terms(self, lengths: _Lengths | None, arrays: PostingsArraysWriter) -> None:
         # whoosh.codec.base.FieldWriter.add_postings, a term at a time.
         writer = self.fieldwriter
         schema = self.schema
@@ -250,6 +255,7 @@ class BulkWriter(SegmentWriter):
             writer.start_term(btext)
             _add_postings(writer._postwriter, docs, weights, values, column)
             writer.finish_term()
+            arrays.add(fieldname, btext, docs, weights)
         if lastfn is not None:
             writer.finish_field()
 

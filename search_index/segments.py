@@ -16,6 +16,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
 from search_index import bitsets
+from search_index.postings_arrays import PostingsArrays, open_arrays, scored_fields
 from search_index.schema import facet_names
 
 # Term sets kept per segment (most recently used): as many as fit TERM_CACHE_BYTES (a
@@ -68,6 +69,10 @@ def decode_blocks(matcher) -> list[tuple]:
     return blocks
 
 
+def _bytes(text) -> bytes:
+    return text.encode() if isinstance(text, str) else text
+
+
 def _column(reader, name: str, default=0) -> list:
     if reader.doc_count_all() == 0:
         return []
@@ -89,6 +94,8 @@ class SegmentData:
     blocks: OrderedDict = field(default_factory=OrderedDict)
     cached_postings: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # The postings of the scored fields as arrays, when the bulk writer wrote them.
+    postings_arrays: PostingsArrays | None = None
 
     def posting_blocks(self, reader, fieldname: str, text) -> list[tuple]:
         """A term's postings as (highest id, ids, weights) blocks, decoded once.
@@ -96,6 +103,9 @@ class SegmentData:
         Decoding (unpickle, inflate) costs more than scoring; the frequent words of
         queries ("werk") are decoded once per segment instead of on every search.
         """
+        if self.postings_arrays and fieldname in self.postings_arrays.fields:
+            ids, weights = self.postings_arrays.postings(fieldname, _bytes(text))
+            return [(int(ids[-1]), ids, weights)] if len(ids) else []
         key = (fieldname, text)
         with self.lock:
             found = self.blocks.get(key)
@@ -134,7 +144,10 @@ class SegmentData:
                 self.terms.move_to_end(key)
                 return mask
         mask = 0
-        if (fieldname, text) in reader:
+        if self.postings_arrays and fieldname in self.postings_arrays.fields:
+            ids, _weights = self.postings_arrays.postings(fieldname, _bytes(text))
+            mask = bitsets.from_id_array(ids, self.size)
+        elif (fieldname, text) in reader:
             mask = bitsets.from_ids(posting_ids(raw_postings(reader, fieldname, text)), self.size)
         with self.lock:
             self.terms[key] = mask
@@ -187,6 +200,8 @@ class SegmentCache:
                 self._data.move_to_end(key)
                 return data
         data = read_segment(reader)
+        data.postings_arrays = open_arrays(folder, segment.segment_id(),
+                                           scored_fields(reader.schema))
         with self._lock:
             self._data[key] = data
             while len(self._data) > self.capacity:

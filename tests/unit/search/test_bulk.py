@@ -50,11 +50,12 @@ def _build(path: Path, documents: list[dict], writer_factory) -> Path:
 
 
 def _files(path: Path) -> dict[str, bytes]:
-    """Segment files by kind (the segment's random name left out); not the TOC, which
-    names the segment."""
+    """Whoosh's segment files by kind (the segment's random name left out); not the TOC,
+    which names the segment, nor the postings arrays that only the bulk writer adds
+    (tests/unit/search/test_postings_arrays.py)."""
     files = {}
     for file in path.iterdir():
-        if file.name.startswith("MAIN_") and "." in file.name:
+        if file.name.startswith("MAIN_") and "." in file.name and ".pa_" not in file.name:
             files[file.name.split(".", 1)[1]] = file.read_bytes()
     return files
 
@@ -69,6 +70,7 @@ def test_bulk_writer_writes_the_same_segment(catalogue, tmp_path, limitmb):
     expected_files, actual_files = _files(expected), _files(actual)
     assert set(expected_files) >= {"pst", "trm", "_stored.col", "_text_len.col"}
     assert actual_files.keys() == expected_files.keys()
+    assert bool(list(actual.glob("*.pa_ids.npy"))) == (limitmb == 256)  # not when spilled
     for kind, content in expected_files.items():
         assert actual_files[kind] == content, kind
 
