@@ -62,6 +62,35 @@ def sort_positions(view: IndexView, order: str) -> np.ndarray:
                                                              dtype=np.int64))
 
 
+def words_of(mask: int, size: int) -> np.ndarray:
+    """A bitset as 64-bit words (the layout of facet_matrix's rows)."""
+    return np.frombuffer(mask.to_bytes(8 * ((size + 63) // 64), "little"), dtype=np.uint64)
+
+
+def facet_matrix(view: IndexView) -> tuple[dict[str, slice], list[str], np.ndarray]:
+    """Every facet value's documents as one row of 64-bit words, so that all values are
+    counted against a set in one AND and popcount: rows of a facet (a slice per facet,
+    its values in name order), the values' names, and the matrix."""
+    def build():
+        rows: dict[str, slice] = {}
+        names: list[str] = []
+        masks: list[int] = []
+        for facet in view.facets:
+            values = sorted(view.values.get(facet, {}).items())
+            rows[facet] = slice(len(names), len(names) + len(values))
+            names += [name for name, _ in values]
+            masks += [mask for _, mask in values]
+        matrix = np.array([words_of(mask, view.size) for mask in masks], dtype=np.uint64)
+        return rows, names, matrix.reshape(len(masks), (view.size + 63) // 64)
+
+    return kept(view, ("facet matrix",), build)
+
+
+def counts_in(matrix: np.ndarray, mask: int, size: int) -> np.ndarray:
+    """Per row of the matrix, how many of its documents are in `mask`."""
+    return np.bitwise_count(matrix & words_of(mask, size)).sum(axis=1, dtype=np.int64)
+
+
 def _norms(view: IndexView, searcher: Searcher, field: str) -> np.ndarray:
     return kept(view, ("norms", field), lambda: np.asarray(view.norms(searcher, field)))
 

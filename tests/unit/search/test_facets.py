@@ -87,3 +87,29 @@ def test_misspelt_word_gets_a_suggestion(index):
     make_intervention(title="Jobcoaching", summary="Begeleiding door een jobcoach.")
     index.sync()
     assert index.search("begeleidnig").suggestion == "begeleiding"
+
+
+def test_counts_equal_a_count_of_each_values_documents(index):
+    """Whatever the filters, a value's count is the number of documents that have it
+    and pass the other facets' filters (and the text): counted here one by one."""
+    import random
+
+    from registry.demo.generator import generate
+    from search_index import searchers
+    from search_index.query import SearchRequest, _and, filter_masks, run_search, text_mask
+
+    generate(60)
+    index.sync()
+    searcher, view = searchers.acquire(index.root)
+    rng = random.Random(5)
+    for round_number in range(30):
+        facets = rng.sample([f for f in view.facets if view.values.get(f)], 3)
+        filters = {f: rng.sample(sorted(view.values[f]), 1) for f in facets}
+        text = "" if round_number % 2 else "werk"
+        result = run_search(searcher, view, SearchRequest(text, filters))
+        matched = text_mask(searcher, view, result.query)
+        masks = filter_masks(view, filters)
+        for facet, values in result.facets.items():
+            base = _and(matched, masks, skip=facet)
+            assert {v.value: v.count for v in values} == {
+                name: (base & mask).bit_count() for name, mask in view.values[facet].items()}
