@@ -400,13 +400,16 @@ def partial_hits(
         docs = set(bitsets.to_ids(candidates, view.size))
         ranked = [(h.docnum, h.score) for h in searcher.search(either, filter=docs,
                                                                  limit=PARTIAL_POOL)]
-    buffers = [bitsets.to_bytes(mask, view.size) for mask in masks]
-    hits = [
-        PartialHit(view.ids[doc], score, sum(bitsets.contains(b, doc) for b in buffers))
-        for doc, score in ranked
-    ]
-    hits.sort(key=lambda hit: -hit.matched)  # stable: relevance within each count
-    return hits[:limit]
+    if not ranked:
+        return []
+    docs = np.fromiter((doc for doc, _ in ranked), dtype=np.int64, count=len(ranked))
+    matched = np.zeros(len(ranked), dtype=np.int64)
+    for mask in masks:  # each word's bit of each document, for all of them at once
+        buffer = np.frombuffer(bitsets.to_bytes(mask, view.size), dtype=np.uint8)
+        matched += (buffer[docs >> 3] >> (docs & 7)) & 1
+    best = np.argsort(-matched, kind="stable")[:limit]  # stable: relevance within a count
+    return [PartialHit(view.ids[ranked[i][0]], ranked[i][1], int(matched[i]))
+            for i in best.tolist()]
 
 
 def word_drops(text: str, masks: list[int], allowed: int) -> list[WordDrop]:

@@ -31,6 +31,8 @@ def test_records_with_most_of_the_words_follow_the_full_matches(catalogue):
     assert result.total == 0
     assert [m for m, _ in partial] == [2, 2, 1]
     assert _titles(catalogue, [i for _, i in partial])[2] == "Werkervaring"
+    two = [hit.score for hit in result.partial if hit.matched == 2]
+    assert two == sorted(two, reverse=True)  # by relevance within a count
 
 
 def test_full_matches_are_not_repeated_among_the_partial_ones(catalogue):
