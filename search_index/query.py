@@ -13,7 +13,7 @@ from whoosh import qparser
 from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from search_index import arrays, bitsets, ranking
+from search_index import arrays, bitsets, ranking, spelling
 from search_index.analysis import SPELLING_ANALYZER, TEXT_ANALYZER
 from search_index.schema import ENGLISH_FIELD, TEXT_FIELDS
 from search_index.view import IndexView
@@ -342,13 +342,13 @@ def relaxations(view, matched, masks, filters) -> list[Relaxation]:
     return sorted(options, key=lambda r: -r.count)
 
 
-def suggest(searcher: Searcher, text: str) -> str | None:
+def suggest(searcher: Searcher, view: IndexView, text: str) -> str | None:
     """The text with each word the index does not know corrected, else None.
 
     Only unknown words are corrected: a known word that is rare in titles is not a typo.
     """
     reader = searcher.reader()
-    corrector = reader.corrector("spelling")
+    corrector = spelling.corrector(searcher, view)
     parts = _PARTS.findall(clean_text(text))
     corrected = [_corrected(reader, corrector, part) for part in parts]
     return " ".join(corrected) if corrected != parts else None
@@ -449,7 +449,7 @@ def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> S
     words, excluded = _words(query)
     result.words = len(words)
     if query is not None and total < FEW_RESULTS:
-        result.suggestion = suggest(searcher, request.text)
+        result.suggestion = suggest(searcher, view, request.text)
         if len(words) > 1 and request.page == 1:
             allowed = _and(view.live, masks)
             for part in excluded:
