@@ -11,6 +11,7 @@ stays. Only evicting term postings takes a lock.
 from __future__ import annotations
 
 import threading
+from math import log
 
 import numpy as np
 from whoosh.query import Term
@@ -100,7 +101,9 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
         ids, weights = [], []
         leaves = searcher.reader().leaf_readers()
         for (reader, offset), data in zip(leaves, view.segments, strict=True):
-            if (field, text) not in reader:
+            # A segment's postings arrays answer for a term it lacks (no postings); only
+            # without them ask the term file (a hash probe on disk per segment).
+            if data.postings_arrays is None and (field, text) not in reader:
                 continue
             for _maxid, block_ids, block_weights in data.posting_blocks(reader, field, text):
                 ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
@@ -149,8 +152,15 @@ def bm25(view: IndexView, searcher: Searcher, term: Term) -> tuple[np.ndarray, n
     ids, weights = _postings(view, searcher, field, text)
     if not len(ids):
         return ids, weights
-    gain = searcher.idf(field, text) * term.boost * (K1 + 1)
+    gain = idf(searcher, len(ids)) * term.boost * (K1 + 1)
     return ids, gain * weights / (weights + _norms(view, searcher, field)[ids])
+
+
+def idf(searcher: Searcher, doc_frequency: int) -> float:
+    """Whoosh's idf (whoosh.scoring.WeightingModel.idf) of a term in `doc_frequency`
+    documents: a term's postings count its documents, deleted ones included, as Whoosh's
+    term info does, so its idf needs no read of the term file."""
+    return log(searcher.get_parent().doc_count_all() / (doc_frequency + 1)) + 1
 
 
 def add_bm25(scores: np.ndarray, view: IndexView, searcher: Searcher, term: Term) -> None:

@@ -39,6 +39,25 @@ def test_bm25_per_document_equals_whooshs_score(catalogue):
     assert whoosh and {doc: round(scores[doc], 9) for doc in np.flatnonzero(scores)} == whoosh
 
 
+def test_bm25_equals_whooshs_score_with_deleted_documents_in_a_segment(catalogue):
+    """Deleted documents still count in a term's document frequency (Whoosh's idf reads
+    it from the term info, ours from the postings): the scores stay equal."""
+    from registry.extensions import db
+    from registry.models import Intervention
+
+    for intervention in db.session.query(Intervention).limit(2):
+        intervention.published_version.summary += " schulden"
+    catalogue.sync()
+    searcher, view = searchers.acquire(catalogue.root)
+    assert searcher.reader().has_deletions()
+    scores = np.zeros(view.size)
+    arrays.add_bm25(scores, view, searcher, Term("text", "schuld"))
+    whoosh = {hit.docnum: round(hit.score, 9)
+              for hit in searcher.search(Term("text", "schuld"), limit=None)}
+    live_scores = np.where(arrays.live(view), scores, 0)
+    assert {doc: round(scores[doc], 9) for doc in np.flatnonzero(live_scores)} == whoosh
+
+
 def test_term_postings_kept_are_bounded_in_bytes(catalogue, monkeypatch):
     searcher, view = searchers.acquire(catalogue.root)
     one = arrays.bm25(view, searcher, Term("text", "werk"))
