@@ -96,6 +96,13 @@ class SegmentData:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # The postings of the scored fields as arrays, when the bulk writer wrote them.
     postings_arrays: PostingsArrays | None = None
+    _spelling_words: list[str] | None = None
+
+    def spelling_words(self, read) -> list[str]:
+        """The segment's spelling words, sorted (search_index/spelling.py): read() once."""
+        if self._spelling_words is None:
+            self._spelling_words = read()
+        return self._spelling_words
 
     def posting_blocks(self, reader, fieldname: str, text) -> list[tuple]:
         """A term's postings as (highest id, ids, weights) blocks, decoded once.

@@ -57,3 +57,13 @@ def test_a_search_with_a_typo_is_corrected_on_several_segments(index):
     searcher, _view = searchers.acquire(index.root)
     assert len(searcher.reader().leaf_readers()) >= 2
     assert index.search("schuldhulpverleninh").suggestion == "schuldhulpverlening"
+
+
+def test_a_warmed_up_process_has_read_each_segments_spelling_words(index):
+    from tests.factories import make_intervention
+
+    make_intervention(title="Schuldhulpverlening", summary="Schulden regelen.")
+    index.sync()
+    searchers.release_all()
+    view = searchers.warm(index.root, ("text",))
+    assert view.segments and all(data._spelling_words for data in view.segments)
