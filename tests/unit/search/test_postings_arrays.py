@@ -118,3 +118,18 @@ def test_arrays_are_read_as_written(tmp_path):
     assert arrays.postings("text", b"schuld")[0].tolist() == [1]
     assert arrays.postings("title_prefix", b"sc")[1].tolist() == [1.0, 2.0]
     assert arrays.postings("text", b"sc")[0].size == 0
+
+
+def test_segments_the_sync_writes_and_merges_have_arrays_too(index):
+    from tests.factories import make_intervention
+
+    for number in range(12):  # Whoosh merges the small segments of earlier syncs
+        make_intervention(title=f"Schuldhulp {number}", summary="schulden regelen")
+        index.sync()
+    folder = str(storage.current_path(index.root))
+    ix = storage.open_current(index.root)
+    segments = ix._segments()
+    assert 1 <= len(segments) < 12
+    fields = scored_fields(ix.schema)
+    assert all(open_arrays(folder, segment.segment_id(), fields) for segment in segments)
+    assert index.search("schuldhulp").total == 12
