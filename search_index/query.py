@@ -347,17 +347,18 @@ def suggest(searcher: Searcher, view: IndexView, text: str) -> str | None:
 
     Only unknown words are corrected: a known word that is rare in titles is not a typo.
     """
-    reader = searcher.reader()
     corrector = spelling.corrector(searcher, view)
     parts = _PARTS.findall(clean_text(text))
-    corrected = [_corrected(reader, corrector, part) for part in parts]
+    corrected = [_corrected(searcher, view, corrector, part) for part in parts]
     return " ".join(corrected) if corrected != parts else None
 
 
-def _corrected(reader, corrector, part: str) -> str:
+def _corrected(searcher: Searcher, view: IndexView, corrector, part: str) -> str:
     if part.startswith('"') or part in _OPERATORS:
         return part
-    if all(reader.doc_frequency("text", token.text) for token in TEXT_ANALYZER(part)):
+    # Known: some document holds it (deleted ones too, as a document frequency counts
+    # them); the term sets are kept, and the query read these words' sets already.
+    if all(view.term_mask(searcher, "text", token.text) for token in TEXT_ANALYZER(part)):
         return part
     words = [token.text for token in SPELLING_ANALYZER(part)]
     # A word of one or two letters is no typo to correct, and its edits reach a large
