@@ -6,6 +6,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 import numpy as np
@@ -116,7 +117,10 @@ def clean_text(text: str) -> str:
     return " ".join(kept[:MAX_QUERY_WORDS])
 
 
+@lru_cache(maxsize=20_000)
 def _indexable(word: str) -> bool:
+    """Whether the text field keeps anything of the word (the analysis is the code's, the
+    same for every index): kept per word, as the parsed word queries are."""
     return any(True for _ in TEXT_ANALYZER(word))
 
 
