@@ -114,6 +114,8 @@ def open_arrays(folder: str, segment_id: str, fields: frozenset[str]
     paths = {part: Path(folder) / name for part, name in file_names(segment_id).items()}
     if not all(path.exists() for path in paths.values()):
         return None
-    loaded = {part: np.load(path, mmap_mode="r", allow_pickle=False)
+    # Plain arrays over the mapping (np.asarray keeps it open through .base): slicing a
+    # np.memmap makes a memmap object per slice, a fifth of a term's lookup.
+    loaded = {part: np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
               for part, path in paths.items()}
     return PostingsArrays(**loaded, fields=fields)
