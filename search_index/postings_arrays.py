@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -75,9 +76,9 @@ class PostingsArraysWriter:
         arrays = {
             "keys": np.array([self.keys[i] for i in order], dtype=np.bytes_),
             "offsets": offsets,
-            "ids": np.fromiter((d for i in order for d in self.ids[i]), dtype=np.uint32,
-                               count=int(offsets[-1])),
-            "weights": np.fromiter((w for i in order for w in self.weights[i]),
+            "ids": np.fromiter(chain.from_iterable(self.ids[i] for i in order),
+                               dtype=np.uint32, count=int(offsets[-1])),
+            "weights": np.fromiter(chain.from_iterable(self.weights[i] for i in order),
                                    dtype=np.float32, count=int(offsets[-1])),
         }
         for part, name in file_names(segment_id).items():
