@@ -88,9 +88,9 @@ def release_all() -> None:
 def warm(root: Path, text_fields: tuple[str, ...]) -> IndexView:
     """Build what the first search of a process would otherwise wait for: the view of the
     current index (facet sets, sort orders), the text fields' length norms and the
-    spelling words. A server
-    calls it once per process before serving (gunicorn.conf.py): at 100k documents that
-    was a second of the first user's query. Raises IndexUnavailable."""
+    spelling words. A server calls it once per process before serving
+    (gunicorn.conf.py): at 100k documents that was a second of the first user's query.
+    Raises IndexUnavailable."""
     searcher, view = acquire(root)
     for field in text_fields:
         if field in searcher.schema:

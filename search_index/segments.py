@@ -105,7 +105,8 @@ class SegmentData:
         return self._spelling_words
 
     def posting_blocks(self, reader, fieldname: str, text) -> list[tuple]:
-        """A term's postings as (highest id, ids, weights) blocks, decoded once.
+        """A term's postings as (highest id, ids, weights) blocks: one block sliced from
+        the segment's postings arrays when it has them, else Whoosh's blocks decoded once.
 
         Decoding (unpickle, inflate) costs more than scoring; the frequent words of
         queries ("werk") are decoded once per segment instead of on every search.
