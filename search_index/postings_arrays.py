@@ -83,10 +83,17 @@ class PostingsArraysWriter:
         }
         for part, name in file_names(segment_id).items():
             path = Path(folder) / name
-            partial = path.with_name(f".{name}.partial")
+            partial = partial_path(path)
             with open(partial, "wb") as out:
                 np.save(out, arrays[part], allow_pickle=False)
             os.replace(partial, path)
+
+
+def partial_path(path: Path) -> Path:
+    """Where a file is written before it is renamed. Named after the segment too, so that
+    what a crash leaves is deleted with the segment, which never reached a TOC
+    (whoosh.index.clean_files; it skips names that start with a dot)."""
+    return path.with_name(f"{path.name}.partial")
 
 
 @dataclass(frozen=True)

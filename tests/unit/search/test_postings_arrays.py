@@ -15,7 +15,13 @@ from registry.extensions import db
 from registry.models import SearchChange
 from registry.search import sync
 from search_index import searchers, storage, writing
-from search_index.postings_arrays import PostingsArraysWriter, open_arrays, scored_fields
+from search_index.postings_arrays import (
+    PostingsArraysWriter,
+    file_names,
+    open_arrays,
+    partial_path,
+    scored_fields,
+)
 from search_index.query import SearchRequest, run_search
 from search_index.segments import SEGMENTS, decode_blocks, raw_postings
 
@@ -133,3 +139,16 @@ def test_segments_the_sync_writes_and_merges_have_arrays_too(index):
     fields = scored_fields(ix.schema)
     assert all(open_arrays(folder, segment.segment_id(), fields) for segment in segments)
     assert index.search("schuldhulp").total == 12
+
+
+def test_files_a_crash_leaves_are_deleted_with_their_segment(built):
+    """A write cut short leaves a .partial file named after its segment, which never
+    reached a TOC: Whoosh's next commit deletes it like the segment's other files."""
+    folder = storage.current_path(built)
+    orphan = partial_path(folder / file_names("MAIN_orphan0000000001")["ids"])
+    orphan.write_bytes(b"cut short")
+    ix = storage.open_current(built)
+    writer = ix.writer(**writing.WRITER_OPTIONS)
+    writer.commit()  # nothing added: a new TOC, and Whoosh's clean-up of unused files
+    assert not orphan.exists()
+    assert _arrays_files(built)  # the live segments' arrays stay
