@@ -11,16 +11,11 @@ from collections.abc import Iterable
 import numpy as np
 
 
-def from_ids(ids: Iterable[int], size: int) -> int:
-    """A set of the given document numbers, for an index of `size` documents."""
-    buffer = bytearray((size >> 3) + 1)
-    for doc in ids:
-        buffer[doc >> 3] |= 1 << (doc & 7)
-    return int.from_bytes(buffer, "little")
-
-
-def from_id_array(ids: np.ndarray, size: int) -> int:
-    """from_ids for an array of document numbers, packed by numpy."""
+def from_ids(ids: Iterable[int] | np.ndarray, size: int) -> int:
+    """A set of the given document numbers, for an index of `size` documents (packed by
+    numpy)."""
+    if not isinstance(ids, np.ndarray):
+        ids = np.fromiter(ids, dtype=np.int64)
     bits = np.zeros(((size >> 3) + 1) * 8, dtype=np.uint8)
     bits[ids] = 1
     return int.from_bytes(np.packbits(bits, bitorder="little").tobytes(), "little")

@@ -410,8 +410,7 @@ def partial_hits(
     docs = np.fromiter((doc for doc, _ in ranked), dtype=np.int64, count=len(ranked))
     matched = np.zeros(len(ranked), dtype=np.int64)
     for mask in masks:  # each word's bit of each document, for all of them at once
-        buffer = np.frombuffer(bitsets.to_bytes(mask, view.size), dtype=np.uint8)
-        matched += (buffer[docs >> 3] >> (docs & 7)) & 1
+        matched += arrays.of_mask(mask, view.size)[docs]
     best = np.argsort(-matched, kind="stable")[:limit]  # stable: relevance within a count
     return [PartialHit(view.ids[ranked[i][0]], ranked[i][1], int(matched[i]))
             for i in best.tolist()]

@@ -154,7 +154,7 @@ class SegmentData:
         mask = 0
         if self.postings_arrays and fieldname in self.postings_arrays.fields:
             ids, _weights = self.postings_arrays.postings(fieldname, _bytes(text))
-            mask = bitsets.from_id_array(ids, self.size)
+            mask = bitsets.from_ids(ids, self.size)
         elif (fieldname, text) in reader:
             mask = bitsets.from_ids(posting_ids(raw_postings(reader, fieldname, text)), self.size)
         with self.lock:
