@@ -6,6 +6,9 @@ module-level object at this import path.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
@@ -17,6 +20,7 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
+from whoosh.formats import Frequency
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
@@ -103,6 +107,8 @@ ENGLISH_ANALYZER = (
     | StemFilter(lang="en", cachesize=50000)
 )
 _WORD = RegexTokenizer().expression
+# The same words without the inner group, so findall gives whole words (no match objects).
+_WORDS = re.compile(r"[\w\*]+(?:\.?[\w\*]+)*")
 _STEM = stemmer_for_language("nl")
 _STEMS: dict[str, str] = {}
 
@@ -252,8 +258,8 @@ def section_postings(value: str, field) -> list[tuple[bytes, int, float, bytes]]
     for number, section in enumerate(sections):
         boost = boosts[number if number < last else last]
         pos = None
-        for index, match in enumerate(_WORD.finditer(section)):
-            term = word_term(match.group(0))
+        for index, word in enumerate(_WORDS.findall(section)):
+            term = word_term(word)
             if term is None:
                 continue
             pos = start + index if pos is None else pos + 1
@@ -287,3 +293,65 @@ def section_postings(value: str, field) -> list[tuple[bytes, int, float, bytes]]
 _ONE = pack_uint(1)
 _ONE_LENGTH = len(_ONE)
 _SINGLE_POSITION: dict[int, bytes] = {}
+
+
+_SPELLING_WORDS: dict[str, tuple[str, ...]] = {}
+_PREFIXES: dict[str, tuple[str, ...]] = {}
+_PREFIX_SIZES = range(4, 25)  # EdgePrefixFilter's minsize and maxsize in PREFIX_ANALYZER
+
+
+def _spelling_terms(word: str) -> tuple[str, ...]:
+    """What SPELLING_ANALYZER indexes for a word as written: the folded word, or nothing
+    for a stop word or a single letter."""
+    terms = _SPELLING_WORDS.get(word)
+    if terms is None:
+        if len(_SPELLING_WORDS) > 400_000:  # bound the cache on endless vocabularies
+            _SPELLING_WORDS.clear()
+        text = fold(word)
+        terms = _SPELLING_WORDS[word] = (
+            () if len(text) < 2 or text in DUTCH_STOP_WORDS else (text,))
+    return terms
+
+
+def _prefix_terms(word: str) -> tuple[str, ...]:
+    """What PREFIX_ANALYZER indexes for a word as written: the folded word's prefixes of
+    4 to 24 letters."""
+    terms = _PREFIXES.get(word)
+    if terms is None:
+        if len(_PREFIXES) > 400_000:
+            _PREFIXES.clear()
+        text = fold(word)
+        terms = _PREFIXES[word] = tuple(
+            text[:size] for size in _PREFIX_SIZES if size <= len(text))
+    return terms
+
+
+def word_terms_of(field) -> Callable[[str], tuple[str, ...]] | None:
+    """For a Frequency field analysed by SPELLING_ANALYZER or PREFIX_ANALYZER, what it
+    indexes for a word as written (cached per word); None for any other field."""
+    if type(field.format) is not Frequency:
+        return None
+    if field.analyzer == SPELLING_ANALYZER:
+        return _spelling_terms
+    if field.analyzer == PREFIX_ANALYZER:
+        return _prefix_terms
+    return None
+
+
+def frequency_postings(value: str, field, terms_of: Callable[[str], tuple[str, ...]]
+                       ) -> list[tuple[bytes, int, float, bytes]]:
+    """field.index(value) for a field word_terms_of gave `terms_of` for: (term bytes,
+    frequency, weight, packed frequency) per term, without a Token per word.
+
+    The rebuild's second hot loop after section_postings (search_index.bulk); tests
+    compare it with field.index.
+    """
+    counts: dict[str, int] = {}
+    for word in _WORDS.findall(value):
+        for term in terms_of(word):
+            counts[term] = counts.get(term, 0) + 1
+    boost = field.format.field_boost
+    # As Frequency.word_values: the weight is the sum of the tokens' boosts (1.0 each)
+    # times the field's boost, and the value the frequency packed.
+    return [(term.encode("utf-8"), count, count * boost, pack_uint(count))
+            for term, count in counts.items()]

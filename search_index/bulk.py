@@ -24,15 +24,25 @@ import traceback
 from collections.abc import Iterable, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.formats import Positions
+from whoosh.fields import KEYWORD, NUMERIC
+from whoosh.formats import Existence, Frequency, Positions
+from whoosh.system import pack_uint
 from whoosh.writing import PostingPool, SegmentWriter
 
-from search_index.analysis import SectionAnalyzer, section_postings
+from search_index.analysis import (
+    SectionAnalyzer,
+    frequency_postings,
+    section_postings,
+    word_terms_of,
+)
 from search_index.postings_arrays import PostingsArraysWriter, scored_fields
 
 # Estimated bytes a posting and a new term hold in the pool (lists, float, value bytes).
 _POSTING_BYTES = 96
 _TERM_BYTES = 320
+# Facet and number values repeat from record to record: their postings are kept per value,
+# up to this many values (then forgotten and kept again).
+_REPEATED_VALUES = 50_000
 
 
 class MemoryPostingPool(PostingPool):
@@ -119,6 +129,14 @@ class _Lengths:
         return self.column(fieldname)[docnum]
 
 
+def _is_repeated_value(field) -> bool:
+    """Facets and numbers: fields whose postings depend on the value only, whose values
+    repeat, and whose posting values are a packed frequency or nothing (so they can be
+    made afresh: _repeated)."""
+    return isinstance(field, (KEYWORD, NUMERIC)) and type(field.format) in (Frequency,
+                                                                            Existence)
+
+
 def _is_section_text(field) -> bool:
     return (
         type(field.format) is Positions
@@ -138,6 +156,23 @@ class BulkWriter(SegmentWriter):
         if any(field.vector or field.separate_spelling() for _, field in schema.items()):
             raise ValueError("BulkWriter does not write term vectors or separate spellings")
         self._fast_text = {name for name, field in schema.items() if _is_section_text(field)}
+        self._word_terms = {name: terms_of for name, field in schema.items()
+                            if (terms_of := word_terms_of(field)) is not None}
+        self._repeated = {name for name, field in schema.items() if _is_repeated_value(field)}
+        self._postings_of_value: dict[tuple[str, object], list] = {}
+
+    def _repeated_postings(self, fieldname: str, field, value) -> list:
+        """field.index(value), kept per value. Each posting value is made afresh: one
+        bytes object shared by many postings would be pickled once per block with
+        references to it, and the blocks would differ from Whoosh's."""
+        key = (fieldname, value)
+        kept = self._postings_of_value.get(key)
+        if kept is None:
+            if len(self._postings_of_value) >= _REPEATED_VALUES:
+                self._postings_of_value.clear()
+            kept = self._postings_of_value[key] = list(field.index(value))
+        return [(tbytes, freq, weight, pack_uint(freq) if vbytes else vbytes)
+                for tbytes, freq, weight, vbytes in kept]
 
     def add_document(self, **fields):
         # whoosh.writing.SegmentWriter.add_document without term vectors or separate
@@ -150,6 +185,8 @@ class BulkWriter(SegmentWriter):
         terms = pool.terms
         added = 0
         fast_text = self._fast_text
+        word_terms = self._word_terms
+        repeated = self._repeated
 
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
@@ -168,6 +205,10 @@ class BulkWriter(SegmentWriter):
                     fieldboost = self._field_boost(fields, fieldname, docboost)
                     if fieldname in fast_text and isinstance(value, str):
                         items = section_postings(value, field)
+                    elif fieldname in word_terms and isinstance(value, str):
+                        items = frequency_postings(value, field, word_terms[fieldname])
+                    elif fieldname in repeated and isinstance(value, (str, int)):
+                        items = self._repeated_postings(fieldname, field, value)
                     else:
                         items = field.index(value)
                     scorable = field.scorable

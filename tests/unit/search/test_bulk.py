@@ -20,7 +20,12 @@ from registry.models import SearchChange
 from registry.search import sync
 from registry.search.documents import FACETS, iter_public_documents
 from search_index import searchers, storage, writing
-from search_index.analysis import SECTION_BREAK, section_postings
+from search_index.analysis import (
+    SECTION_BREAK,
+    frequency_postings,
+    section_postings,
+    word_terms_of,
+)
 from search_index.bulk import BulkWriter, MemoryPostingPool
 from search_index.query import SearchRequest, run_search
 from search_index.schema import build_schema
@@ -87,6 +92,25 @@ def test_section_postings_match_the_field(catalogue):
     ]
     for text in texts:
         assert section_postings(text, field) == list(field.index(text)), text
+
+
+@pytest.mark.parametrize("name", ["spelling", "title_prefix"])
+def test_frequency_postings_match_the_field(catalogue, name):
+    field = build_schema(FACETS)[name]
+    terms_of = word_terms_of(field)
+    assert terms_of is not None
+    texts = [doc[name] for doc in catalogue] + [
+        "", "de het een a b", "Eén cliënt, ideeën en Cliënten", "werk werk werkt werken",
+        "e.g. 3.5 jaar, v.d. straat*", "Schuldhulpverleningstrajectbegeleidingscoördinator",
+    ]
+    for text in texts:
+        assert frequency_postings(text, field, terms_of) == list(field.index(text)), text
+
+
+def test_only_the_spelling_and_prefix_fields_have_word_terms():
+    schema = build_schema(FACETS)
+    assert [name for name, field in schema.items() if word_terms_of(field)] == [
+        "spelling", "title_prefix"]
 
 
 def _search(root: Path) -> list:
