@@ -167,3 +167,24 @@ def test_a_rebuild_past_its_buffer_writes_more_segments_not_spilled_runs(
     finally:
         searchers.release_all()
     assert not sync.verify(bind, several)
+
+
+def test_a_build_pauses_the_oldest_generations_collections_and_restores_them(tmp_path):
+    import gc
+
+    from search_index import bulk
+
+    before = gc.get_threshold()
+    seen = []
+
+    def documents():
+        seen.append(gc.get_threshold())
+        yield {"id": "1", "digest": "d", "text": "werk", "title_sort": "werk"}
+
+    (tmp_path / "ix").mkdir()
+    ix = whoosh_index.create_in(str(tmp_path / "ix"), build_schema(FACETS))
+    with bulk.oldest_collections_paused():  # nested: the inner build keeps it paused
+        bulk.write_segments(ix, documents(), 16)
+        assert gc.get_threshold()[2] == bulk._BUILD_OLDEST_THRESHOLD
+    assert seen == [(*before[:2], bulk._BUILD_OLDEST_THRESHOLD)]
+    assert gc.get_threshold() == before
