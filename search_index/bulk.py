@@ -20,16 +20,22 @@ took most of the rebuild's time (bench/README.md, "Full rebuild of 100k").
 from __future__ import annotations
 
 import gc
+import operator
 import queue
 import threading
 import traceback
+import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pickle import dumps
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.fields import KEYWORD, NUMERIC
 from whoosh.formats import Existence, Frequency, Positions
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import PostingPool, SegmentWriter
 
 from search_index.analysis import (
@@ -296,42 +302,79 @@ class BulkWriter(SegmentWriter):
                 docs = [docs[i] for i in kept]
                 weights = [weights[i] for i in kept]
                 values = [values[i] for i in kept]
-            writer.start_term(btext)
-            _add_postings(writer._postwriter, docs, weights, values, column)
-            writer.finish_term()
+            _write_term(writer, btext, docs, weights, values, column)
             arrays.add(fieldname, btext, docs, weights)
         if lastfn is not None:
             writer.finish_field()
 
 
-def _add_postings(pw, docs: list, weights: list, values: list, column) -> None:
-    """W3PostingsWriter.add_posting for all of one term's postings, a block at a time
-    (same blocks, statistics and bytes; `column` holds the field's lengths or is None)."""
+def _write_term(writer, btext: bytes, docs: list, weights: list, values: list,
+                column) -> None:
+    """W3FieldWriter.start_term, add per posting and finish_term for all of one term's
+    postings in one call: the same blocks, statistics and bytes (tests/unit/search/
+    test_bulk.py compares the files), without a method call per posting or per block
+    statistic. `column` holds the field's lengths by document number, or is None."""
+    pw = writer._postwriter
+    postfile = pw._postfile
     limit = pw._blocklimit
+    compression = pw._compression
+    fixedsize = writer._format.fixed_value_size()
+    info = W3TermInfo()
+    total_weight, df, min_length, max_length, max_weight = 0, 0, None, 0, 0
+    offset = postfile.tell()
+    postfile.write(WHOOSH3_HEADER_MAGIC)  # before a term's first block
     count = len(docs)
     start = 0
     while start < count:
-        if len(pw._ids) >= limit:
-            pw._write_block()
-        end = min(count, start + limit - len(pw._ids))
+        end = min(count, start + limit)
         ids = docs[start:end]
-        pw._ids.extend(ids)
-        chunk = weights[start:end]
-        pw._weights.extend(chunk)
-        top = max(chunk)
-        if top > pw._maxweight:
-            pw._maxweight = top
-        pw._values.extend(v for v in values[start:end] if v)
+        doubles = weights[start:end]
+        stored = array("f", doubles)  # the block's weights as Whoosh keeps them
+        block_max = max(doubles)
+        if not block_max > 0:
+            block_max = 0  # Whoosh starts a block's maximum at 0
+        low, high = None, 0
         if column:
-            lengths = [column[d] for d in ids]
-            lengths = [n for n in lengths if n]
+            lengths = [n for n in map(column.__getitem__, ids) if n]
             if lengths:
                 low, high = min(lengths), max(lengths)
-                if pw._minlength is None or low < pw._minlength:
-                    pw._minlength = low
-                if high > pw._maxlength:
-                    pw._maxlength = high
+        # W3TermInfo.add_block
+        total_weight += sum(stored)
+        df += len(ids)
+        min_length = low if min_length is None else min(min_length, low)
+        max_length = max(max_length, high)
+        max_weight = max(max_weight, block_max)
+        # W3PostingsWriter._write_block, its _mini_ids, _mini_weights and _mini_values
+        size = len(stored)
+        if stored.count(1.0) == size:
+            mini_weights = None
+        elif stored.count(stored[0]) == size:
+            mini_weights = stored[0]
+        else:
+            mini_weights = tuple(stored)
+        kept = [v for v in values[start:end] if v]
+        if fixedsize is None or fixedsize < 0:
+            mini_values = tuple(kept)
+        elif fixedsize == 0:
+            mini_values = None
+        else:
+            mini_values = b"".join(kept)
+        deltas = tuple(map(operator.sub, ids, [0, *ids[:-1]]))
+        data = dumps((deltas, mini_weights, mini_values), 2)
+        if compression:
+            data = zlib.compress(data, compression)
+        info_bytes = dumps((len(ids), ids[-1], block_max, compression, length_to_byte(low),
+                            length_to_byte(high)), 2)
+        block_length = len(info_bytes) + len(data)
+        postfile.write_int(-block_length if end == count else block_length)
+        postfile.write(info_bytes)
+        postfile.write(data)
         start = end
+    info._weight, info._df, info._minlength = total_weight, df, min_length
+    info._maxlength, info._maxweight = max_length, max_weight
+    info._minid, info._maxid = docs[0], docs[-1]
+    info.set_extent(offset, postfile.tell() - offset)
+    writer._tindex.add(pack_ushort(writer._fieldid) + btext, info.to_bytes())
 
 
 _paused = 0
