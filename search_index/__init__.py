@@ -21,9 +21,9 @@ space-separated value list per facet.
 
 Whoosh internals relied on, pinned by tests/unit/search/test_whoosh_internals.py:
 SegmentWriter's _close_segment / _commit_toc / _finish / _finalize_segment and its
-fieldwriter, pool and _added (bulk.py, writing.fill_parallel); W3PostingsWriter's block
-fields (bulk._add_postings); W3LeafMatcher's _read_ids / _read_weights / _next_block /
-_ids / _maxid (segments.py); Searcher._ix (view.py); W3PerDocReader._cached_reader
-(whoosh_fixes.py); and FileIndex._reader's reuse of old segments, the reason searchers
-are never refreshed (searchers.py).
+fieldwriter, pool and _added (bulk.py, writing.fill_parallel); W3PostingsWriter's and
+W3FieldWriter's fields for writing a term's blocks (bulk._write_term); W3LeafMatcher's
+_read_ids / _read_weights / _next_block / _ids / _maxid (segments.py); Searcher._ix
+(view.py); W3PerDocReader._cached_reader (whoosh_fixes.py); and FileIndex._reader's
+reuse of old segments, the reason searchers are never refreshed (searchers.py).
 """

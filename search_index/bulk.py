@@ -7,14 +7,18 @@ posting's field length back from the just-written length column, one file read p
 posting. And the whole-record text field went through four generators per word.
 
 BulkWriter keeps the postings in memory grouped by term (documents arrive in docnum
-order, so each term's postings are already sorted: nothing to sort but the terms),
-reads each field's lengths once, and analyses the text field in one loop
-(analysis.section_postings). The segment written is byte for byte what SegmentWriter
-writes for the same documents (tests/unit/search/test_bulk.py). Above `limitmb` the
-pool still spills sorted runs and merges them as Whoosh does, so memory stays bounded;
-a full build (write_segments) instead finishes the segment there and starts the next,
-so no posting goes through Whoosh's pickled runs and heap merge: at 100k records those
-took most of the rebuild's time (bench/README.md, "Full rebuild of 100k").
+order, so each term's postings are already sorted: nothing to sort but the terms), reads
+each field's lengths once, and analyses the text field in one loop
+(analysis.section_postings), the spelling and title-prefix fields from a per-word cache
+(analysis.frequency_postings) and facets and numbers once per value. It writes each
+term's blocks in one function (_write_term) and pauses the collection of Python's oldest
+generation during a build (oldest_collections_paused). The segment written is byte for
+byte what SegmentWriter writes for the same documents (tests/unit/search/test_bulk.py).
+Above `limitmb` the pool still spills sorted runs and merges them as Whoosh does, so
+memory stays bounded; a full build (write_segments) instead finishes the segment there
+and starts the next, so no posting goes through Whoosh's pickled runs and heap merge: at
+100k records those took most of the rebuild's time (bench/README.md, "Full rebuild of
+100k").
 """
 
 from __future__ import annotations
