@@ -56,33 +56,39 @@ _TERM_BYTES = 320
 # Facet and number values repeat from record to record: their postings are kept per value,
 # up to this many values (then forgotten and kept again).
 _REPEATED_VALUES = 50_000
+_FREQUENCY, _VALUE = operator.itemgetter(1), operator.itemgetter(3)
 
 
 class MemoryPostingPool(PostingPool):
-    """Postings grouped by (field, term): term -> [docnums, weights, values]."""
+    """Postings grouped by field, then term: fieldname -> {term bytes: [docnum, weight,
+    value, docnum, weight, value, ...]} (one flat list a term: one append a posting)."""
 
     def __init__(self, tempstore, segment, limitmb=128, **kwargs):
         super().__init__(tempstore, segment, limitmb=limitmb, **kwargs)
-        self.terms: dict[tuple[str, bytes], list[list]] = {}
+        self.fields: dict[str, dict[bytes, list]] = {}
         self.unsorted: set[tuple[str, bytes]] = set()
+
+    def terms_of(self, fieldname: str) -> dict[bytes, list]:
+        """The field's terms and their postings."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        return terms
 
     def add(self, item):
         self.add_posting(*item)
 
     def add_posting(self, fieldname, tbytes, docnum, weight, vbytes):
-        key = (fieldname, tbytes)
-        entry = self.terms.get(key)
+        terms = self.terms_of(fieldname)
+        entry = terms.get(tbytes)
         if entry is None:
-            self.terms[key] = [[docnum], [weight], [vbytes]]
-            self.fieldnames.add(fieldname)
+            terms[tbytes] = [docnum, weight, vbytes]
             self.currentsize += _TERM_BYTES + len(vbytes or b"")
         else:
-            docs = entry[0]
-            if docnum <= docs[-1]:
-                self.unsorted.add(key)
-            docs.append(docnum)
-            entry[1].append(weight)
-            entry[2].append(vbytes)
+            if docnum <= entry[-3]:
+                self.unsorted.add((fieldname, tbytes))
+            entry += (docnum, weight, vbytes)
             self.currentsize += _POSTING_BYTES + len(vbytes or b"")
         if self.currentsize > self.limit:
             self.save()
@@ -90,13 +96,17 @@ class MemoryPostingPool(PostingPool):
     def term_postings(self):
         """(fieldname, tbytes, docnums, weights, values) per term, in the order Whoosh's
         sorted pool yields them (by field, term, then docnum, weight, value)."""
-        terms, unsorted = self.terms, self.unsorted
-        for key in sorted(terms):
-            docs, weights, values = terms[key]
-            if key in unsorted:
-                rows = sorted(zip(docs, weights, values, strict=True))
-                docs, weights, values = (list(column) for column in zip(*rows, strict=True))
-            yield key[0], key[1], docs, weights, values
+        unsorted = self.unsorted
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for tbytes in sorted(terms):
+                flat = terms[tbytes]
+                docs, weights, values = flat[0::3], flat[1::3], flat[2::3]
+                if (fieldname, tbytes) in unsorted:
+                    rows = sorted(zip(docs, weights, values, strict=True))
+                    docs, weights, values = (list(column)
+                                             for column in zip(*rows, strict=True))
+                yield fieldname, tbytes, docs, weights, values
 
     def _items(self):
         for fieldname, tbytes, docs, weights, values in self.term_postings():
@@ -104,11 +114,11 @@ class MemoryPostingPool(PostingPool):
                 yield fieldname, tbytes, docnum, weight, value
 
     def save(self):
-        if self.terms:
+        if self.fields:
             path, f = self._new_run()
             self._write_run(f, self._items())
             self._add_run(path)
-            self.terms = {}
+            self.fields = {}
             self.unsorted = set()
         self.currentsize = 0
 
@@ -173,6 +183,7 @@ class BulkWriter(SegmentWriter):
                             if (terms_of := word_terms_of(field)) is not None}
         self._repeated = {name for name, field in schema.items() if _is_repeated_value(field)}
         self._postings_of_value: dict[tuple[str, object], list] = {}
+        self._plans: dict[str, tuple] = {}
 
     def _repeated_postings(self, fieldname: str, field, value) -> list:
         """field.index(value), kept per value. Each posting value is made afresh: one
@@ -187,23 +198,51 @@ class BulkWriter(SegmentWriter):
         return [(tbytes, freq, weight, pack_uint(freq) if vbytes else vbytes)
                 for tbytes, freq, weight, vbytes in kept]
 
+    def _plan(self, fieldname: str) -> tuple:
+        """How a field is written: (field, how its postings are made, the names of its
+        boost and stored-value keywords, whether it is written to the per-document
+        files at all). Made once per field."""
+        plan = self._plans.get(fieldname)
+        if plan is None:
+            field = self.schema[fieldname]
+            if fieldname in self._fast_text:
+                how = "section"
+            elif fieldname in self._word_terms:
+                how = "words"
+            elif fieldname in self._repeated:
+                how = "repeated"
+            else:
+                how = "field"
+            # add_field stores nothing for a field neither stored nor scored, and a
+            # column only for a sortable one.
+            per_doc = bool(field.stored or field.scorable or field.column_type)
+            plan = self._plans[fieldname] = (
+                field, how, f"_{fieldname}_boost", f"_stored_{fieldname}", per_doc)
+        return plan
+
+    def _postings(self, fieldname: str, field, how: str, value) -> list | Iterable:
+        """field.index(value), through the fast paths where they apply."""
+        if how == "section" and isinstance(value, str):
+            return section_postings(value, field)
+        if how == "words" and isinstance(value, str):
+            return frequency_postings(value, field, self._word_terms[fieldname])
+        if how == "repeated" and isinstance(value, (str, int)):
+            return self._repeated_postings(fieldname, field, value)
+        return field.index(value)
+
     def add_document(self, **fields):
         # whoosh.writing.SegmentWriter.add_document without term vectors or separate
         # spelling words (refused above), postings passed to the pool unpacked.
         self._check_state()
         perdocwriter = self.perdocwriter
-        schema = self.schema
         docnum = self.docnum
         pool = self.pool
-        terms = pool.terms
-        added = 0
-        fast_text = self._fast_text
-        word_terms = self._word_terms
-        repeated = self._repeated
+        plan_of = self._plan
+        new_terms = postings = value_bytes = 0
 
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+        self._check_fields(self.schema, fieldnames)
 
         perdocwriter.start_doc(docnum)
         try:
@@ -211,47 +250,38 @@ class BulkWriter(SegmentWriter):
                 value = fields.get(fieldname)
                 if value is None:
                     continue
-                field = schema[fieldname]
+                field, how, boost_key, stored_key, per_doc = plan_of(fieldname)
 
                 length = 0
                 if field.indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
-                    if fieldname in fast_text and isinstance(value, str):
-                        items = section_postings(value, field)
-                    elif fieldname in word_terms and isinstance(value, str):
-                        items = frequency_postings(value, field, word_terms[fieldname])
-                    elif fieldname in repeated and isinstance(value, (str, int)):
-                        items = self._repeated_postings(fieldname, field, value)
-                    else:
-                        items = field.index(value)
-                    scorable = field.scorable
+                    fieldboost = float(fields[boost_key]) if boost_key in fields else docboost
+                    items = self._postings(fieldname, field, how, value)
+                    if fieldboost != 1.0 or not isinstance(items, list):
+                        items = [(tbytes, freq, weight * fieldboost, vbytes)
+                                 for tbytes, freq, weight, vbytes in items]
                     # MemoryPostingPool.add_posting inlined: a document's docnum is above
                     # every docnum in the pool, and a field yields each term once.
-                    for tbytes, freq, weight, vbytes in items:
-                        weight *= fieldboost
-                        if scorable:
-                            length += freq
-                        key = (fieldname, tbytes)
-                        entry = terms.get(key)
+                    terms = pool.terms_of(fieldname)
+                    for tbytes, _freq, weight, vbytes in items:
+                        entry = terms.get(tbytes)
                         if entry is None:
-                            terms[key] = [[docnum], [weight], [vbytes]]
-                            added += _TERM_BYTES
+                            terms[tbytes] = [docnum, weight, vbytes]
+                            new_terms += 1
                         else:
-                            entry[0].append(docnum)
-                            entry[1].append(weight)
-                            entry[2].append(vbytes)
-                            added += _POSTING_BYTES
-                        if vbytes:
-                            added += len(vbytes)
-                    pool.fieldnames.add(fieldname)
+                            entry += (docnum, weight, vbytes)
+                    postings += len(items)
+                    value_bytes += sum(map(len, map(_VALUE, items)))
+                    if field.scorable:
+                        length = sum(map(_FREQUENCY, items))
 
-                customval = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(fieldname, field, customval if field.stored else None,
-                                       length)
-                column = field.column_type
-                if column and customval is not None:
-                    perdocwriter.add_column_value(fieldname, column,
-                                                  field.to_column_value(customval))
+                if per_doc:
+                    customval = fields.get(stored_key, value)
+                    perdocwriter.add_field(fieldname, field,
+                                           customval if field.stored else None, length)
+                    column = field.column_type
+                    if column and customval is not None:
+                        perdocwriter.add_column_value(fieldname, column,
+                                                      field.to_column_value(customval))
         except Exception:
             perdocwriter.cancel_doc()
             raise
@@ -259,7 +289,8 @@ class BulkWriter(SegmentWriter):
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
-        pool.currentsize += added
+        pool.currentsize += (new_terms * _TERM_BYTES + (postings - new_terms) * _POSTING_BYTES
+                             + value_bytes)
         if self.spill and pool.currentsize > pool.limit:
             pool.save()
 
