@@ -222,19 +222,31 @@ class SectionAnalyzer(Analyzer):
 TEXT_ANALYZER = SectionAnalyzer(DUTCH_ANALYZER)
 
 
-_TERMS: dict[str, str | None] = {}
+# A word as written -> what DutchTokenizer indexes for it, "" for a dropped stop word.
+_TERMS: dict[str, str] = {}
 
 
-def _word_term(word: str) -> str | None:
-    """What DutchTokenizer indexes for a word as written; None for a dropped stop word."""
-    term = _TERMS.get(word, "")
-    if term == "":
+def _word_term(word: str) -> str:
+    """What DutchTokenizer indexes for a word as written; "" for a dropped stop word."""
+    term = _TERMS.get(word)
+    if term is None:
         if len(_TERMS) > 400_000:  # bound the cache on endless vocabularies
             _TERMS.clear()
         text = word.lower().translate(accent_map)
-        term = None if len(text) < 2 or text in DUTCH_STOP_WORDS else dutch_term(text)
+        term = "" if len(text) < 2 or text in DUTCH_STOP_WORDS else dutch_term(text)
         _TERMS[word] = term
     return term
+
+
+def _section_terms(section: str) -> list[str]:
+    """The indexed term of each word of the section ("" for a stop word), from the
+    cache in one C loop, words not seen before added."""
+    words = _WORDS.findall(section)
+    terms = list(map(_TERMS.get, words))
+    if None in terms:
+        terms = [_word_term(word) if term is None else term
+                 for word, term in zip(words, terms, strict=True)]
+    return terms
 
 
 def section_postings(value: str, field) -> list[tuple[bytes, int, float, bytes]]:
@@ -254,15 +266,15 @@ def section_postings(value: str, field) -> list[tuple[bytes, int, float, bytes]]
         sections = (value,)
     last = len(boosts) - 1
     start = 0
-    word_term = _word_term
     for number, section in enumerate(sections):
         boost = boosts[number if number < last else last]
-        pos = None
-        for index, word in enumerate(_WORDS.findall(section)):
-            term = word_term(word)
-            if term is None:
-                continue
-            pos = start + index if pos is None else pos + 1
+        terms = _section_terms(section)
+        kept = [term for term in terms if term]
+        if not kept:
+            continue
+        # As StopFilter renumbers: the first kept word keeps its place, the rest follow.
+        first = start + next(index for index, term in enumerate(terms) if term)
+        for pos, term in enumerate(kept, first):
             poslist = positions.get(term)
             if poslist is None:
                 positions[term] = [pos]
@@ -270,8 +282,7 @@ def section_postings(value: str, field) -> list[tuple[bytes, int, float, bytes]]
             else:
                 poslist.append(pos)
                 weights[term] += boost
-        if pos is not None:
-            start = pos + 2
+        start = first + len(kept) + 1  # a gap of one between sections
     field_boost = field.format.field_boost
     encode = field.format.encode
     single = _SINGLE_POSITION
