@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.util import find_tables
 
 from registry.models import InterventionStudy, Study, StudyAuthor, VocabularyTerm
-from registry.search.documents import batches_of, document_digest
+from registry.search.documents import batches_of, document_digest, plain_rows
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
 
@@ -70,9 +70,9 @@ def tables_read() -> set[str]:
 def _authors(session: Session, ids: list[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = defaultdict(list)
     stmt = _author_rows().where(StudyAuthor.study_id.in_(ids))
-    for row in session.connection().execute(stmt):
-        family = f"{row.particle} {row.family_name}" if row.particle else row.family_name
-        names[row.study_id].append(" ".join(p for p in (family, row.given_names) if p))
+    for study_id, family_name, particle, given_names in session.connection().execute(stmt):
+        family = f"{particle} {family_name}" if particle else family_name
+        names[study_id].append(" ".join(p for p in (family, given_names) if p))
     return names
 
 
@@ -111,7 +111,7 @@ def public_documents(session: Session, ids: Iterable[int]) -> dict[int, dict]:
     found: dict[int, dict] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        rows = list(session.connection().execute(_rows().where(_S.id.in_(chunk))))
+        rows = plain_rows(session.connection().execute(_rows().where(_S.id.in_(chunk))))
         found.update((row.id, doc) for row, doc in zip(rows, _documents(session, rows),
                                                        strict=True))
     return found
