@@ -121,6 +121,7 @@ def test_arrays_are_read_as_written(tmp_path):
     arrays = open_arrays(str(tmp_path), "MAIN_x", frozenset({"text", "title_prefix"}))
     ids, weights = arrays.postings("text", b"werk")
     assert ids.tolist() == [0, 3, 9] and weights.dtype == np.float32
+    assert weights.tolist() == [1.0, 0.5, 3.0]  # added out of key order: moved with the term
     assert arrays.postings("text", b"schuld")[0].tolist() == [1]
     assert arrays.postings("title_prefix", b"sc")[1].tolist() == [1.0, 2.0]
     assert arrays.postings("text", b"sc")[0].size == 0
