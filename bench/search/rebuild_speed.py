@@ -1,5 +1,7 @@
 """Full rebuild, a segment per buffer against one spilled segment, same run:
-`.venv/bin/python -m bench.search.rebuild_speed [SIZE]` (default 10000).
+`.venv/bin/python -m bench.search.rebuild_speed [SIZE]` (default 10000). Or this tree's
+rebuild against another commit's: `git worktree add /tmp/base COMMIT`, then
+`.venv/bin/python -m bench.search.rebuild_speed --against /tmp/base [SIZE] [ROUNDS]`.
 
 On the synthetic catalogue of SIZE interventions (bench/search/.work/SIZE, built once as
 bench.search.profile_speed builds it), rebuilds the index twice, each in a fresh process
@@ -15,6 +17,7 @@ this process: CPU p95 ms of each and the ratio, and that both find the same.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -41,7 +44,7 @@ def _fill_one_spilled_segment(ix, documents) -> int:
     return count
 
 
-def build(kind: str, size: int, out: Path) -> dict:
+def build(kind: str, size: int, out: Path, database: Path | None = None) -> dict:
     """Rebuild the catalogue's index into `out` one way (in this process)."""
     import logging
 
@@ -52,7 +55,7 @@ def build(kind: str, size: int, out: Path) -> dict:
 
     if kind == "spilled":
         writing.fill = _fill_one_spilled_segment
-    database = WORK / str(size) / "registry.sqlite"
+    database = database or WORK / str(size) / "registry.sqlite"
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                       "INDEX_DIR": str(out), "SEARCH_SYNC": "off"})
     logging.disable(logging.CRITICAL)
@@ -108,10 +111,53 @@ def compare_searches(roots: dict[str, Path], rounds: int = 60) -> dict:
             "same_results": same}
 
 
+def _build_in(tree: Path, size: int, out: Path) -> dict:
+    """A rebuild of the catalogue by the code of `tree` (a checkout of another commit),
+    in a fresh process: this file run with that tree's packages first on the path."""
+    database = WORK / str(size) / "registry.sqlite"
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--build", "segments", str(size),
+         str(out), str(database)],
+        check=True, capture_output=True, text=True, cwd=tree,
+        env={**os.environ, "PYTHONPATH": str(tree)})
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def against(tree: Path, size: int, rounds: int) -> None:
+    """This tree's rebuild against another tree's, alternating which goes first, each in
+    a fresh process; then the searches on both indexes (the same results?)."""
+    here = Path(__file__).resolve().parents[2]
+    trees = {"baseline": tree.resolve(), "this tree": here}
+    runs: dict[str, list[dict]] = {name: [] for name in trees}
+    roots = {name: WORK / str(size) / f"rebuild-{i}" for i, name in enumerate(trees)}
+    for turn in range(rounds):
+        for name in (list(trees) if turn % 2 == 0 else list(reversed(trees))):
+            runs[name].append(_build_in(trees[name], size, roots[name]))
+    base = runs["baseline"]
+    print(f"| {size:,} records, {rounds} builds each | wall s | CPU s | peak RSS MB "
+          "| segments | index MB |")
+    print("|---|---|---|---|---|---|")
+    for name, done in runs.items():
+        walls = ", ".join(f"{r['wall_s']:.1f}" for r in done)
+        cpus = ", ".join(f"{r['cpu_s']:.1f}" for r in done)
+        ratio = sum(r["cpu_s"] for r in done) / sum(r["cpu_s"] for r in base)
+        print(f"| {name} | {walls} | {cpus} ({ratio:.2f}×) | "
+              f"{max(r['peak_rss_mb'] for r in done):.0f} | {done[-1]['segments']} | "
+              f"{done[-1]['index_mb']:.0f} |")
+    searched = compare_searches(roots)
+    print(f"\nsame results on both: {searched['same_results']}")
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--build"]:
         kind, size, out = sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
-        print(json.dumps(build(kind, size, out)))
+        database = Path(sys.argv[5]) if len(sys.argv) > 5 else None
+        print(json.dumps(build(kind, size, out, database)))
+        return
+    if sys.argv[1:2] == ["--against"]:
+        size = int(sys.argv[3]) if len(sys.argv) > 3 else 10_000
+        rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 2
+        against(Path(sys.argv[2]), size, rounds)
         return
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     if not (WORK / str(size) / "registry.sqlite").exists():
