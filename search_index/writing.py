@@ -39,15 +39,17 @@ def updating(ix) -> Iterator[SegmentWriter]:
 
     The bulk writer's pool (a sync can bring 20,000 imported studies at once): one
     commit instead of one per batch saves Whoosh's repeated merges of the small segments
-    every commit leaves, which cost more than the documents themselves.
+    every commit leaves, which cost more than the documents themselves. Python's oldest
+    generation is not collected meanwhile (bulk.oldest_collections_paused).
     """
-    writer = BulkWriter(ix, limitmb=UPDATE_LIMIT_MB, timeout=5.0, **WRITER_OPTIONS)
-    try:
-        yield writer
-    except BaseException:
-        writer.cancel()
-        raise
-    writer.commit()
+    with bulk.oldest_collections_paused():
+        writer = BulkWriter(ix, limitmb=UPDATE_LIMIT_MB, timeout=5.0, **WRITER_OPTIONS)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
 
 
 def put(writer: SegmentWriter, documents: Mapping[int, dict | None]) -> None:

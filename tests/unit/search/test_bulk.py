@@ -188,3 +188,17 @@ def test_a_build_pauses_the_oldest_generations_collections_and_restores_them(tmp
         assert gc.get_threshold()[2] == bulk._BUILD_OLDEST_THRESHOLD
     assert seen == [(*before[:2], bulk._BUILD_OLDEST_THRESHOLD)]
     assert gc.get_threshold() == before
+
+
+def test_an_update_pauses_the_oldest_generations_collections_too(tmp_path):
+    import gc
+
+    from search_index import bulk
+
+    before = gc.get_threshold()
+    (tmp_path / "ix").mkdir()
+    ix = whoosh_index.create_in(str(tmp_path / "ix"), build_schema(FACETS))
+    with writing.updating(ix) as writer:
+        assert gc.get_threshold()[2] == bulk._BUILD_OLDEST_THRESHOLD
+        writing.put(writer, {1: {"id": "1", "digest": "d", "text": "werk"}})
+    assert gc.get_threshold() == before
