@@ -308,7 +308,9 @@ _SINGLE_POSITION: dict[int, bytes] = {}
 
 _SPELLING_WORDS: dict[str, tuple[str, ...]] = {}
 _PREFIXES: dict[str, tuple[str, ...]] = {}
-_PREFIX_SIZES = range(4, 25)  # EdgePrefixFilter's minsize and maxsize in PREFIX_ANALYZER
+# The prefix lengths PREFIX_ANALYZER's EdgePrefixFilter indexes.
+_PREFIX_SIZES = next(range(f.minsize, f.maxsize + 1) for f in PREFIX_ANALYZER.items
+                     if isinstance(f, EdgePrefixFilter))
 
 
 def _spelling_terms(word: str) -> tuple[str, ...]:

@@ -84,3 +84,10 @@ def test_one_step_tokenizer_matches_the_filter_chain(options):
                 for t in analyzer(text, **options)]
 
     assert seen(DUTCH_ANALYZER) == seen(DUTCH_CHAIN)
+
+
+def test_the_word_pattern_for_findall_is_the_tokenizers_without_its_group():
+    from search_index.analysis import _WORD, _WORDS
+
+    assert _WORDS.pattern == _WORD.pattern.replace("(\\.?", "(?:\\.?")
+    assert _WORDS.groups == 0 and _WORDS.flags == _WORD.flags
