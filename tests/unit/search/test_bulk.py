@@ -7,6 +7,7 @@ processes finds and ranks the same records as one in one process.
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from registry.extensions import db
 from registry.models import SearchChange
 from registry.search import sync
 from registry.search.documents import FACETS, iter_public_documents
-from search_index import searchers, storage, writing
+from search_index import bulk, searchers, storage, writing
 from search_index.analysis import (
     SECTION_BREAK,
     frequency_postings,
@@ -170,10 +171,6 @@ def test_a_rebuild_past_its_buffer_writes_more_segments_not_spilled_runs(
 
 
 def test_a_build_pauses_the_oldest_generations_collections_and_restores_them(tmp_path):
-    import gc
-
-    from search_index import bulk
-
     before = gc.get_threshold()
     seen = []
 
@@ -191,10 +188,6 @@ def test_a_build_pauses_the_oldest_generations_collections_and_restores_them(tmp
 
 
 def test_an_update_pauses_the_oldest_generations_collections_too(tmp_path):
-    import gc
-
-    from search_index import bulk
-
     before = gc.get_threshold()
     (tmp_path / "ix").mkdir()
     ix = whoosh_index.create_in(str(tmp_path / "ix"), build_schema(FACETS))
