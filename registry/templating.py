@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from babel import Locale
 from flask import Flask, request
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
@@ -79,8 +80,10 @@ def _badge_cache(app: Flask):
 
 def _inject_request_values() -> dict:
     translations = get_translations()
+    locale = str(get_locale())
     return {
-        "current_locale": str(get_locale()),
+        "current_locale": locale,
+        "labels": resolved_labels(locale),
         "current_path": request.full_path.rstrip("?") if request else "/",
         # This render's translations, looked up once: Flask-Babel's own callables (the
         # globals, still used by macros imported without context) walk its request
@@ -88,6 +91,39 @@ def _inject_request_values() -> dict:
         "gettext": _render_gettext(translations.ugettext),
         "ngettext": _render_ngettext(translations.ungettext),
     }
+
+
+class _ResolvedLabels:
+    """registry.views.labels with every label resolved in one locale."""
+
+    def __init__(self, names: dict):
+        self.__dict__.update(names)
+
+
+_RESOLVED_LABELS: dict[str, _ResolvedLabels] = {}
+
+
+def resolved_labels(locale: str) -> _ResolvedLabels:
+    """The labels module as pages read it, its lazy texts translated once per locale and
+    process: a lazy text walks Flask-Babel's request context each time it is shown (an
+    intervention page shows about 150). Each text stays a LazyString (of a constant), so
+    a page renders exactly as with the lazy ones. Called in a request of that locale."""
+    resolved = _RESOLVED_LABELS.get(locale)
+    if resolved is None:
+        resolved = _ResolvedLabels({name: _resolved(value) for name, value in vars(labels).items()
+                                    if name.isupper()})
+        _RESOLVED_LABELS[locale] = resolved
+    return resolved
+
+
+def _resolved(value):
+    if isinstance(value, LazyString):
+        return LazyString(str, str(value))
+    if isinstance(value, dict):
+        return {key: _resolved(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_resolved(item) for item in value)
+    return value
 
 
 def _render_gettext(translate):
