@@ -53,7 +53,7 @@ class StudyAppraisal(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+        ForeignKey("assessments.id", ondelete="CASCADE"))
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"),
                                           index=True)
     design: Mapped[str | None] = mapped_column(String(20))
@@ -89,7 +89,7 @@ class AgreedAppraisal(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(
-        ForeignKey("evidence_decisions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("evidence_decisions.id", ondelete="CASCADE"))
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"),
                                           index=True)
     rating: Mapped[str] = mapped_column(String(30))

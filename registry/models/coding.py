@@ -37,7 +37,7 @@ class FindingCoding(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_rounds.id", ondelete="CASCADE"), index=True)
+        ForeignKey("assessment_rounds.id", ondelete="CASCADE"))
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
     coder_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -100,7 +100,7 @@ class FindingAdjudication(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_rounds.id", ondelete="CASCADE"), index=True)
+        ForeignKey("assessment_rounds.id", ondelete="CASCADE"))
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
     outcome_domain_id: Mapped[int] = mapped_column(ForeignKey("vocabulary_terms.id"))
     time_point_key: Mapped[int] = mapped_column(Integer)

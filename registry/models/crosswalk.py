@@ -21,7 +21,7 @@ class ExternalRating(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(
-        ForeignKey("interventions.id", ondelete="CASCADE"), index=True)
+        ForeignKey("interventions.id", ondelete="CASCADE"))
     # A term of the "clearinghouse" vocabulary.
     source_id: Mapped[int] = mapped_column(ForeignKey("vocabulary_terms.id"))
     label: Mapped[str] = mapped_column(String(200))

@@ -82,7 +82,7 @@ class PanelMember(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_rounds.id", ondelete="CASCADE"), index=True
+        ForeignKey("assessment_rounds.id", ondelete="CASCADE")
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     is_chair: Mapped[bool] = mapped_column(default=False)
@@ -152,7 +152,7 @@ class DecisionVote(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(
-        ForeignKey("evidence_decisions.id", ondelete="CASCADE"), index=True
+        ForeignKey("evidence_decisions.id", ondelete="CASCADE")
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     proposed_level: Mapped[str | None] = mapped_column(String(30))
@@ -173,7 +173,7 @@ class OutcomeRating(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(
-        ForeignKey("evidence_decisions.id", ondelete="CASCADE"), index=True
+        ForeignKey("evidence_decisions.id", ondelete="CASCADE")
     )
     outcome_domain_id: Mapped[int] = mapped_column(ForeignKey("vocabulary_terms.id"))
     level: Mapped[str] = mapped_column(String(30))
@@ -201,7 +201,7 @@ class DomainRating(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(
-        ForeignKey("evidence_decisions.id", ondelete="CASCADE"), index=True
+        ForeignKey("evidence_decisions.id", ondelete="CASCADE")
     )
     outcome_domain_id: Mapped[int] = mapped_column(ForeignKey("vocabulary_terms.id"))
     horizon: Mapped[str] = mapped_column(String(10))

@@ -34,8 +34,7 @@ class GuideVersion(db.Model):
     __table_args__ = (UniqueConstraint("guide_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    guide_id: Mapped[int] = mapped_column(ForeignKey("guides.id", ondelete="CASCADE"),
-                                          index=True)
+    guide_id: Mapped[int] = mapped_column(ForeignKey("guides.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     phase: Mapped[str] = mapped_column(String(60))  # a code of the "phase" vocabulary

@@ -107,7 +107,7 @@ class InterventionVersion(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(
-        ForeignKey("interventions.id", ondelete="CASCADE"), index=True
+        ForeignKey("interventions.id", ondelete="CASCADE")
     )
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="draft")

@@ -118,7 +118,7 @@ class Assessment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(
-        ForeignKey("assessment_rounds.id", ondelete="CASCADE"), index=True
+        ForeignKey("assessment_rounds.id", ondelete="CASCADE")
     )
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     proposed_level: Mapped[str | None] = mapped_column(String(30))
@@ -151,7 +151,7 @@ class AssessmentScore(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+        ForeignKey("assessments.id", ondelete="CASCADE")
     )
     item: Mapped[str] = mapped_column(String(60))
     score: Mapped[int] = mapped_column(Integer)

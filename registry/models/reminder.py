@@ -21,7 +21,7 @@ class DecisionReminder(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     decision_id: Mapped[int] = mapped_column(
-        ForeignKey("evidence_decisions.id", ondelete="CASCADE"), index=True
+        ForeignKey("evidence_decisions.id", ondelete="CASCADE")
     )
     months_before: Mapped[int] = mapped_column(Integer)
     sent: Mapped[bool] = mapped_column(default=True)

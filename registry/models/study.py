@@ -115,7 +115,7 @@ class StudyAuthor(db.Model):
     __table_args__ = (UniqueConstraint("study_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     family_name: Mapped[str] = mapped_column(String(200))
     # Dutch tussenvoegsel ("van der"), kept apart so "Berg, J. van der" sorts under B.
@@ -183,7 +183,7 @@ class InterventionStudy(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     intervention_id: Mapped[int] = mapped_column(
-        ForeignKey("interventions.id", ondelete="CASCADE"), index=True
+        ForeignKey("interventions.id", ondelete="CASCADE")
     )
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
     relation: Mapped[str] = mapped_column(String(20), default="effect")

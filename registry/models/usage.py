@@ -20,7 +20,7 @@ class UsageCount(db.Model):
     __table_args__ = (UniqueConstraint("month", "metric", "dimension", "value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[date] = mapped_column(Date, index=True)  # the first day of the month
+    month: Mapped[date] = mapped_column(Date)  # the first day of the month
     metric: Mapped[str] = mapped_column(String(30))
     dimension: Mapped[str] = mapped_column(String(40))  # "" for the metric's total
     value: Mapped[str] = mapped_column(String(80))

@@ -47,7 +47,7 @@ class VocabularyTerm(db.Model):
     __table_args__ = (UniqueConstraint("vocabulary", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    vocabulary: Mapped[str] = mapped_column(String(40), index=True)
+    vocabulary: Mapped[str] = mapped_column(String(40))
     code: Mapped[str] = mapped_column(String(60))
     label_nl: Mapped[str] = mapped_column(String(200))
     label_en: Mapped[str] = mapped_column(String(200))

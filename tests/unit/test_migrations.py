@@ -41,3 +41,26 @@ def test_database_refuses_to_change_audit_rows(db_session, statement):
     db_session.flush()
     with pytest.raises(sa.exc.DatabaseError, match="append-only"), db_session.begin_nested():
         db_session.execute(sa.text(statement))
+
+
+def _leading_columns(table: sa.Table) -> list[tuple[str, tuple[str, ...]]]:
+    """(name, columns) of each index and unique or primary key constraint of a table."""
+    keys = [(index.name, tuple(c.name for c in index.columns)) for index in table.indexes]
+    keys += [(c.name or "primary key", tuple(col.name for col in c.columns))
+             for c in table.constraints
+             if isinstance(c, sa.UniqueConstraint | sa.PrimaryKeyConstraint)]
+    return keys
+
+
+def test_no_index_repeats_the_start_of_another_key():
+    """An index on (a) beside a unique constraint on (a, b) is written on every insert and
+    answers nothing the constraint's own index does not."""
+    redundant = []
+    for table in db.metadata.sorted_tables:
+        keys = _leading_columns(table)
+        for name, columns in keys:
+            if not name.startswith("ix_"):
+                continue
+            redundant += [(table.name, name, other) for other, wider in keys
+                          if other != name and wider[:len(columns)] == columns]
+    assert redundant == []
