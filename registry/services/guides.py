@@ -7,13 +7,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from registry.errors import NotFound, ValidationFailed, details_from_marshmallow
 from registry.extensions import db
@@ -68,20 +68,36 @@ def guide_by_slug(slug: str) -> Guide:
     return found
 
 
-def all_guides() -> list[Guide]:
-    """Every guide with its versions, in title order of the current version."""
-    # The versions with them: guides_for and guides_matching read every guide's current
-    # version on every search and intervention page (one query, not one per guide).
-    guides = list(db.session.scalars(select(Guide).options(selectinload(Guide.versions))))
+@dataclass(frozen=True)
+class CurrentGuide:
+    """A guide with its current version only: what the guide list and the pages beside
+    results show."""
+
+    id: int
+    slug: str
+    current: GuideVersion
+
+
+def current_guides() -> list[CurrentGuide]:
+    """Every guide with its current version, in title order: one query that leaves the
+    older versions in the database. The search and intervention pages read this on every
+    request, so their cost does not grow with the guides' history."""
+    newest = (select(GuideVersion.guide_id, func.max(GuideVersion.number).label("number"))
+              .group_by(GuideVersion.guide_id).subquery())
+    stmt = (select(Guide.id, Guide.slug, GuideVersion)
+            .join(GuideVersion, GuideVersion.guide_id == Guide.id)
+            .join(newest, (newest.c.guide_id == GuideVersion.guide_id)
+                  & (newest.c.number == GuideVersion.number)))
+    guides = [CurrentGuide(*row) for row in db.session.execute(stmt)]
     return sorted(guides, key=lambda g: g.current.title.lower())
 
 
 def guides_for(pairs: list[tuple[str, str]] = (), intervention_id: int | None = None
-               ) -> list[Guide]:
+               ) -> list[CurrentGuide]:
     """The guides whose current version names one of these facet values, or this
     intervention."""
     wanted = {f"{facet}:{code}" for facet, code in pairs}
-    return [g for g in all_guides()
+    return [g for g in current_guides()
             if wanted & set(g.current.facets)
             or (intervention_id is not None and intervention_id in g.current.intervention_ids)]
 
@@ -90,13 +106,13 @@ def _stems(text: str) -> set[str]:
     return {token.text for token in DUTCH_ANALYZER(text)}
 
 
-def guides_matching(text: str) -> list[Guide]:
+def guides_matching(text: str) -> list[CurrentGuide]:
     """The guides whose current title and text hold every word of the search text (after
     Dutch stemming and stop words). There are a few dozen guides: no index needed."""
     words = _stems(text)
     if not words:
         return []
-    return [g for g in all_guides() if words <= _version_stems(g.current)]
+    return [g for g in current_guides() if words <= _version_stems(g.current)]
 
 
 @lru_cache(maxsize=1024)

@@ -33,7 +33,7 @@ def _phase_terms() -> list[tuple[str, str]]:
 @bp.get("/werkwijzers")
 def guide_list():
     by_phase: dict[str, list] = {}
-    for guide in guides.all_guides():
+    for guide in guides.current_guides():
         by_phase.setdefault(guide.current.phase, []).append(guide)
     phases = [(code, label, by_phase[code]) for code, label in _phase_terms() if code in by_phase]
     return render_template("guides/list.html", phases=phases,

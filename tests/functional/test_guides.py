@@ -119,3 +119,27 @@ def test_the_demo_has_a_guide_for_each_phase(db_session):
     load_demo()
     phases = sorted(g.current.phase for g in db.session.scalars(select(Guide)))
     assert phases == ["guidance", "intake", "placement_aftercare", "screening_diagnosis"]
+
+
+def test_pages_beside_results_read_only_each_guides_current_version(db_session):
+    """The search and intervention pages list guides on every request: their cost must not
+    grow with the guides' history, and a revision replaces what they show."""
+    from registry.services.guides import current_guides, guides_for
+
+    for slug, numbers in (("schulden", (1, 2, 3)), ("intake", (1,))):
+        guide = Guide(slug=slug)
+        for number in numbers:
+            guide.versions.append(GuideVersion(
+                number=number, title=f"{slug} {number}", phase="guidance",
+                body=f"Tekst {number}", facets=[f"barrier:v{number}"]))
+        db.session.add(guide)
+    db.session.commit()
+    db.session.expunge_all()
+
+    shown = current_guides()
+
+    assert [(g.slug, g.current.number) for g in shown] == [("intake", 1), ("schulden", 3)]
+    loaded = [o.number for o in db.session.identity_map.values() if isinstance(o, GuideVersion)]
+    assert sorted(loaded) == [1, 3]  # the current ones, not versions 1 and 2 of "schulden"
+    assert [g.slug for g in guides_for([("barrier", "v3")])] == ["schulden"]
+    assert [g.slug for g in guides_for([("barrier", "v2")])] == []
