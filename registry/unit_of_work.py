@@ -3,7 +3,10 @@
 Every view (pages and API alike) is wrapped by `wrap_views`: a POST, PUT, PATCH or
 DELETE whose view returned a response below 400 is committed; a refused one (an
 exception, a response of 400 or more) is rolled back, so a failed request leaves
-nothing half written. A GET is never committed: the session ends with the request.
+nothing half written. A GET is never committed: the session ends with the request; the
+one kind of exception is a view marked `writes_on_get`, whose GET records something the
+user asked for by opening the page (a saved profile's page remembers the visit, so the
+next one shows what came after it), committed like a POST.
 The commit runs inside the request's dispatch, so a conflict found at commit (another
 writer won) reaches the error handlers as a 409 like any other. Views and services
 therefore never commit or roll back themselves; the one
@@ -36,10 +39,16 @@ def wrap_views(app: Flask) -> None:
             app.view_functions[endpoint] = _transactional(app, view)
 
 
+def writes_on_get(view: Callable) -> Callable:
+    """Mark a view whose GET writes: it is committed as a POST is (see the module)."""
+    view.writes_on_get = True
+    return view
+
+
 def _transactional(app: Flask, view: Callable) -> Callable:
     @wraps(view)
     def run(*args, **kwargs):
-        if request.method not in WRITING_METHODS:
+        if request.method not in WRITING_METHODS and not getattr(view, "writes_on_get", False):
             return view(*args, **kwargs)
         try:
             response = app.make_response(view(*args, **kwargs))

@@ -110,3 +110,27 @@ def test_deleting_an_account_deletes_its_profiles(db_session):
     db.session.delete(user)
     db.session.flush()
     assert profiles() == 0
+
+
+def test_a_visit_is_remembered_so_the_next_one_shows_only_what_came_after(
+        client, professional, app, db_session, tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    make_intervention(title="Schuldhulp van gisteren", tags={"barrier": ["debt"]}
+                      ).published_version.published_at = utcnow() - timedelta(days=1)
+    db.session.flush()
+    sync.rebuild(db_session.connection(), root)
+    save(client, "Schulden trede 2")
+    saved = db.session.scalars(select(SavedProfile)).one()
+    saved.last_visited_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    try:
+        first = client.get(f"/mijn/profielen/{saved.id}").get_data(as_text=True)
+        # What a real GET's end does to work it did not commit (the test's requests share
+        # the test's session, so nothing ends it for them).
+        db.session.rollback()
+        second = client.get(f"/mijn/profielen/{saved.id}").get_data(as_text=True)
+    finally:
+        searchers.release_all()
+    assert "Schuldhulp van gisteren" in first
+    assert "Schuldhulp van gisteren" not in second
