@@ -6,7 +6,9 @@ exception, a response of 400 or more) is rolled back, so a failed request leaves
 nothing half written. A GET is never committed: the session ends with the request; the
 one kind of exception is a view marked `writes_on_get`, whose GET records something the
 user asked for by opening the page (a saved profile's page remembers the visit, so the
-next one shows what came after it), committed like a POST.
+next one shows what came after it), committed like a POST; and a GET during which
+`commit_this_get()` was called to keep a piece of bookkeeping (an API token's last use,
+recorded at most once an hour), committed when it succeeds.
 The commit runs inside the request's dispatch, so a conflict found at commit (another
 writer won) reaches the error handlers as a 409 like any other. Views and services
 therefore never commit or roll back themselves; the one
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,6 +41,14 @@ def wrap_views(app: Flask) -> None:
             app.view_functions[endpoint] = _transactional(app, view)
 
 
+_COMMIT_THIS_GET = "commit_this_get"
+
+
+def commit_this_get() -> None:
+    """Have this request committed if it succeeds, whatever its method (see the module)."""
+    setattr(g, _COMMIT_THIS_GET, True)
+
+
 def writes_on_get(view: Callable) -> Callable:
     """Mark a view whose GET writes: it is committed as a POST is (see the module)."""
     view.writes_on_get = True
@@ -49,7 +59,12 @@ def _transactional(app: Flask, view: Callable) -> Callable:
     @wraps(view)
     def run(*args, **kwargs):
         if request.method not in WRITING_METHODS and not getattr(view, "writes_on_get", False):
-            return view(*args, **kwargs)
+            response = view(*args, **kwargs)
+            if g.get(_COMMIT_THIS_GET):
+                response = app.make_response(response)
+                if response.status_code < 400:
+                    commit()
+            return response
         try:
             response = app.make_response(view(*args, **kwargs))
         except BaseException:

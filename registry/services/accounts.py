@@ -21,9 +21,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import ApiToken, FailedLogin, Organisation, User, UserExpertise, UserRole
-from registry.models.base import utcnow
+from registry.models.base import as_utc, utcnow
 from registry.models.user import EXPERTISE, ROLES
 from registry.services.audit_trail import record_event
+from registry.unit_of_work import commit_this_get
 
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "auth" / "common_passwords.txt"
 TOKEN_PREFIX = "ivw_"  # noqa: S105 (a visible marker, not a secret)
@@ -272,8 +273,21 @@ def user_for_token(secret: str) -> User | None:
     token = db.session.scalar(select(ApiToken).filter_by(token_hash=hash_token(secret)))
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
-    token.last_used_at = utcnow()
+    record_use(token)
     return token.user
+
+
+TOKEN_USE_RESOLUTION = timedelta(hours=1)
+
+
+def record_use(token: ApiToken) -> None:
+    """Note that the token was used now, to the hour: at most one write per token an hour,
+    kept whether the request reads or writes (its owner sees when it was last used)."""
+    now = utcnow()
+    last = as_utc(token.last_used_at)
+    if last is None or now - last >= TOKEN_USE_RESOLUTION:
+        token.last_used_at = now
+        commit_this_get()
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import ApiToken
+from registry.models.base import as_utc, utcnow
 from tests.unit.procedure.support import (
     drive,
     login,
@@ -77,3 +79,28 @@ def test_a_stale_draft_save_through_the_api_is_409(client, cast):
     second = client.put(url, json=body | {"title": "B"}, headers=headers)
     assert (first.status_code, second.status_code) == (200, 409)
     assert second.get_json()["error"]["code"] == "conflict"
+
+
+def test_a_tokens_last_use_is_kept_to_the_hour_and_shown_to_its_owner(client, cast):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    url = f"/api/v1/procedure/rounds/{round_.id}"
+    secret = create_token(client, cast.secretary)
+    token = db.session.scalar(select(ApiToken))
+    assert "Nog niet" in client.get("/account/tokens").get_data(as_text=True)
+    bearer = {"Authorization": f"Bearer {secret}"}
+
+    assert client.get(url, headers=bearer).status_code == 200
+    db.session.rollback()  # what a real GET's end does to work it did not commit
+    first = as_utc(db.session.get(ApiToken, token.id).last_used_at)
+    assert first is not None and utcnow() - first < timedelta(minutes=1)
+
+    client.get(url, headers=bearer)
+    assert as_utc(db.session.get(ApiToken, token.id).last_used_at) == first  # within the hour
+
+    db.session.get(ApiToken, token.id).last_used_at = first - timedelta(hours=2)
+    db.session.commit()
+    client.get(url, headers=bearer)
+    db.session.rollback()
+    assert as_utc(db.session.get(ApiToken, token.id).last_used_at) > first
+    assert "Nog niet" not in client.get("/account/tokens").get_data(as_text=True)
