@@ -47,6 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from registry.unit_of_work import wrap_views
 
     wrap_views(app)  # after every blueprint: each view runs in the request's transaction
+    from registry.read_requests import init_read_requests
+
+    init_read_requests(app)
     from registry.cli import register_cli
 
     register_cli(app)
