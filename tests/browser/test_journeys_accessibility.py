@@ -152,6 +152,7 @@ PAGES = [
     pytest.param("professional", "/mijn/ervaringen", id="my-experiences"),
     pytest.param("secretary", "/beheer/ervaringen", id="experience-queue"),
     pytest.param(None, "/zoeken?applied_province=gelderland", id="search-applied-in"),
+    pytest.param("professional", "/account/tokens", id="api-tokens"),
 ]
 
 
@@ -195,6 +196,7 @@ def test_journey_page_has_no_wcag_violations(journey, ids, page_of, user, path):
     (None, "/erkenning"),
     (None, "/studies?q=werk&appraisal=high"),
     ("professional", "/voordragen"),
+    ("professional", "/account/tokens"),
 ])
 def test_procedure_page_reflows_at_320_css_pixels(journey, ids, page_of, user, path):
     # Charts scale to the column; wide tables scroll inside their own region.
