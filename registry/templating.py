@@ -6,6 +6,7 @@ import math
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from babel import Locale
@@ -93,25 +94,18 @@ def _inject_request_values() -> dict:
     }
 
 
-class _ResolvedLabels:
-    """registry.views.labels with every label resolved in one locale."""
-
-    def __init__(self, names: dict):
-        self.__dict__.update(names)
+_RESOLVED_LABELS: dict[str, SimpleNamespace] = {}
 
 
-_RESOLVED_LABELS: dict[str, _ResolvedLabels] = {}
-
-
-def resolved_labels(locale: str) -> _ResolvedLabels:
+def resolved_labels(locale: str) -> SimpleNamespace:
     """The labels module as pages read it, its lazy texts translated once per locale and
     process: a lazy text walks Flask-Babel's request context each time it is shown (an
     intervention page shows about 150). Each text stays a LazyString (of a constant), so
     a page renders exactly as with the lazy ones. Called in a request of that locale."""
     resolved = _RESOLVED_LABELS.get(locale)
     if resolved is None:
-        resolved = _ResolvedLabels({name: _resolved(value) for name, value in vars(labels).items()
-                                    if name.isupper()})
+        resolved = SimpleNamespace(**{name: _resolved(value)
+                                      for name, value in vars(labels).items() if name.isupper()})
         _RESOLVED_LABELS[locale] = resolved
     return resolved
 

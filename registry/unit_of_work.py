@@ -3,13 +3,12 @@
 Every view (pages and API alike) is wrapped by `wrap_views`: a POST, PUT, PATCH or
 DELETE whose view returned a response below 400 is committed; a refused one (an
 exception, a response of 400 or more) is rolled back, so a failed request leaves
-nothing half written. A GET is never committed: the session ends with the request. Two
-exceptions: a view marked `writes_on_get`, whose GET records something the user asked
-for by opening the page (a saved profile's page remembers the visit, so the next one
-shows what came after it), is committed like a POST; and a GET during which
-`commit_this_get()` was called to keep a piece of bookkeeping (an API token's last use,
-recorded at most once an hour) is committed when it succeeds. (A GET that only read ends
-with COMMIT on PostgreSQL for another reason: registry/read_requests.py.)
+nothing half written. A GET is never committed: the session ends with the request. The
+exception is a GET during which `commit_this_get()` was called, because opening the page
+records something (a saved profile's page remembers the visit, so the next one shows
+what came after it; an API token's last use, kept to the hour): it is committed when it
+succeeds. (A GET that only read ends with COMMIT on PostgreSQL for another reason:
+registry/read_requests.py.)
 The commit runs inside the request's dispatch, so a conflict found at commit (another
 writer won) reaches the error handlers as a 409 like any other. Views and services
 therefore never commit or roll back themselves; the one
@@ -50,16 +49,10 @@ def commit_this_get() -> None:
     setattr(g, _COMMIT_THIS_GET, True)
 
 
-def writes_on_get(view: Callable) -> Callable:
-    """Mark a view whose GET writes: it is committed as a POST is (see the module)."""
-    view.writes_on_get = True
-    return view
-
-
 def _transactional(app: Flask, view: Callable) -> Callable:
     @wraps(view)
     def run(*args, **kwargs):
-        if request.method not in WRITING_METHODS and not getattr(view, "writes_on_get", False):
+        if request.method not in WRITING_METHODS:
             response = view(*args, **kwargs)
             if g.get(_COMMIT_THIS_GET):
                 response = app.make_response(response)

@@ -15,6 +15,7 @@ from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, SavedProfile
 from registry.models.base import as_utc, utcnow
 from registry.services.personal_data import KINDS, personal_data_in
+from registry.unit_of_work import commit_this_get
 
 # The characteristics a profile holds (the profile search's parameters, without the goal).
 PROFILE_KEYS = ("rung", "support_need", "age_band", "target_group", "barrier", "domain",
@@ -82,10 +83,11 @@ def delete_profile(user, profile_id: int) -> None:
 
 
 def visit(profile: SavedProfile) -> datetime:
-    """Record a visit now; returns the previous one."""
+    """Record a visit now, kept although the page is a GET; returns the previous one."""
     previous = profile.last_visited_at
     profile.last_visited_at = utcnow()
     db.session.flush()
+    commit_this_get()
     return previous
 
 

@@ -20,7 +20,6 @@ from registry.models import Intervention
 from registry.schemas.search import ProfileQuerySchema, query_dict
 from registry.search import labels, service
 from registry.services import profile_digest, saved_profiles
-from registry.unit_of_work import writes_on_get
 from registry.views import bp
 from registry.views.search import search_root
 from search_index.storage import IndexUnavailable
@@ -106,7 +105,6 @@ def unsubscribe_digest(token: str):
 
 
 @bp.get("/mijn/profielen/<int:profile_id>")
-@writes_on_get  # the visit is remembered: the next one shows what came after it
 @perm.permission_required(perm.can_save_profiles)
 def saved_profile(profile_id: int):
     profile = saved_profiles.own_profile(current_user, profile_id)
