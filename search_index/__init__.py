@@ -6,11 +6,12 @@ The interface the registry uses:
 
 - schema.build_schema(facets): the index fields, with the caller's facets.
 - storage: index folders and generations. open_current(root[, expected schema]),
+  open_searcher(root) (a reader safe from concurrent merges),
   new_generation(root, schema), swap_in, writer_lock / rebuild_lock (one writer per
   folder), IndexUnavailable, LockTimeout.
 - writing: updating(ix) (a writer, committed once) and put(writer, {id: document or
   None}) (index and delete), fill / fill_parallel
-  (rebuild an empty generation), stored_digests(ix) (verify).
+  (rebuild an empty generation), stored_digests(searcher) (verify).
 - searchers.acquire(root): this thread's searcher and the generation's shared view.
 - query.run_search(searcher, view, SearchRequest) and profile.run_profile: hits, facet
   counts, partial matches, suggestions.
@@ -24,6 +25,7 @@ SegmentWriter's _close_segment / _commit_toc / _finish / _finalize_segment and i
 fieldwriter, pool and _added (bulk.py, writing.fill_parallel); W3PostingsWriter's and
 W3FieldWriter's fields for writing a term's blocks (bulk._write_term); W3LeafMatcher's
 _read_ids / _read_weights / _next_block / _ids / _maxid (segments.py); Searcher._ix
-(view.py); W3PerDocReader._cached_reader (whoosh_fixes.py); and FileIndex._reader's
-reuse of old segments, the reason searchers are never refreshed (searchers.py).
+(view.py); W3PerDocReader._cached_reader, _colfiles and _get_column_file
+(whoosh_fixes.py); and FileIndex._reader's reuse of old segments, the reason
+searchers are never refreshed (searchers.py).
 """

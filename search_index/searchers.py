@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh.searching import Searcher
 
 from search_index import spelling
-from search_index.storage import IndexUnavailable, current_path, open_current
+from search_index.storage import IndexUnavailable, current_path, open_searcher
 from search_index.view import VIEWS, IndexView
 
 _local = threading.local()
@@ -54,7 +54,7 @@ def acquire(root: Path) -> tuple[Searcher, IndexView]:
     try:
         if slot.get("path") != path or not _is_current(slot.get("searcher")):
             _close(slot)
-            slot["searcher"] = open_current(root).searcher()
+            slot["searcher"] = open_searcher(root)
             slot["path"] = path
         return slot["searcher"], VIEWS.get(slot["searcher"])
     except IndexUnavailable:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import Schema
+from whoosh.searching import Searcher
 
 from search_index import whoosh_fixes
 
@@ -38,6 +39,8 @@ REBUILD_LOCK = "rebuild.lock"
 OLD_REBUILD_MARKER = "rebuilding"
 # How long a generation that stopped being current is kept for readers still on it.
 RETIRED_GRACE_SECONDS = 120
+# How often open_searcher starts again when a commit lands while it opens the files.
+OPEN_ATTEMPTS = 5
 
 
 class IndexUnavailable(Exception):
@@ -71,6 +74,38 @@ def open_current(root: Path, expected: Schema | None = None) -> whoosh_index.Ind
     if expected is not None and set(ix.schema.names()) != set(expected.names()):
         raise IndexUnavailable(f"index at {path} has an outdated schema")
     return ix
+
+
+def open_searcher(root: Path) -> Searcher:
+    """A searcher on the current index with all its segments' files open, so a commit
+    that merges segments away meanwhile cannot pull a file from under it (see
+    whoosh_fixes.pin_files). Raises IndexUnavailable.
+
+    A commit that lands while the files are being opened may already have deleted some:
+    then it starts again on the new generation, OPEN_ATTEMPTS times at most.
+    """
+    for _attempt in range(OPEN_ATTEMPTS):
+        ix = open_current(root)
+        searcher = None
+        try:
+            searcher = ix.searcher()
+            whoosh_fixes.pin_files(searcher.reader())
+            # An empty index has no files to lose, and its reader no generation.
+            if not searcher.doc_count_all() or searcher.up_to_date():
+                return searcher
+        except FileNotFoundError:
+            pass  # deleted by a commit since the table of contents was read
+        except Exception as error:  # any other read failure means: damaged, rebuild it
+            _close_quietly(searcher)
+            raise IndexUnavailable(f"index at {root} cannot be read: {error}") from error
+        _close_quietly(searcher)
+    raise IndexUnavailable(f"index at {root} changed {OPEN_ATTEMPTS} times while opening")
+
+
+def _close_quietly(searcher: Searcher | None) -> None:
+    if searcher is not None:
+        with contextlib.suppress(Exception):
+            searcher.close()
 
 
 def new_generation(root: Path, schema: Schema) -> tuple[Path, whoosh_index.Index]:

@@ -183,7 +183,6 @@ def _collect(workers: list, results, procs: int) -> dict[int, list]:
     return segments
 
 
-def stored_digests(ix) -> list[tuple[int, str | None]]:
-    """(record id, digest) of every document in the index, duplicates included."""
-    with ix.searcher() as searcher:
-        return [(int(f["id"]), f.get("digest")) for f in searcher.all_stored_fields()]
+def stored_digests(searcher) -> list[tuple[int, str | None]]:
+    """(record id, digest) of every document the searcher sees, duplicates included."""
+    return [(int(f["id"]), f.get("digest")) for f in searcher.all_stored_fields()]

@@ -153,7 +153,8 @@ def verify(bind: Bind, root: Path, kind: DocumentKind = INTERVENTIONS) -> Differ
     """Compare every public record with the index. Raises storage.IndexUnavailable."""
     with Session(bind) as session:
         expected = {int(d["id"]): d["digest"] for d in kind.all_documents(session)}
-    stored = writing.stored_digests(storage.open_current(root))
+    with storage.open_searcher(root) as searcher:
+        stored = writing.stored_digests(searcher)
     actual = dict(stored)
     diff = Differences()
     diff.duplicated = sorted(i for i, n in Counter(i for i, _ in stored).items() if n > 1)

@@ -42,10 +42,10 @@ def _stop(worker: subprocess.Popen) -> None:
 
 def _indexed(folder: Path) -> list[int]:
     try:
-        ix = storage.open_current(folder)
+        searcher = storage.open_searcher(folder)
     except storage.IndexUnavailable:
         return []
-    with ix.searcher() as searcher:
+    with searcher:
         return [int(fields["id"]) for fields in searcher.all_stored_fields()]
 
 

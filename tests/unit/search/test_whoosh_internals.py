@@ -107,6 +107,13 @@ def test_the_per_doc_reader_fix_replaces_the_method_it_was_written_for():
     assert whoosh3.W3PerDocReader._cached_reader is whoosh_fixes._cached_reader
 
 
+def test_pinning_opens_the_column_files_the_per_doc_reader_would_open_later():
+    source = inspect.getsource(whoosh3.W3PerDocReader)
+    assert "self._colfiles[fieldname] = self._get_column_file(fieldname)" in source
+    whoosh_fixes.apply()
+    assert whoosh3.W3PerDocReader.has_column is whoosh_fixes._has_column
+
+
 def test_refresh_still_reuses_merged_away_segments_so_searchers_never_refresh():
     # search_index/searchers.py opens a new searcher instead of refreshing because
     # FileIndex._reader(reuse=...) keeps the old reader's segments. If a release fixes
