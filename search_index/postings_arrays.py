@@ -118,12 +118,17 @@ class PostingsArrays:
 
 def open_arrays(folder: str, segment_id: str, fields: frozenset[str]
                 ) -> PostingsArrays | None:
-    """The segment's postings arrays, or None when it has none (or not all four files)."""
+    """The segment's postings arrays, or None when it has none (or not all four files).
+
+    A commit that merges the segment away deletes them, also while they are being
+    opened: then None too (the segment's postings are read from Whoosh's blocks).
+    """
     paths = {part: Path(folder) / name for part, name in file_names(segment_id).items()}
-    if not all(path.exists() for path in paths.values()):
-        return None
     # Plain arrays over the mapping (np.asarray keeps it open through .base): slicing a
     # np.memmap makes a memmap object per slice, a fifth of a term's lookup.
-    loaded = {part: np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
-              for part, path in paths.items()}
+    try:
+        loaded = {part: np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+                  for part, path in paths.items()}
+    except FileNotFoundError:
+        return None
     return PostingsArrays(**loaded, fields=fields)

@@ -127,6 +127,24 @@ def test_arrays_are_read_as_written(tmp_path):
     assert arrays.postings("text", b"sc")[0].size == 0
 
 
+def test_arrays_deleted_by_a_merge_while_they_are_opened_are_read_as_none(
+        tmp_path, monkeypatch):
+    writer = PostingsArraysWriter(frozenset({"text"}))
+    writer.add("text", b"werk", [0, 3], [1.0, 0.5])
+    writer.write(str(tmp_path), "MAIN_x")
+    real_load = np.load
+
+    def load_after_a_merge(path, **options):
+        arrays = real_load(path, **options)
+        for name in file_names("MAIN_x").values():
+            (tmp_path / name).unlink(missing_ok=True)
+        return arrays
+
+    monkeypatch.setattr(np, "load", load_after_a_merge)
+
+    assert open_arrays(str(tmp_path), "MAIN_x", frozenset({"text"})) is None
+
+
 def test_segments_the_sync_writes_and_merges_have_arrays_too(index):
     from tests.factories import make_intervention
 
