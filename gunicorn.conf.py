@@ -10,6 +10,7 @@ request boundaries instead of automatically (below).
 
 import gc
 import os
+import resource
 import shutil
 import sys
 import tempfile
@@ -57,7 +58,26 @@ _DEFAULT_METRICS_DIR = Path(tempfile.gettempdir()) / f"registry-prometheus-{os.g
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_DEFAULT_METRICS_DIR))
 
 
+# Every request thread keeps all files of its search indexes' current generation open
+# (search_index/storage.open_searcher): about 13 per segment and index, 100 at 10k
+# interventions and 100k studies. A service's default soft limit of 1024 open files
+# would then bound the threads per worker; the workers inherit the master's limit.
+OPEN_FILES = 65536
+
+
+def raise_open_files_limit() -> int:
+    """Raise this process's soft limit of open files towards OPEN_FILES (never above the
+    hard limit, never lower than it was). Returns the soft limit now."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = OPEN_FILES if hard == resource.RLIM_INFINITY else min(OPEN_FILES, hard)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        soft = wanted
+    return soft
+
+
 def on_starting(server):
+    server.log.info("Open files limit: %d", raise_open_files_limit())
     # Samples of an earlier run would be added to this one's: start from an empty folder.
     # Only the .db files prometheus_client writes are removed, whatever the folder is.
     folder = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])

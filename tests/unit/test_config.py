@@ -53,3 +53,26 @@ def test_gunicorn_runs_two_processes_per_cpu_with_two_threads_each(monkeypatch, 
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # restored afterwards
     settings = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
     assert (settings["workers"], settings["threads"]) == (2 * len(os.sched_getaffinity(0)), 2)
+
+
+def test_gunicorn_raises_the_open_files_limit_for_the_index_files_threads_keep_open(
+        tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    conf = Path(__file__).parents[2] / "gunicorn.conf.py"
+    script = (
+        "import resource, runpy, sys\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))\n"
+        f"settings = runpy.run_path({str(conf)!r})\n"
+        "raised = settings['raise_open_files_limit']()\n"
+        "if hard == resource.RLIM_INFINITY: hard = settings['OPEN_FILES']\n"
+        "print(raised, resource.getrlimit(resource.RLIMIT_NOFILE)[0], hard,"
+        " settings['OPEN_FILES'])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True, env={"PROMETHEUS_MULTIPROC_DIR": str(tmp_path)})
+    raised, now, hard, wanted = (int(n) for n in result.stdout.split())
+    assert raised == now == min(wanted, hard) > 256
