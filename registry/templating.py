@@ -23,7 +23,7 @@ from registry.i18n import language_name
 from registry.models.user import EXPERTISE_LABELS
 from registry.query_urls import url_with_query
 from registry.search.labels import parameter_label
-from registry.search.service import term_labels
+from registry.search.terms import term_labels
 from registry.services.catalogue import public_status
 from registry.views import labels
 
@@ -192,7 +192,7 @@ def web_url(url: str | None) -> str | None:
 
 def domain_label(code: str, terms: dict) -> str:
     """An outcome domain's label in running text ("werk (uitstroom naar werk)"), from the
-    search pages' term labels (registry/search/service.term_labels)."""
+    search pages' term labels (registry/search/terms.term_labels)."""
     return terms.get("outcome_domain", {}).get(code, (0, code))[1].lower()
 
 

@@ -48,7 +48,7 @@ PARTS = (
     ("registry.search.service", "run_profile", "engine"),
     ("registry.search.service", "_load", "load hits"),
     ("registry.search.service", "_snippet", "snippets"),
-    ("registry.search.service", "term_labels", "facet labels"),
+    ("registry.views.search", "term_labels", "facet labels"),
     ("registry.views.search", "_toggle", "facet links"),
     ("registry.views.search", "render_template", "render"),
     ("registry.views.public", "render_template", "render"),

@@ -20,6 +20,7 @@ from registry.schemas.search import (
 )
 from registry.search import labels, service
 from registry.search.documents import FACETS
+from registry.search.terms import term_labels
 from search_index.query import SearchRequest
 from search_index.storage import IndexUnavailable
 
@@ -70,7 +71,7 @@ def search():
             result, items = service.search(Path(current_app.config["INDEX_DIR"]), search_request)
     except IndexUnavailable as error:
         raise search_unavailable(error) from error
-    terms = service.term_labels("nl")
+    terms = term_labels("nl")
     return SearchResultSchema().dump({
         "total": result.total,
         "page": args["page"],
@@ -100,7 +101,7 @@ def search_profile():
             result, items = service.search_profile(root, profile, args["page"], args["per_page"])
     except IndexUnavailable as error:
         raise search_unavailable(error) from error
-    terms = service.term_labels("nl")
+    terms = term_labels("nl")
     for item in items:
         item.explanation = labels.explanation_of(item, terms)
     return ProfileResultSchema().dump({

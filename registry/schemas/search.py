@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, post_load, validate
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 from werkzeug.datastructures import MultiDict
 
 from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.schemas.pagination import PageQuerySchema
+from registry.search.terms import unknown_value_messages
 from search_index.profile import ClientProfile
 from search_index.query import SORTS
 
@@ -21,6 +30,37 @@ _CODE = validate.Length(min=1, max=60)
 MAX_FACET_VALUES = 50
 
 
+class KnownCodesSchema(PageQuerySchema):
+    """Refuses facet values the registry does not have (registry/search/terms.py), after
+    the fields' own checks: an API client or link with a wrong code gets a 422 naming
+    the value, not a search for a characteristic no intervention has.
+
+    `known_codes=False` skips it, for a query the registry made itself from stored
+    values (a saved profile of before this check, the weekly digest).
+    """
+
+    def __init__(self, *, known_codes: bool = True, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.known_codes = known_codes
+
+    @validates_schema(skip_on_field_errors=True)
+    def _refuse_unknown_codes(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not self.known_codes:
+            return
+        chosen = {name: _as_list(data.get(name)) for name in self.CODE_FIELDS}
+        messages = unknown_value_messages({k: v for k, v in chosen.items() if v})
+        if messages:
+            raise ValidationError(messages)
+
+    CODE_FIELDS: tuple[str, ...] = ()
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
 def _codes(description: str) -> fields.List:
     return fields.List(
         fields.String(validate=_CODE), load_default=list,
@@ -28,7 +68,7 @@ def _codes(description: str) -> fields.List:
     )
 
 
-class SearchQuerySchema(PageQuerySchema):
+class SearchQuerySchema(KnownCodesSchema):
     """q, sort, page, per_page, and per facet any number of chosen codes (OR within)."""
 
     class Meta:
@@ -59,9 +99,11 @@ class SearchQuerySchema(PageQuerySchema):
 
 for _vocabulary in INTERVENTION_TAG_VOCABULARIES:
     SearchQuerySchema._declared_fields[_vocabulary] = _codes(f"Codes uit '{_vocabulary}'.")
+SearchQuerySchema.CODE_FIELDS = tuple(
+    name for name, f in SearchQuerySchema._declared_fields.items() if isinstance(f, fields.List))
 
 
-class ProfileQuerySchema(PageQuerySchema):
+class ProfileQuerySchema(KnownCodesSchema):
     """A client profile: one rung, support need and age band; lists for the rest."""
 
     class Meta:
@@ -82,6 +124,8 @@ class ProfileQuerySchema(PageQuerySchema):
     goal = fields.String(
         load_default="", validate=validate.Length(max=300), metadata={"description": "Doel."}
     )
+
+    CODE_FIELDS = ("support_need", "age_band", "target_group", "barrier", "domain", "phase")
 
     @post_load
     def _absent_is_none(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
@@ -127,7 +171,7 @@ def client_profile(args: dict[str, Any]) -> ClientProfile:
 def profile_from_query(query: dict[str, list[str]]) -> ClientProfile:
     """The client profile of a query-string dict the registry made itself (a saved
     profile, the diagnosis aid's answers). Raises ValidationError on a bad value."""
-    schema = ProfileQuerySchema(max_per_page=100, default_per_page=20)
+    schema = ProfileQuerySchema(max_per_page=100, default_per_page=20, known_codes=False)
     pairs = MultiDict([(key, value) for key, values in query.items() for value in values])
     return client_profile(schema.load(query_dict(pairs, schema)))
 

@@ -6,11 +6,9 @@ public a moment ago is dropped even before the index hears of it.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -18,7 +16,6 @@ from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, VocabularyTerm
 from registry.schemas.search import profile_from_query
 from registry.search import snippets
-from registry.search.documents import FACET_VOCABULARY, FACETS
 from registry.search.goals import expand_goal, goal_domains
 from registry.search.harm import harm_of
 from registry.search.kinds import KINDS
@@ -203,37 +200,6 @@ def age_order() -> tuple[str, ...]:
     """The age bands in their vocabulary's order, youngest first (which are neighbours)."""
     return tuple(db.session.scalars(select(VocabularyTerm.code).where(
         VocabularyTerm.vocabulary == "age_band").order_by(VocabularyTerm.position)))
-
-
-_kept_labels: dict[str, tuple[float, dict]] = {}
-
-
-def term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
-    """Per facet: value -> (position, label) from the vocabularies, for display; kept
-    for TERM_LABELS_SECONDS per process (read-only: shared between requests)."""
-    keep = current_app.config.get("TERM_LABELS_SECONDS", 0)
-    now = time.monotonic()
-    found = _kept_labels.get(locale)
-    if keep and found is not None and now - found[0] < keep:
-        return found[1]
-    labels = _read_term_labels(locale)
-    if keep:
-        _kept_labels[locale] = (now, labels)
-    return labels
-
-
-def _read_term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
-    labels: dict[str, dict[str, tuple[int, str]]] = {f: {} for f in FACETS}
-    label = VocabularyTerm.label_en if locale == "en" else VocabularyTerm.label_nl
-    stmt = select(
-        VocabularyTerm.vocabulary, VocabularyTerm.code, VocabularyTerm.position, label
-    ).where(VocabularyTerm.vocabulary.in_({*FACETS, *FACET_VOCABULARY.values()}))
-    # Plain rows, not ORM objects: this runs on every search page.
-    for vocabulary, code, position, text in db.session.execute(stmt):
-        labels.setdefault(vocabulary, {})[code] = (position, text)
-    for facet, vocabulary in FACET_VOCABULARY.items():
-        labels[facet] = labels.get(vocabulary, {})
-    return labels
 
 
 def warm_up(app) -> dict[str, bool]:

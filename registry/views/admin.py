@@ -18,7 +18,7 @@ from registry.models import Organisation, User
 from registry.models.user import EXPERTISE_LABELS, ROLE_LABELS, ROLES
 from registry.schemas.accounts import UserCreateSchema, UserRolesSchema
 from registry.search.labels import FACET_LABELS, value_label
-from registry.search.service import term_labels
+from registry.search.terms import term_labels
 from registry.services import accounts
 from registry.usage import figures
 from registry.views.charts import bar_chart

@@ -15,6 +15,7 @@ from registry.errors import ValidationFailed, details_from_marshmallow
 from registry.schemas.search import profile_from_query
 from registry.search import labels, service
 from registry.search.diagnosis import MAX_GOAL_CHARS, chosen, guide, profile_query, reasons
+from registry.search.terms import term_labels
 from registry.views import bp
 from registry.views.search import search_root
 from search_index.storage import IndexUnavailable
@@ -56,7 +57,7 @@ def diagnosis():
 
 def _profile_page(answers, goal: str, context: dict):
     query = profile_query(answers, goal)
-    terms = service.term_labels(str(get_locale()))
+    terms = term_labels(str(get_locale()))
     chosen_pairs = [(facet, code) for _q, answer in reasons(answers)
                     for facet, code in answer.facets]
     short_list, total, unavailable = [], 0, False

@@ -16,6 +16,7 @@ from registry.evidence import LABELS
 from registry.schemas.search import client_profile
 from registry.search import labels, service
 from registry.search.documents import FACETS
+from registry.search.terms import term_labels
 from registry.views import bp
 from registry.views.search import EXPORT_CAP, load_profile_args, load_search_args, search_root
 from search_index.query import SearchRequest
@@ -65,7 +66,7 @@ def search_export(kind: str):
 def profile_export(kind: str):
     args = load_profile_args()
     profile = client_profile(args)
-    terms = service.term_labels("nl")
+    terms = term_labels("nl")
     rows, total = [], 0
     if profile.characteristics() or profile.goal:
         result, items = service.search_profile(search_root(), profile, 1, EXPORT_CAP)

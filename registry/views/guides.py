@@ -15,14 +15,15 @@ from registry.extensions import db
 from registry.guides_markdown import render_markdown
 from registry.models import Intervention, InterventionVersion
 from registry.schemas.guides import LINKED_FACETS
-from registry.search import labels, service
+from registry.search import labels
+from registry.search.terms import term_labels
 from registry.services import guides
 from registry.services.vocabularies import terms_by_code
 from registry.views import bp
 
 
 def _terms() -> dict:
-    return service.term_labels(str(get_locale()))
+    return term_labels(str(get_locale()))
 
 
 def _phase_terms() -> list[tuple[str, str]]:

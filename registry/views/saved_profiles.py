@@ -19,6 +19,7 @@ from registry.extensions import csrf, db
 from registry.models import Intervention
 from registry.schemas.search import ProfileQuerySchema, query_dict
 from registry.search import labels, service
+from registry.search.terms import term_labels
 from registry.services import profile_digest, saved_profiles
 from registry.views import bp
 from registry.views.search import search_root
@@ -35,7 +36,7 @@ def _load(values: MultiDict) -> dict:
 
 
 def _characteristics(query: dict) -> list[tuple[str, str]]:
-    terms = service.term_labels(str(get_locale()))
+    terms = term_labels(str(get_locale()))
     facet_of = {"rung": "ladder_rung"}
     return [(str(labels.FACET_LABELS.get(facet_of.get(k, k), k)),
              labels.value_label(facet_of.get(k, k), v, terms))

@@ -16,7 +16,6 @@ from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
 from registry.errors import ValidationFailed, details_from_marshmallow
-from registry.evidence import PUBLIC_STATUSES
 from registry.ops.metrics import search_timer
 from registry.schemas.search import (
     ProfileQuerySchema,
@@ -26,6 +25,7 @@ from registry.schemas.search import (
 )
 from registry.search import labels, service
 from registry.search.documents import FACETS
+from registry.search.terms import known_codes, term_labels
 from registry.services import guides
 from registry.usage.counting import count_search
 from registry.views import bp
@@ -128,10 +128,10 @@ def search():
     except IndexUnavailable as error:
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/unavailable.html", state=state, q=args["q"]), 503
-    terms = service.term_labels(_locale())
+    terms = term_labels(_locale())
     if args["page"] == 1:  # a search, not the next page of one
         count_search("search", [(f, v) for f, values in filters.items() for v in values],
-                     _countable(terms))
+                     known_codes(terms))
     groups = labels.facet_groups(result.facets, terms)
     toggle = _toggles(state)
     for group in groups:
@@ -160,13 +160,6 @@ def search():
     )
 
 
-def _countable(terms: dict) -> dict[str, set[str]]:
-    """The facet values the adoption figures may count: vocabulary codes and statuses."""
-    known = {facet: set(codes) for facet, codes in terms.items()}
-    known["level"] = set(PUBLIC_STATUSES)
-    return known
-
-
 def _locale() -> str:
     from flask_babel import get_locale
 
@@ -188,7 +181,7 @@ def _pages(state: dict, args: dict, total: int) -> dict:
 def search_profile():
     args = _load(ProfileQuerySchema)
     profile = client_profile(args)
-    terms = service.term_labels(_locale())
+    terms = term_labels(_locale())
     context = {"args": args, "profile": profile, "terms": terms, "described": False}
     if not profile.characteristics() and not profile.goal:
         return render_template("search/profile.html", **context)
@@ -201,7 +194,7 @@ def search_profile():
         return render_template("search/profile.html", unavailable=True, **context), 503
     given = len(profile.characteristics())
     if args["page"] == 1:
-        count_search("profile_search", profile.characteristics(), _countable(terms))
+        count_search("profile_search", profile.characteristics(), known_codes(terms))
     groups: dict[str, list] = {group: [] for group in labels.FIT_GROUPS}
     for item in items:
         item.explanation = labels.explanation_of(item, terms)

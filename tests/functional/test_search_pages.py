@@ -154,7 +154,7 @@ def test_the_feed_and_export_links_carry_the_query_as_it_came(client, indexed):
 
 @pytest.mark.parametrize("path", ["/zoeken?", "/api/v1/search?", "/zoeken/profiel?"])
 def test_more_chosen_values_than_anyone_ticks_are_refused(client, indexed, path):
-    query = "&".join(f"barrier=b{n}" for n in range(51))
+    query = "&".join("barrier=debt" for _ in range(51))
     response = client.get(path + query)
     assert response.status_code == 422
     assert client.get(path + query.rsplit("&", 1)[0]).status_code == 200  # fifty are fine
