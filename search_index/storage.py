@@ -63,13 +63,21 @@ def open_current(root: Path, expected: Schema | None = None) -> whoosh_index.Ind
     """Open the current index. Raises IndexUnavailable when missing or unreadable, or
     when `expected` is given and the index has other fields (a writer passes it: an
     index of an older document definition is rebuilt, while searches go on with it)."""
-    path = current_path(root)
-    if path is None or not path.is_dir():
-        raise IndexUnavailable("no current index")
-    try:
-        ix = whoosh_index.open_dir(str(path))
-    except Exception as error:  # any read failure means: damaged, rebuild it
-        raise IndexUnavailable(f"index at {path} cannot be opened: {error}") from error
+    for _attempt in range(OPEN_ATTEMPTS):
+        path = current_path(root)
+        if path is None or not path.is_dir():
+            raise IndexUnavailable("no current index")
+        try:
+            ix = whoosh_index.open_dir(str(path))
+            break
+        except FileNotFoundError:
+            # A commit deleted the table of contents between the folder's listing and
+            # its reading: the next listing finds the new one.
+            continue
+        except Exception as error:  # any other read failure means: damaged, rebuild it
+            raise IndexUnavailable(f"index at {path} cannot be opened: {error}") from error
+    else:
+        raise IndexUnavailable(f"index at {root} changed {OPEN_ATTEMPTS} times while opening")
     # An index built by an older version of this code has other fields: rebuild it.
     if expected is not None and set(ix.schema.names()) != set(expected.names()):
         raise IndexUnavailable(f"index at {path} has an outdated schema")

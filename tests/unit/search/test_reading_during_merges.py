@@ -5,6 +5,7 @@ and starts again when a commit lands while it does."""
 from __future__ import annotations
 
 import pytest
+from whoosh.index import TOC
 from whoosh.query import Term
 
 from search_index import storage, whoosh_fixes
@@ -87,3 +88,28 @@ def test_an_empty_index_opens(tmp_path):
 
     with storage.open_searcher(tmp_path) as searcher:
         assert searcher.doc_count_all() == 0
+
+
+@pytest.mark.parametrize("opening", [storage.open_current, storage.open_searcher])
+def test_a_commit_between_listing_and_reading_the_table_of_contents_is_not_damage(
+        root, monkeypatch, opening):
+    # Whoosh lists the folder for the newest table of contents, then reads it; a commit
+    # in between deletes it (the health check and every new searcher open this way).
+    real = TOC._latest_generation.__func__
+    commits = []
+
+    def listed_then_committed(cls, folder, indexname):
+        generation = real(cls, folder, indexname)
+        if not commits:
+            commits.append(generation)
+            _merge_everything(root)
+        return generation
+
+    monkeypatch.setattr(TOC, "_latest_generation", classmethod(listed_then_committed))
+
+    opened = opening(root)
+
+    generation = opened.reader().generation() if opening is storage.open_searcher else (
+        opened.latest_generation())
+    opened.close()
+    assert commits and generation > commits[0]
