@@ -32,12 +32,16 @@ Bind = Engine | Connection
 
 
 def _write(writer, session: Session, changes: list[replicas.Change], kind: DocumentKind) -> None:
-    # Every replica walks the whole log; each writes the changes of its own kind.
-    ids = {change.entity_id for change in changes if change.entity_type == kind.name}
-    if not ids:
-        return
-    documents = kind.documents(session, ids)
-    writing.put(writer, {i: documents.get(i) for i in ids})
+    # Every replica walks the whole log; each writes the changes of its own kind. Each
+    # record once per writer: Whoosh's update_document replaces a record's documents in
+    # committed segments only, so a record written twice into one writer (its changes in
+    # two pages of one commit) would be indexed twice. Its document is read once, after
+    # every change row of the commit was read: its state now.
+    ids = sorted({change.entity_id for change in changes if change.entity_type == kind.name})
+    for start in range(0, len(ids), BATCH):
+        part = ids[start:start + BATCH]
+        documents = kind.documents(session, part)
+        writing.put(writer, {i: documents.get(i) for i in part})
 
 
 def _apply(ix, session: Session, replica: str, kind: DocumentKind) -> int:
@@ -48,12 +52,11 @@ def _apply(ix, session: Session, replica: str, kind: DocumentKind) -> int:
     while changes := replicas.pending(session, row, BATCH):
         # Up to COMMIT_EVERY changes in one index commit, read BATCH at a time.
         written = changes
+        while len(written) < COMMIT_EVERY and (
+                changes := replicas.pending(session, row, BATCH, after=written[-1].id)):
+            written += changes
         with writing.updating(ix) as writer:
-            _write(writer, session, changes, kind)
-            while len(written) < COMMIT_EVERY and (
-                    changes := replicas.pending(session, row, BATCH, after=written[-1].id)):
-                _write(writer, session, changes, kind)
-                written += changes
+            _write(writer, session, written, kind)
         # A crash before this commit applies the changes again next time: harmless.
         replicas.mark_applied(session, row, written)
         session.commit()
@@ -103,9 +106,13 @@ def rebuild(
         path, ix = storage.new_generation(root, kind.schema())
         count = _fill(bind, ix, procs or writing.PROCS, kind)
         with storage.writer_lock(root, lock_timeout), Session(bind) as session:
-            storage.swap_in(root, path)
+            # The position goes back to the start before the new index is current: a
+            # crash between the two then only applies changes to the old index again.
+            # The other way round, the new index would miss what syncs applied to the
+            # old one while it was filled.
             replicas.register(session, replica, start)
             session.commit()
+            storage.swap_in(root, path)
     log.info("search index rebuilt: %s %s documents in %s", count, kind.name, path.name)
     sync_pending(bind, root, lock_timeout, kind=kind)
     return count, path
@@ -121,12 +128,12 @@ def rebuild_all(bind: Bind, index_dir: Path, lock_timeout: float = 60.0,
 
 def _fill(bind: Bind, ix, procs: int, kind: DocumentKind) -> int:
     with Session(bind) as session:
-        if procs == 1:
+        ids = kind.ids(session) if procs > 1 else []
+        if not ids:  # one process, or nothing to share out (a kind without records)
             return writing.fill(ix, kind.all_documents(session))
         # One stream per process over consecutive ranges of ids.
-        ids = kind.ids(session)
         bounds = [ids[len(ids) * k // procs - 1] if k else 0 for k in range(procs)]
-        bounds.append(ids[-1] if ids else 0)
+        bounds.append(ids[-1])
         streams = [
             kind.batches(session, after_id=bounds[k], up_to_id=bounds[k + 1])
             for k in range(procs)

@@ -13,6 +13,7 @@ from registry.extensions import db
 from registry.models import SearchChange, SearchReplica
 from registry.models.base import utcnow
 from registry.search import replicas, sync
+from registry.search.kinds import STUDIES
 from search_index import storage
 from tests.functional.search_support import add, index_dir
 
@@ -154,7 +155,7 @@ def test_a_sync_writes_many_batches_in_one_index_commit(live_search_app, second,
 def test_a_sync_that_fails_midway_marks_nothing_of_the_failed_commit(
         live_search_app, second, monkeypatch):
     monkeypatch.setattr(sync, "BATCH", 2)
-    monkeypatch.setattr(sync, "COMMIT_EVERY", 4)
+    monkeypatch.setattr(sync, "COMMIT_EVERY", 20)  # all in one commit, written 2 at a time
     ids = [add("Halverwege", number).id for number in range(4)]
     monkeypatch.setattr(sync.writing, "put", _failing_put([]))
 
@@ -178,3 +179,57 @@ def _failing_put(calls: list):
         return real(writer, documents)
 
     return put
+
+
+def test_a_record_changed_in_two_pages_of_one_commit_is_indexed_once(
+        live_search_app, second, monkeypatch):
+    # Whoosh's update_document replaces committed copies only, not one added earlier to
+    # the same writer: the record's changes in two pages once indexed it twice.
+    monkeypatch.setattr(sync, "BATCH", 2)
+    monkeypatch.setattr(sync, "COMMIT_EVERY", 10)
+    item = add("Dubbel")
+    _sync(second)
+    others = [add("Ander", number).id for number in range(3)]
+    sync.enqueue(db.engine, [item.id, *others, item.id])
+
+    _sync(second)
+
+    with storage.open_searcher(second) as searcher:
+        assert len(list(searcher.documents(id=str(item.id)))) == 1
+    assert not sync.verify(db.engine, second)
+
+
+def test_a_rebuild_that_dies_right_after_making_its_index_current_loses_nothing(
+        live_search_app, second, monkeypatch):
+    # While the rebuild fills its folder, the worker applies a new change to the old one
+    # and moves the replica's position past it; the rebuild then dies (kill -9) right
+    # after its swap. The position must already be back where the new index read.
+    real_fill, real_swap = sync._fill, storage.swap_in
+
+    def fill_then_the_worker_syncs(*args, **kwargs):
+        count = real_fill(*args, **kwargs)
+        add("Nieuwkomer")
+        _sync(second)
+        return count
+
+    def swap_and_die(root, path):
+        real_swap(root, path)
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(sync, "_fill", fill_then_the_worker_syncs)
+    monkeypatch.setattr(storage, "swap_in", swap_and_die)
+    with pytest.raises(RuntimeError, match="killed"):
+        sync.rebuild(db.engine, second)
+    monkeypatch.undo()
+
+    _sync(second)
+
+    assert not sync.verify(db.engine, second)
+
+
+def test_a_parallel_rebuild_of_a_kind_without_records_builds_an_empty_index(
+        live_search_app, tmp_path):
+    count, _path = sync.rebuild(db.engine, tmp_path / "studies", procs=2, kind=STUDIES)
+
+    assert count == 0
+    assert not sync.verify(db.engine, tmp_path / "studies", STUDIES)
