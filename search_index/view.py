@@ -7,6 +7,7 @@ a change only the new segment is read, not the whole index.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -156,11 +157,20 @@ def generation_key(searcher: Searcher) -> tuple:
 
 
 class ViewCache:
-    """Views of the last few index generations, shared by all threads of a process."""
+    """The newest view of each index (its generations' folders share a parent), shared
+    by all threads of a process.
 
-    def __init__(self, capacity: int = 2):
-        self.capacity = capacity
+    A new view replaces the views of its own index only: a commit to the study index
+    must not throw away the interventions' view (and the other way round), which every
+    search of that kind would then wait to build again (270 ms for 100k studies with
+    their segments cached). A view is built outside the cache's lock, once however many
+    threads want it, so searches of other generations never wait for it.
+    """
+
+    def __init__(self, capacity: int = 6):
+        self.capacity = capacity  # a bound beyond one view per index, never reached
         self._views: OrderedDict[tuple, IndexView] = OrderedDict()
+        self._building: dict[tuple, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def get(self, searcher: Searcher) -> IndexView:
@@ -168,12 +178,29 @@ class ViewCache:
         key = generation_key(searcher)
         with self._lock:
             view = self._views.get(key)
+            if view is not None:
+                return view
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # the other threads that want this key wait for its build
+            with self._lock:
+                view = self._views.get(key)
             if view is None:
-                view = build_view(searcher)
-                self._views[key] = view
-                while len(self._views) > self.capacity:
-                    self._views.popitem(last=False)
+                try:
+                    view = build_view(searcher)
+                    self._keep(key, view)
+                finally:
+                    with self._lock:
+                        self._building.pop(key, None)
             return view
+
+    def _keep(self, key: tuple, view: IndexView) -> None:
+        index = os.path.dirname(key[0])
+        with self._lock:
+            for other in [k for k in self._views if os.path.dirname(k[0]) == index]:
+                del self._views[other]
+            self._views[key] = view
+            while len(self._views) > self.capacity:
+                self._views.popitem(last=False)
 
 
 VIEWS = ViewCache()
