@@ -61,6 +61,11 @@ def _transactional(app: Flask, view: Callable) -> Callable:
             return response
         try:
             response = app.make_response(view(*args, **kwargs))
+        except (StaleDataError, IntegrityError) as error:
+            # A flush inside the view lost to a concurrent writer (a double-clicked
+            # submit meeting a unique constraint): the same 409 as at commit.
+            db.session.rollback()
+            raise _lost_race() from error
         except BaseException:
             db.session.rollback()
             raise
@@ -79,6 +84,8 @@ def commit() -> None:
         db.session.commit()
     except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
-        raise Conflict(
-            _("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw.")
-        ) from error
+        raise _lost_race() from error
+
+
+def _lost_race() -> Conflict:
+    return Conflict(_("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."))

@@ -16,6 +16,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry import permissions as perm
@@ -167,6 +168,14 @@ def apply_transition(
         note=note,
     )
     flush_or_conflict()
+
+
+def touch_round(round_: AssessmentRound) -> None:
+    """Count a change to what the round's transitions check (its panel) as a change of
+    the round: its lock_version moves on at the next flush, so a transition that read
+    the round before (opening the discussion on the panel it saw) conflicts instead of
+    passing its guards on a panel that has changed meanwhile."""
+    flag_modified(round_, "state")
 
 
 def flush_or_conflict() -> None:

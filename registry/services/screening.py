@@ -29,7 +29,7 @@ from registry.models.conflicts import conflicts_of, submitter_ids
 from registry.models.procedure import SCREENING_CRITERIA
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
-from registry.services.procedure import apply_transition, flush_or_conflict
+from registry.services.procedure import apply_transition, flush_or_conflict, touch_round
 
 
 def start_screening(round_: AssessmentRound, secretary: User) -> None:
@@ -96,6 +96,7 @@ def assign_reviewer(round_: AssessmentRound, secretary: User, reviewer: User) ->
         raise Conflict(_("%(name)s zit al in het panel.", name=reviewer.name))
     member = PanelMember(user=reviewer)
     round_.panel.append(member)
+    touch_round(round_)
     flush_or_conflict()
     record_event(secretary, "assign_reviewer", member, intervention_id=round_.intervention_id,
                  after={"reviewer_id": reviewer.id})
@@ -115,14 +116,21 @@ def remove_reviewer(round_: AssessmentRound, secretary: User, reviewer: User) ->
     member = perm.panel_member(reviewer, round_)
     if member is None:
         raise NotFound(_("%(name)s zit niet in het panel.", name=reviewer.name))
-    # Their unsubmitted or submitted assessment leaves with them: it must not count.
-    for assessment in [a for a in round_.assessments if a.reviewer_id == reviewer.id]:
-        round_.assessments.remove(assessment)
-        db.session.delete(assessment)
-    round_.panel.remove(member)
-    flush_or_conflict()
+    _leave_panel(round_, member)
     record_event(secretary, "remove_reviewer", round_, intervention_id=round_.intervention_id,
                  before={"reviewer_id": reviewer.id})
+
+
+def _leave_panel(round_: AssessmentRound, member: PanelMember) -> None:
+    """Take a member off the panel with their assessment, submitted or not: it must not
+    count, nor be shown, nor go into the decision's proposals. Raises Conflict."""
+    with db.session.no_autoflush:  # the deletes' cascades load rows: nothing half done
+        for assessment in [a for a in round_.assessments if a.reviewer_id == member.user_id]:
+            db.session.delete(assessment)
+            round_.assessments.remove(assessment)
+        round_.panel.remove(member)
+    touch_round(round_)
+    flush_or_conflict()
 
 
 def declare_no_conflict(round_: AssessmentRound, reviewer: User) -> PanelMember:
@@ -183,7 +191,6 @@ def declare_conflict(round_: AssessmentRound, reviewer: User, note: str | None) 
         user_id=reviewer.id, intervention_id=round_.intervention_id, note=note
     )
     db.session.add(declaration)
-    round_.panel.remove(member)
-    db.session.flush()
+    _leave_panel(round_, member)
     record_event(reviewer, "declare_conflict", declaration,
                  intervention_id=round_.intervention_id, note=note)

@@ -161,8 +161,9 @@ ROUTES = [
     ("POST", f"/procedure/rondes/{RND}/beoordeling", {"reviewer": 302}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/bespreking", {"secretary": 409}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/reacties", {"reviewer": 422, "secretary": 422}, 403, 302),
-    ("GET", f"/procedure/rondes/{RND}/besluit", {"secretary": 200}, 403, 302),
-    ("POST", f"/procedure/rondes/{RND}/besluit", {"secretary": 422}, 403, 302),
+    # The round is in review: the decision form opens in the discussion only.
+    ("GET", f"/procedure/rondes/{RND}/besluit", {"secretary": 409}, 403, 302),
+    ("POST", f"/procedure/rondes/{RND}/besluit", {"secretary": 409}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/bevestigen", {"reviewer": 409}, 403, 302),
     ("POST", f"/procedure/rondes/{RND}/heropenen", {"secretary": 422}, 403, 302),
     ("GET", f"/procedure/rondes/{RND}/publiceren", {"secretary": 200}, 403, 302),

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from registry.errors import Conflict, InvalidTransition
 from registry.extensions import db
 from registry.models import AuditEvent, EvidenceDecision, Submission
-from registry.services import decision, submission
+from registry.services import decision, screening, submission
 from registry.services.procedure import get_round
 from registry.services.vocabularies import load_vocabularies
 from tests.conftest import make_test_app
@@ -105,6 +105,56 @@ def test_double_decision_makes_exactly_one_decision(real_app):
     outcomes = run_race(real_app, round_id, decide)
     decisions = count(real_app, select(func.count(EvidenceDecision.id)))
     assert (outcomes, decisions) == (["conflict", "ok"], 1)
+
+
+def test_leaving_the_panel_while_the_discussion_opens_lets_only_one_through(real_app):
+    # The discussion's guard checks the panel it reads: a member who leaves in a
+    # transaction not yet committed must make one of the two fail, not leave the
+    # discussion open on a one-member panel.
+    with real_app.app_context():
+        cast = make_cast()
+        round_ = drive(cast, "assessed")
+        db.session.commit()
+        round_id, secretary_id, leaving_id = round_.id, cast.secretary.id, cast.reviewer_b.id
+    left, opened = threading.Event(), threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def run(name, action, before=None, after=None):
+        with real_app.app_context():
+            round_ = get_round(round_id)
+            _read = (list(round_.panel), list(round_.assessments), round_.version)
+            if before:
+                before.wait(10)
+            try:
+                action(round_)
+                if after:
+                    after()
+                db.session.commit()
+                outcomes[name] = "ok"
+            except (Conflict, InvalidTransition):
+                db.session.rollback()
+                outcomes[name] = "conflict"
+            finally:
+                db.session.remove()
+                if name == "open":
+                    opened.set()
+
+    def leave(round_):
+        screening.declare_conflict(round_, _user(leaving_id), "Belang")
+        left.set()
+
+    threads = [
+        # Leaves (flushed), then commits once the discussion opened or after 2 s.
+        threading.Thread(target=run, args=("leave", leave, None, lambda: opened.wait(2))),
+        threading.Thread(target=run, args=(
+            "open", lambda r: decision.open_discussion(r, _user(secretary_id)), left)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes.values()) == ["conflict", "ok"]
 
 
 def _user(user_id: int):

@@ -15,7 +15,7 @@ from registry.schemas.procedure import AssessmentInputSchema, CommentSchema
 from registry.services import appraisal, assessment, decision, screening
 from registry.services.assessment import appraisal_summary
 from registry.views.labels import APPRAISAL_CHOICES, APPRAISAL_QUESTIONS
-from registry.views.procedure import back_to_round, bp, dossier, load_round
+from registry.views.procedure import back_to_round, bp, check_form_lock, dossier, load_round
 from registry.views.procedure.labels import SCORE_LABELS
 
 
@@ -141,5 +141,8 @@ def comment(round_id: int):
 @bp.post("/rondes/<int:round_id>/bevestigen")
 def confirm(round_id: int):
     round_ = load_round(round_id, perm.can_confirm_decision)
+    # The page showed one decision: if the secretary has reopened the discussion and
+    # recorded another since, the round moved on and this confirmation is refused.
+    check_form_lock(round_)
     decision.confirm_decision(round_, current_user)
     return back_to_round(round_id, _("U heeft het besluit bevestigd."))

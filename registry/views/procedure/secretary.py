@@ -10,7 +10,7 @@ from flask_login import current_user
 from registry import permissions as perm
 from registry.auth.forms import errors_by_field, form_data, load
 from registry.effects.domains import groups_for
-from registry.errors import ValidationFailed
+from registry.errors import InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.schemas.common import whole_number
 from registry.schemas.procedure import DecisionInputSchema, ReopenSchema, ScreeningSchema
@@ -120,6 +120,11 @@ def open_discussion(round_id: int):
 def record_decision(round_id: int):
     """The decision form; a valid form is shown once more to confirm (bevestigd=1)."""
     round_ = load_round(round_id, perm.can_record_decision)
+    if round_.state != "in_discussion":
+        # The form shows every reviewer's ratings: before the discussion a secretary who
+        # is also on the panel would see them before submitting their own (blindness).
+        raise InvalidTransition(
+            _("Een besluit wordt vastgelegd in de bespreking; die is nu niet open."))
     if request.method == "GET" or request.form.get("wijzigen"):
         return _decision_form(round_, {})
     check_form_lock(round_)
