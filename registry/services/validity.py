@@ -8,11 +8,11 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from registry import permissions as perm
 from registry.errors import InvalidTransition
-from registry.extensions import db
+from registry.extensions import db, on_postgresql
 from registry.models import AssessmentRound, EvidenceDecision, Intervention, Submission, User
 from registry.models.base import utcnow
 from registry.services.audit_trail import record_event
@@ -71,10 +71,30 @@ def expire_lapsed(today: date | None = None, warn_days: int = 90) -> ExpiryRepor
     return report
 
 
-def _open_round(intervention: Intervention) -> AssessmentRound | None:
+def _one_round_at_a_time(intervention_id: int) -> None:
+    """Hold the intervention's row until the transaction ends, so two requests opening a
+    round for it at the same moment (an objection and a reassessment, say) take turns
+    and the second sees the first's round. SQLite locks for the first write, not for a
+    read: there a write that changes nothing takes the (whole database's) lock now."""
+    if on_postgresql():
+        db.session.execute(
+            select(Intervention.id).where(Intervention.id == intervention_id).with_for_update())
+    else:
+        table = Intervention.__table__
+        db.session.execute(
+            update(table).where(table.c.id == intervention_id).values(id=table.c.id))
+
+
+def _refuse_a_second_open_round(intervention_id: int) -> None:
+    _one_round_at_a_time(intervention_id)
+    if _open_round(intervention_id) is not None:
+        raise InvalidTransition(_("Er loopt al een beoordelingsronde voor deze interventie."))
+
+
+def _open_round(intervention_id: int) -> AssessmentRound | None:
     closed = ("published", "expired", "withdrawn", "objection")
     stmt = select(AssessmentRound).where(
-        AssessmentRound.intervention_id == intervention.id, AssessmentRound.state.not_in(closed)
+        AssessmentRound.intervention_id == intervention_id, AssessmentRound.state.not_in(closed)
     )
     return db.session.scalars(stmt).first()
 
@@ -86,8 +106,7 @@ def request_reassessment(intervention: Intervention, actor: User) -> AssessmentR
     from registry.services.submission import new_draft_from
 
     perm.authorize(perm.can_request_reassessment(actor, intervention))
-    if _open_round(intervention) is not None:
-        raise InvalidTransition(_("Er loopt al een beoordelingsronde voor deze interventie."))
+    _refuse_a_second_open_round(intervention.id)
     base = intervention.published_version or intervention.versions[-1]
     draft = new_draft_from(base)
     round_ = AssessmentRound(
@@ -114,6 +133,7 @@ def lodge_objection(round_: AssessmentRound, owner: User, grounds: str) -> Asses
     published_on = decision.published_at.date()
     if date.today() > published_on + timedelta(days=days):
         raise InvalidTransition(_("De bezwaartermijn van %(days)s dagen is verstreken.", days=days))
+    _refuse_a_second_open_round(round_.intervention_id)
     apply_transition(round_, "object", owner, note=grounds)
     objection = AssessmentRound(
         intervention_id=round_.intervention_id, version_id=round_.version_id,

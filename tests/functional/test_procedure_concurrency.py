@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from registry.errors import Conflict, InvalidTransition
 from registry.extensions import db
-from registry.models import AuditEvent, EvidenceDecision, Submission
-from registry.services import decision, screening, submission
+from registry.models import AssessmentRound, AuditEvent, EvidenceDecision, Intervention, Submission
+from registry.services import decision, screening, submission, validity
 from registry.services.procedure import get_round
 from registry.services.vocabularies import load_vocabularies
 from tests.conftest import make_test_app
@@ -107,8 +107,53 @@ def test_double_decision_makes_exactly_one_decision(real_app):
     assert (outcomes, decisions) == (["conflict", "ok"], 1)
 
 
+def race_held(app, first, second) -> list[str]:
+    """`first` acts (its writes flushed, not committed) and holds its transaction until
+    `second`, which acts meanwhile on what it read before, has finished (or for 2 s);
+    each gets its own session. Returns the sorted outcomes."""
+    acted, finished = threading.Event(), threading.Event()
+    outcomes: list[str] = []
+
+    def run(action, before, hold):
+        with app.app_context():
+            try:
+                if before:
+                    before.wait(10)
+                action()
+                if hold:
+                    acted.set()
+                    finished.wait(2)
+                db.session.commit()
+                outcomes.append("ok")
+            except (Conflict, InvalidTransition):
+                db.session.rollback()
+                outcomes.append("conflict")
+            finally:
+                acted.set()
+                db.session.remove()
+                if not hold:
+                    finished.set()
+
+    threads = [threading.Thread(target=run, args=(first, None, True)),
+               threading.Thread(target=run, args=(second, acted, False))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)
+
+
+def _published(app) -> tuple[int, int, dict]:
+    with app.app_context():
+        cast = make_cast()
+        round_ = drive(cast, "published")
+        db.session.commit()
+        return round_.id, round_.intervention_id, {
+            "owner": cast.owner.id, "secretary": cast.secretary.id}
+
+
 def test_leaving_the_panel_while_the_discussion_opens_lets_only_one_through(real_app):
-    # The discussion's guard checks the panel it reads: a member who leaves in a
+    # The discussion's guard checks the panel it read: a member who leaves in a
     # transaction not yet committed must make one of the two fail, not leave the
     # discussion open on a one-member panel.
     with real_app.app_context():
@@ -116,45 +161,32 @@ def test_leaving_the_panel_while_the_discussion_opens_lets_only_one_through(real
         round_ = drive(cast, "assessed")
         db.session.commit()
         round_id, secretary_id, leaving_id = round_.id, cast.secretary.id, cast.reviewer_b.id
-    left, opened = threading.Event(), threading.Event()
-    outcomes: dict[str, str] = {}
 
-    def run(name, action, before=None, after=None):
-        with real_app.app_context():
-            round_ = get_round(round_id)
-            _read = (list(round_.panel), list(round_.assessments), round_.version)
-            if before:
-                before.wait(10)
-            try:
-                action(round_)
-                if after:
-                    after()
-                db.session.commit()
-                outcomes[name] = "ok"
-            except (Conflict, InvalidTransition):
-                db.session.rollback()
-                outcomes[name] = "conflict"
-            finally:
-                db.session.remove()
-                if name == "open":
-                    opened.set()
+    def leave():
+        screening.declare_conflict(get_round(round_id), _user(leaving_id), "Belang")
 
-    def leave(round_):
-        screening.declare_conflict(round_, _user(leaving_id), "Belang")
-        left.set()
+    def open_discussion():
+        decision.open_discussion(get_round(round_id), _user(secretary_id))
 
-    threads = [
-        # Leaves (flushed), then commits once the discussion opened or after 2 s.
-        threading.Thread(target=run, args=("leave", leave, None, lambda: opened.wait(2))),
-        threading.Thread(target=run, args=(
-            "open", lambda r: decision.open_discussion(r, _user(secretary_id)), left)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    assert race_held(real_app, leave, open_discussion) == ["conflict", "ok"]
 
-    assert sorted(outcomes.values()) == ["conflict", "ok"]
+
+def test_an_objection_and_a_reassessment_at_once_open_one_round(real_app):
+    round_id, intervention_id, ids = _published(real_app)
+
+    def object_():
+        validity.lodge_objection(get_round(round_id), _user(ids["owner"]), "Wij zijn het oneens.")
+
+    def reassess():
+        validity.request_reassessment(db.session.get(Intervention, intervention_id),
+                                      _user(ids["secretary"]))
+
+    outcomes = race_held(real_app, object_, reassess)
+
+    open_rounds = count(real_app, select(func.count(AssessmentRound.id)).where(
+        AssessmentRound.intervention_id == intervention_id,
+        AssessmentRound.state.in_(("draft", "submitted"))))
+    assert (outcomes, open_rounds) == (["conflict", "ok"], 1)
 
 
 def _user(user_id: int):
