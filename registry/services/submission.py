@@ -144,10 +144,19 @@ def submit(round_: AssessmentRound, owner: User, answer: str | None = None,
 
 
 def withdraw(round_: AssessmentRound, owner: User, note: str | None = None) -> None:
-    """The owner withdraws the intervention from the procedure (or the registry)."""
+    """The owner withdraws the intervention from the procedure, or, when the round is
+    published, from the registry: no published version and no current decision any
+    more (the public page, search, feeds and open data leave it out; the history keeps
+    the decision). Submitting again later starts a new round."""
     apply_transition(round_, "withdraw", owner, note=note)
-    if round_.version.status in ("draft", "submitted"):
-        round_.version.status = "withdrawn"
+    version = round_.version
+    intervention = version.intervention
+    if version.status in ("draft", "submitted"):
+        version.status = "withdrawn"
+    elif intervention.published_version_id == version.id:  # what the public sees now
+        version.status = "withdrawn"
+        intervention.published_version = None
+        intervention.current_decision = None
     db.session.flush()
 
 

@@ -65,6 +65,24 @@ def test_withdrawing_asks_first_with_a_reason_field(client, cast):
     assert "Ja, intrekken" in page and 'name="note"' in page
 
 
+def test_withdrawing_a_published_intervention_takes_it_off_the_public_register(client, cast):
+    round_ = drive(cast, "published")
+    slug = round_.version.intervention.slug
+    db.session.commit()
+    assert client.get(f"/interventies/{slug}").status_code == 200
+    login(client, cast.owner)
+
+    response = client.post(f"/procedure/rondes/{round_.id}/intrekken",
+                           data={"note": "Wij bieden de interventie niet meer aan."})
+
+    intervention = round_.version.intervention
+    assert response.status_code == 302
+    assert (intervention.published_version, intervention.current_decision) == (None, None)
+    assert round_.version.status == "withdrawn"
+    assert client.get(f"/interventies/{slug}").status_code == 404
+    assert slug not in client.get("/api/v1/interventions?per_page=100").get_data(as_text=True)
+
+
 # --- reviewers -----------------------------------------------------------------------
 
 
