@@ -25,7 +25,7 @@ from registry.models.conflicts import submitter_ids
 from registry.services import appraisal, domain_ratings
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
-from registry.services.procedure import apply_transition, current_decision_of
+from registry.services.procedure import apply_transition, current_decision_of, set_once
 from registry.services.suggested_level import suggested_level_for
 from registry.services.validity import valid_until
 
@@ -127,8 +127,7 @@ def confirm_decision(round_: AssessmentRound, member: User) -> DecisionVote:
     if round_.state != "decided" or decision is None:
         raise InvalidTransition(_("Er is geen besluit om te bevestigen."))
     vote = next(v for v in decision.votes if v.user_id == member.id)
-    if vote.confirmed_at is None:
-        vote.confirmed_at = utcnow()
+    if vote.confirmed_at is None and set_once(vote, "confirmed_at"):
         record_event(member, "confirm_decision", decision,
                      intervention_id=round_.intervention_id)
         db.session.flush()

@@ -15,14 +15,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from registry import permissions as perm
 from registry.errors import Conflict, InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.models import AssessmentRound
+from registry.models.base import utcnow
 from registry.schemas.common import whole_number
 from registry.services import panel_rules
 from registry.services.audit_trail import record_event
@@ -176,6 +178,21 @@ def touch_round(round_: AssessmentRound) -> None:
     the round before (opening the discussion on the panel it saw) conflicts instead of
     passing its guards on a panel that has changed meanwhile."""
     flag_modified(round_, "state")
+
+
+def set_once(obj, moment: str) -> bool:
+    """Set a moment that happens once (a confirmation, a declaration) to now, unless it
+    is set already, also by a request running at the same time (a double click): one
+    conditional UPDATE decides. True when this call set it, so it alone audits it."""
+    table = type(obj).__table__
+    now = utcnow()
+    result = db.session.execute(
+        update(table).where(table.c.id == obj.id, table.c[moment].is_(None)).values({moment: now}))
+    if result.rowcount != 1:
+        db.session.refresh(obj, [moment])
+        return False
+    set_committed_value(obj, moment, now)
+    return True
 
 
 def flush_or_conflict() -> None:

@@ -24,12 +24,16 @@ from registry.models import (
     ScreeningReview,
     User,
 )
-from registry.models.base import utcnow
 from registry.models.conflicts import conflicts_of, submitter_ids
 from registry.models.procedure import SCREENING_CRITERIA
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
-from registry.services.procedure import apply_transition, flush_or_conflict, touch_round
+from registry.services.procedure import (
+    apply_transition,
+    flush_or_conflict,
+    set_once,
+    touch_round,
+)
 
 
 def start_screening(round_: AssessmentRound, secretary: User) -> None:
@@ -144,8 +148,7 @@ def declare_no_conflict(round_: AssessmentRound, reviewer: User) -> PanelMember:
             _("U kunt deze interventie niet beoordelen: %(reasons)s.",
               reasons="; ".join(reasons)))
     member = perm.panel_member(reviewer, round_)
-    if member.no_conflict_declared_at is None:
-        member.no_conflict_declared_at = utcnow()
+    if member.no_conflict_declared_at is None and set_once(member, "no_conflict_declared_at"):
         record_event(reviewer, "declare_no_conflict", member,
                      intervention_id=round_.intervention_id)
         db.session.flush()

@@ -189,6 +189,23 @@ def test_an_objection_and_a_reassessment_at_once_open_one_round(real_app):
     assert (outcomes, open_rounds) == (["conflict", "ok"], 1)
 
 
+def test_a_double_clicked_confirmation_is_audited_once(real_app):
+    with real_app.app_context():
+        cast = make_cast()
+        round_ = drive(cast, "decided")
+        db.session.commit()
+        round_id, member_id = round_.id, cast.reviewer_a.id
+
+    def confirm():
+        decision.confirm_decision(get_round(round_id), _user(member_id))
+
+    outcomes = race_held(real_app, confirm, confirm)
+
+    events = count(real_app, select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "confirm_decision"))
+    assert (outcomes, events) == (["ok", "ok"], 1)
+
+
 def _user(user_id: int):
     from registry.models import User
 
