@@ -85,7 +85,10 @@ def save_coding(round_: AssessmentRound, study: Study, coder: User, rows: list[d
     coding = coding_of(round_, study, coder)
     if coding is not None and coding.submitted_at is not None:
         raise Conflict(_("Uw codering is al ingediend en ligt vast."))
-    if coding is None and len(submitted_codings(round_, study)) >= 2:
+    # Two codings are compared; a third (say, a draft begun before two were submitted)
+    # would be ignored without a word, so it is refused, also at submitting.
+    others = [c for c in submitted_codings(round_, study) if c.coder_id != coder.id]
+    if len(others) >= 2 and (coding is None or submit):
         raise Conflict(_("Deze studie is al door twee beoordelaars gecodeerd."))
     loaded = _load_rows(rows)
     if submit and not loaded:

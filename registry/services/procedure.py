@@ -68,6 +68,16 @@ def _decision_confirmed(round_: AssessmentRound) -> str | None:
     return None
 
 
+def _decision_still_valid(round_: AssessmentRound) -> str | None:
+    decision = current_decision_of(round_)
+    if decision is not None and decision.valid_until is not None and (
+            decision.valid_until < date.today()):
+        return _("Het besluit was geldig tot %(date)s en is dus al verlopen: heropen de "
+                 "bespreking en leg een nieuw besluit vast.",
+                 date=decision.valid_until.isoformat())
+    return None
+
+
 def _lapsed(round_: AssessmentRound) -> str | None:
     decision = current_decision_of(round_)
     if decision is not None and decision.expired_at is not None:
@@ -107,7 +117,8 @@ TRANSITIONS: dict[str, Transition] = {
         # A panel member who cannot confirm sends the decision back to the discussion.
         Transition("reopen_discussion", ("decided",), "in_discussion", perm.can_record_decision),
         Transition(
-            "publish", ("decided",), "published", perm.can_publish, (_decision_confirmed,)
+            "publish", ("decided",), "published", perm.can_publish,
+            (_decision_confirmed, _decision_still_valid)
         ),
         Transition("expire", ("published",), "expired", perm.can_expire, (_lapsed,)),
         Transition("withdraw", _OPEN + ("published",), "withdrawn", perm.can_withdraw),

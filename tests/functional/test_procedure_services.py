@@ -11,7 +11,7 @@ from registry.errors import Conflict, InvalidTransition, PermissionDenied, Valid
 from registry.extensions import db
 from registry.models import AuditEvent, ConflictDeclaration
 from registry.services import decision, screening, submission, validity
-from registry.services.procedure import TRANSITIONS, allowed_transitions
+from registry.services.procedure import TRANSITIONS, allowed_transitions, current_decision_of
 from tests.unit.procedure.support import (
     drive,
     make_cast,
@@ -57,6 +57,17 @@ def test_publication_needs_unanimous_confirmation(cast):
     decision.confirm_decision(round_, cast.reviewer_a)
     with pytest.raises(InvalidTransition, match="unanimiteit"):
         decision.publish_decision(round_, cast.secretary)
+
+
+def test_a_decision_that_lapsed_before_publication_is_not_published(cast):
+    round_ = drive(cast, "confirmed")
+    recorded = current_decision_of(round_)
+    recorded.decided_on = date.today() - timedelta(days=200)  # recorded long ago
+    recorded.valid_until = date.today() - timedelta(days=1)
+
+    with pytest.raises(InvalidTransition, match="al verlopen"):
+        decision.publish_decision(round_, cast.secretary)
+    assert round_.state == "decided"
 
 
 def test_a_decision_that_differs_from_the_suggestion_needs_a_rationale(cast):

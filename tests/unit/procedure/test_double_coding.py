@@ -115,6 +115,20 @@ def test_a_submitted_coding_is_fixed_and_a_third_coder_is_refused(setting):
         coding.save_coding(round_, study, third, [ROW], submit=False)
 
 
+def test_a_third_coder_with_an_early_draft_is_refused_at_submitting(setting):
+    cast, round_, study = setting
+    third = make_user("reviewer")
+    screening.assign_reviewer(round_, cast.secretary, third)
+    screening.declare_no_conflict(round_, third)
+    coding.save_coding(round_, study, third, [ROW], submit=False)  # before the others
+    coding.save_coding(round_, study, cast.reviewer_a, [ROW], submit=True)
+    coding.save_coding(round_, study, cast.reviewer_b, [ROW], submit=True)
+
+    with pytest.raises(Conflict, match="twee beoordelaars"):
+        coding.save_coding(round_, study, third, [ROW], submit=True)
+    assert len(coding.submitted_codings(round_, study)) == 2
+
+
 def test_coding_happens_during_review_only():
     cast = make_cast()
     round_ = drive(cast, "in_discussion")
