@@ -104,10 +104,22 @@ def all_rounds() -> list:
     return list(db.session.scalars(select(AssessmentRound).order_by(AssessmentRound.id)))
 
 
+# Assessments are blind until the discussion opens, and a round withdrawn may never have
+# reached it: no figure includes them, or a secretary who sits on a panel could read the
+# others' proposals from how the agreement moved.
+BLIND_STATES = frozenset({"draft", "submitted", "screening", "returned", "in_review",
+                          "withdrawn"})
+
+
+def _discussed(rounds: Iterable) -> list:
+    return [round_ for round_ in rounds if round_.state not in BLIND_STATES]
+
+
 def proposals(rounds: Iterable) -> dict[int, dict[int, str]]:
-    """Reviewer id → {round id: proposed level}, from submitted assessments."""
+    """Reviewer id → {round id: proposed level}, from the submitted assessments of rounds
+    whose discussion has opened."""
     ratings: dict[int, dict[int, str]] = {}
-    for round_ in rounds:
+    for round_ in _discussed(rounds):
         for a in round_.assessments:
             if a.submitted_at is not None and a.proposed_level in LEVEL_SCALE:
                 ratings.setdefault(a.reviewer_id, {})[round_.id] = a.proposed_level
@@ -196,9 +208,10 @@ class CriterionAgreement:
 
 def appraisal_answers(rounds: Iterable) -> dict[str, dict[int, dict]]:
     """Criterion -> reviewer id -> {(round id, study id): category}, from the complete
-    appraisals of submitted assessments (numbers as their bands)."""
+    appraisals of submitted assessments of rounds whose discussion has opened (numbers
+    as their bands)."""
     answers: dict[str, dict[int, dict]] = {name: {} for name in CRITERIA}
-    for round_ in rounds:
+    for round_ in _discussed(rounds):
         for assessment in round_.assessments:
             if assessment.submitted_at is None:
                 continue

@@ -229,6 +229,7 @@ def _assessed_round(cast, level_a: str, level_b: str):
             "scores": full_scores(round_), "appraisals": full_appraisals(round_),
             "proposed_level": level,
             "motivation": "Zie dossier.", "submit": True})
+    decision.open_discussion(round_, cast.secretary)  # agreement counts discussed rounds
     return round_
 
 

@@ -63,7 +63,7 @@ def _round(round_id: int, **levels):
         SimpleNamespace(reviewer_id=int(key[1:]), proposed_level=level, submitted_at=NOW)
         for key, level in levels.items()
     ]
-    return SimpleNamespace(id=round_id, assessments=assessments)
+    return SimpleNamespace(id=round_id, assessments=assessments, state="published")
 
 
 ROUNDS = [
@@ -127,3 +127,12 @@ def test_unweighted_kappa_matches_statsmodels():
              for x in categories]
     expected = cohens_kappa(table, return_results=False)
     assert weighted_kappa(pairs, categories, ordinal=False) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("state", ["in_review", "withdrawn"])
+def test_proposals_still_blind_to_the_panel_do_not_count(state):
+    blind = _round(5, r1="well_founded", r2="effective_strong")
+    blind.state = state
+    discussed = _round(6, r1="well_founded", r2="effective_strong")
+    discussed.state = "in_discussion"
+    assert proposals([blind, discussed]) == {1: {6: "well_founded"}, 2: {6: "effective_strong"}}

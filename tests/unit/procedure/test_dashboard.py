@@ -118,8 +118,8 @@ def test_kappa_trend_has_eight_quarters_ending_with_this_one():
 
 def test_kappa_trend_counts_only_rounds_opened_by_each_quarters_end():
     cast = make_cast()
-    first = drive(cast, "assessed")
-    second = drive(cast, "assessed")
+    first = drive(cast, "in_discussion")  # agreement counts discussed rounds only
+    second = drive(cast, "in_discussion")
     first.opened_at = datetime(2026, 2, 1, tzinfo=UTC)
     second.opened_at = datetime(2026, 5, 1, tzinfo=UTC)
     trend = dashboard.kappa_trend([first, second], date(2026, 5, 10))
