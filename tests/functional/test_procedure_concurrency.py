@@ -59,21 +59,30 @@ def run_race(app, round_id: int, action) -> list[str]:
             round_.version  # noqa: B018  (loaded before the race, as a request would)
             barrier.wait()
             try:
-                action(round_)
-                db.session.commit()
-                outcomes.append("ok")
-            except (Conflict, InvalidTransition):
-                db.session.rollback()
-                outcomes.append("conflict")
+                outcomes.append(_outcome(lambda: action(round_)))
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    _run_together([threading.Thread(target=run) for _ in range(2)])
+    return sorted(outcomes)
+
+
+def _outcome(action) -> str:
+    """Run `action` and commit: "ok", or "conflict" (rolled back) when it lost."""
+    try:
+        action()
+        db.session.commit()
+        return "ok"
+    except (Conflict, InvalidTransition):
+        db.session.rollback()
+        return "conflict"
+
+
+def _run_together(threads: list[threading.Thread]) -> None:
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 def count(app, stmt) -> int:
@@ -114,32 +123,25 @@ def race_held(app, first, second) -> list[str]:
     acted, finished = threading.Event(), threading.Event()
     outcomes: list[str] = []
 
-    def run(action, before, hold):
+    def hold_then_commit():
+        first()
+        acted.set()
+        finished.wait(2)
+
+    def run(action, before=None):
         with app.app_context():
             try:
                 if before:
                     before.wait(10)
-                action()
-                if hold:
-                    acted.set()
-                    finished.wait(2)
-                db.session.commit()
-                outcomes.append("ok")
-            except (Conflict, InvalidTransition):
-                db.session.rollback()
-                outcomes.append("conflict")
+                outcomes.append(_outcome(action))
             finally:
                 acted.set()
                 db.session.remove()
-                if not hold:
+                if before:
                     finished.set()
 
-    threads = [threading.Thread(target=run, args=(first, None, True)),
-               threading.Thread(target=run, args=(second, acted, False))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    _run_together([threading.Thread(target=run, args=(hold_then_commit,)),
+                   threading.Thread(target=run, args=(second, acted))])
     return sorted(outcomes)
 
 
