@@ -47,8 +47,8 @@ class KnownCodesSchema(PageQuerySchema):
     def _refuse_unknown_codes(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not self.known_codes:
             return
-        chosen = {name: _as_list(data.get(name)) for name in self.CODE_FIELDS}
-        messages = unknown_value_messages({k: v for k, v in chosen.items() if v})
+        messages = unknown_value_messages(
+            {name: _as_list(data.get(name)) for name in self.CODE_FIELDS})
         if messages:
             raise ValidationError(messages)
 

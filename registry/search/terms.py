@@ -65,6 +65,8 @@ def known_codes(terms: dict[str, dict]) -> dict[str, set[str]]:
 def unknown_value_messages(chosen: dict[str, Iterable[str]]) -> dict[str, list[str]]:
     """Per facet named in `chosen` with values it does not have: one message per such
     value, in Dutch, with the likeliest value meant when one is close."""
+    if not any(chosen.values()):  # most searches name no facet value: nothing to read
+        return {}
     known = known_codes(term_labels("nl"))
     messages: dict[str, list[str]] = {}
     suggested = 0
