@@ -1,21 +1,39 @@
 """Spotting personal data in short free text a professional types (a saved profile's
-label), so it is refused before it is stored: citizen service numbers passing the
-11-test, dates, e-mail addresses and Dutch phone numbers."""
+label, a practice experience's narrative), so it is refused before it is stored:
+citizen service numbers passing the 11-test, dates, e-mail addresses and Dutch phone
+numbers, in the ways people write them (with spaces, dots, dashes or slashes between
+the digits, Dutch or English month names, a phone number's area code in brackets).
+
+The text is first normalised (NFKC, invisible format characters such as zero-width
+spaces removed), so look-alike digits and hidden characters do not hide a number."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
-_NUMBER = re.compile(r"(?<!\d)(\d(?:[ .]?\d){7,8})(?!\d)")
+# Between two digits of a number: nothing, a space, or one of . - / _ (spaces around it).
+_GAP = r"(?:\s*[.\-/_]\s*|\s)?"
+_NUMBER = re.compile(rf"(?<!\d)(\d(?:{_GAP}\d){{7,8}})(?!\d)")
+_MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november"
+    "|december|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+    "|january|february|march|may|june|july|october|mar|oct")
+_NUMERIC_DATE = (r"(?<!\d)(?:\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"
+                 r"|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})(?!\d)")
 _DATE = re.compile(
-    r"(?<!\d)(\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})(?!\d)"
-    r"|\b\d{1,2}\s+(januari|februari|maart|april|mei|juni|juli|augustus|september|oktober"
-    r"|november|december|jan|feb|mrt|apr|jun|jul|aug|sep|okt|nov|dec)\.?(\s+\d{4})?\b",
+    _NUMERIC_DATE
+    + rf"|(?<!\d)\d{{1,2}}(?:e|st|nd|rd|th)?[\s.\-/]*(?:{_MONTHS})\b"
+    rf"|\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:e|st|nd|rd|th)?\b(?!\s*[-/.:]?\s*\d)",
     re.IGNORECASE)
+# A date in digits is not a citizen service number, though its digits may pass the test.
+_NOT_A_NUMBER = re.compile(_NUMERIC_DATE)
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
-_PHONE = re.compile(r"(?<!\d)(?:\+31|0031|0)[\s-]?(?:\d[\s-]?){8}\d?(?!\d)")
+# A run of digits with the characters people write between them, possibly opening
+# with + or a bracket: a phone number when its digits are one (see _is_phone).
+_DIGIT_RUN = re.compile(r"(?<![\d+])(?:\+|\()?\d(?:[\s().\-/]{0,3}\d){7,13}(?!\d)")
 
 KINDS = {
     "bsn": _l("een burgerservicenummer"),
@@ -23,6 +41,12 @@ KINDS = {
     "email": _l("een e-mailadres"),
     "phone": _l("een telefoonnummer"),
 }
+
+
+def normalised(text: str) -> str:
+    """NFKC, without format characters (zero-width spaces and joiners, soft hyphens)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text)
+                   if unicodedata.category(c) != "Cf")
 
 
 def passes_eleven_test(digits: str) -> bool:
@@ -34,15 +58,29 @@ def passes_eleven_test(digits: str) -> bool:
     return (total - int(number[8])) % 11 == 0
 
 
+def _is_phone(run: str) -> bool:
+    """Whether a run of digits is a Dutch phone number: +31 / 0031 and nine digits (a
+    "(0)" after the country code allowed), or 0 and nine digits."""
+    digits = re.sub(r"\D", "", run)
+    international = run.lstrip("(").startswith("+") and digits.startswith("31")
+    if international or digits.startswith("0031"):
+        national = digits[2:] if international else digits[4:]
+        national = national[1:] if national.startswith("0") else national
+        return len(national) == 9
+    return digits.startswith("0") and len(digits) == 10
+
+
 def personal_data_in(text: str) -> list[str]:
     """The kinds of personal data the text seems to hold (keys of KINDS), in that order."""
+    text = normalised(text)
     found = []
-    if any(passes_eleven_test(re.sub(r"\D", "", m)) for m in _NUMBER.findall(text)):
+    numbers = _NUMBER.findall(_NOT_A_NUMBER.sub(" ", text))
+    if any(passes_eleven_test(re.sub(r"\D", "", m)) for m in numbers):
         found.append("bsn")
     if _DATE.search(text):
         found.append("date")
     if _EMAIL.search(text):
         found.append("email")
-    if _PHONE.search(text):
+    if any(_is_phone(m) for m in _DIGIT_RUN.findall(text)):
         found.append("phone")
     return found

@@ -25,6 +25,26 @@ def test_the_eleven_test(digits, valid):
     ("jan.jansen@example.org", ["email"]),
     ("Bel 06-12345678", ["phone"]),
     ("Tel +31 20 123 4568", ["phone"]),
+    # Written the other ways people write them.
+    ("bsn 111-222-333", ["bsn"]),
+    ("111/222/333", ["bsn"]),
+    ("111\u200b222\u200b333", ["bsn"]),  # zero-width spaces between the digits
+    ("Geboren 1990/02/01", ["date"]),
+    ("Geboren 1990.02.01", ["date"]),
+    ("Geboren 1-feb-1990", ["date"]),
+    ("Born 1 October 1990", ["date"]),
+    ("Born October 12, 1990", ["date"]),
+    ("Bel +31 (0)6 12345678", ["phone"]),
+    ("Bel (020) 123 4567", ["phone"]),
+    ("Bel 06 - 12345678", ["phone"]),
+    ("Bel 0031 6 12345678", ["phone"]),
+    # Numbers that are not personal data.
+    ("Trede 2-3, 27 tot 45 jaar", []),
+    ("Jongeren 16-27 jaar, 10 uur per week", []),
+    ("Wajong 2010-2015, periode 2023/2024", []),
+    ("Budget 1000-2000 euro", []),
+    ("Tot 2024-04-30", ["date"]),  # its digits pass the 11-test, but it is a date
+    ("May need a job coach, March 2024 cohort", []),
 ])
 def test_personal_data_is_spotted(label, kinds):
     assert personal_data_in(label) == kinds
