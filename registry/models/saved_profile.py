@@ -26,8 +26,9 @@ class SavedProfile(db.Model):
 
 
 class ProfileDigest(db.Model):
-    """A user's opt-in to the weekly e-mail of what is new for their saved profiles, and
-    when it was last sent (the claim that keeps two hosts from both sending)."""
+    """A user's opt-in to the weekly e-mail of what is new for their saved profiles: when
+    a run last claimed it (the claim that keeps two hosts from both sending) and up to
+    when its news was delivered (the next digest starts there)."""
 
     __tablename__ = "profile_digests"
 
@@ -35,3 +36,4 @@ class ProfileDigest(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     subscribed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    covered_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

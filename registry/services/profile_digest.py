@@ -1,12 +1,16 @@
 """The weekly e-mail of what is new or re-rated for a user's saved profiles: opt in and
 out, a signed unsubscribe link that works without signing in, and the sending, safe to
 run on several hosts at once: each user's digest is claimed with one conditional UPDATE
-(the database's row lock decides), committed before anything is sent.
+(the database's row lock decides), committed before anything is sent. The news starts
+where the last delivered digest ended (`covered_until`), not at the claim: a sending
+that fails releases its claim for the next run, and one that died after its claim is
+taken again a week later, from the same start.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -31,18 +35,32 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
-def unsubscribe_token(user_id: int) -> str:
-    """A signed token naming the user, for the link in every digest."""
-    return _serializer().dumps(user_id)
+def _stamp(moment: datetime) -> int:
+    return int(as_utc(moment).timestamp())
+
+
+def unsubscribe_token(digest: ProfileDigest) -> str:
+    """A signed token naming the user and the opt-in, for the link in every digest: it
+    ends that opt-in only (after opting out and in again, old links do nothing)."""
+    return _serializer().dumps([digest.user_id, _stamp(digest.subscribed_at)])
 
 
 def user_of_token(token: str) -> int | None:
-    """The user id a token names, or None when it is not one we signed."""
+    """The user id a token names, or None when it is not one we signed or its opt-in
+    has been replaced by a later one. Links signed before opt-ins were named (the user
+    id alone) still work, so no unsubscribe link in a sent e-mail stops working."""
     try:
         found = _serializer().loads(token)
     except BadSignature:
         return None
-    return found if isinstance(found, int) else None
+    if isinstance(found, int) and not isinstance(found, bool):
+        return found
+    if not (isinstance(found, list) and len(found) == 2
+            and all(isinstance(part, int) and not isinstance(part, bool) for part in found)):
+        return None
+    user_id, stamp = found
+    digest = db.session.get(ProfileDigest, user_id)
+    return user_id if digest is None or _stamp(digest.subscribed_at) == stamp else None
 
 
 def is_subscribed(user) -> bool:
@@ -69,18 +87,45 @@ def due(now: datetime) -> list[int]:
         .order_by(ProfileDigest.user_id)))
 
 
-def claim(user_id: int, now: datetime) -> datetime | None:
-    """Take this user's digest for this run: the moment it covers from (the previous
-    sending, or the opt-in), or None when another run took it first."""
+@dataclass(frozen=True)
+class Claim:
+    user_id: int
+    moment: datetime  # this run's
+    since: datetime  # where the news starts: the end of the last delivered digest
+    previous: datetime | None  # the claim before this one, restored by release()
+
+
+def claim(user_id: int, now: datetime) -> Claim | None:
+    """Take this user's digest for this run, or None when another run took it first."""
     digest = db.session.get(ProfileDigest, user_id)
     if digest is None:
         return None
-    since = digest.last_sent_at or digest.subscribed_at
+    since = digest.covered_until or digest.subscribed_at
     claimed = db.session.execute(
         update(ProfileDigest).where(ProfileDigest.user_id == user_id, or_(
             ProfileDigest.last_sent_at.is_(None), ProfileDigest.last_sent_at <= now - INTERVAL))
         .values(last_sent_at=now).execution_options(synchronize_session=False))
-    return as_utc(since) if claimed.rowcount == 1 else None
+    if claimed.rowcount != 1:
+        return None
+    previous = as_utc(digest.last_sent_at) if digest.last_sent_at else None
+    return Claim(user_id, now, as_utc(since), previous)
+
+
+def _this_claim(taken: Claim):
+    return update(ProfileDigest).where(
+        ProfileDigest.user_id == taken.user_id, ProfileDigest.last_sent_at == taken.moment
+    ).execution_options(synchronize_session=False)
+
+
+def delivered(taken: Claim) -> None:
+    """The digest went out (or there was nothing new): the next one starts here."""
+    db.session.execute(_this_claim(taken).values(covered_until=taken.moment))
+
+
+def release(taken: Claim) -> None:
+    """The digest could not be made or sent: the next run may take it again, from the
+    same start."""
+    db.session.execute(_this_claim(taken).values(last_sent_at=taken.previous))
 
 
 def digest_of(user: User, since: datetime, matcher: Matcher) -> list[tuple[str, list]]:
@@ -101,7 +146,8 @@ def digest_mail(user: User, since: datetime, news: list[tuple[str, list]]) -> tu
     with the unsubscribe link in the body and as List-Unsubscribe (one click)."""
     config = current_app.config
     site = config["SITE_URL"]
-    unsubscribe_url = f"{site}/profielen/afmelden/{unsubscribe_token(user.id)}"
+    digest = db.session.get(ProfileDigest, user.id)
+    unsubscribe_url = f"{site}/profielen/afmelden/{unsubscribe_token(digest)}"
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Interventies naar Werk: nieuw voor uw bewaarde profielen")
         lines = [_("Nieuw of opnieuw beoordeeld sinds %(day)s, voor uw bewaarde profielen:",
