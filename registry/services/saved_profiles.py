@@ -83,7 +83,8 @@ def delete_profile(user, profile_id: int) -> None:
 
 
 def visit(profile: SavedProfile) -> datetime:
-    """Record a visit now, kept although the page is a GET; returns the previous one."""
+    """Record a visit now, kept although the page is a GET; returns the previous one.
+    Call it only once the page could show what is new since the previous visit."""
     previous = profile.last_visited_at
     profile.last_visited_at = utcnow()
     db.session.flush()

@@ -109,13 +109,15 @@ def unsubscribe_digest(token: str):
 @perm.permission_required(perm.can_save_profiles)
 def saved_profile(profile_id: int):
     profile = saved_profiles.own_profile(current_user, profile_id)
-    previous = saved_profiles.visit(profile)
+    previous = profile.last_visited_at
     try:
         changed = saved_profiles.changed_since(
             service.saved_profile_ids(search_root(), profile.query), previous)
         unavailable = False
     except IndexUnavailable:
         changed, unavailable = {}, True
+    if not unavailable:  # else what is new waits for a visit that can show it
+        saved_profiles.visit(profile)
     interventions = {i.id: i for i in db.session.scalars(
         db.select(Intervention).where(Intervention.id.in_(list(changed))))}
     news = sorted(((interventions[i], kind) for i, kind in changed.items() if i in interventions),

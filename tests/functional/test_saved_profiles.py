@@ -134,3 +134,23 @@ def test_a_visit_is_remembered_so_the_next_one_shows_only_what_came_after(
         searchers.release_all()
     assert "Schuldhulp van gisteren" in first
     assert "Schuldhulp van gisteren" not in second
+
+
+def test_a_visit_while_the_index_is_unavailable_keeps_what_is_new_for_the_next(
+        client, professional, app, db_session, tmp_path, monkeypatch):
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))  # not built: unavailable
+    make_intervention(title="Schuldhulp van gisteren", tags={"barrier": ["debt"]}
+                      ).published_version.published_at = utcnow() - timedelta(days=1)
+    save(client, "Schulden trede 2")
+    saved = db.session.scalars(select(SavedProfile)).one()
+    saved.last_visited_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    assert client.get(f"/mijn/profielen/{saved.id}").status_code == 200
+    db.session.rollback()  # what a real GET's end does to work it did not commit
+    sync.rebuild(db_session.connection(), root)
+    try:
+        html = client.get(f"/mijn/profielen/{saved.id}").get_data(as_text=True)
+    finally:
+        searchers.release_all()
+    assert "Schuldhulp van gisteren" in html
