@@ -2,15 +2,32 @@
 
 marshmallow's own messages are English ("Missing data for required field."); the forms
 show field errors to Dutch users, so the account and procedure schemas say it in Dutch
-through Flask-Babel. A message set explicitly on a field or validator is kept.
+through Flask-Babel. A message set explicitly on a field or validator is kept. Every
+text field of such a schema also refuses control characters (no_control_characters).
 """
 
 from __future__ import annotations
 
+import re
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 _REQUIRED = _l("Dit veld is verplicht.")
+# Control characters no one types (NUL, escape ...); tab, newline and carriage return pass.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_control_characters(value: str) -> None:
+    """Refuse text holding a control character: PostgreSQL cannot store NUL, and none
+    belongs in a form's or request's text."""
+    found = _CONTROL.search(value) if isinstance(value, str) else None
+    if found:
+        raise ValidationError(_("De tekst bevat een onzichtbaar stuurteken (%(code)s) op "
+                                "positie %(position)s; haal het weg.",
+                                code=f"U+{ord(found.group()):04X}",
+                                position=found.start() + 1))
 
 
 def not_blank(value: str) -> None:
@@ -69,6 +86,8 @@ def translate_field(field: fields.Field) -> None:
     if invalid is not None and "invalid" in messages:
         messages["invalid"] = [invalid]
     field.error_messages = messages
+    if isinstance(field, fields.String) and no_control_characters not in field.validators:
+        field.validators.append(no_control_characters)
     _translate_validators(field)
     for inner in (getattr(field, "inner", None), getattr(field, "key_field", None),
                   getattr(field, "value_field", None)):

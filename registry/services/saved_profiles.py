@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
 
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
 from registry.models import EvidenceDecision, Intervention, InterventionVersion, SavedProfile
 from registry.models.base import as_utc, utcnow
+from registry.schemas.dutch import no_control_characters
 from registry.services.personal_data import KINDS, personal_data_in
 from registry.unit_of_work import commit_this_get
 
@@ -41,9 +43,13 @@ def profile_query(args: dict[str, Any]) -> dict[str, list[str]]:
 
 def save_profile(user, label: str, args: dict[str, Any]) -> SavedProfile:
     """Keep the profile under the label. Raises ValidationFailed for an empty or long
-    label, one that seems to hold personal data, a profile without characteristics, or
-    more than MAX_PER_USER profiles."""
+    label, one with a control character, one that seems to hold personal data, a profile
+    without characteristics, or more than MAX_PER_USER profiles."""
     label = " ".join((label or "").split())
+    try:
+        no_control_characters(label)
+    except ValidationError as error:
+        _refuse(error.messages[0])
     if not label:
         _refuse(_("Geef het profiel een label."))
     if len(label) > MAX_LABEL:
