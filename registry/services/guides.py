@@ -34,10 +34,16 @@ def published_intervention_ids() -> set[int]:
         Intervention.published_version_id.is_not(None))))
 
 
+# Paths under /werkwijzers/ that are pages of their own, never a guide's slug (a guide
+# titled "Nieuw" would be hidden behind the new-guide form).
+RESERVED_SLUGS = frozenset({"nieuw"})
+
+
 def _slug(title: str) -> str:
     plain = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:100] or "werkwijzer"
     taken = set(db.session.scalars(select(Guide.slug).where(Guide.slug.like(f"{base}%"))))
+    taken |= RESERVED_SLUGS
     return base if base not in taken else next(
         f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
 

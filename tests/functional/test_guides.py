@@ -45,6 +45,21 @@ def test_an_editor_writes_a_guide_the_public_reads(client, editor):
     assert "<strong>tegelijk</strong>" in page and "Versie 1" in page
 
 
+def test_a_guide_titled_like_a_page_of_its_own_gets_a_slug_of_its_own(client, editor):
+    response = write(client, title="Nieuw")
+    assert response.headers["Location"].endswith("/werkwijzers/nieuw-2")
+    client.post("/uitloggen")
+    assert "Zet schuldhulp" in client.get("/werkwijzers/nieuw-2").get_data(as_text=True)
+
+
+def test_every_page_of_its_own_under_werkwijzers_is_a_reserved_slug(app):
+    from registry.services.guides import RESERVED_SLUGS
+
+    own = {rule.rule.split("/")[2] for rule in app.url_map.iter_rules()
+           if rule.rule.startswith("/werkwijzers/") and "<" not in rule.rule.split("/")[2]}
+    assert own and own <= RESERVED_SLUGS
+
+
 def test_a_revision_is_a_new_version_with_its_differences(client, editor):
     write(client)
     guide = db.session.scalars(select(Guide)).one()
