@@ -2,7 +2,7 @@
 
 Score (documented in README.md, "Search", ranking v2):
 
-    score = 10 * fit + 4 * text + 1.5 * evidence
+    score = 10 * fit + 4 * text + evidence_weight * evidence
             - rung_penalty - age_penalty - focus_penalty - harm
 
 fit           the weighted share of the client's characteristics the intervention
@@ -25,7 +25,9 @@ evidence      the level's strength, 0..1 (well_described 1/5 ... effective_stron
               (work, participation, income ...: the registry reads them from the goal),
               the mean of that and 1 when the effects in one of those domains are rated
               (potentially) positive, else 0. It orders near-equal fits, never overrules
-              fit
+              fit: its weight shrinks with the part of 10 + 4 that the profile can reach
+              (evidence_weight): a goal without characteristics reaches only the 4 of
+              the text, so there evidence weighs 1.5 * 4 / 14
 rung_penalty  1 for the first rung between the client's rung and the intervention's
               range, 2 for each further one, at most 3 rungs counted (one step away still
               suits; a graded distance, not a cliff)
@@ -138,6 +140,16 @@ def evidence_points(level_rank: int) -> float:
     return PROVISIONAL_POINTS if level_rank == 1 else min((level_rank - 1) / 5, 1.0)
 
 
+def evidence_weight(has_characteristics: bool = True, has_goal_match: bool = True) -> float:
+    """EVIDENCE_WEIGHT in proportion to the part of FIT_WEIGHT + TEXT_WEIGHT the profile
+    can reach: with characteristics and a goal that matches something all of it, with a
+    goal alone only the text's part. So evidence stays a tiebreaker on the scale the
+    ranking actually has (it would otherwise decide between goal matches that differ
+    clearly)."""
+    reachable = FIT_WEIGHT * has_characteristics + TEXT_WEIGHT * has_goal_match
+    return EVIDENCE_WEIGHT * (reachable or FIT_WEIGHT + TEXT_WEIGHT) / (FIT_WEIGHT + TEXT_WEIGHT)
+
+
 def specificity(named: int, live: int) -> float:
     """The weight of a characteristic that `named` of `live` interventions name."""
     return math.log(1 + live / (1 + named))
@@ -158,8 +170,9 @@ def fit_floor(live: int) -> float:
 
 def score(fit: float, text: float, level_rank: int, rung_distance: int,
           age_penalty: float) -> float:
-    """The documented profile score of one intervention (fit and text are 0..1)."""
-    return (FIT_WEIGHT * fit + TEXT_WEIGHT * text + EVIDENCE_WEIGHT * evidence_points(
+    """The documented profile score of one intervention (fit and text are 0..1) for a
+    profile with characteristics and a goal that matches."""
+    return (FIT_WEIGHT * fit + TEXT_WEIGHT * text + evidence_weight() * evidence_points(
         level_rank) - float(rung_penalty(rung_distance)) - age_penalty)
 
 
@@ -391,8 +404,9 @@ def _scores(view: IndexView, features: _Features, profile: ClientProfile,
         counted = _rung_narrowness(view) if facet == "ladder_rung" else 1.0
         fit += weight * counted * arrays.facet_value(view, facet, value)
     fit /= features.total_weight
-    evidence = evidence_in_goal_domains(view, profile)
-    scores = (FIT_WEIGHT * fit + TEXT_WEIGHT * text + EVIDENCE_WEIGHT * evidence
+    evidence = evidence_in_goal_domains(view, profile) * evidence_weight(
+        bool(features.weighted), bool(text.any()))
+    scores = (FIT_WEIGHT * fit + TEXT_WEIGHT * text + evidence
               - _rung_penalties(view, profile)
               - _age_penalties(view, profile) - focus_penalties(view, features))
     return scores, np.flatnonzero(arrays.live(view) & ((fit > 0) | (text > 0)))

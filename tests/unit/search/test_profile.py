@@ -6,6 +6,7 @@ from search_index import searchers
 from search_index.profile import (
     ClientProfile,
     evidence_points,
+    evidence_weight,
     fit_floor,
     run_profile,
     rung_narrowness,
@@ -26,6 +27,28 @@ def test_a_full_fit_without_evidence_beats_a_partial_fit_with_the_strongest():
 
 def test_evidence_orders_equal_fits():
     assert score(0.8, 0.0, 6, 0, 0.0) - score(0.8, 0.0, 2, 0, 0.0) == pytest.approx(1.2)
+
+
+def test_evidence_weighs_in_proportion_to_the_part_of_the_score_the_profile_reaches():
+    # A goal alone reaches the text's 4 of 10 + 4 points: evidence weighs 4/14 as much.
+    assert evidence_weight(False, True) == pytest.approx(evidence_weight() * 4 / 14)
+    assert evidence_weight(True, False) == pytest.approx(evidence_weight() * 10 / 14)
+    assert evidence_weight(False, False) == evidence_weight() == 1.5
+
+
+def test_with_a_goal_alone_evidence_does_not_overrule_a_clearly_better_match(index):
+    # Both match the goal; the first matches all four words, the second three, with the
+    # strongest evidence: 1.5 points of evidence would outweigh that difference in text.
+    make_intervention(title="Heftruck lassen timmeren schilderen",
+                      summary="Heftruck, lassen, timmeren en schilderen.")
+    make_intervention(title="Heftruck lassen timmeren", outcome="effective_strong",
+                      summary="Heftruck, lassen en timmeren.")
+    make_intervention(title="Schilderen", summary="Schilderen en behangen.")
+    make_intervention(title="Iets anders", summary="Taal leren in een klas.")
+    index.sync()
+    result = index.profile(goal="heftruck lassen timmeren schilderen")
+    assert titles(index, result)[:2] == ["Heftruck lassen timmeren schilderen",
+                                         "Heftruck lassen timmeren"]
 
 
 @pytest.mark.parametrize(("rank", "points"), [
