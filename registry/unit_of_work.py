@@ -65,7 +65,7 @@ def _transactional(app: Flask, view: Callable) -> Callable:
             # A flush inside the view lost to a concurrent writer (a double-clicked
             # submit meeting a unique constraint): the same 409 as at commit.
             db.session.rollback()
-            raise _lost_race() from error
+            raise lost_race() from error
         except BaseException:
             db.session.rollback()
             raise
@@ -84,8 +84,8 @@ def commit() -> None:
         db.session.commit()
     except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
-        raise _lost_race() from error
+        raise lost_race() from error
 
 
-def _lost_race() -> Conflict:
+def lost_race() -> Conflict:
     return Conflict(_("Iemand anders heeft dit intussen gewijzigd. Laad de pagina opnieuw."))

@@ -14,11 +14,13 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from registry.errors import NotFound, ValidationFailed, details_from_marshmallow
+from registry.errors import Conflict, NotFound, ValidationFailed, details_from_marshmallow
 from registry.extensions import db
 from registry.models import Guide, GuideVersion, Intervention, VocabularyTerm
 from registry.schemas.guides import LINKED_FACETS, GuideInputSchema
+from registry.unit_of_work import lost_race
 from search_index.analysis import DUTCH_ANALYZER
 
 
@@ -48,22 +50,43 @@ def _slug(title: str) -> str:
         f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in taken)
 
 
-def save_guide(editor, values: dict[str, Any], guide: Guide | None = None) -> Guide:
-    """A new guide, or a new version of `guide`. Raises ValidationFailed naming each
-    field that is wrong."""
+def _latest_number(guide: Guide) -> int:
+    """The guide's newest version number, read with the guide's row locked (PostgreSQL;
+    SQLite has one writer at a time), so two saves at once number one after the other."""
+    db.session.execute(select(Guide.id).where(Guide.id == guide.id).with_for_update())
+    return db.session.scalar(select(func.max(GuideVersion.number))
+                             .where(GuideVersion.guide_id == guide.id)) or 0
+
+
+def save_guide(editor, values: dict[str, Any], guide: Guide | None = None,
+               based_on: int | None = None) -> Guide:
+    """A new guide, or a new version of `guide` written from its version `based_on` (the
+    one the editor's form showed). Raises ValidationFailed naming each field that is
+    wrong, Conflict when someone saved a newer version meanwhile (the editor would
+    otherwise undo it without seeing it)."""
     schema = GuideInputSchema(codes=known_codes(), interventions=published_intervention_ids())
     try:
         data = schema.load(values)
     except ValidationError as error:
         raise ValidationFailed(_("Niet alle velden zijn goed ingevuld."),
                                details_from_marshmallow(error.messages)) from None
+    latest = 0
     if guide is None:
         guide = Guide(slug=_slug(data["title"]))
         db.session.add(guide)
-    number = (guide.versions[-1].number + 1) if guide.versions else 1
+    else:
+        latest = _latest_number(guide)
+        if based_on is not None and based_on != latest:
+            raise Conflict(_("Iemand anders heeft deze werkwijzer intussen opgeslagen als "
+                             "versie %(number)s. Uw tekst staat hieronder; bekijk de "
+                             "versiegeschiedenis en sla daarna opnieuw op.", number=latest))
+    number = latest + 1
     guide.versions.append(GuideVersion(number=number, created_by_id=getattr(editor, "id", None),
                                        **data))
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # SQLite: another save took this number (or this slug) first
+        raise lost_race() from None
     return guide
 
 

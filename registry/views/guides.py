@@ -91,14 +91,20 @@ def _submitted() -> dict:
             "note": request.form.get("note") or None}
 
 
+def _based_on() -> int | None:
+    """The version the edit form showed (none from an older page without the field)."""
+    raw = request.form.get("based_on", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
 def _save(guide=None):
     values = _submitted()
     try:
-        saved = guides.save_guide(current_user, values, guide)
+        saved = guides.save_guide(current_user, values, guide, _based_on())
     except DomainError as error:
         db.session.rollback()
         details = {d["field"].split(".")[0]: d["messages"] for d in error.details or []}
-        return _form(guide, details, error.status, values)
+        return _form(guide, details or {"body": [error.message]}, error.status, values)
     flash(_("De werkwijzer is opgeslagen als versie %(number)s.", number=saved.current.number))
     return redirect(url_for("pages.guide", slug=saved.slug))
 

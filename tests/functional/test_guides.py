@@ -45,6 +45,21 @@ def test_an_editor_writes_a_guide_the_public_reads(client, editor):
     assert "<strong>tegelijk</strong>" in page and "Versie 1" in page
 
 
+def test_a_save_from_an_older_form_is_refused_and_keeps_the_editors_text(client, editor):
+    slug = write(client).headers["Location"].rsplit("/", 1)[1]
+    edit = f"/werkwijzers/{slug}/bewerken"
+    form = client.get(edit).get_data(as_text=True)
+    assert 'name="based_on" value="1"' in form
+    assert client.post(edit, data={**GUIDE, "based_on": "1", "body": "Versie twee."}
+                       ).status_code == 302
+    late = client.post(edit, data={**GUIDE, "based_on": "1", "body": "Mijn eigen tekst."})
+    page = late.get_data(as_text=True)
+    assert late.status_code == 409 and "versie 2" in page and "Mijn eigen tekst." in page
+    assert 'name="based_on" value="2"' in page and count() == 2
+    again = client.post(edit, data={**GUIDE, "based_on": "2", "body": "Mijn eigen tekst."})
+    assert again.status_code == 302 and count() == 3
+
+
 def test_a_guide_titled_like_a_page_of_its_own_gets_a_slug_of_its_own(client, editor):
     response = write(client, title="Nieuw")
     assert response.headers["Location"].endswith("/werkwijzers/nieuw-2")
