@@ -76,7 +76,8 @@ def change_password():
         db.session.rollback()
         return render_template("account/password.html", errors=errors_by_field(error)), 422
     login_user(current_user._get_current_object())  # this device stays signed in
-    flash(_("Uw wachtwoord is gewijzigd. Andere apparaten zijn afgemeld."))
+    flash(_("Uw wachtwoord is gewijzigd. Andere apparaten zijn afgemeld en uw API-tokens "
+            "zijn ingetrokken."))
     return redirect(url_for("dashboard.index"))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from registry.errors import Conflict, NotFound, ValidationFailed
@@ -64,7 +64,10 @@ def set_password(user: User, password: str) -> None:
     replacing = user.password_hash is not None
     user.password_hash = generate_password_hash(password, method="scrypt")
     if replacing:
-        end_sessions(user)  # whoever knew the old password is signed out everywhere
+        # Whoever knew the old password is signed out everywhere, and loses the API
+        # tokens they could have made with it.
+        end_sessions(user)
+        revoke_all_tokens(user)
 
 
 def end_sessions(user: User) -> None:
@@ -266,6 +269,15 @@ def revoke_token(user: User, token_id: int) -> ApiToken:
         token.revoked_at = utcnow()
         db.session.flush()
     return token
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every token of the user still in use; how many."""
+    if user.id is None:  # a user being created has none
+        return 0
+    return db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session="fetch")).rowcount
 
 
 def user_for_token(secret: str) -> User | None:

@@ -13,6 +13,7 @@ from registry.extensions import db
 from registry.models import ApiToken
 from registry.models.base import as_utc, utcnow
 from tests.unit.procedure.support import (
+    PASSWORD,
     drive,
     login,
     make_cast,
@@ -57,6 +58,18 @@ def test_a_revoked_token_is_refused(client, cast):
     response = client.get(f"/api/v1/procedure/rounds/{round_.id}",
                           headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 401
+
+
+def test_a_password_change_revokes_every_token(client, cast):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    secret = create_token(client, cast.secretary)  # made by whoever knew the password
+    new = "een-heel-nieuw-wachtwoord-42"
+    changed = client.post("/account/wachtwoord", data={
+        "current_password": PASSWORD, "new_password": new, "repeat_password": new})
+    response = client.get(f"/api/v1/procedure/rounds/{round_.id}",
+                          headers={"Authorization": f"Bearer {secret}"})
+    assert (changed.status_code, response.status_code) == (302, 401)
 
 
 def test_the_api_ignores_the_session_cookie(client, cast):
