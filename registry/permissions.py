@@ -189,7 +189,13 @@ def can_view_agreement(user, obj=None) -> bool:
 
 
 def can_view_audit(user, intervention) -> bool:
-    return _has(user, "secretary") or _has(user, "admin") or is_owner_of(user, intervention)
+    return can_view_whole_audit(user) or is_owner_of(user, intervention)
+
+
+def can_view_whole_audit(user, obj=None) -> bool:
+    """The history with every actor named and every note (owners see the panel as
+    anonymous members, without their notes)."""
+    return _has(user, "secretary") or _has(user, "admin")
 
 
 # --- reviewers ------------------------------------------------------------------------

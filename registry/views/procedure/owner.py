@@ -16,7 +16,7 @@ from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.schemas.common import whole_number
 from registry.schemas.procedure import ObjectionSchema
 from registry.services import description, submission, validity
-from registry.services.audit_trail import events_of
+from registry.services.audit_trail import shown_events
 from registry.services.panel_rules import LEVELS_SOUGHT
 from registry.services.quickscan import quickscan
 from registry.views.labels import VOCABULARY_NAMES
@@ -200,6 +200,7 @@ def compare_versions(intervention_id: int):
 def audit_page(intervention_id: int):
     intervention = load_intervention(intervention_id)
     perm.authorize(perm.can_view_audit(current_user, intervention))
+    whole = perm.can_view_whole_audit(current_user)
     return render_template("procedure/audit.html", intervention=intervention,
-                           events=events_of(intervention.id))
+                           events=shown_events(intervention, whole))
 
