@@ -122,10 +122,14 @@ def choose_agreed(round_: AssessmentRound, chosen: dict[int, dict[str, Any]]) ->
     """The panel's rating per appraised study: the one chosen, else the reviewers'
     common one. Raises ValidationFailed naming each field: no rating where the reviewers
     differ, an unknown rating, or one that differs from their common rating without a
-    reason of MIN_REASON_CHARS. A study nobody appraised and nobody rated is left out
-    (rounds from before the appraisal)."""
+    reason of MIN_REASON_CHARS, or a study this round does not appraise. A study nobody
+    appraised and nobody rated is left out (rounds from before the appraisal)."""
     rows, details = [], []
-    for study, given, common in reviewers_ratings(round_):
+    appraised = reviewers_ratings(round_)
+    for study_id in sorted(set(chosen) - {entry.study.id for entry in appraised}):
+        details.append({"field": field_name("rating", study_id), "messages": [
+            _("Deze studie wordt in deze ronde niet beoordeeld.")]})
+    for study, given, common in appraised:
         choice = chosen.get(study.id, {})
         rating = choice.get("rating") or common
         reason = (choice.get("reason") or "").strip() or None

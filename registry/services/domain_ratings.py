@@ -40,9 +40,16 @@ def choose(intervention, chosen: dict[tuple[str, str], dict[str, Any]],
     """One row per domain × horizon the intervention's findings rate now (with the
     studies' `qualities` the panel agreed), with the panel's choice. Raises
     ValidationFailed naming each field: an unknown rating, or one that differs from the
-    proposal without a reason of MIN_REASON_CHARS."""
+    proposal without a reason of MIN_REASON_CHARS, or a domain × horizon the findings
+    do not rate (it would otherwise be ignored without a word)."""
     rows, details = [], []
-    for group in groups_for(effect_studies(intervention), qualities):
+    groups = groups_for(effect_studies(intervention), qualities)
+    rated = {(group.domain.code, group.horizon) for group in groups}
+    for domain, horizon in sorted(set(chosen) - rated):
+        details.append({"field": field_name("rating", domain, horizon), "messages": [
+            _("De bevindingen geven geen oordeel in dit uitkomstdomein op deze termijn; "
+              "kies een van de getoonde.")]})
+    for group in groups:
         choice = chosen.get((group.domain.code, group.horizon), {})
         decided = choice.get("decided") or group.proposed
         reason = choice.get("reason") or None

@@ -402,3 +402,26 @@ def test_the_decision_api_refuses_an_unknown_study_rating_and_records_nothing(cl
     assert [d["field"] for d in response.get_json()["error"]["details"]] == [
         "study_appraisals.0.rating"]
     assert round_.version.intervention.decisions == []
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"domain_ratings": [{"outcome_domain": "wrk", "horizon": "short", "rating": "negative",
+                          "reason": "Een tikfout in de code van het domein."}]},
+     "rating__wrk__short"),
+    ({"study_appraisals": [{"study_id": 2147483647, "rating": WITH}]},
+     "study_rating__2147483647"),
+])
+def test_the_decision_api_refuses_a_rating_of_something_not_rated(client, cast, extra, field):
+    round_ = _assessed(cast, WITH, WITH)
+    token = create_api_token(cast.secretary, "t")[1]
+    db.session.commit()
+
+    response = client.post(
+        f"/api/v1/procedure/rounds/{round_.id}/decision",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"outcome": "effective_good", "rationale": RATIONALE, **extra})
+
+    body = response.get_json()
+    assert response.status_code == 422, body
+    assert field in [detail["field"] for detail in body["error"]["details"]]
+    assert round_.version.intervention.decisions == []
