@@ -123,12 +123,21 @@ def _designed_with(session: Session, terms: list) -> set[int]:
     return set(session.connection().scalars(stmt))
 
 
+def _linked_studies(session: Session, interventions: list) -> set[int]:
+    # Publishing or withdrawing an intervention changes whether its studies count as
+    # linked (only published interventions count).
+    stmt = select(InterventionStudy.study_id).where(
+        InterventionStudy.intervention_id.in_({row.id for row in interventions}))
+    return set(session.connection().scalars(stmt))
+
+
 # Per table a study document reads: the studies whose documents a changed row touches.
-# A study's link to an intervention is its "linked" facet.
+# A study's link to a published intervention is its "linked" facet.
 STUDY_RULES: dict[str, Callable[[Session, list], set[int]]] = {
     "studies": _own_ids,
     "study_authors": _their_studies,
     "intervention_studies": _their_studies,
+    "interventions": _linked_studies,
     "vocabulary_terms": _designed_with,
 }
 RULES_BY_KIND = {INTERVENTIONS.name: RULES, STUDIES.name: STUDY_RULES}

@@ -17,7 +17,7 @@ from sqlalchemy import Table, exists, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.util import find_tables
 
-from registry.models import InterventionStudy, Study, StudyAuthor, VocabularyTerm
+from registry.models import Intervention, InterventionStudy, Study, StudyAuthor, VocabularyTerm
 from registry.search.documents import batches_of, document_digest, plain_rows
 from search_index.analysis import SECTION_BREAK, fold
 from search_index.schema import build_schema
@@ -35,7 +35,12 @@ def schema():
 
 _S = Study.__table__.c
 _design = aliased(VocabularyTerm)
-_linked = exists().where(InterventionStudy.study_id == _S.id).correlate(Study)
+# Linked to a published intervention: a link to a draft or withdrawn one is not shown
+# on the study's page, so the facet does not count it either.
+_linked = (exists().where(InterventionStudy.study_id == _S.id,
+                          Intervention.id == InterventionStudy.intervention_id,
+                          Intervention.published_version_id.is_not(None))
+           .correlate(Study))
 
 
 def _rows():

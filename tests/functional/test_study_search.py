@@ -83,6 +83,18 @@ def test_an_edit_a_link_and_an_author_reach_the_study_index_at_commit(live_searc
         assert not sync.verify(db.engine, kind.root(index_dir(live_search_app)), kind)
 
 
+def test_only_a_link_to_a_published_intervention_counts_as_linked(live_search_app, catalogue):
+    intervention = add("Werkfit")
+    db.session.add(InterventionStudy(intervention_id=intervention.id, study_id=catalogue.id))
+    intervention.published_version = None  # withdrawn: its studies are not shown linked
+    db.session.commit()
+    assert _found(live_search_app, linked=["yes"]) == []
+    intervention.published_version = intervention.versions[0]  # published again
+    db.session.commit()
+    assert _found(live_search_app, linked=["yes"]) == ["Jobcoaching voor statushouders"]
+    assert not sync.verify(db.engine, STUDIES.root(index_dir(live_search_app)), STUDIES)
+
+
 def test_an_import_and_its_undo_reach_the_study_index(live_search_app):
     report = commit_import(io.BytesIO(RIS), "loon.ris")
     db.session.commit()
