@@ -153,7 +153,8 @@ def _without(data: dict[str, Any], paths: list[str]) -> dict[str, Any]:
 def _validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list[tuple]]:
     problems = list(raw.problems)
     if not raw.data:  # nothing could be read: the record-level problem says why
-        return None, problems
+        return None, problems or [("record", _("Het record is leeg: er staat geen enkel "
+                                                 "veld in (een titel is verplicht)."))]
     data = _normalised(raw.data, problems)
     try:
         loaded = _load(data)
@@ -251,10 +252,11 @@ def _model_values(loaded: dict[str, Any], problems: list, lookups: Lookups) -> d
     if design and design not in lookups.designs:
         problems.append(("design", _("Onbekende onderzoeksopzet '%(code)s'.", code=design)))
     for index, finding in enumerate(values.get("findings") or []):
-        if finding["outcome_domain"] not in lookups.outcome_domains:
+        # A finding the schema refused (not an object, no domain) is reported already.
+        code = finding.get("outcome_domain") if isinstance(finding, dict) else None
+        if code is not None and code not in lookups.outcome_domains:
             problems.append((f"findings.{index}.outcome_domain",
-                             _("Onbekend uitkomstdomein '%(code)s'.",
-                               code=finding["outcome_domain"])))
+                             _("Onbekend uitkomstdomein '%(code)s'.", code=code)))
     if values.get("country"):
         values["country"] = values["country"].upper()
     return values

@@ -1,0 +1,36 @@
+"""Records in a researcher's file that once gave a 500, or were changed or dropped
+without a word: each now imports as written or is refused with the record and field
+named (POST /api/v1/imports/studies?dry_run=1, the path the pages share)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from registry.services.accounts import create_token
+from tests.factories import UserFactory
+
+
+def dry_run(client, content: bytes, name: str) -> dict:
+    token = create_token(UserFactory(roles=["researcher"]), "import").secret
+    response = client.post("/api/v1/imports/studies?dry_run=1",
+                           headers={"Authorization": f"Bearer {token}"},
+                           data={"file": (io.BytesIO(content), name)})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def problems(report: dict) -> list[str]:
+    return [p["field"] for r in report["invalid_records"] for p in r["problems"]]
+
+
+@pytest.mark.parametrize("findings", [b'[{"measure": "m"}]', b'["abc"]'])
+def test_a_finding_without_a_domain_or_not_an_object_is_refused_by_name(client, findings):
+    report = dry_run(client, b'[{"title": "Werk", "findings": ' + findings + b"}]", "s.json")
+    assert report["invalid"] == 1 and any(f.startswith("findings.0") for f in problems(report))
+
+
+def test_an_empty_record_says_why_it_is_refused(client):
+    report = dry_run(client, b"[{}]", "s.json")
+    assert (report["invalid"], problems(report)) == (1, ["record"])
