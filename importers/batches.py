@@ -2,7 +2,9 @@
 
 Undo removes exactly what the batch added (studies with their authors, findings and
 links) and puts back the values its merges changed; a study linked to an intervention by
-hand since stays (importers/undo_plan.py). Flushes, never commits.
+hand since stays (importers/undo_plan.py). It is refused while a later import builds on
+the batch and once the assessment procedure has used its studies. Flushes, never
+commits.
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ from importers.undo_plan import hand_links, study_titles
 from registry.errors import Conflict, ValidationFailed
 from registry.extensions import db
 from registry.models import (
+    AgreedAppraisal,
     Finding,
+    FindingAdjudication,
+    FindingCoding,
     ImportBatch,
     ImportBatchItem,
     InterventionStudy,
     PendingDuplicate,
     Study,
+    StudyAppraisal,
     StudyAuthor,
 )
 from registry.models.base import utcnow
@@ -74,6 +80,7 @@ def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
     batch_links = {link for item in items for link in (item.link_ids or [])}
     added = [i.study_id for i in items if i.action == "added" and i.study_id]
     kept = hand_links(added, batch_links)  # linked by hand since: the study stays
+    refuse_if_judged_since(added, [f for i in items for f in (i.finding_ids or [])])
     titles = study_titles([s for s in added if s not in kept])
     for item in items:
         _remove_links_and_findings(item)
@@ -96,9 +103,39 @@ def _refuse_if_built_upon(batch: ImportBatch, study_ids: set[int]) -> None:
         select(ImportBatchItem.batch_id).join(ImportBatch)
         .where(ImportBatch.id > batch.id, ImportBatch.state == "committed",
                ImportBatchItem.study_id.in_(study_ids)).limit(1))
+    if later is None:  # a later import's probable duplicates of these studies
+        later = db.session.scalar(
+            select(PendingDuplicate.batch_id).join(ImportBatch)
+            .where(ImportBatch.id > batch.id, ImportBatch.state == "committed",
+                   PendingDuplicate.candidate_study_id.in_(study_ids)).limit(1))
     if later:
         raise Conflict(_("Import %(later)s bouwt voort op deze import; maak die eerst "
                          "ongedaan.", later=later))
+
+
+def refuse_if_judged_since(added: list[int], findings: list[int]) -> None:
+    """Refuse (Conflict) to undo the import of studies or findings the assessment
+    procedure has used since: a reviewer's appraisal or coding, the panel's agreed
+    rating in a decision, an adjudicated finding. Undo never removes such work (nor the
+    links it was done through)."""
+    used = []
+    for chunk in _chunks(added):
+        for model in (StudyAppraisal, AgreedAppraisal, FindingCoding, FindingAdjudication):
+            used += db.session.scalars(select(model.study_id).where(
+                model.study_id.in_(chunk)).limit(1)).all()
+    for chunk in _chunks(findings):
+        used += db.session.scalars(select(FindingAdjudication.study_id).where(
+            FindingAdjudication.finding_id.in_(chunk)).limit(1)).all()
+    if used:
+        title = db.session.scalar(select(Study.title).where(Study.id == used[0]))
+        raise Conflict(_("Deze import kan niet ongedaan worden gemaakt: de beoordeling "
+                         "heeft sindsdien studies ervan gebruikt, zoals '%(title)s'. Een "
+                         "beoordeling wordt nooit ongedaan gemaakt.", title=title))
+
+
+def _chunks(ids: list[int], size: int = 1000):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def _remove_links_and_findings(item: ImportBatchItem) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from importers.batches import decide_pending, undo_batch
 from importers.pipeline import commit_import, preview_import
+from registry.effects.appraisal import RATINGS
 from registry.errors import Conflict, ImportRejected
 from registry.extensions import db
 from registry.models import (
@@ -21,6 +22,7 @@ from registry.models import (
     Study,
     StudyAuthor,
 )
+from registry.models.appraisal import AgreedAppraisal
 from registry.schemas.studies import StudySchema
 from tests.factories import StudyFactory, make_intervention
 
@@ -121,6 +123,34 @@ def test_undo_refused_while_a_later_batch_merged_into_its_studies(ips):
     run("pubmed.xml")
     with pytest.raises(Conflict, match="eerst ongedaan"):
         undo_batch(db.session.get(ImportBatch, first.batch_id), None)
+
+
+def _ris(title: str) -> bytes:
+    return f"TY  - JOUR\nAU  - Smith, J\nTI  - {title}\nPY  - 2019\nER  - \n".encode()
+
+
+def test_undo_refused_while_a_later_batch_waits_on_a_probable_duplicate_of_its_study():
+    first = commit_import(io.BytesIO(_ris(
+        "Effects of individual placement and support on employment")), "a.ris")
+    second = commit_import(io.BytesIO(_ris(
+        "Effects of individual placement and support on employment: a trial")), "b.ris")
+    assert second.probable == 1
+    with pytest.raises(Conflict, match="eerst ongedaan"):
+        undo_batch(db.session.get(ImportBatch, first.batch_id), None)
+    assert count(PendingDuplicate) == 1
+
+
+def test_undo_refused_once_the_panel_rated_one_of_its_studies():
+    ips = make_intervention(slug="ips", outcome="effective_good")
+    report = commit_import(io.BytesIO(_ris("IPS bij bijstandsgerechtigden")), "a.ris",
+                           link_slugs=("ips",))
+    study = db.session.scalars(select(Study)).one()
+    db.session.add(AgreedAppraisal(decision=ips.current_decision, study_id=study.id,
+                                   rating=sorted(RATINGS)[0]))
+    db.session.flush()
+    with pytest.raises(Conflict, match="IPS bij bijstandsgerechtigden"):
+        undo_batch(db.session.get(ImportBatch, report.batch_id), None)
+    assert (count(), count(AgreedAppraisal)) == (1, 1)
 
 
 def test_failed_import_leaves_database_as_it_was(ips):
