@@ -215,8 +215,22 @@ class Run:
             self.study_of[record.number] = study_id
             merges.append((record, match, study_id))
         self.report.merged += self.writer.merge_many(merges)
+        self._note_not_filled()
         for record, match in probable:
             self.writer.pend(record, match, self._study_id(match))
+
+
+    def _note_not_filled(self) -> None:
+        """A merge left a DOI or PMID out because another study holds it: say so."""
+        for record, key, value in self.writer.not_filled:
+            self.report.warnings += 1
+            self.report.note("warning", {
+                "number": record.number, "line": record.line,
+                "title": record.values["title"][:300],
+                "warnings": [{"field": key, "message": _(
+                    "Niet overgenomen bij het samenvoegen: %(value)s hoort al bij een "
+                    "andere studie in het register.", value=value)}]})
+        self.writer.not_filled.clear()
 
 
 def _match_info(match: Match) -> dict[str, Any]:

@@ -59,6 +59,8 @@ class Writer:
         self.batch = batch
         self.lookups = lookups
         self.extra_links = link_ids
+        # (record, field, value) a merge did not fill because another study holds it.
+        self.not_filled: list[tuple[ValidRecord, str, str]] = []
 
     def add(self, records: list[ValidRecord], decided_by_id: int | None = None) -> list[int]:
         """Insert studies with authors and findings; one item each. Returns the study ids."""
@@ -125,8 +127,16 @@ class Writer:
         authored = set(db.session.scalars(select(StudyAuthor.study_id).distinct().where(
             StudyAuthor.study_id.in_(targets))))
         items, authors = [], []
+        held = _holders(merges)
         for record, match, study_id in merges:
             changed, previous = _fill(current[study_id], study_row(record, self.lookups))
+            for key in UNIQUE_IDENTIFIERS:
+                holder = held.get((key, changed.get(key)))
+                if key in changed and holder not in (None, study_id):
+                    self.not_filled.append((record, key, changed.pop(key)))
+                    previous.pop(key, None)
+                elif key in changed:
+                    held[(key, changed[key])] = study_id
             if changed:
                 db.session.execute(update(Study).where(Study.id == study_id).values(**changed))
                 current[study_id].update(changed)
@@ -153,6 +163,21 @@ class Writer:
             batch=self.batch, record_number=record.number, record=_json_record(record),
             interventions=record.interventions, candidate_study_id=study_id,
             method=match.method, score=match.score))
+
+
+UNIQUE_IDENTIFIERS = ("doi", "pmid")  # unique columns: one study each
+
+
+def _holders(merges: list[tuple[ValidRecord, Match, int]]) -> dict[tuple[str, str], int]:
+    """(field, value) -> the study holding that DOI or PMID, for the records' values."""
+    held = {}
+    for key in UNIQUE_IDENTIFIERS:
+        values = {getattr(record, key) for record, _m, _s in merges} - {None, ""}
+        if values:
+            column = getattr(Study, key)
+            held.update({(key, value): study_id for study_id, value in db.session.execute(
+                select(Study.id, column).where(column.in_(values)))})
+    return held
 
 
 def _fill(current: dict[str, Any], incoming: dict[str, Any]) -> tuple[dict, dict]:

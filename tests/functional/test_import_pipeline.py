@@ -153,6 +153,31 @@ def test_undo_refused_once_the_panel_rated_one_of_its_studies():
     assert (count(), count(AgreedAppraisal)) == (1, 1)
 
 
+def test_a_merge_leaves_out_a_pmid_another_study_holds_and_says_so():
+    held = StudyFactory(title="Something else entirely", doi="10.1000/t", pmid="4242")
+    target = StudyFactory(title="Supported employment in the Netherlands", doi="10.1000/s",
+                          pmid=None)
+    record = (b"TY  - JOUR\nTI  - Supported employment in the Netherlands\nAU  - Smith, J\n"
+              b"PY  - 2019\nDO  - 10.1000/s\nAN  - 4242\nER  - \n")
+    report = commit_import(io.BytesIO(record), "x.ris")
+    db.session.flush()
+    assert (report.duplicates, target.pmid, held.pmid) == (1, None, "4242")
+    (warned,) = report.warning_records
+    assert [w["field"] for w in warned["warnings"]] == ["pmid"]
+
+
+def test_deciding_merge_leaves_out_a_doi_another_study_took_meanwhile():
+    StudyFactory(title="Effects of individual placement and support on employment",
+                 year=2019, doi=None, authors=[("Smith", None, "J")])
+    assert commit_import(io.BytesIO(
+        b"TY  - JOUR\nTI  - Effects of individual placement and support on employment: a "
+        b"trial\nAU  - Smith, J\nPY  - 2019\nDO  - 10.1000/x\nER  - \n"), "a.ris").probable == 1
+    assert commit_import(io.BytesIO(b"TY  - JOUR\nTI  - Unrelated\nAU  - Jones, K\nPY  - 2020"
+                                    b"\nDO  - 10.1000/x\nER  - \n"), "b.ris").new == 1
+    decide_pending(db.session.scalars(select(PendingDuplicate)).one(), "merge", None)
+    assert db.session.scalars(select(Study.doi).order_by(Study.id)).all() == [None, "10.1000/x"]
+
+
 def test_failed_import_leaves_database_as_it_was(ips):
     content = (SAMPLES / "pubmed.xml").read_bytes()
     truncated = content[: content.index(b"</PubmedArticle>") + 600]
