@@ -7,11 +7,15 @@ Rules, in order (the first that applies wins):
 4. title similarity ≥ PROBABLE_THRESHOLD (rapidfuzz ratio on title_key, 0–100), year
    within ±1, same first-author surname                     → probable, "fuzzy_title"
 Two records that both carry a DOI (or both a PMID) and disagree on it are never merged
-by rules 3–4: an erratum or a companion paper often shares its title.
+by rules 3–4: an erratum or a companion paper often shares its title. A record without
+a first author has no surname to agree on: it matches by rule 3 only (the same title
+key and year as another record without one), never as probable.
 
 Blocking keeps this fast: rules 3–4 only compare records in the same block
 (first-author surname key, year), so each record meets a handful of others. Records
-without a year only meet records without a year. The database side is read per chunk
+without a year only meet records without a year; records without an author are looked
+up by their title key (a file of titles alone would otherwise be one block in which
+every record meets every other). The database side is read per chunk
 of records from the indexed key columns, never as ORM objects; the file side likewise
 from a temporary table of the keys of the records seen so far, so memory does not grow
 with the length of the file.
@@ -66,6 +70,8 @@ class KeyIndex:
         self.by_doi: dict[str, int] = {}
         self.by_pmid: dict[str, int] = {}
         self.blocks: dict[tuple[str, int | None], list[Entry]] = defaultdict(list)
+        # Records without a first author, by (title key, year): matched exactly only.
+        self.authorless: dict[tuple[str, int | None], Entry] = {}
 
     def add(self, entry: Entry, author_key: str, year: int | None) -> None:
         """Remember a record (or study) under all its keys."""
@@ -73,8 +79,10 @@ class KeyIndex:
             self.by_doi.setdefault(entry.doi, entry.ref)
         if entry.pmid:
             self.by_pmid.setdefault(entry.pmid, entry.ref)
-        if entry.title_key:
+        if entry.title_key and author_key:
             self.blocks[(author_key, year)].append(entry)
+        elif entry.title_key:
+            self.authorless.setdefault((entry.title_key, year), entry)
 
     def find(self, record: ValidRecord) -> tuple[str, int, float] | None:
         """(method, ref, score) of the best duplicate of record, or None."""
@@ -87,6 +95,11 @@ class KeyIndex:
     def _find_title(self, record: ValidRecord) -> tuple[str, int, float] | None:
         if not record.title_key:
             return None
+        if not record.author_key:
+            entry = self.authorless.get((record.title_key, record.year))
+            if entry is None or _conflicting_ids(record, entry):
+                return None
+            return "title_year_author", entry.ref, 100.0
         best: tuple[str, int, float] | None = None
         for year in _years(record.year):
             for entry in self.blocks.get((record.author_key, year), ()):
@@ -169,7 +182,7 @@ class Deduplicator:
         wanted = _Wanted(records)
         seen: set[int] = set()
         for query in _key_queries(columns, Study.doi, Study.pmid, Study.first_author_key,
-                                  Study.year, records):
+                                  Study.year, Study.title_key, records):
             for study_id, title, doi, pmid, author, year in db.session.execute(
                     query.where(*not_own)):
                 title, author = title or "", author or ""
@@ -186,7 +199,7 @@ class Deduplicator:
         wanted = _Wanted(records)
         rows = {}
         for query in _key_queries(columns, table.doi, table.pmid, table.author_key,
-                                  table.year, records):
+                                  table.year, table.title_key, records):
             for row in db.session.execute(query):
                 if row[0] not in rows and wanted(*row[3:]):
                     rows[row[0]] = row
@@ -231,8 +244,10 @@ class _Wanted:
         self.dois = {r.doi for r in records if r.doi}
         self.pmids = {r.pmid for r in records if r.pmid}
         self.titles: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+        self.authorless = {(r.title_key, r.year) for r in records
+                           if r.title_key and not r.author_key}
         for record in records:
-            if record.title_key:
+            if record.title_key and record.author_key:
                 for year in _years(record.year):
                     self.titles[(record.author_key, year)].append(record.title_key)
 
@@ -240,6 +255,8 @@ class _Wanted:
                  year: int | None) -> bool:
         if (doi and doi in self.dois) or (pmid and pmid in self.pmids):
             return True
+        if not author:
+            return (title, year) in self.authorless
         return bool(title) and any(
             fuzz.ratio(key, title, score_cutoff=PROBABLE_THRESHOLD)
             for key in self.titles.get((author, year), ()))
@@ -258,20 +275,25 @@ _FILE_KEYS = Table(
     Index("ix_import_file_keys_doi", "doi"),
     Index("ix_import_file_keys_pmid", "pmid"),
     Index("ix_import_file_keys_block", "author_key", "year"),
+    Index("ix_import_file_keys_title", "title_key"),
     prefixes=["TEMPORARY"],
 )
 
 
 def _key_queries(columns: tuple, doi_column, pmid_column, author_column, year_column,
-                 records: list[ValidRecord]) -> list:
-    # The rows sharing a DOI, a PMID or a block (first-author key, year ±1) with records.
+                 title_column, records: list[ValidRecord]) -> list:
+    # The rows sharing a DOI, a PMID or a block (first-author key, year ±1) with records,
+    # and for records without an author the rows with their title key.
     queries = []
     dois = sorted({r.doi for r in records if r.doi})
     pmids = sorted({r.pmid for r in records if r.pmid})
+    titles = sorted({r.title_key for r in records if r.title_key and not r.author_key})
     if dois:
         queries.append(select(*columns).where(_one_of(doi_column, dois)))
     if pmids:
         queries.append(select(*columns).where(_one_of(pmid_column, pmids)))
+    if titles:
+        queries.append(select(*columns).where(_one_of(title_column, titles)))
     return queries + _block_queries(columns, author_column, year_column, records)
 
 
@@ -281,7 +303,7 @@ def _block_queries(columns: tuple, author_column, year_column,
     # the (first_author_key, year) index, which a row-value IN list does not get in SQLite.
     by_year: dict[int | None, set[str]] = defaultdict(set)
     for record in records:
-        if record.title_key:
+        if record.title_key and record.author_key:
             for year in _years(record.year):
                 by_year[year].add(record.author_key)
     if on_postgresql():

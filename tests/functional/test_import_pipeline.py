@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from importers import dedup
 from importers.batches import decide_pending, undo_batch
 from importers.pipeline import commit_import, preview_import
 from registry.effects.appraisal import RATINGS
@@ -176,6 +177,23 @@ def test_deciding_merge_leaves_out_a_doi_another_study_took_meanwhile():
                                     b"\nDO  - 10.1000/x\nER  - \n"), "b.ris").new == 1
     decide_pending(db.session.scalars(select(PendingDuplicate)).one(), "merge", None)
     assert db.session.scalars(select(Study.doi).order_by(Study.id)).all() == [None, "10.1000/x"]
+
+
+def _titles_only(*titles: str, year: str = "2019") -> bytes:
+    return b"title,year\n" + "".join(f"{t},{year}\n" for t in titles).encode()
+
+
+def test_records_without_an_author_match_by_exact_title_and_year_only(monkeypatch):
+    commit_import(io.BytesIO(_titles_only("Werkfit in de wijk")), "eerder.csv")
+    calls = []
+    ratio = dedup.fuzz.ratio
+    monkeypatch.setattr(dedup.fuzz, "ratio", lambda *a, **k: calls.append(a) or ratio(*a, **k))
+    report = preview_import(io.BytesIO(_titles_only(
+        "Werkfit in de wijk", "Schuldhulp en werk", "Schuldhulp en werk", "Schuldhulp en werken"
+    )), "a.csv")
+    # No surname to agree on: never probable, and no pairwise title comparisons at all
+    # (a file of titles alone was one block in which every record met every other).
+    assert (report.duplicates, report.new, report.probable, calls) == (2, 2, 0, [])
 
 
 def test_failed_import_leaves_database_as_it_was(ips):
