@@ -69,7 +69,11 @@ def _year(article: Element) -> str | None:
 
 
 def _doi(article: Element) -> str | None:
-    for path in (".//ELocationID[@EIdType='doi']", ".//ArticleIdList/ArticleId[@IdType='doi']"):
+    # The article's own identifiers only: a reference list holds ArticleIdLists too, with
+    # the DOIs of the papers it cites.
+    for path in (".//ELocationID[@EIdType='doi']",
+                 "./PubmedData/ArticleIdList/ArticleId[@IdType='doi']",
+                 "./PubmedBookData/ArticleIdList/ArticleId[@IdType='doi']"):
         value = article.findtext(path)
         if value:
             return value

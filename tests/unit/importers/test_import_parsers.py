@@ -81,6 +81,21 @@ def test_pubmed_reads_medline_date_year():
     assert records("pubmed.xml")[1].data["year"].startswith("2020")
 
 
+PUBMED_CITING = b"""<PubmedArticleSet><PubmedArticle>
+<MedlineCitation><PMID>111</PMID><Article><ArticleTitle>Citing paper</ArticleTitle>
+</Article></MedlineCitation>
+<PubmedData><ArticleIdList><ArticleId IdType="pubmed">111</ArticleId></ArticleIdList>
+<ReferenceList><Reference><Citation>Cited paper.</Citation><ArticleIdList>
+<ArticleId IdType="doi">10.1000/cited</ArticleId><ArticleId IdType="pubmed">222</ArticleId>
+</ArticleIdList></Reference></ReferenceList></PubmedData>
+</PubmedArticle></PubmedArticleSet>"""
+
+
+def test_pubmed_takes_no_doi_or_pmid_from_the_papers_it_cites():
+    (record,) = parser_for("pubmed")(io.BytesIO(PUBMED_CITING))
+    assert (record.data.get("doi"), record.data["pmid"]) == (None, "111")
+
+
 def test_csv_windows_1252_with_semicolons_keeps_accents():
     authors = records("studies_cp1252.csv")[0].data["authors"]
     assert authors[1]["family_name"] == "Çelik"
