@@ -14,7 +14,7 @@ import unicodedata
 DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _RESOLVER = re.compile(r"^(?:https?://)?(?:dx\.)?(?:www\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_WORD = re.compile(r"[\W_]+")  # anything but a letter or digit, in any script
 # Letters NFKD does not split into a base letter and an accent.
 _UNDECOMPOSABLE = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
                                  "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE"})
@@ -59,9 +59,11 @@ def normalise_doi(value: str | None) -> str | None:
 
 
 def fold(text: str) -> str:
-    """Lower case ASCII without accents: "Yılmaz" → "yilmaz", "Çelik" → "celik"."""
+    """Case-folded, without accents: "Yılmaz" → "yilmaz", "Çelik" → "celik". Letters of
+    other scripts stay ("Иванов" → "иванов"): dropping them made every Cyrillic or Greek
+    name the same empty key, and two different studies one duplicate."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSABLE))
-    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def title_key(title: str | None) -> str:

@@ -196,6 +196,17 @@ def test_records_without_an_author_match_by_exact_title_and_year_only(monkeypatc
     assert (report.duplicates, report.new, report.probable, calls) == (2, 2, 0, [])
 
 
+@pytest.mark.parametrize(("first", "second"), [
+    (("Исследование занятости COVID-19", "Иванов, И"), ("Опыт занятости COVID-19", "Петров, П")),
+    (("Μελέτη 1", "Παππάς, Γ"), ("Έρευνα 1", "Οικονόμου, Α")),
+])
+def test_studies_in_other_scripts_are_told_apart(first, second):
+    content = "".join(f"TY  - JOUR\nTI  - {title}\nAU  - {author}\nPY  - 2021\nER  - \n"
+                      for title, author in (first, second)).encode()
+    report = commit_import(io.BytesIO(content), "a.ris")
+    assert (report.new, report.duplicates, report.probable) == (2, 0, 0)
+
+
 def test_failed_import_leaves_database_as_it_was(ips):
     content = (SAMPLES / "pubmed.xml").read_bytes()
     truncated = content[: content.index(b"</PubmedArticle>") + 600]

@@ -64,3 +64,29 @@ def test_no_index_repeats_the_start_of_another_key():
             redundant += [(table.name, name, other) for other, wider in keys
                           if other != name and wider[:len(columns)] == columns]
     assert redundant == []
+
+
+def test_dedup_keys_of_studies_in_other_scripts_are_recomputed(tmp_path):
+    app = make_test_app(f"sqlite:///{tmp_path / 'keys.sqlite'}", tmp_path)
+    with app.app_context():
+        upgrade(revision="0028_digest_covered_until")
+        with db.engine.begin() as connection:
+            for study_id, title, author, old_key in (
+                    (1, "Исследование COVID-19", "Иванов", "covid 19"),
+                    (2, "Effecten van werk", "Jansen", "effecten van werk")):
+                connection.execute(sa.text(
+                    "INSERT INTO studies (id, title, title_key, first_author_key, keywords, "
+                    "ongoing, created_at, updated_at) VALUES (:id, :title, :key, :author, '[]', "
+                    "0, '2026-01-01', '2026-01-01')"), {"id": study_id, "title": title,
+                                                      "key": old_key, "author": ""
+                                                      if study_id == 1 else "jansen"})
+                connection.execute(sa.text(
+                    "INSERT INTO study_authors (study_id, position, family_name) "
+                    "VALUES (:id, 1, :author)"), {"id": study_id, "author": author})
+        upgrade()
+        with db.engine.connect() as connection:
+            keys = connection.execute(sa.text(
+                "SELECT title_key, first_author_key FROM studies ORDER BY id")).all()
+        db.engine.dispose()
+    assert [tuple(k) for k in keys] == [("исследование covid 19", "иванов"),
+                                        ("effecten van werk", "jansen")]
