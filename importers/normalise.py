@@ -8,6 +8,8 @@ here for the formats; importers.dedup says how they are matched.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from math import inf
 
 from registry.text_keys import (  # noqa: F401 (part of this module's interface)
     DOI_PATTERN,
@@ -20,26 +22,33 @@ from registry.text_keys import (  # noqa: F401 (part of this module's interface)
     title_key,
 )
 
-_PMID = re.compile(r"\d{1,12}")
-_YEAR = re.compile(r"(1[89]\d\d|20\d\d|2100)")
+# A PubMed id is at most nine digits, written alone, after "PMID", or before a "[pmid]"
+# tag; a PMC number ("PMC1234567") is another identifier, not a PMID.
+_PMID = re.compile(r"(?:pmid\s*[:-]?\s*)?(\d{1,9})(?:\s*\[[a-z]+\])?", re.IGNORECASE)
+# A year standing apart from other digits: "2019/05/01", "mei 2019", not "20015".
+_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d|2100)(?!\d)")
 
 
 def normalise_pmid(value: str | None) -> str | None:
-    """The digits of a PubMed id ("PMID: 123" → "123"); None when there are none."""
+    """The digits of a PubMed id ("PMID: 123" → "123"); None when the text is not one."""
     text = clean_text(value)
     if not text:
         return None
-    match = _PMID.search(text)
-    return match.group(0).lstrip("0") or None if match else None
+    match = _PMID.fullmatch(text)
+    return match.group(1).lstrip("0") or None if match else None
 
 
 def normalise_year(value: object) -> str | None:
     """The first plausible four-digit year in a date ("2019/05/01" → "2019"), else the text.
 
-    Returning unrecognised text lets validation report it in the record's error.
+    Returning unrecognised text lets validation report it in the record's error. A number
+    (JSON) must be a whole one: -2019 and 2019.7 are reported, not read as 2019.
     """
     if value is None:
         return None
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        whole = value == int(value) if value == value and abs(value) != inf else False
+        return str(int(value)) if whole and value > 0 else str(value)
     text = clean_text(str(value))
     if not text:
         return None

@@ -19,6 +19,7 @@ from importers.source import RawRecord
 from registry.effects.plausibility import DUTCH as PLAUSIBILITY
 from registry.i18n import N_
 from registry.schemas.studies import AuthorSchema, StudySchema
+from registry.text_keys import doi_with_other_text
 
 MAX_TITLE_CHARS = 2000
 # Fields a study can do without: a value here that is too long or malformed is dropped
@@ -224,6 +225,9 @@ def _normalised(data: dict[str, Any], problems: list) -> dict[str, Any]:
         if clean_text(str(data.get(key) or "")) and not result.get(key):
             problems.append((key, _("Geen geldige %(kind)s: '%(value)s'.", kind=key.upper(),
                                     value=str(data[key])[:60])))
+    if doi_with_other_text(data.get("doi")):
+        problems.append(("doi", _("Er staat meer dan één DOI in: '%(value)s'. Een DOI "
+                                  "bevat geen spaties.", value=str(data["doi"])[:80])))
     if isinstance(result.get("authors"), list):
         result["authors"] = [_author(a) for a in result["authors"]]
     return result

@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from urllib.parse import unquote
 
 DOI_PATTERN = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
-_RESOLVER = re.compile(r"^(?:https?://)?(?:dx\.)?(?:www\.)?doi\.org/|^doi:\s*", re.IGNORECASE)
+_RESOLVER = re.compile(r"^(?:https?://)?(?:dx\.)?(?:www\.)?doi\.org/|^doi(?::\s*|\s+)",
+                       re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[\W_]+")  # anything but a letter or digit, in any script
 # Letters NFKD does not split into a base letter and an accent.
@@ -48,14 +50,46 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
+def _doi_match(value: str | None) -> tuple[str, re.Match | None]:
+    """(the text searched, the DOI found in it): without wrapping brackets or a resolver
+    prefix; a resolver URL percent-decoded and without its query and fragment."""
+    text = (clean_text(value) or "").lstrip("([< ")
+    resolver = _RESOLVER.match(text)
+    text = text[resolver.end():].strip() if resolver else text
+    if resolver and resolver.group(0).lower().startswith("http"):
+        text = unquote(text.split("?", 1)[0].split("#", 1)[0]).rstrip("/")
+    return text, DOI_PATTERN.search(text)
+
+
+def _without_unbalanced_end(doi: str) -> str:
+    # A DOI may hold brackets ("10.1002/(SICI)1097-..."), but one closing more than it
+    # opened was the text's, as in "(doi:10.1000/abc)".
+    doi = doi.rstrip(".,;")
+    for opening, closing in ("()", "[]", "<>"):
+        while doi.endswith(closing) and doi.count(closing) > doi.count(opening):
+            doi = doi[:-1].rstrip(".,;")
+    return doi
+
+
 def normalise_doi(value: str | None) -> str | None:
     """Lower case, without resolver prefix (https://doi.org/, doi:); None when no DOI."""
-    text = clean_text(value)
-    if not text:
-        return None
-    text = _RESOLVER.sub("", text).strip()
-    match = DOI_PATTERN.search(text)
-    return match.group(0).lower().rstrip(".,;") if match else None
+    _text, match = _doi_match(value)
+    return _without_unbalanced_end(match.group(0)).lower() if match else None
+
+
+# What may stand beside a DOI in its field: PubMed's "[doi]" tag and punctuation.
+_DOI_DECORATION = re.compile(r"\[doi\]|[\s.,;:()\[\]<>]", re.IGNORECASE)
+
+
+def doi_with_other_text(value: str | None) -> bool:
+    """Whether a DOI field holds more than one DOI ("10.1000/abc 123": a DOI has no
+    spaces, so the rest would be lost without a word)."""
+    text, match = _doi_match(value)
+    if not match:
+        return False
+    rest = text[:match.start()] + text[match.start() + len(
+        _without_unbalanced_end(match.group(0))):]
+    return bool(_DOI_DECORATION.sub("", rest))
 
 
 def fold(text: str) -> str:

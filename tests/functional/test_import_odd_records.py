@@ -34,3 +34,15 @@ def test_a_finding_without_a_domain_or_not_an_object_is_refused_by_name(client, 
 def test_an_empty_record_says_why_it_is_refused(client):
     report = dry_run(client, b"[{}]", "s.json")
     assert (report["invalid"], problems(report)) == (1, ["record"])
+
+
+@pytest.mark.parametrize(("record", "field"), [
+    (b'{"title": "Werk", "year": -2019}', "year"),
+    (b'{"title": "Werk", "year": 2019.7}', "year"),
+    (b'{"title": "Werk", "year": "20015"}', "year"),
+    (b'{"title": "Werk", "doi": "10.1000/abc 123"}', "doi"),
+    (b'{"title": "Werk", "pmid": "PMC1234567"}', "pmid"),
+])
+def test_a_value_that_would_be_changed_unseen_is_refused_by_name(client, record, field):
+    report = dry_run(client, b"[" + record + b"]", "s.json")
+    assert (report["invalid"], problems(report)) == (1, [field])

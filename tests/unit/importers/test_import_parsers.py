@@ -7,14 +7,23 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from importers.detect import detect_format, parser_for
 from importers.json_stream import MAX_DEPTH
-from importers.normalise import normalise_doi, parse_author, surname_key, title_key
+from importers.normalise import (
+    normalise_doi,
+    normalise_pmid,
+    normalise_year,
+    parse_author,
+    surname_key,
+    title_key,
+)
 from importers.tabular import TableOptions
 from registry.errors import ImportRejected
+from registry.text_keys import doi_with_other_text
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -195,9 +204,37 @@ def test_author_names(name, expected):
 
 
 @pytest.mark.parametrize(
-    "raw", ["https://doi.org/10.1000/ABC", "doi:10.1000/abc", "http://dx.doi.org/10.1000/Abc"])
+    "raw", ["https://doi.org/10.1000/ABC", "doi:10.1000/abc", "http://dx.doi.org/10.1000/Abc",
+            "(doi:10.1000/abc)", "DOI 10.1000/abc", "<10.1000/abc>", "10.1000/abc [doi]",
+            "https://doi.org/10.1000/abc?from=mail#top", "https://doi.org/10.1000/abc/"])
 def test_doi_is_lower_case_without_resolver(raw):
-    assert normalise_doi(raw) == "10.1000/abc"
+    assert (normalise_doi(raw), doi_with_other_text(raw)) == ("10.1000/abc", False)
+
+
+def test_a_percent_encoded_doi_url_is_the_doi_it_encodes():
+    doi = "10.1002/(SICI)1097-4679(199901)55:1<1::AID-JCLP1>3.0.CO;2-F"
+    assert normalise_doi("https://doi.org/" + quote(doi)) == normalise_doi(doi) == doi.lower()
+
+
+def test_a_doi_field_with_more_than_a_doi_is_told():
+    assert doi_with_other_text("10.1000/abc 123") and doi_with_other_text(
+        "10.1000/abc; 10.1000/def")
+
+
+@pytest.mark.parametrize(("raw", "pmid"), [
+    ("123", "123"), ("PMID: 123", "123"), ("0123", "123"), ("12345678 [pubmed]", "12345678"),
+    ("PMC1234567", None), ("9" * 20, None), ("PMID: 31 234", None)])
+def test_a_pmid_is_a_whole_number_of_up_to_nine_digits(raw, pmid):
+    assert normalise_pmid(raw) == pmid
+
+
+@pytest.mark.parametrize(("raw", "year"), [
+    ("2019", "2019"), ("2019/05/01", "2019"), ("mei 2019", "2019"), (2019, "2019"),
+    (2019.0, "2019"), ("20015", "20015"), ("12019", "12019"), (-2019, "-2019"),
+    (2019.7, "2019.7")])
+def test_a_year_stands_apart_from_other_digits(raw, year):
+    # What is not a year comes back as it was, and validation reports it.
+    assert normalise_year(raw) == year
 
 
 def test_surname_key_folds_accents_and_drops_particle():
@@ -213,6 +250,7 @@ import io, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))  # 1 GB: the bug took 22 GB
 from importers.json_format import parse
 from registry.errors import ImportRejected
+from registry.text_keys import doi_with_other_text
 try:
     list(parse(io.BytesIO(b"[" * 100_000 + b"]" * 100_000)))
 except ImportRejected as error:
