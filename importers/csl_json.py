@@ -129,13 +129,21 @@ def _authors(item: dict, problems: list) -> list[dict]:
         return []
     authors = []
     for person in people:
-        literal = _plain(person.get("literal"))
+        # An organisation comes as "literal" (CSL) or "name" (Crossref); a person known
+        # by one name only as "given" alone: that name is the family name then.
+        literal = _plain(person.get("literal")) or _plain(person.get("name"))
         parts = [_plain(person.get(k)) for k in
                  ("dropping-particle", "non-dropping-particle", "family")]
         family = literal or " ".join(p for p in parts if p)
-        author = make_author(family, None if literal else _plain(person.get("given")))
+        given = None if literal else _plain(person.get("given"))
+        if not family and given:
+            family, given = given, None
+        author = make_author(family, given)
         if author:
             authors.append(author)
+        elif any(_plain(value) for value in person.values()):
+            problems.append(("authors", _("Een auteur zonder naam die te lezen is: %(author)s",
+                                          author=str(person)[:80])))
     return authors
 
 

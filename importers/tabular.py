@@ -80,6 +80,12 @@ def records(
         record = RawRecord(number=number, data={}, line=line)
         record.data, record.interventions = to_study(values)
         truncate_problem(record.data, record.problems)
+        extra = [cell for cell in cells[len(columns.names):] if _text(cell)]
+        if extra:  # zip would drop them: say so instead of importing half a row
+            record.problems.append(("record", _(
+                "Deze regel heeft %(cells)s gevulde cellen, de kopregel %(columns)s kolommen. "
+                "Staat er een scheidingsteken in een tekst zonder aanhalingstekens?",
+                cells=len(columns.names) + len(extra), columns=len(columns.names))))
         yield record
 
 

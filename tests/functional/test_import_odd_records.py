@@ -46,3 +46,8 @@ def test_an_empty_record_says_why_it_is_refused(client):
 def test_a_value_that_would_be_changed_unseen_is_refused_by_name(client, record, field):
     report = dry_run(client, b"[" + record + b"]", "s.json")
     assert (report["invalid"], problems(report)) == (1, [field])
+
+
+def test_a_csv_row_with_more_cells_than_the_header_is_refused_not_cut(client):
+    report = dry_run(client, b"title,authors\nWork, health and income,Smith J\n", "a.csv")
+    assert (report["invalid"], problems(report)) == (1, ["record"])

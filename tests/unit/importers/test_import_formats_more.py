@@ -242,6 +242,20 @@ def test_csl_single_object_as_crossref_sends_it():
         "publication_type": "journal_article"}
 
 
+def test_csl_authors_by_name_or_given_name_only_are_kept():
+    item = {"type": "report", "title": "Werk", "author": [
+        {"name": "Crossref Organisatie"}, {"given": "Madonna"}, {"family": "Jones", "given": "K"}]}
+    (record,) = parsed(csl_json, json.dumps([item]).encode())
+    assert [author(record.data, n)[1] for n in range(3)] == [
+        "Crossref Organisatie", "Madonna", "Jones"]
+
+
+def test_csl_an_author_whose_name_cannot_be_read_is_a_problem_not_dropped():
+    item = {"type": "report", "title": "Werk", "author": [{"ORCID": "0000-0001"}]}
+    (record,) = parsed(csl_json, json.dumps([item]).encode())
+    assert [field for field, _message in record.problems] == ["authors"]
+
+
 def test_csl_wrong_json_types_are_problems_of_the_record():
     items = [{"type": "report", "title": {"nl": "Werk"}, "author": "Jansen, K."}, 3]
     first, second = parsed(csl_json, json.dumps(items).encode())
