@@ -15,19 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from importers.csv_format import COLUMNS
+from registry.csv_cells import neutralise
 from registry.extensions import db
 from registry.models import Study
 from registry.schemas.studies import StudySchema
 
 EXPORT_FORMATS = ("csv", "ris", "json")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _RIS_TYPES = {"journal_article": "JOUR", "report": "RPRT", "book": "BOOK",
               "book_chapter": "CHAP", "thesis": "THES", "conference_paper": "CPAPER"}
 
-
-def neutralise(cell: str) -> str:
-    """A CSV cell that no spreadsheet will evaluate as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def _studies(page_size: int = 500) -> Iterator[Study]:

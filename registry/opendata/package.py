@@ -1,5 +1,7 @@
 """Write the open data package: a Frictionless Data Package (datapackage.json with a
-Table Schema per resource, one CSV per table) plus the same records as JSON Lines.
+Table Schema per resource, one CSV per table) plus the same records as JSON Lines. CSV
+text cells that a spreadsheet would run as a formula start with an apostrophe
+(registry/csv_cells.py); the JSON Lines keep the text as it is.
 
 The same database gives byte-identical files: rows in primary-key order, fixed number
 and date formats, keys in a fixed order, and no wall-clock moment anywhere. Rows stream
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from registry.csv_cells import neutralise
 from registry.models.base import as_utc
 from registry.opendata.resources import Resource, fingerprint_statements, resources
 
@@ -57,7 +60,7 @@ def _csv_text(value) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return neutralise(value) if isinstance(value, str) else str(value)
 
 
 def records(connection: Connection, resource: Resource) -> Iterator[dict]:
@@ -103,7 +106,9 @@ def descriptor(written: list[Resource], folder: Path) -> dict:
                         "van de erkenningscommissie, oordelen per uitkomstdomein en per "
                         "effectstudie, studies, auteurs en bevindingen, en de "
                         "woordenlijsten. Elke tabel staat er ook als JSON Lines naast "
-                        "(<naam>.jsonl)."),
+                        "(<naam>.jsonl). In de CSV-bestanden begint tekst die met = + - @ "
+                        "begint met een apostrof, zodat een spreadsheet er geen formule "
+                        "van maakt; de JSON Lines hebben de tekst zoals hij is."),
         "licenses": [LICENCE],
         "resources": [{
             "name": resource.name, "title": resource.title, "path": f"{resource.name}.csv",

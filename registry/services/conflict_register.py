@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from registry import permissions as perm
+from registry.csv_cells import neutralise
 from registry.errors import InvalidTransition, NotFound
 from registry.extensions import db
 from registry.models import AssessmentRound, ConflictDeclaration, PanelMember, User
@@ -107,15 +108,10 @@ def register_csv(entries: list[RegisterEntry]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["reviewer", "kind", "target", "note", "declared_at", "withdrawn_at"])
     for e in entries:
-        writer.writerow([_safe(e.reviewer), e.kind, _safe(e.target), _safe(e.note),
+        writer.writerow([neutralise(e.reviewer), e.kind, neutralise(e.target), neutralise(e.note),
                          e.declared_at.isoformat(),
                          e.withdrawn_at.isoformat() if e.withdrawn_at else ""])
     return buffer.getvalue()
-
-
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ would be a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _own_standing(reviewer: User, declaration_id: int) -> ConflictDeclaration:

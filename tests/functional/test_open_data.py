@@ -16,7 +16,7 @@ from frictionless import validate
 from registry.demo.loader import load_demo
 from registry.extensions import db
 from registry.opendata.package import ZIP_NAME, dump, publish
-from tests.factories import DecisionFactory, make_intervention
+from tests.factories import DecisionFactory, StudyFactory, make_intervention
 from tests.unit.procedure.support import make_user
 
 SECRET = "Geheim concept dat niemand mag zien"
@@ -97,6 +97,21 @@ def test_the_json_lines_hold_the_same_records_as_the_csv(catalogue, tmp_path):
         table = list(csv.DictReader(file))
 
     assert [json.loads(line)["id"] for line in lines] == [int(row["id"]) for row in table]
+
+
+def test_a_text_a_spreadsheet_would_run_starts_with_an_apostrophe_in_the_csv(catalogue,
+                                                                             tmp_path):
+    formula = '=HYPERLINK("http://kwaad.example","klik")'
+    StudyFactory(title=formula)
+    catalogue.flush()
+    _dump(catalogue, tmp_path)
+
+    with (tmp_path / "studies.csv").open(encoding="utf-8") as file:
+        titles = [row["title"] for row in csv.DictReader(file)]
+    lines = (tmp_path / "studies.jsonl").read_text(encoding="utf-8").splitlines()
+
+    assert "'" + formula in titles and formula not in titles
+    assert formula in [json.loads(line)["title"] for line in lines]
 
 
 def test_publish_writes_a_zip_only_when_the_published_record_changed(catalogue, tmp_path):
