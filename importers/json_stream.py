@@ -35,10 +35,18 @@ def depth_limited(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]
         yield event, value
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def items(stream: BinaryIO, prefix: str) -> Iterator[Any]:
     """ijson.items under the depth bound; a bare ValueError from ijson (a number past
     int()'s 4300-digit limit, wherever in its pipeline it surfaces) becomes JSONError
-    like any other bad JSON. Raises TooDeep, ijson.JSONError."""
+    like any other bad JSON. A UTF-8 byte order mark where the stream stands is skipped
+    (editors on Windows write one; ijson takes it for bad JSON). Raises TooDeep,
+    ijson.JSONError."""
+    start = stream.tell()
+    if stream.read(len(_BOM)) != _BOM:
+        stream.seek(start)
     found = ijson.items(ijson.parse(depth_limited(ijson.basic_parse(stream))), prefix)
     while True:
         try:

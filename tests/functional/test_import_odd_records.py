@@ -51,3 +51,13 @@ def test_a_value_that_would_be_changed_unseen_is_refused_by_name(client, record,
 def test_a_csv_row_with_more_cells_than_the_header_is_refused_not_cut(client):
     report = dry_run(client, b"title,authors\nWork, health and income,Smith J\n", "a.csv")
     assert (report["invalid"], problems(report)) == (1, ["record"])
+
+
+@pytest.mark.parametrize(("content", "name"), [
+    (b'\xef\xbb\xbf[{"title": "Werk met een BOM"}]', "s.json"),
+    (b'\xef\xbb\xbf{"items": [{"title": "Werk met een BOM"}]}', "s.json"),
+    (b'\xef\xbb\xbf[{"type": "report", "title": "Werk met een BOM"}]', "csl.json"),
+])
+def test_json_with_a_byte_order_mark_is_read(client, content, name):
+    report = dry_run(client, content, name)
+    assert (report["new"], report["invalid"]) == (1, 0)
