@@ -2,12 +2,15 @@
 
 The policy allows nothing inline (templates carry no <script>, style= or on*=
 attributes; keep it so) and no framing. HSTS only in production, where the site is
-served over HTTPS: sent over plain HTTP on a laptop it would be ignored at best.
+served over HTTPS: sent over plain HTTP on a laptop it would be ignored at best. A page
+shown to a signed-in user is never stored by a browser or a cache ("no-store"): after
+signing out on a shared computer, Back must not show someone's work queue. Nor is an
+API answer to a token.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, g
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -29,7 +32,16 @@ def _add_security_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if current_app.config["ENV_NAME"] == "production":
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _signed_in():
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _signed_in() -> bool:
+    # Only when the request already loaded its user: asking would load it (and touch the
+    # session) for every static file and API answer.
+    user = g.get("_login_user")
+    return bool(user is not None and user.is_authenticated) or g.get("api_user") is not None
 
 
 def init_headers(app: Flask) -> None:

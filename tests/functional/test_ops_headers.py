@@ -31,3 +31,22 @@ def test_no_hsts_outside_production(client):
 def test_hsts_in_production(database_url, tmp_path, url):
     app = make_test_app(database_url, tmp_path, ENV_NAME="production")
     assert app.test_client().get(url).headers["Strict-Transport-Security"] == HSTS
+
+
+def test_a_page_for_a_signed_in_user_is_not_stored(client, db_session):
+    from tests.unit.procedure.support import login, make_user
+
+    assert "Cache-Control" not in client.get("/").headers  # public: caches may keep it
+    login(client, make_user("professional"))
+    assert client.get("/mijn/").headers.get("Cache-Control") == "no-store"
+    assert client.get("/").headers.get("Cache-Control") == "no-store"
+
+
+def test_an_api_answer_to_a_token_is_not_stored(client, db_session):
+    from registry.services.accounts import create_token
+    from tests.factories import UserFactory
+
+    token = create_token(UserFactory(roles=["secretary"]), "t").secret
+    response = client.get("/api/v1/procedure/rounds/1",  # a route that reads the token
+                          headers={"Authorization": f"Bearer {token}"})
+    assert response.headers.get("Cache-Control") == "no-store"
