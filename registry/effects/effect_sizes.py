@@ -96,8 +96,16 @@ def improvement_index(g: float) -> float:
     return (NormalDist().cdf(g) - 0.5) * 100
 
 
+# Hedges' J needs df = n1 + n2 − 2 of at least 2: at df 1 it is 0 (every g 0 with
+# variance 0), at df 0 it is 4. Fewer participants than this give no standardised effect.
+MIN_PARTICIPANTS = 4
+
+
 def correction_j(n1: int, n2: int) -> float:
-    """Hedges' small-sample correction J = 1 − 3/(4·df − 1), df = n1 + n2 − 2."""
+    """Hedges' small-sample correction J = 1 − 3/(4·df − 1), df = n1 + n2 − 2 (at least
+    MIN_PARTICIPANTS in all)."""
+    if n1 + n2 < MIN_PARTICIPANTS:
+        raise ValueError("Hedges' correction needs at least four participants")
     return 1 - 3 / (4 * (n1 + n2 - 2) - 1)
 
 
@@ -136,13 +144,36 @@ def log_risk_ratio(p1: float, n1: int, p2: float, n2: int) -> tuple[float, float
 
 
 def to_common_scale(finding: FindingData) -> Effect:
-    """The finding as Hedges' g (positive favours the intervention), or why it cannot be."""
-    effect = _convert(finding)
+    """The finding as Hedges' g (positive favours the intervention), or why it cannot be.
+
+    An estimate without a usable precision (a variance of 0 from a CI whose bounds are
+    equal, or an overflow from extreme numbers) is not on the scale: it says so
+    (NEEDS_PRECISION) instead of breaking the pooling, the page and the search index."""
+    try:
+        effect = _usable(_convert(finding))
+    except (ArithmeticError, ValueError):  # overflow, a log of 0: numbers past use
+        effect = Effect(reason=NEEDS_PRECISION)
     if effect.g is None or not _points_the_wrong_way(effect.g, finding.direction):
         return effect
     return Effect(-effect.g, effect.variance, effect.method, None,
                   None if effect.log_ratio is None else -effect.log_ratio,
                   effect.log_ratio_variance)
+
+
+def _finite_positive(variance: float | None) -> bool:
+    return variance is not None and math.isfinite(variance) and variance > 0
+
+
+def _usable(effect: Effect) -> Effect:
+    if effect.g is None:
+        return effect
+    if not (math.isfinite(effect.g) and _finite_positive(effect.variance)):
+        return Effect(reason=NEEDS_PRECISION)
+    if effect.log_ratio is not None and not (
+            math.isfinite(effect.log_ratio) and _finite_positive(effect.log_ratio_variance)):
+        # On the common scale still, but its own ratio cannot be pooled.
+        return Effect(effect.g, effect.variance, effect.method)
+    return effect
 
 
 def _points_the_wrong_way(g: float, direction: str) -> bool:
@@ -173,7 +204,7 @@ def _from_standardised(f: FindingData) -> Effect:
     n1, n2, value = f.n_intervention, f.n_comparison, f.effect_size
     if value is None:
         return Effect(reason=NEEDS_PRECISION)
-    j = correction_j(n1, n2) if n1 and n2 and n1 + n2 > 2 else 1.0
+    j = correction_j(n1, n2) if n1 and n2 and n1 + n2 >= MIN_PARTICIPANTS else 1.0
     g = value * j if f.effect_size_type == "cohens_d" else value
     if f.ci_lower is not None and f.ci_upper is not None:
         scale = j if f.effect_size_type == "cohens_d" else 1.0
@@ -190,6 +221,8 @@ def _from_proportions(f: FindingData) -> Effect:
         if f.effect_size_type == "odds_ratio" and _has_ratio_ci(f):
             return _from_odds_ratio_ci(f)
         return Effect(reason=NEEDS_PROPORTIONS)
+    if n1 + n2 < MIN_PARTICIPANTS:
+        return Effect(reason=NEEDS_PRECISION)
     log_or, var_or = log_odds_ratio(p1, n1, p2, n2)
     j = correction_j(n1, n2)
     log_ratio, ratio_var = (log_risk_ratio(p1, n1, p2, n2) if f.effect_size_type == "risk_ratio"
@@ -209,7 +242,7 @@ def _from_odds_ratio_ci(f: FindingData) -> Effect:
     log_or = math.log(f.effect_size)
     var_or = se_from_ci(math.log(f.ci_lower), math.log(f.ci_upper)) ** 2
     n1, n2 = f.n_intervention, f.n_comparison
-    j = correction_j(n1, n2) if n1 and n2 and n1 + n2 > 2 else 1.0
+    j = correction_j(n1, n2) if n1 and n2 and n1 + n2 >= MIN_PARTICIPANTS else 1.0
     return Effect(j * log_or * LOGIT_TO_D, j * j * var_or * LOGIT_TO_D ** 2, "odds_ratio_ci",
                   log_ratio=log_or, log_ratio_variance=var_or)
 
@@ -217,7 +250,7 @@ def _from_odds_ratio_ci(f: FindingData) -> Effect:
 def _from_means(f: FindingData) -> Effect:
     values = (f.value_intervention, f.value_comparison, f.sd_intervention, f.sd_comparison)
     n1, n2 = f.n_intervention, f.n_comparison
-    if not n1 or not n2 or n1 + n2 <= 2:
+    if not n1 or not n2 or n1 + n2 < MIN_PARTICIPANTS:
         return Effect(reason=NEEDS_SDS)
     if any(v is None for v in values):
         return _from_mean_difference_ci(f)

@@ -162,3 +162,21 @@ def test_a_finding_that_cannot_be_converted_says_why(finding, reason):
                                           (1.0, 34.13)])
 def test_improvement_index(g, index):
     assert round(es.improvement_index(g), 2) == index
+
+
+def test_hedges_correction_needs_four_participants():
+    # At df 1 J is 0 (every g 0, variance 0); at df 0 it is 4.
+    assert es.correction_j(2, 2) == pytest.approx(1 - 3 / 7)
+    with pytest.raises(ValueError):
+        es.correction_j(1, 2)
+
+
+@pytest.mark.parametrize("finding", [
+    FindingData("odds_ratio", n_intervention=1, n_comparison=1, value_intervention=1.0,
+                value_comparison=0.0),
+    FindingData("mean_difference", n_intervention=2, n_comparison=1, value_intervention=10.0,
+                value_comparison=5.0, sd_intervention=2.0, sd_comparison=2.0),
+    FindingData("hedges_g", effect_size=0.3, ci_lower=0.3, ci_upper=0.3),
+])
+def test_an_effect_without_usable_precision_is_not_on_the_scale(finding):
+    assert to_common_scale(finding).g is None
