@@ -50,6 +50,21 @@ def set_roles_command(email, roles) -> None:
     click.echo(f"{user.email}: {', '.join(sorted(user.roles)) or '(geen rollen)'}")
 
 
+@users_cli.command("activate")
+@click.option("--email", required=True)
+@click.option("--off", is_flag=True, help="Deactivate instead.")
+def activate_command(email, off) -> None:
+    """Activate (or with --off deactivate) a user: the way back in when no admin can."""
+    from registry.services.accounts import normalise_email, set_active
+
+    user = db.session.scalar(select(User).filter_by(email=normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"Geen gebruiker met e-mailadres {email}.")
+    set_active(user, not off)
+    commit()
+    click.echo(f"{user.email}: {'actief' if user.active else 'geblokkeerd'}")
+
+
 @users_cli.command("list")
 def list_users_command() -> None:
     """List users and their roles."""

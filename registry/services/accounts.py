@@ -157,6 +157,27 @@ def _replace_grants(user: User, grants: str, key: str, codes: list[str], model,
                      before={name: before}, after={name: after})
 
 
+def set_active(user: User, active: bool, actor: User | None = None) -> None:
+    """Activate or deactivate a user (audited; a deactivated user's sessions and tokens
+    stop working at once)."""
+    if user.active != active:
+        record_event(actor, "set_active", user, intervention_id=None,
+                     before={"active": user.active}, after={"active": active})
+        user.active = active
+        db.session.flush()
+
+
+def keep_an_admin() -> None:
+    """Raises Conflict when no active user holds the admin role any more: nobody could
+    then manage users from the site."""
+    active_admins = db.session.scalar(
+        select(func.count()).select_from(User).join(UserRole)
+        .where(UserRole.role == "admin", User.active.is_(True)))
+    if not active_admins:
+        raise Conflict(_("Er moet minstens één actieve beheerder blijven. Geef eerst een "
+                         "ander de rol beheerder."))
+
+
 def get_user(user_id: int) -> User:
     """A user by id. Raises NotFound."""
     user = db.session.get(User, user_id)

@@ -70,15 +70,26 @@ def _user_form(errors, status=200):
 def edit_user(user_id: int):
     user = accounts.get_user(user_id)
     if request.method == "POST":
-        data = load(UserRolesSchema(), form_data(("roles", "expertise")))
-        accounts.set_roles(user, data["roles"], actor=current_user)
-        accounts.set_expertise(user, data["expertise"], actor=current_user)
-        accounts.set_organisation(user, data["organisation_id"], actor=current_user)
-        user.active = data["active"]
+        try:
+            data = load(UserRolesSchema(), form_data(("roles", "expertise")))
+            accounts.set_roles(user, data["roles"], actor=current_user)
+            accounts.set_expertise(user, data["expertise"], actor=current_user)
+            accounts.set_organisation(user, data["organisation_id"], actor=current_user)
+            accounts.set_active(user, data["active"], actor=current_user)
+            accounts.keep_an_admin()
+        except DomainError as error:
+            db.session.rollback()
+            return _edit_form(accounts.get_user(user_id), errors_by_field(error) or {
+                "_schema": [error.message]}, error.status)
         flash(_("De gegevens van de gebruiker zijn opgeslagen."))
         return redirect(url_for("admin.users"))
-    return render_template("admin/user_edit.html", user=user, roles=ROLES,
+    return _edit_form(user, {})
+
+
+def _edit_form(user, errors, status=200):
+    page = render_template("admin/user_edit.html", user=user, roles=ROLES, errors=errors,
                            expertise=EXPERTISE_LABELS, organisations=_organisations())
+    return page, status
 
 
 @bp.get("/gebruik")

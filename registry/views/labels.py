@@ -194,6 +194,7 @@ AUDIT_ACTIONS = {
     "answer_remarks": _l("Screeningsopmerkingen beantwoord"),
     "create_user": _l("Gebruiker aangemaakt"),
     "set_roles": _l("Rollen gewijzigd"),
+    "set_active": _l("Actief of inactief gezet"),
     "set_organisation": _l("Organisatie gewijzigd"),
     "set_expertise": _l("Deskundigheid gewijzigd"),
     "advice_requested": _l("Advies gevraagd over het concept"),

@@ -176,6 +176,17 @@ def test_cli_creates_a_user_with_several_roles(app):
     assert user.roles == {"secretary", "reviewer"}
 
 
+def test_cli_activates_and_deactivates_a_user(app):
+    user = make_user("admin", email="beheer@example.org")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    off = runner.invoke(args=["users", "activate", "--email", "beheer@example.org", "--off"])
+    on = runner.invoke(args=["users", "activate", "--email", "beheer@example.org"])
+    db.session.refresh(user)
+    assert (off.output.strip(), on.output.strip(), user.active) == (
+        "beheer@example.org: geblokkeerd", "beheer@example.org: actief", True)
+
+
 def test_cli_refuses_a_common_password(app):
     result = app.test_cli_runner().invoke(args=[
         "users", "create", "--email", "x@example.org", "--password", "wachtwoord123"])
@@ -201,6 +212,39 @@ def test_role_changes_are_audited(client):
     event = db.session.scalars(select(AuditEvent).filter_by(action="set_roles")).one()
     assert (event.actor_id, event.entity_id, event.after) == (
         admin.id, other.id, {"roles": ["reviewer"]})
+
+
+@pytest.mark.parametrize("change", [{"roles": ["reviewer"], "active": "true"},
+                                    {"roles": ["admin"]}])  # unchecked: inactive
+def test_the_last_active_admin_cannot_demote_or_deactivate_themselves(client, change):
+    admin = make_user("admin")
+    db.session.commit()
+    login(client, admin)
+    response = client.post(f"/beheer/gebruikers/{admin.id}", data=change)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and "minstens één actieve beheerder" in page
+    db.session.expire_all()
+    assert admin.active and admin.has_role("admin")
+
+
+def test_deactivating_a_user_is_audited(client):
+    admin, other = make_user("admin"), make_user("professional")
+    db.session.commit()
+    login(client, admin)
+    client.post(f"/beheer/gebruikers/{other.id}", data={"roles": ["professional"]})
+    event = db.session.scalars(select(AuditEvent).filter_by(action="set_active")).one()
+    assert (event.actor_id, event.entity_id, event.after) == (admin.id, other.id,
+                                                              {"active": False})
+
+
+def test_an_unknown_organisation_shows_the_form_again_with_the_error(client):
+    admin, other = make_user("admin"), make_user("professional")
+    db.session.commit()
+    login(client, admin)
+    response = client.post(f"/beheer/gebruikers/{other.id}", data={
+        "roles": ["professional"], "active": "true", "organisation_id": "999999"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#organisation_id"' in page
 
 
 def test_revoking_a_token_asks_first(client, user):
