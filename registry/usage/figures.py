@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from registry.extensions import db
 from registry.models import UsageCount
@@ -54,15 +54,18 @@ def monthly_totals(months: list[date]) -> dict[str, list[tuple[date, int | None]
 
 
 def breakdowns(months: list[date]) -> list[Breakdown]:
-    """Per metric: each (dimension, value) summed over the months, largest first."""
-    total = func.sum(UsageCount.count)
+    """Per metric: each (dimension, value) summed over the months, largest first. Each
+    month's count is suppressed before the sum (a month below SUPPRESS_BELOW adds
+    nothing): the sums of two periods must not differ by a count the page hides."""
     rows = db.session.execute(
-        select(UsageCount.metric, UsageCount.dimension, UsageCount.value, total)
-        .where(UsageCount.dimension != "", UsageCount.month.in_(months))
-        .group_by(UsageCount.metric, UsageCount.dimension, UsageCount.value)
-        .order_by(UsageCount.metric, total.desc(), UsageCount.dimension, UsageCount.value))
-    found: dict[str, list] = {metric: [] for metric in METRICS}
+        select(UsageCount.metric, UsageCount.dimension, UsageCount.value, UsageCount.count)
+        .where(UsageCount.dimension != "", UsageCount.month.in_(months)))
+    sums: dict[tuple[str, str, str], int] = defaultdict(int)
     for metric, dimension, value, count in rows:
-        if metric in found:
-            found[metric].append((dimension, value, suppressed(int(count))))
+        if metric in METRICS:
+            sums[(metric, dimension, value)] += suppressed(count) or 0
+    found: dict[str, list] = {metric: [] for metric in METRICS}
+    for (metric, dimension, value), total in sorted(
+            sums.items(), key=lambda item: (item[0][0], -item[1], item[0][1], item[0][2])):
+        found[metric].append((dimension, value, total or None))
     return [Breakdown(metric, found[metric]) for metric in METRICS]

@@ -115,6 +115,18 @@ def test_the_admin_page_suppresses_small_cells(client):
     assert "<td>3</td>" not in page and "&lt; 5" in page
 
 
+def test_two_periods_do_not_differ_by_a_hidden_count(client):
+    last_month = month_of(MONTH - timedelta(days=1))
+    add_cell(last_month, "search", "region", "zeeland", 3)  # hidden: below 5
+    add_cell(MONTH, "search", "region", "zeeland", 6)
+    admin = make_user("admin")
+    db.session.commit()
+    login(client, admin)
+    one, two = (client.get(f"/beheer/gebruik?maanden={n}").get_data(as_text=True)
+                for n in (1, 2))
+    assert "<td>6</td>" in one and "<td>6</td>" in two and "<td>9</td>" not in two
+
+
 def test_the_data_package_has_finished_months_only_with_small_cells_suppressed(db_session):
     last_month = month_of(MONTH - timedelta(days=1))
     add_cell(last_month, "intervention_view", "status", "effective_good", 8)
