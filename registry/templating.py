@@ -211,6 +211,8 @@ def number(value, digits: int = 2, locale: str | None = None) -> str:
     if value is None:
         return ""
     exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+    if exact.is_zero():
+        exact = abs(exact)  # -0.004 is "0,00", not "-0,00"
     return f"{exact:,.{digits}f}".translate(_number_signs(locale or str(get_locale())))
 
 

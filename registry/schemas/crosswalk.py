@@ -8,12 +8,12 @@ from datetime import date
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates
 
-from registry.schemas.dutch import DutchSchema
+from registry.schemas.dutch import DutchSchema, not_blank
 
 
 class ExternalRatingInputSchema(DutchSchema):
     source = fields.String(required=True, validate=validate.Length(min=1, max=60))
-    label = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    label = fields.String(required=True, validate=[not_blank, validate.Length(min=1, max=200)])
     rated_on = fields.Date(load_default=None, allow_none=True)
     url = fields.Url(load_default=None, allow_none=True, schemes={"https", "http"},
                      validate=validate.Length(max=500))

@@ -49,6 +49,7 @@ def test_the_secretary_adds_a_rating_and_the_public_page_shows_it(client, settin
 @pytest.mark.parametrize(("change", "field"), [
     ({"source": "onbekend"}, "source"),
     ({"label": ""}, "label"),
+    ({"label": "   "}, "label"),
     ({"rated_on": (date.today() + timedelta(days=3)).isoformat()}, "rated_on"),
     ({"url": "javascript:alert(1)"}, "url"),
 ])

@@ -1,4 +1,5 @@
-"""The number filter writes what Babel's format_decimal writes (its faster twin)."""
+"""The number filter writes what Babel's format_decimal writes (its faster twin), except
+that a value rounding to zero has no sign ("-0,00" reads as a negative effect)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,17 @@ def test_the_number_filter_agrees_with_babel(app, locale, digits):
     pattern = "#,##0." + "0" * digits  # what the filter used to pass to Babel
     with app.test_request_context(), force_locale(locale):
         for value in values:
-            assert number(value, digits) == format_decimal(value, format=pattern), value
+            expected = format_decimal(value, format=pattern)
+            if set(expected) <= set("-0.,"):
+                expected = expected.lstrip("-")
+            assert number(value, digits) == expected, value
+
+
+@pytest.mark.parametrize(("value", "digits", "shown"), [(-0.004, 2, "0,00"), (-0.4, 0, "0"),
+                                                        (-0.006, 2, "-0,01")])
+def test_a_value_rounding_to_zero_has_no_sign(app, value, digits, shown):
+    with app.test_request_context(), force_locale("nl"):
+        assert number(value, digits) == shown
 
 
 def test_nothing_for_none(app):
