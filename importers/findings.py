@@ -3,9 +3,10 @@
 Header (README, Import): study, outcome_domain, measure, time_point_months,
 effect_size_type, effect_size, ci_lower, ci_upper, n_intervention, n_comparison,
 value_intervention, value_comparison (means, or proportions 0–1), sd_intervention,
-sd_comparison, p_value, direction, counts_towards_rating, notes. `study` is a DOI, "pmid:<n>" or
-"id:<n>". A row equal to a finding the study already has (same outcome, measure, time
-point and effect size type) is skipped, so importing a file twice adds nothing.
+sd_comparison, p_value, direction, lower_is_better (true when less of the measure is
+better), counts_towards_rating, notes. `study` is a DOI, "pmid:<n>" or "id:<n>". A row
+equal to a finding the study already has (same outcome, measure, time point and effect
+size type) is skipped, so importing a file twice adds nothing.
 """
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ COLUMNS = (
     "study", "outcome_domain", "measure", "time_point_months", "effect_size_type",
     "effect_size", "ci_lower", "ci_upper", "n_intervention", "n_comparison",
     "value_intervention", "value_comparison", "sd_intervention", "sd_comparison", "p_value",
-    "direction", "counts_towards_rating", "notes",
+    "direction", "lower_is_better", "counts_towards_rating", "notes",
 )  # fmt: skip
 ALIASES = {"studie": "study", "uitkomstdomein": "outcome_domain", "maat": "measure",
-           "richting": "direction"}
+           "richting": "direction", "lager_is_beter": "lower_is_better"}
 _SCHEMA = FindingSchema()
 
 

@@ -53,7 +53,8 @@ STUDY_FIELDS = (
 FINDING_FIELDS = (
     "measure", "time_point_months", "effect_size_type", "effect_size", "ci_lower", "ci_upper",
     "n_intervention", "n_comparison", "value_intervention", "value_comparison",
-    "sd_intervention", "sd_comparison", "p_value", "direction", "counts_towards_rating", "notes",
+    "sd_intervention", "sd_comparison", "p_value", "direction", "lower_is_better",
+    "counts_towards_rating", "notes",
 )  # fmt: skip
 
 

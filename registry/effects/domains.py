@@ -101,7 +101,7 @@ def finding_data(finding) -> FindingData:
         finding.effect_size_type, number(finding.effect_size), number(finding.ci_lower),
         number(finding.ci_upper), finding.n_intervention, finding.n_comparison,
         finding.value_intervention, finding.value_comparison, finding.sd_intervention,
-        finding.sd_comparison, finding.direction)
+        finding.sd_comparison, finding.direction, bool(finding.lower_is_better))
 
 
 def groups_for(studies: Iterable, qualities: dict[int, str] | None = None) -> list[Group]:

@@ -13,8 +13,11 @@ Sources (documented on the "Over de erkenning" page, docs in README "Evidence"):
 - What Works Clearinghouse, Procedures and Standards Handbook 5.0: the improvement
   index (Φ(g) − 0.5)·100 percentile points.
 
-Positive g favours the intervention: the coded direction says which way is good (a
-favourable risk ratio of benefit dependence below 1 becomes a positive g).
+Positive g favours the intervention. A finding whose measure is better when lower
+(`lower_is_better`: benefit dependence, sick leave) has its raw effect turned round, so a
+"no difference" finding points the right way too; a favourable or unfavourable finding
+is also set by its coded direction (a favourable risk ratio of benefit dependence below 1
+becomes a positive g even when lower_is_better was not coded).
 
 A finding that cannot be put on the scale keeps its own and says why (`reason`): a
 hazard ratio (no conversion without the event data over time), a ratio or difference
@@ -61,6 +64,7 @@ class FindingData:
     sd_intervention: float | None = None
     sd_comparison: float | None = None
     direction: str = "null"
+    lower_is_better: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,8 +157,14 @@ def to_common_scale(finding: FindingData) -> Effect:
         effect = _usable(_convert(finding))
     except (ArithmeticError, ValueError):  # overflow, a log of 0: numbers past use
         effect = Effect(reason=NEEDS_PRECISION)
+    if effect.g is not None and finding.lower_is_better:
+        effect = _turned(effect)  # less of the measure is better: more of the effect
     if effect.g is None or not _points_the_wrong_way(effect.g, finding.direction):
         return effect
+    return _turned(effect)
+
+
+def _turned(effect: Effect) -> Effect:
     return Effect(-effect.g, effect.variance, effect.method, None,
                   None if effect.log_ratio is None else -effect.log_ratio,
                   effect.log_ratio_variance)

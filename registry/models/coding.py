@@ -18,6 +18,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,6 +85,7 @@ class CodedFinding(db.Model):
     sd_intervention: Mapped[float | None] = mapped_column(Float)
     sd_comparison: Mapped[float | None] = mapped_column(Float)
     direction: Mapped[str] = mapped_column(String(15))
+    lower_is_better: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     coding: Mapped[FindingCoding] = relationship(back_populates="rows")
     outcome_domain: Mapped[VocabularyTerm] = relationship()  # noqa: F821

@@ -163,6 +163,9 @@ class Finding(db.Model):
     sd_comparison: Mapped[float | None] = mapped_column(Float)
     p_value: Mapped[float | None] = mapped_column(Float)
     direction: Mapped[str] = mapped_column(String(15))
+    # Less of the measure is the better result (benefit dependence, sick leave): its
+    # raw effect is turned round on the common scale, whatever the direction coded.
+    lower_is_better: Mapped[bool] = mapped_column(default=False, server_default=false())
     counts_towards_rating: Mapped[bool] = mapped_column(default=True)
     notes: Mapped[str | None] = mapped_column(Text)
 

@@ -245,6 +245,7 @@ def _findings() -> Resource:
         Column("n_intervention", "integer"), Column("n_comparison", "integer"),
         *(Column(name, "number") for name in measured),
         Column("direction", required=True, enum=DIRECTIONS),
+        Column("lower_is_better", "boolean", True),
         Column("counts_towards_rating", "boolean", True),
     )
     statement = (
@@ -252,7 +253,7 @@ def _findings() -> Resource:
                Finding.time_point_months, Finding.effect_size_type,
                *(getattr(Finding, name) for name in numbers), Finding.n_intervention,
                Finding.n_comparison, *(getattr(Finding, name) for name in measured),
-               Finding.direction, Finding.counts_towards_rating)
+               Finding.direction, Finding.lower_is_better, Finding.counts_towards_rating)
         .join(Domain, Domain.id == Finding.outcome_domain_id)
         .order_by(Finding.id))
     return Resource("findings", N_("Bevindingen van studies"), columns, ("id",), statement,

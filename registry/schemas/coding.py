@@ -40,6 +40,7 @@ class CodedFindingSchema(DutchSchema):
     sd_intervention = _number()
     sd_comparison = _number()
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    lower_is_better = fields.Boolean(load_default=False)
 
     @validates_schema
     def _interval_in_order(self, data: dict, **kwargs: Any) -> None:

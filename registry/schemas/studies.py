@@ -85,6 +85,8 @@ class FindingSchema(RoundTripSchema):
     sd_comparison = fields.Float(allow_none=True)
     p_value = fields.Float(allow_none=True, validate=validate.Range(min=0, max=1))
     direction = fields.String(required=True, validate=validate.OneOf(DIRECTIONS))
+    lower_is_better = fields.Boolean(load_default=False, metadata={
+        "description": "Less of the measure is the better result (benefit dependence)."})
     counts_towards_rating = fields.Boolean()
     notes = _optional_text()
 

@@ -40,7 +40,7 @@ from registry.services.vocabularies import terms_by_code
 
 CODED_FIELDS = ("measure", "effect_size_type", "effect_size", "ci_lower", "ci_upper",
                 "n_intervention", "n_comparison", "value_intervention", "value_comparison",
-                "sd_intervention", "sd_comparison", "direction")
+                "sd_intervention", "sd_comparison", "direction", "lower_is_better")
 CODING_STATES = ("in_review",)
 MAX_ROWS = 40
 

@@ -80,7 +80,7 @@ _HARM_COLUMNS = (
     VocabularyTerm.position.label("domain_position"), _F.time_point_months, _F.effect_size_type,
     _F.effect_size, _F.ci_lower, _F.ci_upper, _F.n_intervention, _F.n_comparison,
     _F.value_intervention, _F.value_comparison, _F.sd_intervention, _F.sd_comparison,
-    _F.direction, _F.counts_towards_rating,
+    _F.direction, _F.lower_is_better, _F.counts_towards_rating,
 )
 
 
@@ -172,5 +172,5 @@ def _current_domain_ratings(session, intervention_ids: list[int]) -> dict[int, l
 _FINDING_NUMBERS = (
     "time_point_months", "effect_size_type", "effect_size", "ci_lower", "ci_upper",
     "n_intervention", "n_comparison", "value_intervention", "value_comparison",
-    "sd_intervention", "sd_comparison", "direction", "counts_towards_rating",
+    "sd_intervention", "sd_comparison", "direction", "lower_is_better", "counts_towards_rating",
 )

@@ -107,6 +107,7 @@ FINDING_FIELDS = {
     "sd_intervention": _l("Standaarddeviatie, interventiegroep"),
     "sd_comparison": _l("Standaarddeviatie, vergelijkingsgroep"),
     "direction": _l("Richting"),
+    "lower_is_better": _l("Welke kant is beter"),
 }
 
 STUDY_RELATIONS = {

@@ -110,6 +110,7 @@ def test_detail_shows_every_finding_field(client):
             "sd_comparison": None,
             "p_value": 0.01,
             "direction": "favourable",
+            "lower_is_better": False,
             "counts_towards_rating": False,
             "notes": "Na 12 maanden.",
         }

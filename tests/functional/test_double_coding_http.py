@@ -65,6 +65,25 @@ def test_two_codings_and_a_decision_make_one_counted_finding(review):
     assert "al beslist" in again.get_data(as_text=True)
 
 
+def test_which_side_is_better_is_coded_kept_and_decided_like_any_field(review):
+    _cast, round_, study, clients = review
+    url = f"/procedure/rondes/{round_.id}/studies/{study.id}"
+    lower = {**_row("0.8"), "row-1-measure": "Uitkeringsafhankelijkheid",
+             "row-1-lower_is_better": "1"}
+    clients["reviewer_a"].post(f"{url}/coderen", data={**lower, "action": "save"})
+    form = clients["reviewer_a"].get(f"{url}/coderen").get_data(as_text=True)
+    assert '<option value="1" selected>' in form
+    clients["reviewer_a"].post(f"{url}/coderen", data={**lower, "action": "submit"})
+    clients["reviewer_b"].post(f"{url}/coderen", data={**_row("0.8"), "action": "submit"})
+    domain = terms_by_code("outcome_domain")["work"].id
+    response = clients["secretary"].post(f"{url}/verschillen", data={
+        "domain": domain, "time_point": 12, "choice-measure": "a",
+        "choice-lower_is_better": "a"})
+    assert response.status_code == 302
+    finding = db.session.scalars(select(Finding).filter_by(study_id=study.id)).one()
+    assert finding.lower_is_better is True
+
+
 def test_a_bad_row_comes_back_with_its_error_and_nothing_is_saved(review):
     _cast, round_, study, clients = review
     data = {**_row("groot"), "action": "save"}

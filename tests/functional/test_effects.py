@@ -135,3 +135,20 @@ def test_the_fact_sheet_of_an_unpublished_intervention_is_not_found(client, app)
     make_intervention(slug="concept", published=False)
 
     assert client.get("/interventies/concept/factsheet").status_code == 404
+
+
+def test_on_a_measure_where_less_is_better_a_no_difference_finding_points_the_right_way(
+        client):
+    intervention = make_intervention(slug="uitkering")
+    common = {"outcome_domain": term("outcome_domain", "income"), "effect_size_type":
+              "risk_ratio", "effect_size": None, "ci_lower": None, "ci_upper": None,
+              "n_intervention": 200, "n_comparison": 200, "value_comparison": 0.40,
+              "time_point_months": 12, "lower_is_better": True,
+              "measure": "Uitkeringsafhankelijkheid"}
+    for share, direction in ((0.30, "favourable"), (0.38, "null")):
+        study = StudyFactory(quality="high", design=term("study_design", "rct"))
+        link(intervention, study)
+        FindingFactory(study=study, value_intervention=share, direction=direction, **common)
+    body = client.get("/api/v1/interventions/uitkering/evidence").get_json()
+    findings = body["domains"][0]["horizons"][0]["findings"]
+    assert sorted(f["g"] > 0 for f in findings) == [True, True]

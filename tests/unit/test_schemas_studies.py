@@ -51,6 +51,7 @@ FINDING_COLUMNS = (
     "value_comparison",
     "p_value",
     "direction",
+    "lower_is_better",
     "counts_towards_rating",
     "notes",
 )

@@ -20,7 +20,7 @@ from registry.views.procedure import bp, load_round
 ROW_FIELDS = ("outcome_domain", "time_point_months", "measure", "effect_size_type",
               "effect_size", "ci_lower", "ci_upper", "n_intervention", "n_comparison",
               "value_intervention", "value_comparison", "sd_intervention", "sd_comparison",
-              "direction")
+              "direction", "lower_is_better")
 BLANK_ROWS = 2
 
 
@@ -53,6 +53,7 @@ def _posted_rows() -> list[dict]:
 def _row_values(row) -> dict:
     values = {name: getattr(row, name, None) for name in ROW_FIELDS if name != "outcome_domain"}
     values["outcome_domain"] = row.outcome_domain.code
+    values["lower_is_better"] = "1" if row.lower_is_better else None  # the form's option
     return {k: "" if v is None else str(v) for k, v in values.items()}
 
 

@@ -180,3 +180,21 @@ def test_hedges_correction_needs_four_participants():
 ])
 def test_an_effect_without_usable_precision_is_not_on_the_scale(finding):
     assert to_common_scale(finding).g is None
+
+
+def test_a_no_difference_finding_on_a_measure_where_less_is_better_points_the_right_way():
+    # Benefit dependence: 38% against 40% on benefits, not significant, is a slightly
+    # better result; 30% against 40%, favourable, a clearly better one.
+    common = {"n_intervention": 200, "n_comparison": 200, "value_comparison": 0.40,
+              "lower_is_better": True}
+    null = to_common_scale(FindingData("risk_ratio", value_intervention=0.38,
+                                       direction="null", **common))
+    favourable = to_common_scale(FindingData("risk_ratio", value_intervention=0.30,
+                                             direction="favourable", **common))
+    assert 0 < null.g < favourable.g
+
+
+def test_without_lower_is_better_a_no_difference_finding_keeps_its_raw_sign():
+    effect = to_common_scale(FindingData("risk_ratio", n_intervention=200, n_comparison=200,
+                                         value_intervention=0.38, value_comparison=0.40))
+    assert effect.g < 0
