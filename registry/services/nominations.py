@@ -11,6 +11,7 @@ secretary to import.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -27,6 +28,7 @@ from registry.models import (
     Study,
     User,
 )
+from registry.models.base import utcnow
 from registry.models.nomination import NOMINATION_STATUSES
 from registry.services.accounts import active_secretaries
 from registry.services.audit_trail import record_event
@@ -35,6 +37,8 @@ from registry.text_keys import normalise_doi
 
 MAX_REASON = 5000
 MIN_REASON = 10
+# Nominations one user may make in a day: every one notifies every secretary.
+MAX_PER_DAY = 10
 _PMID = re.compile(r"^\d{1,8}$")
 
 
@@ -42,6 +46,7 @@ def nominate(user: User, data: dict) -> Nomination:
     """Record a nomination from the loaded NominationSchema data. Raises ValidationFailed
     (field by field) and PermissionDenied."""
     perm.authorize(perm.can_nominate(user))
+    _refuse_past_the_daily_limit(user)
     errors: dict[str, list[str]] = {}
     nomination = Nomination(kind=data["kind"], nominator_id=user.id,
                             reason=(data.get("reason") or "").strip())
@@ -75,6 +80,16 @@ def nominate(user: User, data: dict) -> Nomination:
     notify(active_secretaries(), "nomination",
            N_("Er is een nieuwe voordracht binnengekomen."), "/procedure/voordrachten")
     return nomination
+
+
+def _refuse_past_the_daily_limit(user: User) -> None:
+    made = db.session.scalar(select(func.count()).select_from(Nomination).where(
+        Nomination.nominator_id == user.id,
+        Nomination.created_at > utcnow() - timedelta(days=1)))
+    if made >= MAX_PER_DAY:
+        message = _("U heeft in de afgelopen 24 uur al %(max)s voordrachten gedaan; doe de "
+                    "volgende morgen.", max=MAX_PER_DAY)
+        raise ValidationFailed(message, [{"field": "reason", "messages": [message]}])
 
 
 def published_by_slug(slug: str) -> Intervention | None:

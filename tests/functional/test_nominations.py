@@ -103,6 +103,18 @@ def test_an_intervention_not_in_the_catalogue_is_nominated_by_name(people):
     assert (nomination.name, nomination.intervention_id) == ("Buurtbanen Noord", None)
 
 
+def test_one_user_makes_at_most_a_days_worth_of_nominations(people, monkeypatch):
+    from registry.services import nominations
+
+    monkeypatch.setattr(nominations, "MAX_PER_DAY", 2)
+    clients = people[-1]
+    answers = [clients["professional"].post("/voordragen", data={
+        "kind": "intervention", "intervention_title": f"Buurtbanen {n}",
+        "reason": "Werkt goed in onze gemeente, nog nooit beoordeeld."}).status_code
+        for n in range(3)]
+    assert (answers, _count()) == ([302, 302, 422], 2)
+
+
 def test_the_secretary_replies_and_the_nominator_sees_it(people):
     professional, _secretary, _intervention, _known, clients = people
     clients["professional"].post("/voordragen", data={
