@@ -245,6 +245,7 @@ def test_an_unknown_organisation_shows_the_form_again_with_the_error(client):
         "roles": ["professional"], "active": "true", "organisation_id": "999999"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'href="#organisation_id"' in page
+    assert 'organisation_id-fouten" aria-invalid="true"' in page
 
 
 def test_revoking_a_token_asks_first(client, user):
@@ -293,3 +294,6 @@ def test_a_refused_new_user_keeps_the_chosen_roles(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'value="reviewer" checked' in page and 'href="#email">E-mailadres' in page
+    # The message beside the field too, and the field says it is invalid and where why.
+    assert 'id="email-fouten"' in page
+    assert 'aria-describedby="email-fouten" aria-invalid="true"' in page
