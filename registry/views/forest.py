@@ -46,6 +46,16 @@ class Mark:
     clipped_low: bool = False
     clipped_high: bool = False
     finding_id: int | None = None
+    # -1 or 1 when the estimate itself lies beyond the axis' left or right end: drawn as
+    # an arrow at that end instead of a square on it (its numbers are in the row's text).
+    off_scale: int = 0
+
+    @property
+    def arrow_points(self) -> str:
+        """The arrow of an estimate beyond the axis, pointing out of the plot."""
+        back = -10 if self.off_scale > 0 else 10
+        points = [(self.x + back, self.y - 7), (self.x, self.y), (self.x + back, self.y + 7)]
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
 @dataclass
@@ -116,9 +126,10 @@ def _size(weight: float | None) -> float:
 
 def _mark(label, estimate, lower, upper, y, span, size, counts, finding_id,
           pooled=False) -> Mark:
+    off_scale = -1 if estimate < -span else (1 if estimate > span else 0)
     return Mark(label, estimate, lower, upper, y, _x(estimate, span), _x(lower, span),
                 _x(upper, span), size, counts, pooled, lower < -span, upper > span,
-                finding_id)
+                finding_id, off_scale)
 
 
 def _diamond(mark: Mark) -> str:

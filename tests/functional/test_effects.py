@@ -152,3 +152,17 @@ def test_on_a_measure_where_less_is_better_a_no_difference_finding_points_the_ri
     body = client.get("/api/v1/interventions/uitkering/evidence").get_json()
     findings = body["domains"][0]["horizons"][0]["findings"]
     assert sorted(f["g"] > 0 for f in findings) == [True, True]
+
+
+def test_an_estimate_beyond_the_plots_axis_is_drawn_as_an_arrow_not_a_square_on_the_edge(
+        client):
+    intervention = make_intervention(slug="ver")
+    for g, lower, upper in ((4.5, 4.0, 5.0), (0.3, 0.1, 0.5)):
+        study = StudyFactory(quality="high", design=term("study_design", "rct"))
+        link(intervention, study)
+        FindingFactory(study=study, effect_size_type="hedges_g", effect_size=g,
+                       ci_lower=lower, ci_upper=upper, time_point_months=12,
+                       direction="favourable")
+    page = client.get("/interventies/ver").get_data(as_text=True)
+    assert page.count('<polygon class="forest-point"') == 1
+    assert page.count('<rect class="forest-point"') == 1

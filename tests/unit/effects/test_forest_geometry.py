@@ -45,6 +45,15 @@ def test_an_interval_beyond_the_axis_is_clipped_and_marked():
     assert not mark.clipped_low
 
 
+def test_an_estimate_beyond_the_axis_is_an_arrow_at_its_end():
+    plot = forest.forest_plot([_group([_row(1, 4.5, 0.065), _row(2, -0.2, 0.01)])], LABELS)
+
+    beyond, inside = plot.marks
+    assert (beyond.off_scale, beyond.x, inside.off_scale) == (1, forest.RIGHT, 0)
+    tip = beyond.arrow_points.split()[1]
+    assert tip == f"{forest.RIGHT:.1f},{beyond.y:.1f}"
+
+
 def test_a_pooled_group_ends_with_its_diamond_and_heavier_findings_are_larger():
     rows = [_row(1, 0.2, 0.01), _row(2, 0.5, 0.04)]
     pooled = pool([0.2, 0.5], [0.01, 0.04])
