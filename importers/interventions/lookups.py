@@ -40,14 +40,19 @@ class Lookups:
 def find_study(ref: dict) -> tuple[int | None, str | None]:
     """(study id, None) for a reference by DOI, else PMID, else title (and year); or
     (None, why not) naming what was looked for."""
+    # A value that is no DOI (or a title of punctuation only) finds nothing: compared as
+    # None it would be IS NULL, and match any study without one.
     if ref.get("doi"):
         doi = normalise_doi(ref["doi"])
-        found = db.session.scalar(select(Study.id).where(Study.doi == doi))
+        found = doi and db.session.scalar(select(Study.id).where(Study.doi == doi))
         return (found, None) if found else (None, "doi")
     if ref.get("pmid"):
-        found = db.session.scalar(select(Study.id).where(Study.pmid == ref["pmid"]))
+        found = db.session.scalar(select(Study.id).where(Study.pmid == str(ref["pmid"])))
         return (found, None) if found else (None, "pmid")
-    query = select(Study.id).where(Study.title_key == title_key(ref["title"])).limit(2)
+    key = title_key(ref.get("title"))
+    if not key:
+        return None, "title"
+    query = select(Study.id).where(Study.title_key == key).limit(2)
     if ref.get("year"):
         query = query.where(Study.year == ref["year"])
     ids = list(db.session.scalars(query))

@@ -3,8 +3,9 @@ what it added to the ones it updated (a version, decisions, study links, ratings
 restoring the version and decision that were current before. Flushes, never commits.
 
 Undo refuses (Conflict) when an intervention changed since the import in a way undo
-would destroy: a procedure started on it, or another version or decision became
-current. Organisations the import created stay (other records may use them by now).
+would destroy: a procedure started on it, another version or decision became current,
+or a later import that is not undone changed it (undo that one first). Organisations the
+import created stay (other records may use them by now).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from registry.errors import Conflict
 from registry.extensions import db
@@ -38,6 +39,11 @@ def undo_intervention_batch(batch: ImportBatch, user) -> None:
     items = [i for i in reversed(batch.items) if i.intervention_id is not None]
     for item in items:
         _refuse_if_changed(item)
+    if any(item.action != "unchanged" for item in batch.items) and not items:
+        # Its interventions are gone (an earlier import of them was undone): there is
+        # nothing left to take back, and the batch must not claim otherwise.
+        raise Conflict(_("De interventies van deze import bestaan niet meer; er valt niets "
+                         "ongedaan te maken."))
     for item in items:
         intervention = db.session.get(Intervention, item.intervention_id)
         record_event(user, "undo_import_intervention", intervention,
@@ -55,6 +61,18 @@ def undo_intervention_batch(batch: ImportBatch, user) -> None:
 
 def _refuse_if_changed(item: ImportBatchItem) -> None:
     intervention = db.session.get(Intervention, item.intervention_id)
+    if intervention is None:
+        raise Conflict(_("Een interventie van deze import bestaat niet meer; er valt niets "
+                         "ongedaan te maken."))
+    later = db.session.scalar(
+        select(ImportBatchItem.batch_id).join(ImportBatch)
+        .where(ImportBatch.id > item.batch_id, ImportBatch.state == "committed",
+               ImportBatch.kind == item.batch.kind,
+               ImportBatchItem.intervention_id == intervention.id,
+               ImportBatchItem.action != "unchanged").limit(1))
+    if later:
+        raise Conflict(_("Import %(later)s heeft de interventie '%(title)s' daarna gewijzigd; "
+                         "maak die eerst ongedaan.", later=later, title=intervention.title))
     after = item.previous_values.get("after", {})
     rounds = db.session.scalar(select(func.count()).select_from(AssessmentRound).where(
         AssessmentRound.intervention_id == intervention.id,
@@ -88,8 +106,9 @@ def _take_back(intervention: Intervention, item: ImportBatchItem) -> None:
         db.session.delete(link)
     for decision_id in created.get("decision_ids", []):
         db.session.delete(db.session.get(EvidenceDecision, decision_id))
-    db.session.execute(delete(ExternalRating).where(
-        ExternalRating.id.in_(created.get("external_rating_ids", []))))
+    for rating in db.session.scalars(select(ExternalRating).where(
+            ExternalRating.id.in_(created.get("external_rating_ids", [])))):
+        db.session.delete(rating)  # through the session: the search index hears of it
     if created.get("version_id") and previous.get("published_version_id"):
         db.session.delete(db.session.get(InterventionVersion, created["version_id"]))
         db.session.get(InterventionVersion, previous["published_version_id"]).status = "published"

@@ -122,6 +122,40 @@ def test_undo_removes_what_the_batch_added(cli, tmp_path):
     assert db.session.get(ImportBatch, batch_id).state == "undone"
 
 
+@pytest.mark.parametrize("ref", [{"doi": "onbekend"}, {"doi": "10.abc"}, {"title": "..."}])
+def test_a_reference_that_names_nothing_links_no_study(cli, tmp_path, ref):
+    StudyFactory(doi=None, title="Een heel andere studie")  # no DOI: IS NULL matched it
+    result = cli("import", write(tmp_path, interchange(record(studies=[ref]))))
+    assert (result.exit_code, count(), count(InterventionStudy)) == (1, 0, 0)
+
+
+def test_undo_of_a_batch_that_added_a_rating_only_tells_the_search_index(cli, tmp_path):
+    from registry.models import SearchChange
+
+    cli("import", write(tmp_path, interchange(record())))
+    wwc = {"source": "wwc", "label": "Positive", "rated_on": "2023-01-01"}
+    cli("import", write(tmp_path, interchange(record(
+        external_ratings=[*record()["external_ratings"], wwc]))))
+    second = max(db.session.scalars(select(ImportBatch.id)))
+    db.session.execute(SearchChange.__table__.delete())
+    assert cli("undo", second).exit_code == 0
+    db.session.flush()
+    changed = db.session.scalars(select(SearchChange.entity_id).where(
+        SearchChange.entity_type == "intervention")).all()
+    assert changed == [imported().id]
+
+
+def test_undo_is_refused_while_a_later_import_changed_the_intervention(cli, tmp_path):
+    study = StudyFactory(doi="10.5555/werkfit.1")
+    cli("import", write(tmp_path, interchange(record())))
+    cli("import", write(tmp_path, interchange(record(studies=[{"doi": study.doi}]))))
+    first, second = sorted(db.session.scalars(select(ImportBatch.id)))
+    refused = cli("undo", first)
+    assert (refused.exit_code, f"Import {second}" in refused.output, count()) == (1, True, 1)
+    assert cli("undo", second).exit_code == 0 and cli("undo", first).exit_code == 0
+    assert count() == 0
+
+
 def test_undo_is_refused_once_a_procedure_started_on_the_intervention(cli, tmp_path):
     cli("import", write(tmp_path, interchange(record())))
     intervention = imported()
