@@ -76,9 +76,10 @@ class VersionInputSchema(DutchSchema):
     manual_and_materials = _text()
     implementation_conditions = _text()
     contact_name = _text(200)
-    contact_email = fields.Email(load_default=None, allow_none=True)
+    contact_email = fields.Email(load_default=None, allow_none=True,
+                                 validate=validate.Length(max=254))
     contact_phone = _text(40)
-    website = fields.Url(load_default=None, allow_none=True)
+    website = fields.Url(load_default=None, allow_none=True, validate=validate.Length(max=500))
     year_started = fields.Integer(
         load_default=None, allow_none=True, validate=validate.Range(1900, 2100)
     )
