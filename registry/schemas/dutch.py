@@ -15,8 +15,9 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 _REQUIRED = _l("Dit veld is verplicht.")
-# Control characters no one types (NUL, escape ...); tab, newline and carriage return pass.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters no one types (NUL, escape ...) and Unicode's noncharacters (XML
+# cannot hold U+FFFE or U+FFFF); tab, newline and carriage return pass.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def no_control_characters(value: str) -> None:

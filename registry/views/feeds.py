@@ -5,6 +5,7 @@ the record last changed publicly; no wall clock."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
@@ -41,6 +42,17 @@ def _atom(feed: FeedGenerator, moments: list[datetime]) -> Response:
     return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml")
 
 
+# What XML 1.0 cannot hold: control characters but tab and line ends, surrogates, and
+# the noncharacters U+FFFE and U+FFFF (the XML writer refuses them: one such character in
+# one title made the whole feed a 500).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str | None) -> str:
+    """The text without the characters an XML document cannot hold."""
+    return _NOT_XML.sub("", text or "")
+
+
 @bp.get("/feeds/besluiten.atom")
 def decisions_feed():
     home = url_for("pages.home", _external=True)
@@ -53,11 +65,11 @@ def decisions_feed():
         moments.append(moment)
         entry = feed.add_entry()
         entry.id(f"{page}#besluit-{row.id}")
-        entry.title(f"{row.title}: {LABELS.get(row.outcome, row.outcome)}")
+        entry.title(xml_text(f"{row.title}: {LABELS.get(row.outcome, row.outcome)}"))
         entry.link(href=page)
         entry.published(as_utc(row.published_at))
         entry.updated(moment)
-        entry.summary(row.rationale or "")
+        entry.summary(xml_text(row.rationale or ""))
     return _atom(feed, moments)
 
 
@@ -78,8 +90,9 @@ def search_feed():
         moments.append(moment)
         entry = feed.add_entry()
         entry.id(page)
-        entry.title(f"{hit.published_version.title} ({LABELS.get(hit.status, hit.status)})")
+        entry.title(xml_text(
+            f"{hit.published_version.title} ({LABELS.get(hit.status, hit.status)})"))
         entry.link(href=page)
         entry.updated(moment)
-        entry.summary(hit.published_version.summary)
+        entry.summary(xml_text(hit.published_version.summary))
     return _atom(feed, moments)

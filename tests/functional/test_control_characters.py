@@ -31,7 +31,8 @@ class _Sample(DutchSchema):
 
 
 @pytest.mark.parametrize("data", [{"text": "a\x00b"}, {"words": ["ok", "\x1bx"]},
-                                  {"email": "a\x00@example.org"}])
+                                  {"email": "a\x00@example.org"}, {"text": "Werkfit \ufffe"},
+                                  {"text": "\uffff"}])
 def test_every_text_field_of_a_schema_refuses_control_characters(app, data):
     with app.test_request_context(), pytest.raises(ValidationError) as refused:
         _Sample().load(data)
@@ -85,3 +86,4 @@ def test_a_guide(client, db_session):
 def test_signing_in(client, db_session):
     page = client.post("/inloggen", data={"email": "a\x00@example.org", "password": "x" * 12})
     assert page.status_code < 500
+

@@ -74,3 +74,25 @@ def test_the_search_page_links_its_feed(client, published):
     page = client.get("/zoeken?target_group=newcomers").get_data(as_text=True)
 
     assert 'type="application/atom+xml" href="/zoeken.atom?target_group=newcomers"' in page
+
+
+def test_a_character_xml_cannot_hold_does_not_break_the_feeds(client, app, db_session,
+                                                              tmp_path, monkeypatch):
+    # Stored before the schemas refused it (U+FFFE, U+FFFF): the XML writer refuses it,
+    # and one such title made the whole feed a 500.
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    shown = make_intervention(title="Werkfit \ufffe in de wijk")
+    shown.current_decision = DecisionFactory(
+        intervention=shown, version_id=shown.published_version_id, published_at=PUBLISHED,
+        rationale="Goed \uffff beschreven.")
+    db.session.flush()
+    sync.rebuild(db_session.connection(), root)
+    try:
+        decisions = _feed(client, "/feeds/besluiten.atom")
+        search = _feed(client, "/zoeken.atom?q=werkfit")
+    finally:
+        searchers.release_all()
+    (entry,) = decisions.findall(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}summary") == "Goed  beschreven."
+    assert len(search.findall(f"{ATOM}entry")) == 1
