@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from registry.errors import ValidationFailed, details_from_marshmallow
 from registry.schemas.search import profile_from_query
@@ -29,6 +29,14 @@ class DiagnosisQuerySchema(Schema):
 
     stap = fields.Integer(load_default=1, validate=validate.Range(1, len(guide().steps) + 1))
     doel = fields.String(load_default="", validate=validate.Length(max=MAX_GOAL_CHARS))
+
+    @pre_load
+    def _line_ends_as_one(self, data, **kwargs):
+        # A browser counts a line break as one character against the textarea's
+        # maxlength and sends it as two (CRLF): a goal the form allowed came back too long.
+        if "doel" in data:
+            data = {**data, "doel": data["doel"].replace("\r\n", "\n")}
+        return data
 
 
 def _args() -> dict:

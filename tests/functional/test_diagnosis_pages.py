@@ -68,6 +68,12 @@ def test_an_unknown_answer_is_ignored_and_a_bad_step_refused(client):
     assert client.get("/zoeken/diagnose?stap=10&doel=" + "x" * 301).status_code == 422
 
 
+def test_a_goal_the_textarea_allowed_with_line_breaks_is_taken(client, indexed):
+    # 150 lines of "a" + line break: 300 characters to the textarea, 450 as sent (CRLF).
+    response = client.get("/zoeken/diagnose", query_string={"stap": 10, "doel": "a\r\n" * 150})
+    assert response.status_code == 200
+
+
 def test_the_home_page_and_the_profile_search_link_to_it(client):
     assert "/zoeken/diagnose" in client.get("/").get_data(as_text=True)
     assert "/zoeken/diagnose" in client.get("/zoeken/profiel").get_data(as_text=True)
