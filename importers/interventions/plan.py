@@ -162,7 +162,10 @@ def _reference_problems(data: dict[str, Any], lookups: Lookups) -> list[dict]:
         study_id, missing = find_study(ref)
         if study_id is None:
             name = "title" if missing == "ambiguous" else missing
-            problems.append(_detail(f"studies.{index}.{name}", _(_STUDY_PROBLEMS[missing])))
+            # The reference itself in the message: a CSV cell holds several, and its
+            # error names the column only.
+            problems.append(_detail(f"studies.{index}.{name}", f"{_(_STUDY_PROBLEMS[missing])} "
+                                    f"({str(ref.get(name) or '')[:120]})"))
         ref["study_id"] = study_id
     return problems
 

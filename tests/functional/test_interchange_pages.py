@@ -74,6 +74,16 @@ def test_a_csv_row_is_named_by_its_line_and_column(client, admin):
     assert "<td>2</td>\n      <td>werkfit</td><td>rationale</td>" in page
 
 
+def test_an_unknown_study_among_several_in_a_csv_cell_is_named(client, admin):
+    from tests.factories import StudyFactory
+
+    StudyFactory(doi="10.5555/goed.1")
+    csv = ("slug,title,summary,main_aim,target_group_text,approach,studies\n"
+           "werkfit,Werkfit,Samenvatting,Doel,Doelgroep,Aanpak,10.5555/goed.1 | 10.5555/fout.2\n")
+    page = upload(client, csv.encode(), "interventies.csv").get_data(as_text=True)
+    assert "(10.5555/fout.2)" in page and "(10.5555/goed.1)" not in page
+
+
 def test_a_file_that_is_not_an_interchange_file_is_refused_on_the_form(client, admin):
     response = upload(client, b"TY  - JOUR\nER  - \n", "studies.ris")
     assert (response.status_code, "geen JSON-uitwisselbestand" in response.get_data(
