@@ -324,18 +324,22 @@ def test_the_decision_form_refuses_a_missing_study_rating_by_name(client, cast):
     assert "De beoordelaars verschillen" in page
 
 
-def test_the_decision_api_takes_study_and_domain_ratings(client, cast):
-    round_ = _assessed(cast, WITH, FAILS)
+def _decide_through_the_api(client, cast, round_, **extra):
     token = create_api_token(cast.secretary, "t")[1]
     db.session.commit()
+    return client.post(f"/api/v1/procedure/rounds/{round_.id}/decision",
+                       headers={"Authorization": f"Bearer {token}"},
+                       json={"outcome": "effective_good", "rationale": RATIONALE, **extra})
 
-    response = client.post(
-        f"/api/v1/procedure/rounds/{round_.id}/decision",
-        headers={"Authorization": f"Bearer {token}"},
-        json={"outcome": "effective_good", "rationale": RATIONALE,
-              "study_appraisals": [{"study_id": _study(round_).id, "rating": WITH}],
-              "domain_ratings": [{"outcome_domain": "work", "horizon": "medium",
-                                  "rating": "no_effect", "reason": "Te klein om op te bouwen."}]})
+
+def test_the_decision_api_takes_study_and_domain_ratings(client, cast):
+    round_ = _assessed(cast, WITH, FAILS)
+
+    response = _decide_through_the_api(
+        client, cast, round_,
+        study_appraisals=[{"study_id": _study(round_).id, "rating": WITH}],
+        domain_ratings=[{"outcome_domain": "work", "horizon": "medium",
+                         "rating": "no_effect", "reason": "Te klein om op te bouwen."}])
 
     assert response.status_code == 200, response.get_json()
     (agreed,) = db.session.query(AgreedAppraisal).all()
@@ -413,15 +417,8 @@ def test_the_decision_api_refuses_an_unknown_study_rating_and_records_nothing(cl
 ])
 def test_the_decision_api_refuses_a_rating_of_something_not_rated(client, cast, extra, field):
     round_ = _assessed(cast, WITH, WITH)
-    token = create_api_token(cast.secretary, "t")[1]
-    db.session.commit()
 
-    response = client.post(
-        f"/api/v1/procedure/rounds/{round_.id}/decision",
-        headers={"Authorization": f"Bearer {token}"},
-        json={"outcome": "effective_good", "rationale": RATIONALE, **extra})
-
-    body = response.get_json()
-    assert response.status_code == 422, body
+    body = _decide_through_the_api(client, cast, round_, **extra).get_json()
+    assert body["error"]["code"] == "validation_failed", body
     assert field in [detail["field"] for detail in body["error"]["details"]]
     assert round_.version.intervention.decisions == []
