@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from importers.dedup import Match
 from importers.pipeline import load_lookups
 from importers.store import Writer, record_from_json
-from importers.undo_plan import hand_links, study_titles
+from importers.undo_plan import hand_links, id_chunks, study_titles
 from registry.errors import Conflict, ValidationFailed
 from registry.extensions import db
 from registry.models import (
@@ -118,24 +118,23 @@ def refuse_if_judged_since(added: list[int], findings: list[int]) -> None:
     procedure has used since: a reviewer's appraisal or coding, the panel's agreed
     rating in a decision, an adjudicated finding. Undo never removes such work (nor the
     links it was done through)."""
-    used = []
-    for chunk in _chunks(added):
-        for model in (StudyAppraisal, AgreedAppraisal, FindingCoding, FindingAdjudication):
-            used += db.session.scalars(select(model.study_id).where(
-                model.study_id.in_(chunk)).limit(1)).all()
-    for chunk in _chunks(findings):
-        used += db.session.scalars(select(FindingAdjudication.study_id).where(
-            FindingAdjudication.finding_id.in_(chunk)).limit(1)).all()
-    if used:
-        title = db.session.scalar(select(Study.title).where(Study.id == used[0]))
+    used = next(_judged_studies(added, findings), None)
+    if used is not None:
+        title = db.session.scalar(select(Study.title).where(Study.id == used))
         raise Conflict(_("Deze import kan niet ongedaan worden gemaakt: de beoordeling "
                          "heeft sindsdien studies ervan gebruikt, zoals '%(title)s'. Een "
                          "beoordeling wordt nooit ongedaan gemaakt.", title=title))
 
 
-def _chunks(ids: list[int], size: int = 1000):
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+def _judged_studies(added: list[int], findings: list[int]):
+    """Study ids the procedure used, one query at a time (the first found is enough)."""
+    for chunk in id_chunks(added):
+        for model in (StudyAppraisal, AgreedAppraisal, FindingCoding, FindingAdjudication):
+            yield from db.session.scalars(select(model.study_id).where(
+                model.study_id.in_(chunk)).limit(1))
+    for chunk in id_chunks(findings):
+        yield from db.session.scalars(select(FindingAdjudication.study_id).where(
+            FindingAdjudication.finding_id.in_(chunk)).limit(1))
 
 
 def _remove_links_and_findings(item: ImportBatchItem) -> None:

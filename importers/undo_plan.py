@@ -34,7 +34,8 @@ class UndoPlan:
     public_pages: list[tuple[str, str]] = field(default_factory=list)  # (title, slug)
 
 
-def _chunks(ids: list[int]):
+def id_chunks(ids: list[int]):
+    """The ids in lists of at most a thousand (an IN list each)."""
     iterator = iter(ids)
     while chunk := list(islice(iterator, _CHUNK)):
         yield chunk
@@ -44,7 +45,7 @@ def hand_links(study_ids: list[int], batch_links: set[int]) -> dict[int, list[st
     """Per study: titles of the interventions it is linked to by links this batch did
     not make (made by hand since)."""
     found: dict[int, list[str]] = {}
-    for chunk in _chunks(study_ids):
+    for chunk in id_chunks(study_ids):
         rows = db.session.execute(
             select(InterventionStudy.id, InterventionStudy.study_id, InterventionVersion.title)
             .join(Intervention, Intervention.id == InterventionStudy.intervention_id)
@@ -86,7 +87,7 @@ def plan_undo(batch: ImportBatch) -> UndoPlan:
 def study_titles(study_ids: list[int]) -> dict[int, str]:
     """Titles by study id."""
     titles: dict[int, str] = {}
-    for chunk in _chunks(study_ids):
+    for chunk in id_chunks(study_ids):
         rows = db.session.execute(select(Study.id, Study.title).where(Study.id.in_(chunk)))
         titles.update(rows.tuples().all())
     return titles
@@ -94,7 +95,7 @@ def study_titles(study_ids: list[int]) -> dict[int, str]:
 
 def _links_of(study_ids: list[int]) -> set[int]:
     links: set[int] = set()
-    for chunk in _chunks(study_ids):
+    for chunk in id_chunks(study_ids):
         links.update(db.session.scalars(
             select(InterventionStudy.id).where(InterventionStudy.study_id.in_(chunk))))
     return links
@@ -102,7 +103,7 @@ def _links_of(study_ids: list[int]) -> set[int]:
 
 def _public_pages(link_ids: set[int]) -> list[tuple[str, str]]:
     pages: dict[str, str] = {}
-    for chunk in _chunks(sorted(link_ids)):
+    for chunk in id_chunks(sorted(link_ids)):
         rows = db.session.execute(
             select(InterventionVersion.title, Intervention.slug)
             .join(Intervention, Intervention.published_version_id == InterventionVersion.id)

@@ -39,7 +39,7 @@ def undo_intervention_batch(batch: ImportBatch, user) -> None:
     items = [i for i in reversed(batch.items) if i.intervention_id is not None]
     for item in items:
         _refuse_if_changed(item)
-    if any(item.action != "unchanged" for item in batch.items) and not items:
+    if batch.items and not items:
         # Its interventions are gone (an earlier import of them was undone): there is
         # nothing left to take back, and the batch must not claim otherwise.
         raise Conflict(_("De interventies van deze import bestaan niet meer; er valt niets "
@@ -68,8 +68,7 @@ def _refuse_if_changed(item: ImportBatchItem) -> None:
         select(ImportBatchItem.batch_id).join(ImportBatch)
         .where(ImportBatch.id > item.batch_id, ImportBatch.state == "committed",
                ImportBatch.kind == item.batch.kind,
-               ImportBatchItem.intervention_id == intervention.id,
-               ImportBatchItem.action != "unchanged").limit(1))
+               ImportBatchItem.intervention_id == intervention.id).limit(1))
     if later:
         raise Conflict(_("Import %(later)s heeft de interventie '%(title)s' daarna gewijzigd; "
                          "maak die eerst ongedaan.", later=later, title=intervention.title))

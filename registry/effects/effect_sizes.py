@@ -113,6 +113,12 @@ def correction_j(n1: int, n2: int) -> float:
     return 1 - 3 / (4 * (n1 + n2 - 2) - 1)
 
 
+def _correction_if_known(n1: int | None, n2: int | None) -> float:
+    """Hedges' J where the group sizes allow it; 1 (no correction) where they are not
+    known or too few."""
+    return correction_j(n1, n2) if n1 and n2 and n1 + n2 >= MIN_PARTICIPANTS else 1.0
+
+
 def d_variance(d: float, n1: int, n2: int) -> float:
     """The sampling variance of Cohen's d (Borenstein 4.20)."""
     return (n1 + n2) / (n1 * n2) + d * d / (2 * (n1 + n2))
@@ -214,7 +220,7 @@ def _from_standardised(f: FindingData) -> Effect:
     n1, n2, value = f.n_intervention, f.n_comparison, f.effect_size
     if value is None:
         return Effect(reason=NEEDS_PRECISION)
-    j = correction_j(n1, n2) if n1 and n2 and n1 + n2 >= MIN_PARTICIPANTS else 1.0
+    j = _correction_if_known(n1, n2)
     g = value * j if f.effect_size_type == "cohens_d" else value
     if f.ci_lower is not None and f.ci_upper is not None:
         scale = j if f.effect_size_type == "cohens_d" else 1.0
@@ -252,7 +258,7 @@ def _from_odds_ratio_ci(f: FindingData) -> Effect:
     log_or = math.log(f.effect_size)
     var_or = se_from_ci(math.log(f.ci_lower), math.log(f.ci_upper)) ** 2
     n1, n2 = f.n_intervention, f.n_comparison
-    j = correction_j(n1, n2) if n1 and n2 and n1 + n2 >= MIN_PARTICIPANTS else 1.0
+    j = _correction_if_known(n1, n2)
     return Effect(j * log_or * LOGIT_TO_D, j * j * var_or * LOGIT_TO_D ** 2, "odds_ratio_ci",
                   log_ratio=log_or, log_ratio_variance=var_or)
 
