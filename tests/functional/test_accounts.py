@@ -187,6 +187,11 @@ def test_cli_activates_and_deactivates_a_user(app):
         "beheer@example.org: geblokkeerd", "beheer@example.org: actief", True)
 
 
+def test_cli_activate_names_an_unknown_account(app):
+    result = app.test_cli_runner().invoke(args=["users", "activate", "--email", "niemand@x.nl"])
+    assert result.exit_code != 0 and "Geen gebruiker met e-mailadres niemand@x.nl" in result.output
+
+
 def test_cli_refuses_a_common_password(app):
     result = app.test_cli_runner().invoke(args=[
         "users", "create", "--email", "x@example.org", "--password", "wachtwoord123"])

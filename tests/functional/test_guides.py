@@ -60,6 +60,14 @@ def test_a_save_from_an_older_form_is_refused_and_keeps_the_editors_text(client,
     assert again.status_code == 302 and count() == 3
 
 
+@pytest.mark.parametrize("based_on", ["", "abc", "9" * 40, "-1"])
+def test_a_garbled_version_field_is_read_as_no_version_and_saves(client, editor, based_on):
+    slug = write(client).headers["Location"].rsplit("/", 1)[1]
+    response = client.post(f"/werkwijzers/{slug}/bewerken",
+                           data={**GUIDE, "based_on": based_on, "body": "Versie twee."})
+    assert response.status_code == 302 and count() == 2
+
+
 def test_a_guide_titled_like_a_page_of_its_own_gets_a_slug_of_its_own(client, editor):
     response = write(client, title="Nieuw")
     assert response.headers["Location"].endswith("/werkwijzers/nieuw-2")

@@ -55,6 +55,15 @@ def test_row_errors_are_dutch_per_field(study):
                               "message": "Onbekend uitkomstdomein 'werkplek'."}]
 
 
+def test_which_side_is_better_is_read_by_its_dutch_column_or_refused_by_name(study):
+    header = HEADER.rstrip("\n") + ",lager_is_beter\n"
+    report = findings(header + "10.5555/een,income,Uitkering,12,0.8,favourable,true\n")
+    assert (report.added, db.session.scalars(select(Finding.lower_is_better)).all()) == (
+        1, [True])
+    refused = findings(header + "10.5555/een,income,Verzuim,12,0.8,null,misschien\n")
+    assert ([e["field"] for e in refused.errors], count(Finding)) == (["lower_is_better"], 1)
+
+
 def test_a_dry_run_checks_without_writing(study):
     report = findings(HEADER + "10.5555/een,work,Aan het werk,12,1.2,favourable\n",
                       commit=False)
