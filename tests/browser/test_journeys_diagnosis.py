@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.journeys import activate, axe_violations, fits_320, tab_to
+from tests.browser.journeys import activate, axe_violations, fits_320, press_and_wait, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +56,18 @@ def test_klantmanager_goes_from_situation_to_short_list_by_keyboard(journey, pag
 
     activate(page, page.get_by_role("button", name="Antwoorden aanpassen"))
     assert page.get_by_label("Een jaar of langer", exact=True).is_checked()
+
+
+def test_enter_in_an_answer_goes_to_the_next_step_not_back(journey, page):
+    """Enter submits a form with its first button: on every step after the first that
+    must be the next step's, or a keyboard user answering and pressing Enter walks
+    backwards."""
+    page.goto(journey.base + "/zoeken/diagnose?stap=2")
+    assert page.get_by_role("heading", name="Stap 2 van 9", exact=False).is_visible()
+    page.locator("fieldset input:checked").first.focus()
+    press_and_wait(page)
+    assert page.get_by_role("heading", name="Stap 3 van 9", exact=False).is_visible()
+    page.goto(journey.base + "/zoeken/diagnose?stap=9")
+    page.locator("fieldset input:checked").first.focus()
+    press_and_wait(page)
+    assert page.get_by_role("heading", name="Het profiel van uw cliënt").is_visible()
