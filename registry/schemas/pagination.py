@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from registry.schemas.common import LinksSchema
+from registry.schemas.dutch import DutchSchema
 
 _NOT_AN_INTEGER = "Geen geldig geheel getal."
 _BETWEEN = "Moet tussen {min} en {max} liggen."
@@ -14,8 +15,9 @@ _BETWEEN = "Moet tussen {min} en {max} liggen."
 MAX_PAGE = 1_000_000
 
 
-class PageQuerySchema(Schema):
-    """page ≥ 1 and per_page within 1..max_per_page; subclasses add `sort`.
+class PageQuerySchema(DutchSchema):
+    """page ≥ 1 and per_page within 1..max_per_page; subclasses add `sort`. Its messages
+    are Dutch, as every page and the API show them (DutchSchema).
 
     The limits come from configuration, so they are constructor arguments.
     """
