@@ -43,6 +43,11 @@ def published_interventions() -> list[Intervention]:
         .order_by(InterventionVersion.title, Intervention.id)))
 
 
+def _on(field: str, message: str) -> tuple[str, list[dict]]:
+    """An error's message and its details naming the form field it is about."""
+    return message, [{"field": field, "messages": [message]}]
+
+
 def link_study(study_id: int, intervention_id: int, relation: str) -> InterventionStudy:
     """Link a study to a published intervention.
 
@@ -55,13 +60,15 @@ def link_study(study_id: int, intervention_id: int, relation: str) -> Interventi
     study = db.session.get(Study, study_id)
     intervention = db.session.get(Intervention, intervention_id)
     if study is None:
-        raise NotFound(_("Deze studie bestaat niet."))
+        raise NotFound(*_on("study_id", _("Deze studie bestaat niet.")))
     if intervention is None or intervention.published_version_id is None:
-        raise NotFound(_("Deze interventie bestaat niet of is niet gepubliceerd."))
+        raise NotFound(*_on("intervention_id",
+                            _("Deze interventie bestaat niet of is niet gepubliceerd.")))
     exists = db.session.scalar(select(InterventionStudy.id).filter_by(
         study_id=study_id, intervention_id=intervention_id))
     if exists:
-        raise Conflict(_("Deze studie is al aan deze interventie gekoppeld."))
+        raise Conflict(*_on("intervention_id",
+                            _("Deze studie is al aan deze interventie gekoppeld.")))
     link = InterventionStudy(study=study, intervention=intervention, relation=relation)
     db.session.add(link)
     db.session.flush()

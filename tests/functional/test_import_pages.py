@@ -295,19 +295,35 @@ def test_linking_by_hand_links_and_unlinks(client, researcher, ips):
         True, "process", 0)
 
 
-def test_linking_twice_is_a_conflict(client, researcher, ips):
-    study = StudyFactory()
+def test_linking_twice_is_a_conflict_shown_at_that_studys_form(client, researcher, ips):
+    study = StudyFactory(title="Werkfit in Breda")
     link(ips, study)
+    db.session.commit()  # the refused link is rolled back, not what was there
     response = client.post("/import/koppelingen", data={
-        "study_id": study.id, "intervention_id": ips.id, "relation": "effect"})
+        "q": "werkfit", "study_id": study.id, "intervention_id": ips.id, "relation": "process"})
+    page = response.get_data(as_text=True)
+
     assert response.status_code == 409
+    # The search and the form stay; the summary links to the study's field, which names
+    # its message and keeps what was chosen.
+    assert 'name="q" value="werkfit"' in page
+    assert f'<a href="#intervention_id-{study.id}">Interventie: Deze studie is al' in page
+    assert (f'aria-describedby="intervention_id-{study.id}-fouten" aria-invalid="true"'
+            in page)
+    assert f'<option value="{ips.id}" selected>' in page
+    assert '<option value="process" selected>' in page
 
 
 def test_linking_to_an_unpublished_intervention_is_refused(client, researcher):
     draft = make_intervention(published=False)
+    study = StudyFactory(title="Werkfit in Delft")
+    db.session.commit()
     response = client.post("/import/koppelingen", data={
-        "study_id": StudyFactory().id, "intervention_id": draft.id, "relation": "effect"})
+        "q": "werkfit", "study_id": study.id, "intervention_id": draft.id,
+        "relation": "effect"})
     assert response.status_code == 404
+    assert (f'id="intervention_id-{study.id}-fouten"><li>Deze interventie bestaat niet'
+            in response.get_data(as_text=True))
 
 
 FINDINGS = "study,outcome_domain,measure,time_point_months,direction\n"

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from registry import permissions as perm
-from registry.errors import ValidationFailed
+from registry.errors import DomainError
 from registry.extensions import db
 from registry.schemas.common import whole_number
 from registry.services.study_links import (
@@ -19,11 +19,14 @@ from registry.services.study_links import (
 from registry.views.imports import bp
 
 
-def _page(errors: dict[str, list[str]] | None = None, status: int = 200):
+def _page(errors: dict[str, list[str]] | None = None, status: int = 200,
+          study_id: int | None = None):
+    """The page; with errors, those of the link asked for study `study_id`, shown at that
+    study's form."""
     query = (request.values.get("q") or "").strip()
     page = render_template("imports/links.html", query=query, studies=find_studies(query),
                            interventions=published_interventions(), relations=RELATIONS,
-                           errors=errors or {}, values=request.form)
+                           errors=errors or {}, error_study=study_id, values=request.form)
     return page, status
 
 
@@ -47,12 +50,13 @@ def link():
     if intervention_id is None:
         errors["intervention_id"] = [_("Kies een interventie.")]
     if errors:
-        return _page(errors, 422)
+        return _page(errors, 422, study_id)
     try:
         link_study(study_id, intervention_id, request.form.get("relation", ""))
-    except ValidationFailed as error:
+    except DomainError as error:  # linked already, unknown, unpublished: the form again
         db.session.rollback()
-        return _page({d["field"]: d["messages"] for d in error.details}, error.status)
+        return _page({d["field"]: d["messages"] for d in error.details}, error.status,
+                     study_id)
     flash(_("De studie is gekoppeld."))
     return redirect(url_for("imports.links", q=request.form.get("q", "")))
 
