@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import AssessmentRound, AuditEvent, Intervention
@@ -127,3 +127,30 @@ def test_a_decision_is_withdrawn_with_a_reason_the_log_keeps(people):
     event = db.session.scalars(select(AuditEvent).filter_by(
         entity_id=round_.id, action="reopen_discussion")).one()
     assert "kan niet instemmen" in (event.note or "")
+
+
+@pytest.mark.parametrize(("state", "role", "path", "field", "element"), [
+    ("in_discussion", "reviewer_a", "reacties", "body", "body"),
+    ("decided", "secretary", "heropenen", "reason", "reopen-reason"),
+    ("published", "owner", "bezwaar", "grounds", "grounds"),
+])
+def test_a_blank_message_on_the_round_page_is_shown_at_its_field(people, state, role, path,
+                                                                 field, element):
+    """A comment, a reason for reopening or the grounds of an objection of spaces only:
+    the round page again, the error in the summary, linked to the field, which carries
+    it (aria) and keeps what was typed; nothing recorded."""
+    from tests.unit.procedure.support import drive
+
+    cast, c = people
+    round_ = drive(cast, state)
+    db.session.commit()
+    events = db.session.scalar(select(func.count(AuditEvent.id)))
+    refused = c[role].post(f"/procedure/rondes/{round_.id}/{path}", data={
+        "lock_version": str(round_.lock_version), field: "   "})
+    page = refused.get_data(as_text=True)
+
+    assert refused.status_code == 422
+    assert f'<a href="#{element}">' in page and "Dit veld is verplicht." in page
+    assert f'aria-describedby="{element}-fouten" aria-invalid="true">   </textarea>' in page
+    assert f'<h1>{round_.version.title}</h1>' in page  # the round, not an error page
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == events

@@ -28,6 +28,7 @@ from registry.views.procedure import (
     load_round,
 )
 from registry.views.procedure.fields import DESCRIPTION_FIELDS, LABELS, diff_labels
+from registry.views.procedure.round import render_round
 
 
 def _description_form(values, errors, status=200, round_=None, lock_version=None):
@@ -160,7 +161,10 @@ def withdraw_round(round_id: int):
 @bp.post("/rondes/<int:round_id>/bezwaar")
 def lodge_objection(round_id: int):
     round_ = load_round(round_id, perm.can_lodge_objection)
-    data = load(ObjectionSchema(), form_data())
+    try:
+        data = load(ObjectionSchema(), form_data())
+    except ValidationFailed as error:
+        return render_round(round_, errors_by_field(error), error.status)
     objection = validity.lodge_objection(round_, current_user, data["grounds"])
     return back_to_round(objection.id, _("Uw bezwaar is ingediend."))
 

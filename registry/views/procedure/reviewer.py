@@ -17,6 +17,7 @@ from registry.services.assessment import appraisal_summary
 from registry.views.labels import APPRAISAL_CHOICES, APPRAISAL_QUESTIONS
 from registry.views.procedure import back_to_round, bp, check_form_lock, dossier, load_round
 from registry.views.procedure.labels import SCORE_LABELS
+from registry.views.procedure.round import render_round
 
 
 @bp.post("/rondes/<int:round_id>/verklaring")
@@ -133,7 +134,10 @@ def _assessment_fields(items, studies) -> dict:
 @bp.post("/rondes/<int:round_id>/reacties")
 def comment(round_id: int):
     round_ = load_round(round_id, perm.can_comment)
-    data = load(CommentSchema(), form_data())
+    try:
+        data = load(CommentSchema(), form_data())
+    except ValidationFailed as error:  # spaces only: the round again, the field marked
+        return render_round(round_, errors_by_field(error), error.status)
     decision.add_comment(round_, current_user, data["body"])
     return back_to_round(round_id, _("Uw reactie is geplaatst."))
 

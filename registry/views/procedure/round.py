@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry import permissions as perm
@@ -20,7 +21,19 @@ from registry.views.procedure.labels import CRITERIA_LABELS
 
 @bp.get("/rondes/<int:round_id>")
 def round_page(round_id: int):
-    round_ = load_round(round_id)
+    return render_round(load_round(round_id))
+
+
+def round_form_fields() -> dict[str, tuple[str, str]]:
+    """The round page's own forms' fields: (label, element id) for the error summary."""
+    return {"body": (_("Uw reactie"), "body"),
+            "reason": (_("Waarom trekt u het besluit in?"), "reopen-reason"),
+            "grounds": (_("Gronden van uw bezwaar"), "grounds")}
+
+
+def render_round(round_, errors: dict[str, list[str]] | None = None, status: int = 200):
+    """The round page; with errors, those of the form on it that was just posted (a
+    comment, a reopening, an objection), shown at its field with the text kept."""
     show_dossier = perm.can_view_dossier(current_user, round_)
     is_secretary = current_user.has_role("secretary")
     return render_template(
@@ -43,4 +56,7 @@ def round_page(round_id: int):
         can_confirm=perm.can_confirm_decision(current_user, round_),
         criteria=SCREENING_CRITERIA,
         criteria_labels=CRITERIA_LABELS,
-    )
+        errors=errors or {},
+        error_fields=round_form_fields(),
+        values=request.form if errors else {},
+    ), status

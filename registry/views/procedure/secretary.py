@@ -25,6 +25,7 @@ from registry.services.suggested_level import suggested_level_for
 from registry.views import labels
 from registry.views.procedure import back_to_round, bp, check_form_lock, dossier, load_round
 from registry.views.procedure.labels import CRITERIA_LABELS
+from registry.views.procedure.round import render_round
 
 
 @bp.post("/rondes/<int:round_id>/screening/starten")
@@ -213,7 +214,10 @@ def _decision_form(round_, errors, status=200):
 def reopen_discussion(round_id: int):
     round_ = load_round(round_id, perm.can_record_decision)
     check_form_lock(round_)
-    data = load(ReopenSchema(), form_data())
+    try:
+        data = load(ReopenSchema(), form_data())
+    except ValidationFailed as error:
+        return render_round(round_, errors_by_field(error), error.status)
     decision.reopen_discussion(round_, current_user, data["reason"])
     return back_to_round(round_id, _("Het besluit is ingetrokken; de bespreking is heropend."))
 
