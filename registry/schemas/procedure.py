@@ -198,12 +198,8 @@ class DecisionInputSchema(DutchSchema):
                                  validate=validate.Length(max=500))
     study_appraisals = fields.List(fields.Nested(AgreedAppraisalInputSchema),
                                    load_default=list, validate=validate.Length(max=500))
-
-    @validates_schema
-    def provisional_needs_conditions(self, data, **kwargs):
-        if data["outcome"] == "provisional" and not data.get("conditions"):
-            raise ValidationError(_("Een besluit onder voorbehoud heeft voorwaarden."),
-                                  "conditions")
+    # That a provisional decision needs conditions is the service's rule, checked with
+    # the rationale's, so the form reports both at once (decision.check_decision).
 
 
 class CommentSchema(DutchSchema):

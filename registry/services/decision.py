@@ -70,18 +70,27 @@ def check_decision(round_: AssessmentRound, data: dict[str, Any]) -> dict[str, A
                "domain_ratings": domain_ratings.choose(
                    intervention, data.get("domain_ratings") or {}, qualities),
                "suggested": suggested_level_for(intervention, qualities)}
+    problems, summary = [], None
+    if data["outcome"] == "provisional" and not (data.get("conditions") or "").strip():
+        summary = _("Een besluit onder voorbehoud heeft voorwaarden.")
+        problems.append({"field": "conditions", "messages": [summary]})
+    if len((data.get("rationale") or "").strip()) < MIN_RATIONALE_CHARS:
+        summary = _rationale_summary(data, choices["suggested"])
+        problems.append({"field": "rationale", "messages": [
+            _("Verplicht: minstens %(min)s tekens.", min=MIN_RATIONALE_CHARS)]})
+    if problems:  # all of them at once: the form shows each at its field
+        raise ValidationFailed(summary, problems)
+    return choices
+
+
+def _rationale_summary(data: dict[str, Any], suggested: str | None) -> str:
+    """What a too short rationale must do: explain a level that differs from the
+    suggested one, or else give the committee's reasoning."""
     level = _level_of(data["outcome"], data.get("level"))
-    rationale = (data.get("rationale") or "").strip()
-    if len(rationale) >= MIN_RATIONALE_CHARS:
-        return choices
-    suggested = choices["suggested"]
-    differs = data["outcome"] == "not_recognised" or (suggested is not None
-                                                      and level != suggested)
-    summary = (_("Leg uit waarom het besluit afwijkt van het voorgestelde niveau.") if differs
-               else _("Schrijf de motivering van de commissie; die wordt met het besluit "
-                      "gepubliceerd."))
-    raise ValidationFailed(summary, [{"field": "rationale", "messages": [
-        _("Verplicht: minstens %(min)s tekens.", min=MIN_RATIONALE_CHARS)]}])
+    if data["outcome"] == "not_recognised" or (suggested is not None and level != suggested):
+        return _("Leg uit waarom het besluit afwijkt van het voorgestelde niveau.")
+    return _("Schrijf de motivering van de commissie; die wordt met het besluit "
+             "gepubliceerd.")
 
 
 def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, Any]):

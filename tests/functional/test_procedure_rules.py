@@ -139,6 +139,27 @@ def test_the_decision_form_asks_for_the_rationale(client, cast):
     assert "Verplicht: minstens 20 tekens." in page and 'aria-invalid="true"' in page
 
 
+def test_a_provisional_decision_without_conditions_or_rationale_names_both_at_their_fields(
+        client, cast):
+    """Both rules at once, each message beside its field and tied to it, so the secretary
+    does not learn of the second only after mending the first."""
+    round_ = drive(cast, "in_discussion")
+    db.session.commit()
+    login(client, cast.secretary)
+    response = client.post(f"/procedure/rondes/{round_.id}/besluit", data={
+        "outcome": "provisional", "level": "effective_first", "rationale": "Kort.",
+        "conditions": "  ", "lock_version": str(round_.lock_version)})
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert ('<span class="error" id="conditions-error">Een besluit onder voorbehoud heeft '
+            'voorwaarden.</span>') in page
+    assert 'id="conditions" name="conditions" aria-describedby="conditions-error" ' \
+           'aria-invalid="true"' in page
+    assert '<span class="error" id="rationale-error">Verplicht: minstens 20 tekens.' in page
+    assert '<a href="#conditions">' in page and '<a href="#rationale">' in page
+
+
 # --- the objection round ---------------------------------------------------------------
 
 
