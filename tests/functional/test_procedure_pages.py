@@ -86,3 +86,45 @@ def test_reassessment_over_http_starts_a_new_round(client, cast):
     response = client.post(f"/procedure/interventies/{round_.intervention_id}/herbeoordeling")
     assert response.status_code == 302 and "/procedure/rondes/" in response.headers["Location"]
     assert round_.version.intervention.current_decision.valid_until > date.today()
+
+
+def _unreferenced_errors(page: str) -> list[str]:
+    """The ids of the page's inline error messages that no field names in its
+    aria-describedby (a screen reader on that field would not hear them), and those
+    whose field does not say it is invalid."""
+    from lxml import html
+
+    tree = html.fromstring(page)
+    missing = []
+    for message in tree.xpath('//*[contains(@class, "field-errors")]/@id'):
+        fields = tree.xpath(f'//*[self::input or self::select or self::textarea]'
+                            f'[contains(concat(" ", @aria-describedby, " "), " {message} ")]')
+        if not fields or not all(f.get("aria-invalid") == "true" for f in fields):
+            missing.append(message)
+    return missing
+
+
+def test_every_error_of_the_blind_assessment_form_is_tied_to_its_field(client, cast):
+    round_ = drive(cast, "in_review")
+    db.session.commit()
+    login(client, cast.reviewer_a)
+    response = client.post(f"/procedure/rondes/{round_.id}/beoordeling",
+                           data={"action": "submit"})
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert page.count('class="field-errors"') >= 3  # scores, study questions, level ...
+    assert _unreferenced_errors(page) == []
+
+
+def test_every_error_of_the_screening_form_is_tied_to_its_field(client, cast):
+    round_ = drive(cast, "screening")
+    db.session.commit()
+    login(client, cast.secretary)
+    response = client.post(f"/procedure/rondes/{round_.id}/screening", data={
+        "outcome": "returned", "lock_version": str(round_.lock_version)})
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert 'id="remarks-fouten"' in page
+    assert _unreferenced_errors(page) == []
