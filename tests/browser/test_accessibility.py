@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -135,12 +136,25 @@ def test_skip_link_moves_focus_to_the_main_content(live_server, page):
             "nl",
             id="en-search-profile",
         ),
+        pytest.param("en", "/zoeken?q=schulden", "main .compare-choice .visually-hidden", "nl",
+                     id="en-compare-choice"),
+        pytest.param("en", "/werkwijzers/plan-van-aanpak-schulden-en-werk", "main h1", "nl",
+                     id="en-guide-title"),
+        pytest.param("en", "/werkwijzers/plan-van-aanpak-schulden-en-werk",
+                     "main .guide-body p", "nl", id="en-guide-body"),
+        pytest.param("en", "/werkwijzers", "main section li a", "nl", id="en-guide-list"),
+        pytest.param("en", "/interventies/ips-werk-en-herstel", ".related-guides li a", "nl",
+                     id="en-related-guide"),
+        pytest.param("en", "/interventies/schulden-eerst-werk-ook", "#ervaringen dd.prose",
+                     "nl", id="en-practice-experience"),
+        pytest.param("en", "/zoeken/diagnose?stap=10&schulden=ja",
+                     "main .result__title a", "nl", id="en-diagnosis-short-list"),
     ],
 )
 def test_record_text_in_another_language_is_marked(
     live_server, page, locale, path, selector, language
 ):
-    page.goto(f"{live_server}/taal/{locale}?next={path}")
+    page.goto(f"{live_server}/taal/{locale}?next={quote(path)}")
 
     marked = page.locator(selector).first.evaluate("element => element.closest('[lang]').lang")
 
