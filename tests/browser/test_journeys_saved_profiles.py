@@ -44,3 +44,23 @@ def test_klantmanager_saves_a_profile_and_deletes_it_by_keyboard(journey, page):
     activate(page, page.get_by_role("button", name="Verwijderen Schulden, trede 2"))
     assert page.get_by_text("Het profiel is verwijderd.").is_visible()
     assert page.get_by_text("U heeft nog geen profielen bewaard.").is_visible()
+
+
+def test_a_refused_sign_in_takes_the_focus_to_what_went_wrong(journey, page):
+    """A wrong password: focus on the error summary (as on every refused form), whose
+    link leads to the e-mail field, which names the message."""
+    from tests.browser.journeys import press_and_wait, wait_for_focus
+
+    page.goto(journey.base + "/inloggen")
+    tab_to(page, page.get_by_label("E-mailadres"))
+    page.keyboard.type(journey.email("professional"))
+    page.keyboard.press("Tab")
+    page.keyboard.type("niet-het-wachtwoord")
+    press_and_wait(page)
+
+    wait_for_focus(page, ".error-summary")
+    assert "klopt niet" in page.locator(".error-summary").inner_text()
+    activate(page, page.locator(".error-summary a"))
+    wait_for_focus(page, "#email")
+    assert page.get_by_label("E-mailadres").get_attribute("aria-invalid") == "true"
+    assert not axe_violations(page), axe_violations(page)
