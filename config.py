@@ -75,6 +75,10 @@ class Config:
     # leaves them to one `flask index sync --follow` process.
     SEARCH_SYNC = _env("SEARCH_SYNC", "inline")
     SEARCH_LOCK_TIMEOUT = float(_env("SEARCH_LOCK_TIMEOUT", "10"))
+    # Inline: how long a request waits for the index after its commit (the catch-up
+    # thread applies what it could not, every SEARCH_CATCH_UP_SECONDS; 0: no thread).
+    SEARCH_INLINE_LOCK_TIMEOUT = float(_env("SEARCH_INLINE_LOCK_TIMEOUT", "2"))
+    SEARCH_CATCH_UP_SECONDS = float(_env("SEARCH_CATCH_UP_SECONDS", "30"))
     # Change-log rows are kept this long (and until every index replica has applied
     # them); a replica away for longer rebuilds itself. Must exceed a full rebuild.
     SEARCH_CHANGE_RETENTION_HOURS = float(_env("SEARCH_CHANGE_RETENTION_HOURS", "168"))
@@ -124,6 +128,7 @@ class TestConfig(Config):
     # after-commit sync use their own database and ask for "inline".
     SEARCH_SYNC = "off"
     USAGE_FLUSH_SECONDS = 0  # tests flush the usage counts themselves
+    SEARCH_CATCH_UP_SECONDS = 0  # tests catch up by hand (registry/search/catch_up.py)
     TERM_LABELS_SECONDS = 0  # tests change labels and look at once
     IMPORT_NICE = 0  # the CLI tests run the command inside the test process
     # A laptop's REGISTRY_TRUSTED_* must not make every test request a 400.

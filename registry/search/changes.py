@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import timedelta
 from itertools import chain
 
 from flask import Flask, current_app, has_app_context
@@ -22,7 +21,6 @@ from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from registry.bulk_insert import insert_rows
-from registry.extensions import db
 from registry.models import (
     EvidenceDecision,
     Intervention,
@@ -34,10 +32,8 @@ from registry.models import (
 )
 from registry.models.base import utcnow
 from registry.models.vocabulary import version_tags
-from registry.search.kinds import INTERVENTIONS, KINDS, STUDIES, DocumentKind
-from registry.search.replicas import ReplicaUnknown
-from registry.search.sync import sync_pending
-from search_index.storage import IndexUnavailable, LockTimeout
+from registry.search.catch_up import apply_waiting, init_catch_up
+from registry.search.kinds import INTERVENTIONS, STUDIES, DocumentKind
 
 log = logging.getLogger(__name__)
 PENDING = "search_changes_pending"
@@ -217,16 +213,9 @@ def apply_after_commit(session: Session) -> None:
     app = current_app._get_current_object()
     if sync_mode(app) != "inline":
         return
-    for kind in KINDS:
-        try:
-            sync_pending(db.engine, kind.root(app.config["INDEX_DIR"]),
-                         app.config.get("SEARCH_LOCK_TIMEOUT", 10.0),
-                         timedelta(hours=app.config["SEARCH_CHANGE_RETENTION_HOURS"]),
-                         kind=kind)
-        except (IndexUnavailable, LockTimeout, ReplicaUnknown) as error:
-            # The rows stay in the log; the next sync, the worker or a rebuild applies
-            # them.
-            log.warning("%s search index not updated after commit: %s", kind.name, error)
+    # What cannot be applied within the wait stays in the log for the process's
+    # catch-up thread (registry/search/catch_up.py), the next commit or a rebuild.
+    apply_waiting(app, app.config.get("SEARCH_INLINE_LOCK_TIMEOUT", 2.0))
 
 
 def init_search(app: Flask) -> None:
@@ -238,4 +227,6 @@ def init_search(app: Flask) -> None:
         event.listen(AppSession, "after_commit", apply_after_commit)
         event.listen(AppSession, "after_rollback", _forget)
     app.config.setdefault("SEARCH_LOCK_TIMEOUT", 10.0)
+    app.config.setdefault("SEARCH_INLINE_LOCK_TIMEOUT", 2.0)
     app.config.setdefault("SEARCH_CHANGE_RETENTION_HOURS", 168.0)
+    init_catch_up(app)

@@ -194,3 +194,71 @@ def _wait_for(path: Path, child: subprocess.Popen) -> None:
         assert child.poll() is None, "the rebuild process ended early"
         assert time.monotonic() < deadline, "the rebuild never started filling"
         time.sleep(0.05)
+
+
+def _commit_while_the_index_is_locked(app, title: str) -> None:
+    """Commit a change while another writer holds the index: its after-commit sync gives
+    up after SEARCH_INLINE_LOCK_TIMEOUT and the change waits in the log."""
+    from registry.search.kinds import INTERVENTIONS
+    from search_index import storage
+
+    app.config["SEARCH_INLINE_LOCK_TIMEOUT"] = 0.1
+    with storage.writer_lock(INTERVENTIONS.root(index_dir(app)), 5):
+        add(title)
+    assert total(app, title) == 0
+    assert sync.verify(db.engine, index_dir(app)).missing
+
+
+def test_a_change_its_commit_could_not_apply_is_caught_up_without_another_commit(
+        live_search_app):
+    from registry.search.catch_up import apply_waiting
+
+    _commit_while_the_index_is_locked(live_search_app, "Wachtend")
+    assert apply_waiting(live_search_app, 1.0) >= 1
+
+    assert total(live_search_app, "wachtend") == 1
+    assert not sync.verify(db.engine, index_dir(live_search_app))
+
+
+def test_an_inline_process_runs_one_catch_up_thread_and_it_applies_what_waits(
+        live_search_app):
+    from registry.search.catch_up import CatchUp
+
+    live_search_app.config["SEARCH_CATCH_UP_SECONDS"] = 0.05
+    catch_up = CatchUp(live_search_app)
+    try:
+        _commit_while_the_index_is_locked(live_search_app, "Ingehaald")
+        catch_up.ensure_started()
+        catch_up.ensure_started()  # every request asks; one thread per process
+        assert [t.name for t in threading.enumerate()].count("search-catch-up") == 1
+        deadline = time.monotonic() + 20
+        while total(live_search_app, "ingehaald") == 0:
+            assert time.monotonic() < deadline, "the catch-up thread never applied it"
+            time.sleep(0.05)
+    finally:
+        catch_up.stop()
+
+
+@pytest.mark.parametrize(("mode", "seconds"), [("worker", 30.0), ("off", 30.0),
+                                               ("inline", 0.0)])
+def test_the_catch_up_thread_runs_only_for_inline_sync(app, monkeypatch, mode, seconds):
+    from registry.search.catch_up import init_catch_up
+
+    monkeypatch.setitem(app.config, "SEARCH_SYNC", mode)
+    monkeypatch.setitem(app.config, "SEARCH_CATCH_UP_SECONDS", seconds)
+    monkeypatch.delitem(app.extensions, "search_catch_up", raising=False)
+    init_catch_up(app)
+    assert "search_catch_up" not in app.extensions
+
+
+def test_an_inline_app_starts_its_catch_up_on_a_request():
+    from flask import Flask
+
+    from registry.search.catch_up import CatchUp, init_catch_up
+
+    fresh = Flask(__name__)
+    fresh.config.update(SEARCH_SYNC="inline", SEARCH_CATCH_UP_SECONDS=30.0)
+    init_catch_up(fresh)
+    catch_up = fresh.extensions["search_catch_up"]
+    assert isinstance(catch_up, CatchUp)
+    assert catch_up.ensure_started in fresh.before_request_funcs[None]
