@@ -17,10 +17,14 @@ transaction in error.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+
 from flask import Flask, g, has_request_context
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from registry.extensions import db, on_postgresql
 
@@ -28,6 +32,7 @@ from registry.extensions import db, on_postgresql
 READING = frozenset({"SELECT", "SHOW", "EXPLAIN", "VALUES", "SET", "BEGIN", "SAVEPOINT",
                      "RELEASE", "ROLLBACK"})
 _WROTE, _STATUS = "request_wrote", "request_status"
+log = logging.getLogger(__name__)
 
 
 def init_read_requests(app: Flask) -> None:
@@ -62,4 +67,12 @@ def _end_reading(error: BaseException | None) -> None:
         return
     raw = session.connection().connection.dbapi_connection
     if raw is not None and raw.info.transaction_status == TransactionStatus.INTRANS:
-        session.commit()
+        try:
+            session.commit()
+        except SQLAlchemyError as failure:
+            # The answer is ready and nothing was written: a connection the server ended
+            # (a restart, pg_terminate_backend) loses the connection, not the answer.
+            log.warning("a reading request's COMMIT failed (%s); its answer goes out",
+                        type(failure).__name__)
+            with contextlib.suppress(SQLAlchemyError):
+                session.rollback()

@@ -5,6 +5,7 @@ as before."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import pool as sa_pool
 from sqlalchemy import text
 
 from registry.extensions import db, on_postgresql
@@ -64,3 +65,29 @@ def test_a_failed_request_ends_with_a_rollback(own_requests_app):
         client.get("/interventies")
     assert client.get("/interventies/bestaat-niet").status_code == 404
     assert _prepared(own_requests_app) == 0  # the rollback cleared them, as before
+
+
+def test_a_connection_ended_by_the_server_does_not_cost_a_read_its_answer(own_requests_app):
+    """PostgreSQL ends the request's connection after the page is made (a restart,
+    pg_terminate_backend): the ending COMMIT fails, and the page still goes out; the
+    next request gets a working connection."""
+    from sqlalchemy import create_engine
+
+    url = own_requests_app.config["SQLALCHEMY_DATABASE_URI"]
+    killer = create_engine(url, poolclass=sa_pool.NullPool)
+
+    @own_requests_app.after_request
+    def end_the_connection(response):
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        with killer.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        return response
+
+    client = own_requests_app.test_client()
+    try:
+        response = client.get("/interventies")
+        assert response.status_code == 200 and b"<h1" in response.data
+    finally:
+        own_requests_app.after_request_funcs[None].remove(end_the_connection)
+        killer.dispose()
+    assert client.get("/interventies").status_code == 200
