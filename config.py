@@ -22,7 +22,9 @@ class Config:
     ENV_NAME = _env("ENV", "development")
     SECRET_KEY = _env("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'registry.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error's message (and so the log) shows no statement
+    # parameters, which hold e-mail addresses, names and texts.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     INDEX_DIR = _env("INDEX_DIR", str(INSTANCE_DIR / "index"))
     # This host's open data download (/open-data), renewed by `flask opendata publish`.
     OPENDATA_DIR = _env("OPENDATA_DIR", str(INSTANCE_DIR / "opendata"))

@@ -23,7 +23,7 @@ from registry.models import User
 from registry.models.base import utcnow
 from registry.search.service import saved_profile_ids
 from registry.services import profile_digest
-from registry.services.notices import send_text
+from registry.services.notices import mail_failure, send_text
 from registry.unit_of_work import commit
 from search_index.storage import IndexUnavailable
 
@@ -62,8 +62,9 @@ def digest_command() -> None:
             commit()
             message = "The search index is unavailable; the digests wait for the next run."
             raise click.ClickException(message) from None
-        except (OSError, smtplib.SMTPException):
-            current_app.logger.exception("A profile digest could not be sent")
+        except (OSError, smtplib.SMTPException) as error:
+            current_app.logger.warning("A profile digest could not be sent: %s",
+                                       mail_failure(error))
             profile_digest.release(taken)
         else:
             profile_digest.delivered(taken)

@@ -51,6 +51,19 @@ def mark_read(user, notice_id: int) -> None:
         db.session.flush()
 
 
+def mail_failure(error: BaseException) -> str:
+    """A failed sending as the log may show it: the error's kind and the server's codes,
+    never an address (an SMTPRecipientsRefused names every refused recipient, an
+    SMTPSenderRefused the sender)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _text in error.recipients.values()})
+        return f"SMTPRecipientsRefused {codes}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__} {error.smtp_code}"
+    errno = getattr(error, "errno", None)
+    return type(error).__name__ + (f" (errno {errno})" if errno else "")
+
+
 def send_email(to: str, message: str, link: str | None) -> None:
     config = current_app.config
     # We do not know the recipient's language; e-mail speaks the registry's default.
@@ -92,9 +105,10 @@ def _send_outbox(session: Session) -> None:
     for to, message, link in outbox:
         try:
             send_email(to, message, link)
-        except (OSError, smtplib.SMTPException):
+        except (OSError, smtplib.SMTPException) as error:
             # The action is committed; a mail failure must not undo it. The notice stays.
-            current_app.logger.exception("Could not send an e-mail notice")
+            current_app.logger.warning("Could not send an e-mail notice: %s",
+                                       mail_failure(error))
 
 
 @event.listens_for(Session, "after_soft_rollback")

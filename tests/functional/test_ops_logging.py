@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import smtplib
 
 import pytest
 
@@ -122,3 +123,44 @@ def test_an_e_mail_notice_without_mail_server_logs_no_address(json_app, capsys):
 
     written = " ".join(line["message"] for line in json_lines(capsys))
     assert "dossier ingediend" in written and "klant.manager" not in written
+
+
+@pytest.mark.parametrize("error", [
+    smtplib.SMTPRecipientsRefused({"klant.manager@gemeente.example": (550, b"no such user")}),
+    smtplib.SMTPSenderRefused(553, b"rejected", "klant.manager@gemeente.example"),
+    ConnectionRefusedError(111, "Connection refused"),
+])
+def test_a_refused_e_mail_notice_logs_no_address(json_app, capsys, monkeypatch, error):
+    """A mail server's refusal names the addresses; the log keeps its kind and codes."""
+    from registry.extensions import db
+    from registry.services import notices
+
+    def refuse(*args):
+        raise error
+
+    monkeypatch.setattr(notices, "send_email", refuse)
+    with json_app.test_request_context("/"):
+        user = make_user("secretary")
+        address = user.email
+        notices.notify([user], "decision", "Er is een besluit.", "/mijn/")
+        db.session.commit()
+
+    lines = json_lines(capsys)
+    written = json.dumps(lines)
+    assert any("Could not send an e-mail notice" in line["message"] for line in lines)
+    assert "klant.manager" not in written and address not in written
+
+
+def test_a_database_error_in_the_log_shows_no_statement_parameters(json_app):
+    """hide_parameters: the error's text (what the log prints) omits the values."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from registry.extensions import db
+
+    with json_app.app_context():
+        with pytest.raises(SQLAlchemyError) as failed:
+            db.session.execute(text("SELECT * FROM no_such_table WHERE email = :email"),
+                               {"email": "klant.manager@gemeente.example"})
+        db.session.rollback()
+    assert "klant.manager" not in str(failed.value)
