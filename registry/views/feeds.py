@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 from flask import Response, current_app, request, url_for
 from flask_babel import gettext as _
+from werkzeug.urls import iri_to_uri
 
 from registry.evidence import LABELS
 from registry.models.base import as_utc
@@ -31,7 +32,9 @@ def _feed(feed_id: str, title: str, alternate: str) -> FeedGenerator:
     feed.id(feed_id)
     feed.title(title)
     feed.author({"name": current_app.config["OPENDATA_PUBLISHER"]})
-    feed.link(href=request.url, rel="self")
+    # As a URI: the request's own address holds whatever the visitor typed, decoded,
+    # and one character XML cannot hold (U+FFFF) made the whole feed a 500.
+    feed.link(href=iri_to_uri(request.url), rel="self")
     feed.link(href=alternate, rel="alternate")
     feed.language("nl")
     return feed

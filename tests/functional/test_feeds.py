@@ -96,3 +96,22 @@ def test_a_character_xml_cannot_hold_does_not_break_the_feeds(client, app, db_se
     (entry,) = decisions.findall(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}summary") == "Goed  beschreven."
     assert len(search.findall(f"{ATOM}entry")) == 1
+
+
+@pytest.mark.parametrize("path", ["/feeds/besluiten.atom?x=%EF%BF%BF",
+                                  "/feeds/besluiten.atom?x=%00",
+                                  "/zoeken.atom?q=werkfit&x=%EF%BF%BF"])
+def test_a_character_xml_cannot_hold_in_the_address_does_not_break_the_feeds(
+        client, published, app, tmp_path, monkeypatch, db_session, path):
+    """The feed's self link is the request's address: as a URI (percent-encoded), never
+    with what the visitor typed raw."""
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    sync.rebuild(db_session.connection(), root)
+    try:
+        response = client.get(path)
+    finally:
+        searchers.release_all()
+    assert response.status_code == 200
+    self_link = ET.fromstring(response.data).find(f"{ATOM}link[@rel='self']")
+    assert "%EF%BF%BF" in self_link.get("href") or "%00" in self_link.get("href")
