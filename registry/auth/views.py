@@ -10,7 +10,7 @@ from registry.auth import bp
 from registry.auth.forms import errors_by_field, form_data, load
 from registry.errors import ValidationFailed
 from registry.extensions import db
-from registry.i18n import _safe_next
+from registry.local_paths import local_path
 from registry.schemas.accounts import LoginSchema, PasswordChangeSchema, TokenCreateSchema
 from registry.services import accounts
 
@@ -38,9 +38,8 @@ def login():
         return _login_refused(_("Het e-mailadres of wachtwoord klopt niet."), 401)
     session.clear()  # a fresh session on sign-in: no fixation of an old one
     login_user(user)
-    # Without a page to return to, a signed-in user's work starts at /mijn/.
-    target = data.get("next") or url_for("dashboard.index")
-    return redirect(_safe_next(target))
+    # Without a page of this site to return to, a signed-in user's work starts at /mijn/.
+    return redirect(local_path(data.get("next")) or url_for("dashboard.index"))
 
 
 def _login_refused(message: str, status: int, error: ValidationFailed | None = None):

@@ -78,7 +78,8 @@ def test_the_way_back_never_leaves_the_search_pages(client, indexed, target):
     assert "back-link" not in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["//[", "http://[", "//evil.example/"])
+@pytest.mark.parametrize("target", ["//[", "http://[", "//evil.example/", "/a\nb",
+                                    "/mijn/\r\nX: 1"])
 def test_a_language_switch_returns_only_to_a_page_of_this_site(client, target):
     response = client.get("/taal/en", query_string={"next": target})
     assert (response.status_code, response.headers["Location"]) == (302, "/")
@@ -113,3 +114,17 @@ def test_sign_in_without_a_destination_opens_my_work(client):
     user = make_user("professional")
     database.session.commit()
     assert login(client, user).headers["Location"].endswith("/mijn/")
+
+
+@pytest.mark.parametrize("target", ["/mijn/\r\nX: 1", "/%0A", "https://evil.example/"])
+def test_sign_in_with_an_unfit_destination_opens_my_work(client, target):
+    """A `next` that is no path of this site (a line break cannot even stand in the
+    Location header) leads to /mijn/, not to an error page after signing in."""
+    from registry.extensions import db as database
+    from tests.unit.procedure.support import PASSWORD, make_user
+
+    user = make_user("professional")
+    database.session.commit()
+    response = client.post("/inloggen", data={"email": user.email, "password": PASSWORD,
+                                               "next": target.replace("%0A", "\n")})
+    assert (response.status_code, response.headers["Location"]) == (302, "/mijn/")

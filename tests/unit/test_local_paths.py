@@ -16,7 +16,8 @@ def test_a_path_of_this_site_is_followed(value):
 
 @pytest.mark.parametrize("value", [
     None, "", "https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x",
-    "zoeken", "//[", "http://[", "/" + "a" * 2000,
+    "zoeken", "//[", "http://[", "/" + "a" * 2000, "/a\nb", "/mijn/\r\nX: 1", "/\x00",
+    "/a\x7f",
 ])
 def test_anything_else_is_not(value):
     assert local_path(value) is None
