@@ -30,7 +30,10 @@ ERRORS = (401, 403, 404, 409, 422)
 
 
 def _json_body() -> dict:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than the JSON reader goes: no form's shape
+        body = None
     if not isinstance(body, dict):
         raise ValidationFailed(_("Stuur een JSON-object."))
     return body

@@ -15,9 +15,11 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 _REQUIRED = _l("Dit veld is verplicht.")
-# Control characters no one types (NUL, escape ...) and Unicode's noncharacters (XML
-# cannot hold U+FFFE or U+FFFF); tab, newline and carriage return pass.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufdd0-\ufdef\ufffe\uffff]")
+# Control characters no one types (NUL, escape ...), lone surrogates (a JSON "\ud800"
+# that no UTF-8 can store) and Unicode's noncharacters (XML cannot hold U+FFFE or
+# U+FFFF); tab, newline and carriage return pass.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufdd0-\ufdef"
+                      "\ufffe\uffff]")
 
 
 def no_control_characters(value: str) -> None:

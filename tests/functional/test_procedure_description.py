@@ -170,3 +170,27 @@ def test_the_form_shows_the_saved_tags_and_providers_as_checked(client, cast):
     assert re.search(r'id="tag-barrier-debt"[^>]*\n?\s*checked', page)
     assert re.search(rf'id="provider-{provider.slug}"[^>]*\n?\s*checked', page)
     assert not re.search(r'id="tag-barrier-language"[^>]*\n?\s*checked', page)
+
+
+@pytest.mark.parametrize(("raw", "field"), [
+    ("[" * 100_000 + "]" * 100_000, None),            # deeper than the JSON reader goes
+    ('{"a":' * 50_000 + "1" + "}" * 50_000, None),
+    ('{"title": "\\ud800", "lock_version": %(lock)s}', "title"),  # a lone surrogate
+])
+def test_the_api_refuses_json_it_cannot_store_with_the_error_shape(client, cast, raw, field):
+    round_ = drive(cast, "draft")
+    secret = create_token(cast.owner, "test").secret
+    db.session.commit()
+    before = round_.version.title
+    response = client.put(f"/api/v1/procedure/rounds/{round_.id}/description",
+                          data=raw % {"lock": round_.version.lock_version} if field else raw,
+                          content_type="application/json",
+                          headers={"Authorization": f"Bearer {secret}"})
+    error = response.get_json()["error"]
+
+    assert response.status_code == 422 and error["code"] == "validation_failed"
+    if field:
+        assert error["details"][0]["field"] == field
+        assert "U+D800" in error["details"][0]["messages"][0]
+    db.session.expire_all()
+    assert round_.version.title == before
