@@ -13,6 +13,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from registry.ops.request_log import logged_path
 from search_index.storage import IndexUnavailable
 
 
@@ -139,11 +140,11 @@ def register_error_handlers(app: Flask) -> None:
     def handle_index_unavailable(error: IndexUnavailable):
         # Any route that reads the index without a page of its own for this (feeds,
         # exports): 503 like the search page, not 500.
-        app.logger.warning("search index unavailable on %s: %s", request.path, error)
+        app.logger.warning("search index unavailable on %s: %s", logged_path(), error)
         return error_response(503, SearchUnavailable.code,
                               _("De zoekfunctie is tijdelijk niet beschikbaar."))
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
-        app.logger.exception("Unhandled error on %s", request.path)
+        app.logger.exception("Unhandled error on %s", logged_path())
         return error_response(500, "internal_error", _http_message(500))

@@ -26,6 +26,15 @@ _STARTED_KEY = "registry.request_started"
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Paths are the client's; a 404 for a megabyte-long path need not be logged whole.
 _MAX_PATH = 512
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def logged_path() -> str:
+    """The request's path as a log line may hold it: at most _MAX_PATH characters, and
+    control characters written as escapes (a decoded %0A would start a forged line in
+    the text format)."""
+    return _CONTROL.sub(lambda found: found.group().encode("unicode_escape").decode(),
+                        request.path[:_MAX_PATH])
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 FORMATS = ("json", "text")
 
@@ -79,7 +88,7 @@ def _log_request(response: Response) -> Response:
     if request_id:
         response.headers[HEADER] = request_id
     duration_ms = round(elapsed_seconds() * 1000, 1)
-    path = request.path[:_MAX_PATH]
+    path = logged_path()
     log.info(
         "%s %s %s %sms",
         request.method,

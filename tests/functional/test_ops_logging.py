@@ -164,3 +164,14 @@ def test_a_database_error_in_the_log_shows_no_statement_parameters(json_app):
                                {"email": "klant.manager@gemeente.example"})
         db.session.rollback()
     assert "klant.manager" not in str(failed.value)
+
+
+def test_a_line_break_in_the_path_cannot_forge_a_log_line(database_url, tmp_path, capsys):
+    app = make_test_app(database_url, tmp_path)
+    forged = "2026-12-07 06:00:00,000 INFO registry.request [admin] POST /beheer 200 1.0ms"
+    app.test_client().get("/nope%0a" + forged.replace(" ", "%20"),
+                          headers={"X-Request-ID": "forge-1"})
+    lines = [line for line in capsys.readouterr().err.splitlines() if "registry.request" in line]
+
+    assert len(lines) == 1 and lines[0].startswith(tuple("0123456789"))
+    assert "[forge-1] GET /nope\\n2026-12-07" in lines[0]
