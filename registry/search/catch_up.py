@@ -78,12 +78,11 @@ class CatchUp:
         self._stop.set()
 
 
-def init_catch_up(app: Flask) -> None:
-    """In inline mode, every request makes sure its process runs the catch-up thread."""
-    from registry.search.changes import sync_mode
-
+def init_catch_up(app: Flask, mode: str) -> None:
+    """In inline mode (`mode`, registry.search.changes.sync_mode), every request makes
+    sure its process runs the catch-up thread."""
     app.config.setdefault("SEARCH_CATCH_UP_SECONDS", 30.0)
-    if sync_mode(app) != "inline" or app.config["SEARCH_CATCH_UP_SECONDS"] <= 0:
+    if mode != "inline" or app.config["SEARCH_CATCH_UP_SECONDS"] <= 0:
         return
     catch_up = CatchUp(app)
     app.extensions["search_catch_up"] = catch_up

@@ -229,4 +229,4 @@ def init_search(app: Flask) -> None:
     app.config.setdefault("SEARCH_LOCK_TIMEOUT", 10.0)
     app.config.setdefault("SEARCH_INLINE_LOCK_TIMEOUT", 2.0)
     app.config.setdefault("SEARCH_CHANGE_RETENTION_HOURS", 168.0)
-    init_catch_up(app)
+    init_catch_up(app, sync_mode(app))

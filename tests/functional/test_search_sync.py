@@ -244,10 +244,9 @@ def test_an_inline_process_runs_one_catch_up_thread_and_it_applies_what_waits(
 def test_the_catch_up_thread_runs_only_for_inline_sync(app, monkeypatch, mode, seconds):
     from registry.search.catch_up import init_catch_up
 
-    monkeypatch.setitem(app.config, "SEARCH_SYNC", mode)
     monkeypatch.setitem(app.config, "SEARCH_CATCH_UP_SECONDS", seconds)
     monkeypatch.delitem(app.extensions, "search_catch_up", raising=False)
-    init_catch_up(app)
+    init_catch_up(app, mode)
     assert "search_catch_up" not in app.extensions
 
 
@@ -257,8 +256,8 @@ def test_an_inline_app_starts_its_catch_up_on_a_request():
     from registry.search.catch_up import CatchUp, init_catch_up
 
     fresh = Flask(__name__)
-    fresh.config.update(SEARCH_SYNC="inline", SEARCH_CATCH_UP_SECONDS=30.0)
-    init_catch_up(fresh)
+    fresh.config.update(SEARCH_CATCH_UP_SECONDS=30.0)
+    init_catch_up(fresh, "inline")
     catch_up = fresh.extensions["search_catch_up"]
     assert isinstance(catch_up, CatchUp)
     assert catch_up.ensure_started in fresh.before_request_funcs[None]
