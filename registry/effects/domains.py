@@ -168,7 +168,11 @@ def _pool(group: Group) -> None:
     for row, weight in zip(scaled, weights, strict=True):
         row.weight = 100 * weight / sum(weights)
     types = {row.finding.effect_size_type for row in scaled}
-    if len(types) == 1 and types <= {"odds_ratio", "risk_ratio"} and all(
+    # Ratios pool on their own scale only when they all point the same way: a ratio above
+    # 1 good for one measure (having work) and bad for another (benefit dependence) have
+    # no common ratio.
+    turned = {row.effect.ratio_turned for row in scaled}
+    if len(types) == 1 and types <= {"odds_ratio", "risk_ratio"} and len(turned) == 1 and all(
             r.effect.log_ratio is not None for r in scaled):
         group.ratio_type = types.pop()
         group.pooled_ratio = pool([r.effect.log_ratio for r in scaled],

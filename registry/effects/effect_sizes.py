@@ -79,6 +79,10 @@ class Effect:
     # on their own scale (odds and risk ratios).
     log_ratio: float | None = None
     log_ratio_variance: float | None = None
+    # Whether g was turned against the ratio (less of the measure is better, or the coded
+    # direction said so): the ratio stays as the study reported it, intervention against
+    # comparison, and only ratios turned alike are pooled together (domains._pool).
+    ratio_turned: bool = False
 
     @property
     def se(self) -> float | None:
@@ -171,9 +175,10 @@ def to_common_scale(finding: FindingData) -> Effect:
 
 
 def _turned(effect: Effect) -> Effect:
-    return Effect(-effect.g, effect.variance, effect.method, None,
-                  None if effect.log_ratio is None else -effect.log_ratio,
-                  effect.log_ratio_variance)
+    """g pointing the other way; a ratio keeps its own scale (a risk ratio of 0.75 for
+    benefit dependence is shown as 0.75, not as 1.33)."""
+    return Effect(-effect.g, effect.variance, effect.method, None, effect.log_ratio,
+                  effect.log_ratio_variance, not effect.ratio_turned)
 
 
 def _finite_positive(variance: float | None) -> bool:

@@ -106,6 +106,39 @@ def test_risk_ratios_are_pooled_on_their_own_scale_too(app):
     assert 4 / 3 < domains.ratio(group.pooled_ratio.estimate) < 0.5 / 0.35
 
 
+def test_ratios_where_lower_is_better_are_pooled_as_reported(app):
+    """Benefit dependence, lower is better: two risk ratios below 1 pool to a risk ratio
+    below 1 (0.75, as statsmodels and metafor give it), while g favours the intervention;
+    before, the ratio was shown as its reciprocal (1.33)."""
+    studies = [_study(), _study()]
+    for study, (p1, p2, n) in zip(studies, [(0.30, 0.45, 200), (0.40, 0.50, 300)],
+                                  strict=True):
+        _finding(study, effect_size_type="risk_ratio", effect_size=round(p1 / p2, 3),
+                 ci_lower=None, ci_upper=None, value_intervention=p1, value_comparison=p2,
+                 n_intervention=n, n_comparison=n, lower_is_better=True)
+
+    (group,) = groups_for(studies)
+
+    assert group.pooled.estimate > 0
+    assert domains.ratio(group.pooled_ratio.estimate) == pytest.approx(0.75, abs=0.01)
+    assert domains.ratio(group.pooled_ratio.ci_upper) < 1
+
+
+def test_ratios_pointing_different_ways_are_not_pooled_as_a_ratio(app):
+    """One risk ratio where more is better, one where less is: no common ratio."""
+    studies = [_study(), _study()]
+    _finding(studies[0], effect_size_type="risk_ratio", effect_size=1.3, ci_lower=1.1,
+             ci_upper=1.6, value_intervention=0.39, value_comparison=0.30,
+             n_intervention=200, n_comparison=200)
+    _finding(studies[1], effect_size_type="risk_ratio", effect_size=0.8, ci_lower=0.65,
+             ci_upper=0.95, value_intervention=0.40, value_comparison=0.50,
+             n_intervention=200, n_comparison=200, lower_is_better=True)
+
+    (group,) = groups_for(studies)
+
+    assert group.pooled is not None and group.pooled_ratio is None
+
+
 def test_groups_follow_domain_and_horizon(app):
     study = _study()
     _finding(study, time_point_months=24)

@@ -93,7 +93,9 @@ def test_a_favourable_ratio_below_one_becomes_a_positive_g():
     effect = to_common_scale(finding)
 
     assert effect.g > 0
-    assert effect.log_ratio == pytest.approx(-math.log((0.29) / (0.39)), rel=1e-2)
+    # The ratio stays as reported (intervention against comparison): 0.74, not 1.35.
+    assert effect.log_ratio == pytest.approx(math.log((0.29) / (0.39)), rel=1e-2)
+    assert effect.ratio_turned
 
 
 def test_an_unfavourable_effect_is_negative():
