@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 CONTROLLED_DESIGNS = ("rct", "quasi_experimental")
 UNCONTROLLED_DESIGNS = ("before_after", "cohort", "case_series")
+SOUND_QUALITIES = ("high", "moderate")
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,14 @@ def suggest_level(studies: list[StudyEvidence]) -> str | None:
     """effective_strong / effective_good / effective_first, or None."""
     favourable = [s for s in studies if s.favourable]
     controlled = [s for s in favourable if s.design in CONTROLLED_DESIGNS]
+    # Of sufficient quality: what the effects per domain count too (low quality is not).
+    sound = [s for s in controlled if s.quality in SOUND_QUALITIES]
     strong_anchor = [
-        s for s in controlled if s.quality == "high" and (s.follow_up_months or 0) >= 6
+        s for s in sound if s.quality == "high" and (s.follow_up_months or 0) >= 6
     ]
-    if len(controlled) >= 2 and strong_anchor:
+    if len(sound) >= 2 and strong_anchor:
         return "effective_strong"
-    if any(s.quality in ("high", "moderate") for s in controlled):
+    if sound:
         return "effective_good"
     if controlled or any(s.design in UNCONTROLLED_DESIGNS for s in favourable):
         return "effective_first"
@@ -55,6 +58,9 @@ def suggested_level_for(intervention, qualities: dict[int, str] | None = None) -
     """The suggestion from the intervention's linked effect studies; `qualities` (study
     id -> quality) stand in for their quality on record, as the panel agreed it."""
     qualities = qualities or {}
+    # Finished effect studies only, as the effects per domain (a study still running has
+    # no findings to go on yet).
     studies = [evidence_of(link.study, qualities.get(link.study_id))
-               for link in intervention.study_links if link.relation == "effect"]
+               for link in intervention.study_links
+               if link.relation == "effect" and not link.study.ongoing]
     return suggest_level(studies)
