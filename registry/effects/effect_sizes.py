@@ -10,6 +10,9 @@ Sources (documented on the "Over de erkenning" page, docs in README "Evidence"):
   on the analysis scale, (upper − lower)/(2·1.96).
 - Cochrane Handbook for Systematic Reviews of Interventions 6.5 (2024), 6.5.2.3: the
   SD of a difference in means from its CI, for groups of 60 or more.
+- What Works Clearinghouse 5.0: a study's own (often covariate-adjusted) estimate comes
+  before the one its raw numbers give: a reported mean difference over the pooled SD of
+  the groups, a reported odds ratio with its CI before the 2×2 table of the proportions.
 - What Works Clearinghouse, Procedures and Standards Handbook 5.0: the improvement
   index (Φ(g) − 0.5)·100 percentile points.
 
@@ -133,10 +136,14 @@ def se_from_ci(lower: float, upper: float) -> float:
     return (upper - lower) / (2 * Z95)
 
 
+def pooled_sd(sd1: float, n1: int, sd2: float, n2: int) -> float:
+    """The pooled within-group SD (Borenstein 4.19)."""
+    return math.sqrt(((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / (n1 + n2 - 2))
+
+
 def d_from_means(m1: float, sd1: float, n1: int, m2: float, sd2: float, n2: int) -> float:
     """Cohen's d with the pooled within-group SD (Borenstein 4.18–4.19)."""
-    pooled = math.sqrt(((n1 - 1) * sd1 ** 2 + (n2 - 1) * sd2 ** 2) / (n1 + n2 - 2))
-    return (m1 - m2) / pooled
+    return (m1 - m2) / pooled_sd(sd1, n1, sd2, n2)
 
 
 def log_odds_ratio(p1: float, n1: int, p2: float, n2: int) -> tuple[float, float]:
@@ -238,6 +245,10 @@ def _from_standardised(f: FindingData) -> Effect:
 
 def _from_proportions(f: FindingData) -> Effect:
     p1, p2, n1, n2 = f.value_intervention, f.value_comparison, f.n_intervention, f.n_comparison
+    if f.effect_size_type == "odds_ratio" and _has_ratio_ci(f):
+        # The study's own odds ratio first: often adjusted for covariates, which the
+        # crude 2×2 table of its proportions is not (WWC Handbook 5.0).
+        return _from_odds_ratio_ci(f)
     if p1 is None or p2 is None or not n1 or not n2 or not (0 <= p1 <= 1 and 0 <= p2 <= 1):
         if f.effect_size_type == "odds_ratio" and _has_ratio_ci(f):
             return _from_odds_ratio_ci(f)
@@ -275,6 +286,12 @@ def _from_means(f: FindingData) -> Effect:
         return Effect(reason=NEEDS_SDS)
     if any(v is None for v in values):
         return _from_mean_difference_ci(f)
+    if f.effect_size_type == "mean_difference" and f.effect_size is not None:
+        # The study's own difference (often covariate-adjusted) over the unadjusted pooled
+        # SD, as the WWC Handbook 5.0 computes g; not the raw means' difference.
+        d = f.effect_size / pooled_sd(f.sd_intervention, n1, f.sd_comparison, n2)
+        j = correction_j(n1, n2)
+        return Effect(j * d, j * j * d_variance(d, n1, n2), "adjusted_difference")
     d = d_from_means(f.value_intervention, f.sd_intervention, n1,
                      f.value_comparison, f.sd_comparison, n2)
     j = correction_j(n1, n2)

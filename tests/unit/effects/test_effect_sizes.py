@@ -32,7 +32,7 @@ def test_d_from_means_is_borensteins_worked_example():
 
 
 def test_g_from_means_is_borensteins_worked_example():
-    effect = to_common_scale(_means())
+    effect = to_common_scale(_means(effect_size=None))
 
     assert round(es.correction_j(50, 50), 4) == 0.9923
     assert round(effect.g, 4) == 0.5924
@@ -200,3 +200,31 @@ def test_without_lower_is_better_a_no_difference_finding_keeps_its_raw_sign():
     effect = to_common_scale(FindingData("risk_ratio", n_intervention=200, n_comparison=200,
                                          value_intervention=0.38, value_comparison=0.40))
     assert effect.g < 0
+
+
+def test_a_reported_mean_difference_comes_before_the_raw_means():
+    """WWC 5.0: the study's own (covariate-adjusted) difference over the groups' pooled
+    SD; the raw means' difference (3.5) is not what the study estimated (2.0)."""
+    finding = _means(effect_size=2.0, ci_lower=0.5, ci_upper=3.5, value_intervention=24.5,
+                     value_comparison=21.0, sd_intervention=8.0, sd_comparison=9.0,
+                     n_intervention=120, n_comparison=110)
+    pooled = math.sqrt((119 * 8.0 ** 2 + 109 * 9.0 ** 2) / 228)
+
+    effect = to_common_scale(finding)
+
+    assert effect.g == pytest.approx(es.correction_j(120, 110) * 2.0 / pooled, rel=1e-12)
+    assert effect.method == "adjusted_difference"
+
+
+def test_a_reported_odds_ratio_comes_before_the_two_by_two_table():
+    """A reported (adjusted) odds ratio of 2.0 gives g = J·ln 2·√3/π, not the crude
+    table's 1.56 of its proportions."""
+    finding = FindingData("odds_ratio", 2.0, 1.3, 3.1, 150, 150, 0.40, 0.30,
+                          direction="favourable")
+
+    effect = to_common_scale(finding)
+
+    assert effect.g == pytest.approx(
+        es.correction_j(150, 150) * math.log(2.0) * math.sqrt(3) / math.pi, rel=1e-12)
+    assert effect.log_ratio == pytest.approx(math.log(2.0))
+    assert effect.method == "odds_ratio_ci"
