@@ -19,8 +19,9 @@ Sources (documented on the "Over de erkenning" page, docs in README "Evidence"):
 Positive g favours the intervention. A finding whose measure is better when lower
 (`lower_is_better`: benefit dependence, sick leave) has its raw effect turned round, so a
 "no difference" finding points the right way too; a favourable or unfavourable finding
-is also set by its coded direction (a favourable risk ratio of benefit dependence below 1
-becomes a positive g even when lower_is_better was not coded).
+is also set by its coded direction. New findings whose direction contradicts their
+numbers are refused where they come in (registry/effects/plausibility.py), so that rule
+only still turns findings recorded before the check.
 
 A finding that cannot be put on the scale keeps its own and says why (`reason`): a
 hazard ratio (no conversion without the event data over time), a ratio or difference

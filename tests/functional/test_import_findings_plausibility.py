@@ -16,6 +16,8 @@ from tests.factories import StudyFactory
 HEADER = ("study,outcome_domain,measure,effect_size_type,effect_size,ci_lower,ci_upper,"
           "n_intervention,n_comparison,value_intervention,value_comparison,sd_intervention,"
           "sd_comparison,direction\n")
+AGAINST = ("De richting past niet bij de cijfers. Is bij deze maat minder beter (zoals "
+           "uitkeringsafhankelijkheid of verzuim)? Geef dat dan aan met 'lager is beter'.")
 GOOD = "10.5555/een,work,Aan het werk,risk_ratio,1.2,1.1,1.4,100,100,0.4,0.33,,,favourable\n"
 
 
@@ -36,6 +38,9 @@ def _count(model) -> int:
      "Een risicoverschil ligt tussen -1 en 1."),
     ("risk_ratio,1.2,1.1,1.4,-5,100,,,,,", "n_intervention",
      "Moet tussen 0 en 2147483647 liggen."),
+    # Favourable, yet the intervention group has less of a measure where more is better.
+    ("mean_difference,-3,-5,-1,100,100,18,21,8,9,", "direction", AGAINST),
+    ("risk_ratio,0.8,0.7,0.9,100,100,,,,,", "direction", AGAINST),
 ])
 def test_an_impossible_finding_is_refused_and_nothing_is_written(app, row, field, message):
     StudyFactory(doi="10.5555/een")
@@ -55,3 +60,14 @@ def test_a_plausible_finding_with_its_sds_is_added(app):
 
     assert report.errors == []
     assert db.session.scalar(select(Finding.sd_intervention)) == 8.5
+
+
+def test_a_favourable_finding_where_less_is_better_may_show_less(app):
+    """With lower_is_better the same numbers are consistent: no refusal."""
+    StudyFactory(doi="10.5555/een")
+    header = HEADER.replace("direction\n", "direction,lower_is_better\n")
+    row = "10.5555/een,income,Uitkering,risk_ratio,0.8,0.7,0.9,100,100,,,,,favourable,true\n"
+
+    report = import_findings(io.BytesIO((header + row).encode()), "f.csv", commit=True)
+
+    assert report.errors == []

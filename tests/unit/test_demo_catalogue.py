@@ -79,3 +79,20 @@ def test_every_decided_intervention_with_findings_has_domain_ratings(catalogue):
                      and any(s.findings for s in effect_studies(i))]
     assert with_findings
     assert [i.slug for i in with_findings if not i.current_decision.domain_ratings] == []
+
+
+def test_every_demo_finding_would_pass_the_import_checks():
+    """The demo's findings are input as any other: none with numbers it cannot have, or a
+    direction its numbers contradict (a measure where less is better says so)."""
+    import json
+    from pathlib import Path
+
+    from registry.effects.plausibility import implausible
+
+    data = Path(__file__).resolve().parents[2] / "registry" / "demo" / "data"
+    problems = [(study.get("doi") or study["title"], finding["measure"], implausible(finding))
+                for path in sorted(data.glob("studies-*.json"))
+                for study in json.loads(path.read_text(encoding="utf-8"))
+                for finding in study.get("findings", [])
+                if implausible(finding)]
+    assert problems == []
