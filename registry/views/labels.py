@@ -75,10 +75,13 @@ POOLING_METHODS = {
     "DL": _l("random effects, DerSimonian-Laird"),
 }
 
+# A study's follow-up band (DOMAIN's kort / lang / zeer lang), with its range: the
+# effects per domain group findings by other terms (HORIZONS: 6 and 12 months), and a
+# bare "kort" beside "middellange termijn" for the same 9 months read as a contradiction.
 FOLLOW_UP_BANDS = {
-    "short": _l("kort"),
-    "long": _l("lang"),
-    "very_long": _l("zeer lang"),
+    "short": _l("follow-up kort: minder dan 12 maanden"),
+    "long": _l("follow-up lang: 12 tot en met 36 maanden"),
+    "very_long": _l("follow-up zeer lang: meer dan 36 maanden"),
 }
 
 EFFECT_SIZE_TYPES = {

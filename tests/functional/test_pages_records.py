@@ -232,8 +232,8 @@ def test_findings_table_shows_effect_with_interval_in_words(client, full_interve
     link(full_intervention, FindingFactory().study)
     text = page_text(client.get("/interventies/werkfit"))
     assert (
-        "Werk (uitstroom naar werk) Aandeel aan het werk 12 maanden (lang) "
-        "Relatief risico 1,30 (1,10 tot 1,60) p = 0,01 Gunstig"
+        "Werk (uitstroom naar werk) Aandeel aan het werk 12 maanden (follow-up lang: 12 tot "
+        "en met 36 maanden) Relatief risico 1,30 (1,10 tot 1,60) p = 0,01 Gunstig"
     ) in text
 
 
@@ -271,7 +271,7 @@ def study():
         "Gerandomiseerd gecontroleerd onderzoek (RCT)",
         "Deelnemers in de interventiegroep 120",
         "Deelnemers in de vergelijkingsgroep 118",
-        "18 maanden (lang)",
+        "18 maanden (follow-up lang: 12 tot en met 36 maanden)",
         "Kwaliteit (oordeel van een beoordelaar) Hoog",
         "Een gerandomiseerde studie naar Werkfit.",
         "jobcoaching, bijstand",
