@@ -59,6 +59,7 @@ class Row:
     counts: bool = False
     reason: str | None = None  # why it does not count
     weight: float | None = None  # percent of the pooled estimate
+    weight_shown: int | None = None  # whole percents that add up to 100 (shown_percents)
     quality: str | None = None  # the study's quality as the rating reads it
 
     def __post_init__(self) -> None:
@@ -159,6 +160,17 @@ def _preference(row: Row) -> tuple:
     return (row.effect.g is None, -(row.finding.time_point_months or -1), row.finding.id)
 
 
+def shown_percents(percents: list[float]) -> list[int]:
+    """Whole percents that add up to 100 (largest remainder): three equal weights show as
+    34, 33 and 33, not as 33 three times."""
+    floors = [math.floor(p) for p in percents]
+    short = 100 - sum(floors)
+    by_remainder = sorted(range(len(percents)), key=lambda i: (floors[i] - percents[i], i))
+    for i in by_remainder[:max(short, 0)]:
+        floors[i] += 1
+    return floors
+
+
 def _pool(group: Group) -> None:
     scaled = [row for row in group.counted if row.effect.g is not None]
     if len(scaled) < 2:
@@ -167,6 +179,8 @@ def _pool(group: Group) -> None:
     weights = [1 / (r.effect.variance + group.pooled.tau2) for r in scaled]
     for row, weight in zip(scaled, weights, strict=True):
         row.weight = 100 * weight / sum(weights)
+    for row, shown in zip(scaled, shown_percents([r.weight for r in scaled]), strict=True):
+        row.weight_shown = shown
     types = {row.finding.effect_size_type for row in scaled}
     # Ratios pool on their own scale only when they all point the same way: a ratio above
     # 1 good for one measure (having work) and bad for another (benefit dependence) have

@@ -6,6 +6,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registry.effects import domains
 from registry.effects.domains import groups_for, horizon, proposed_rating
@@ -163,3 +165,16 @@ def test_a_harmful_domain_is_flagged(app):
 
     assert (group.proposed, group.is_harmful) == ("negative", True)
     assert group.pooled.estimate < 0
+
+
+def test_shown_weights_add_up_to_a_hundred():
+    assert domains.shown_percents([100 / 3] * 3) == [34, 33, 33]
+    assert sum(domains.shown_percents([16.7] * 5 + [16.5])) == 100
+
+
+@given(st.lists(st.floats(min_value=0.001, max_value=1000), min_size=1, max_size=30))
+def test_shown_weights_are_whole_percents_within_one_of_the_weights(raw):
+    percents = [100 * value / sum(raw) for value in raw]
+    shown = domains.shown_percents(percents)
+    assert sum(shown) == 100
+    assert all(abs(s - p) < 1 for s, p in zip(shown, percents, strict=True))
