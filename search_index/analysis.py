@@ -42,19 +42,27 @@ class DutchPluralFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            text = token.text
-            if len(text) > 5 and (text.endswith("ieen") or text.endswith("eeen")):
-                token.text = text[:-2]
-            elif len(text) > 5 and text.endswith("ies"):
-                token.text = text[:-1]
+            token.text = _plural(token.text)
             yield token
 
 
+# Plurals whose singular ends in s or ch, which the Snowball stemmer does not bring back
+# to the singular's stem: plaatsen/plaats (it stems "plaats" to "plat" but "plaatsen" to
+# "plaats", so "werkervaringsplaatsen" found nothing), cursussen/cursus and the English
+# loans coaches/coach. (ending, what replaces it)
+_S_PLURALS = (("tsen", "ts"), ("ssen", "s"), ("ches", "ch"))
+
+
 def _plural(text: str) -> str:
+    """A plural the stemmer does not merge with its singular, as the singular."""
     if len(text) > 5 and (text.endswith("ieen") or text.endswith("eeen")):
         return text[:-2]
     if len(text) > 5 and text.endswith("ies"):
         return text[:-1]
+    if len(text) > 6:
+        for ending, singular in _S_PLURALS:
+            if text.endswith(ending):
+                return text[:-len(ending)] + singular
     return text
 
 
