@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from registry.schemas.common import LinksSchema
-from registry.schemas.dutch import DutchSchema
+from registry.schemas.dutch import DutchSchema, translate_field
 
-_NOT_AN_INTEGER = "Geen geldig geheel getal."
-_BETWEEN = "Moet tussen {min} en {max} liggen."
 # Far beyond any real catalogue, but keeps the SQL offset inside a 64-bit integer.
 MAX_PAGE = 1_000_000
 
@@ -26,29 +25,27 @@ class PageQuerySchema(DutchSchema):
         # Other query parameters (lang=) belong to other layers; ignore them here.
         unknown = EXCLUDE
 
+    # Messages come from DutchSchema, in the reader's language.
     page = fields.Integer(
         load_default=1,
-        validate=validate.Range(min=1, max=MAX_PAGE, error=_BETWEEN),
-        error_messages={"invalid": _NOT_AN_INTEGER},
+        validate=validate.Range(min=1, max=MAX_PAGE),
         metadata={"description": "Paginanummer, vanaf 1."},
     )
-    per_page = fields.Integer(
-        error_messages={"invalid": _NOT_AN_INTEGER},
-        metadata={"description": "Aantal resultaten per pagina."},
-    )
+    per_page = fields.Integer(metadata={"description": "Aantal resultaten per pagina."})
 
     def __init__(self, *, max_per_page: int, default_per_page: int, **kwargs: Any):
         super().__init__(**kwargs)
         per_page = self.fields["per_page"]
         per_page.load_default = default_per_page
-        per_page.validators = [validate.Range(min=1, max=max_per_page, error=_BETWEEN)]
+        per_page.validators = [validate.Range(min=1, max=max_per_page)]
+        translate_field(per_page)
 
 
 def sort_field(choices: tuple[str, ...], default: str) -> fields.String:
     """A `sort` query parameter limited to the service's sort keys."""
     return fields.String(
         load_default=default,
-        validate=validate.OneOf(choices, error="Kies een van: {choices}."),
+        validate=validate.OneOf(choices, error=_l("Kies een van: {choices}.")),
         metadata={"description": "Sorteersleutel; '-' ervoor sorteert aflopend."},
     )
 

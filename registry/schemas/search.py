@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import (
     EXCLUDE,
     Schema,
@@ -79,7 +80,7 @@ class SearchQuerySchema(KnownCodesSchema):
     )
     sort = fields.String(
         load_default="relevance",
-        validate=validate.OneOf(SORTS, error="Kies een van: {choices}."),
+        validate=validate.OneOf(SORTS, error=_l("Kies een van: {choices}.")),
         metadata={"description": "relevance, level, title of decided."},
     )
     level = _codes("Erkenningsstatus, bijvoorbeeld effective_good.")

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from registry.evidence import PUBLIC_STATUSES
@@ -77,8 +78,9 @@ def unknown_value_messages(chosen: dict[str, Iterable[str]]) -> dict[str, list[s
                 close = _closest(value, codes) if suggested < SUGGESTIONS else None
                 suggested += 1
                 messages.setdefault(facet, []).append(
-                    f"Onbekende waarde '{value}'. Bedoelt u '{close}'?" if close
-                    else f"Onbekende waarde '{value}'.")
+                    _("Onbekende waarde '%(value)s'. Bedoelde u '%(close)s'?", value=value,
+                      close=close) if close
+                    else _("Onbekende waarde '%(value)s'.", value=value))
     return messages
 
 

@@ -38,7 +38,7 @@ def test_the_refusal_suggests_the_value_likely_meant(client):
     body = client.get(f"{PROFILE_API}?barrier=debts&target_group=jongeren").get_json()
 
     messages = {d["field"]: d["messages"] for d in body["error"]["details"]}
-    assert messages["barrier"] == ["Onbekende waarde 'debts'. Bedoelt u 'debt'?"]
+    assert messages["barrier"] == ["Onbekende waarde 'debts'. Bedoelde u 'debt'?"]
     assert messages["target_group"] == ["Onbekende waarde 'jongeren'."]
 
 
@@ -52,7 +52,7 @@ def test_the_profile_page_names_the_unknown_value_in_dutch(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<strong>Belemmeringen</strong> (barrier):" in page
-    assert "Onbekende waarde &#39;debts&#39;. Bedoelt u &#39;debt&#39;?" in page
+    assert "Onbekende waarde &#39;debts&#39;. Bedoelde u &#39;debt&#39;?" in page
 
 
 def test_the_search_page_export_and_feed_refuse_it_too(client):
@@ -91,3 +91,15 @@ def test_only_the_first_unknown_values_get_a_suggestion(client, monkeypatch):
     assert response.status_code == 422
     assert len(response.get_json()["error"]["details"][0]["messages"]) == 50
     assert len(compared) == terms.SUGGESTIONS
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("barrier=debts", "Unknown value &#39;debts&#39;. Did you mean &#39;debt&#39;?"),
+    ("sorteer=foo", "Choose one of: relevance, level, title, decided."),
+    ("pagina=0", "Enter a number from 1 to 1000000."),
+    ("pagina=een", "Enter a whole number."),
+])
+def test_a_refused_search_is_explained_in_english_on_english_pages(client, query, expected):
+    client.get("/taal/en?next=/")
+    page = client.get(f"/zoeken?{query}").get_data(as_text=True)
+    assert expected in page
