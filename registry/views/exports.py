@@ -10,6 +10,7 @@ import io
 import json
 
 from flask import Response, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from registry.evidence import LABELS
@@ -66,7 +67,7 @@ def search_export(kind: str):
 def profile_export(kind: str):
     args = load_profile_args()
     profile = client_profile(args)
-    terms = term_labels("nl")
+    terms = term_labels(str(get_locale()))  # the reasons in the reader's language
     rows, total = [], 0
     if profile.characteristics() or profile.goal:
         result, items = service.search_profile(search_root(), profile, 1, EXPORT_CAP)

@@ -61,6 +61,16 @@ def test_a_profile_export_gives_scores_and_reasons(client, indexed):
     assert first["explanation"].startswith("past: trede 2, taalbeheersing")
 
 
+def test_an_english_profile_export_gives_its_reasons_in_english(client, indexed):
+    client.get("/taal/en?next=/")
+    body = client.get("/zoeken/profiel/export.json?rung=2&barrier=debt&barrier=language"
+                      ).get_json()
+
+    first = body["items"][0]
+    assert first["fits"] == ["rung 2", "language proficiency"]
+    assert first["explanation"].startswith("fits: rung 2, language proficiency")
+
+
 def test_an_export_with_invalid_filters_is_refused(client, indexed):
     assert client.get("/zoeken/export.csv?sorteer=willekeurig").status_code == 422
     assert client.get("/zoeken/profiel/export.csv?rung=9").status_code == 422
