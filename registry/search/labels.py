@@ -130,7 +130,7 @@ def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict,
     return "; ".join(parts)
 
 
-# How a profile hit is presented: these groups, in this order (README, "Search").
+# How well a profile hit fits, shown as a label on each result (in the ranking's order).
 FIT_GROUPS = ("good", "partial", "poor")
 FIT_GROUP_LABELS = {
     "good": _l("Past goed"),

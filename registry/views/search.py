@@ -195,15 +195,17 @@ def search_profile():
     given = len(profile.characteristics())
     if args["page"] == 1:
         count_search("profile_search", profile.characteristics(), known_codes(terms))
-    groups: dict[str, list] = {group: [] for group in labels.FIT_GROUPS}
+    # In the ranking's order, each with its fit group as a label: grouping the page by
+    # fit reordered what the ranking had put first, and broke the order between pages
+    # (page 2 opened with "Past deels" after page 1's "Past niet").
     for item in items:
         item.explanation = labels.explanation_of(item, terms)
         item.fit_summary = labels.fit_summary(len(item.fits), given, item.goal_matched)
-        group = labels.fit_group(len(item.fits), given, len(item.mismatches), item.goal_matched)
-        groups[group].append(item)
-    fit_groups = [(labels.FIT_GROUP_LABELS[g], g, groups[g]) for g in labels.FIT_GROUPS]
+        item.fit_group = labels.fit_group(len(item.fits), given, len(item.mismatches),
+                                          item.goal_matched)
     return render_template(
-        "search/profile.html", result=result, items=items, fit_groups=fit_groups,
+        "search/profile.html", result=result, items=items,
+        fit_labels=labels.FIT_GROUP_LABELS,
         guides=guides.guides_for(profile.characteristics()),
         pages=_profile_pages(args, result.total), export_cap=EXPORT_CAP,
         **{**context, "described": True},

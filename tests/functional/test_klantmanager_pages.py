@@ -31,12 +31,35 @@ def _profile(client) -> str:
     return client.get("/zoeken/profiel?age_band=under_27&barrier=debt").get_data(as_text=True)
 
 
-def test_profile_results_come_in_groups_with_a_plain_fit(client, indexed):
+def test_profile_results_come_in_the_rankings_order_each_labelled_with_its_fit(client,
+                                                                              indexed):
     page = _profile(client)
-    good, partial, poor = (page.index(f'id="groep-{g}"') for g in ("good", "partial", "poor"))
-    assert good < page.index("Schuldhulp jong") < partial < page.index("Taaltraject") < poor
-    assert poor < page.index("Vijftig plus")
-    assert "Past op 2 van 2 kenmerken." in page and "Score" not in page
+    assert page.index("Schuldhulp jong") < page.index("Taaltraject")
+    assert page.index("Schuldhulp jong") < page.index("Vijftig plus")
+    assert '<strong class="fit-label fit-label--good">Past goed.</strong> Past op 2 van 2 ' \
+           "kenmerken." in page
+    assert 'fit-label--poor">Past niet.</strong>' in page and "Score" not in page
+
+
+def test_profile_results_are_shown_in_the_order_the_ranking_gives(client, indexed):
+    """What the page shows is what the ranking (and its judged sets) decided, the export
+    is in the same order, and page 2 goes on where page 1 ended."""
+    import re
+
+    from registry.extensions import db as database
+    from registry.models import Intervention
+
+    query = "rung=2&barrier=debt&age_band=under_27"
+    exported = [row["title"] for row in client.get(
+        f"/zoeken/profiel/export.json?{query}").get_json()["items"]]
+    shown = []
+    for number in (1, 2):
+        page = client.get(f"/zoeken/profiel?{query}&per_page=2&pagina={number}")
+        slugs = re.findall(r'class="result__title"><a href="/interventies/([^"?]+)',
+                           page.get_data(as_text=True))
+        shown += [database.session.query(Intervention).filter_by(slug=s).one()
+                  .published_version.title for s in slugs]
+    assert len(shown) == len(exported) == 3 and shown == exported
 
 
 def test_the_goal_is_said_to_match_or_not(client, indexed):
