@@ -33,7 +33,10 @@ MAX_QUERY_WORDS = 24
 # words (AND): checking word positions in tens of thousands of documents cost 2 s of CPU
 # for one "begeleiding werk" at 100k records.
 PHRASE_CANDIDATES = 2000
-MIN_CORRECTED_LENGTH = 3
+# Words of three letters and fewer are abbreviations more often than typos (wsw, nt2,
+# lvb, uwv): not corrected.
+MIN_CORRECTED_LENGTH = 4
+TWO_EDITS_FROM = 8  # letters
 _OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 _PARTS = re.compile(r'"[^"]*"|[^\s"]+')
 
@@ -369,9 +372,11 @@ def _corrected(searcher: Searcher, view: IndexView, corrector, part: str) -> str
     # part of the term list (one "w" cost 0.45 s at 100k records).
     if len(words) != 1 or len(words[0]) < MIN_CORRECTED_LENGTH:
         return part
-    # Two edits turn a short word into another word altogether ("debt" → "doet").
-    maxdist = 1 if len(words[0]) <= 5 else 2
-    found = corrector.suggest(words[0], limit=1, maxdist=maxdist)
+    # Two edits turn a word of up to seven letters into another word altogether ("debt"
+    # → "doet", "slecht" → "echt"); a typo keeps the first letter, and a different first
+    # letter made "nt2" and "wsw" other words too.
+    maxdist = 1 if len(words[0]) < TWO_EDITS_FROM else 2
+    found = corrector.suggest(words[0], limit=1, maxdist=maxdist, prefix=1)
     return found[0] if found else part
 
 

@@ -106,6 +106,24 @@ def test_a_word_of_one_or_two_letters_is_not_corrected(catalogue):
     assert catalogue.search("wx").suggestion is None  # one edit from "ww"
 
 
+@pytest.mark.parametrize(("text", "meant"), [
+    ("spreekt slecht nederlands", "slecht"),  # two edits from "echt": another word
+    ("wsw", "wsw"),                            # an abbreviation, one edit from "ww"
+    ("lvb", "lvb"),
+])
+def test_a_word_is_not_corrected_into_another_word(catalogue, text, meant):
+    make_intervention(title="Echt werk vanuit de WW", summary="Nederlands op het werk.")
+    catalogue.sync()
+    suggestion = catalogue.search(text).suggestion
+    assert suggestion is None or meant in suggestion.split()
+
+
+def test_a_long_word_two_edits_away_is_corrected(catalogue):
+    make_intervention(title="Schuldhulpverlening", summary="Schuldhulpverlening voor werk.")
+    catalogue.sync()
+    assert catalogue.search("schuldhulpverleneig").suggestion == "schuldhulpverlening"
+
+
 def test_a_phrase_of_words_common_together_matches_as_its_words(catalogue, monkeypatch):
     searcher, view = searchers.acquire(catalogue.root)
     assert any(isinstance(n, q.Phrase) for n in _nodes(
