@@ -19,7 +19,8 @@ COMPARED_VOCABULARIES = ("target_group", "barrier", "age_band", "support_need", 
 
 @bp.get("/vergelijken")
 def compare():
-    interventions, missing = interventions_to_compare(request.args.getlist("i"))
+    chosen = list(dict.fromkeys(slug for slug in request.args.getlist("i") if slug))
+    interventions, missing = interventions_to_compare(chosen)
     rows = [
         (vocabulary, labels.VOCABULARY_NAMES.get(vocabulary, vocabulary))
         for vocabulary in COMPARED_VOCABULARIES
@@ -29,6 +30,7 @@ def compare():
         interventions=interventions,
         statuses=[public_status(i) for i in interventions],
         missing=missing,
+        left_out=max(len(chosen) - COMPARE_MAX, 0),  # chosen beyond the first COMPARE_MAX
         tag_rows=rows,
         rungs=terms_by_code("ladder_rung"),
         maximum=COMPARE_MAX,

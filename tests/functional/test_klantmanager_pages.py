@@ -80,6 +80,13 @@ def test_compare_keeps_at_most_four_and_names_what_is_gone(client, indexed):
     assert "Eén gekozen interventie is niet (meer) gepubliceerd" in page
 
 
+def test_compare_says_how_many_chosen_beyond_four_are_left_out(client, indexed):
+    slugs = ["schuldhulp-jong", "taaltraject", "vijftig-plus", "a", "b", "c"]
+    page = client.get("/vergelijken?" + "&".join(f"i={s}" for s in slugs + ["a"])
+                      ).get_data(as_text=True)
+    assert "U koos 2 interventies meer dan de 4 die naast elkaar passen" in page
+
+
 def test_compare_with_fewer_than_two_explains_how(client, indexed):
     page = client.get("/vergelijken?i=taaltraject").get_data(as_text=True)
     assert "Kies 2 tot 4 interventies" in page
