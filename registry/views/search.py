@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
@@ -128,6 +128,9 @@ def search():
     except IndexUnavailable as error:
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/unavailable.html", state=state, q=args["q"]), 503
+    last = _last_page(result.total, args["per_page"])
+    if args["page"] > last:  # past the results (an old link, a shrunk result): the last
+        return redirect(_url(state, pagina=last if last > 1 else None))
     terms = term_labels(_locale())
     if args["page"] == 1:  # a search, not the next page of one
         count_search("search", [(f, v) for f, values in filters.items() for v in values],
@@ -166,8 +169,12 @@ def _locale() -> str:
     return str(get_locale())
 
 
+def _last_page(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
 def _pages(state: dict, args: dict, total: int) -> dict:
-    last = max(1, -(-total // args["per_page"]))
+    last = _last_page(total, args["per_page"])
     page = args["page"]
     return {
         "page": page,
@@ -192,6 +199,9 @@ def search_profile():
     except IndexUnavailable as error:
         current_app.logger.warning("search index unavailable: %s", error)
         return render_template("search/profile.html", unavailable=True, **context), 503
+    pages = _profile_pages(args, result.total)
+    if args["page"] > pages["last"]:  # past the results: the last page of them
+        return redirect(pages["last_url"])
     given = len(profile.characteristics())
     if args["page"] == 1:
         count_search("profile_search", profile.characteristics(), known_codes(terms))
@@ -207,14 +217,14 @@ def search_profile():
         "search/profile.html", result=result, items=items,
         fit_labels=labels.FIT_GROUP_LABELS,
         guides=guides.guides_for(profile.characteristics()),
-        pages=_profile_pages(args, result.total), export_cap=EXPORT_CAP,
+        pages=pages, export_cap=EXPORT_CAP,
         **{**context, "described": True},
     )
 
 
 def _profile_pages(args: dict, total: int) -> dict:
     """Previous/next links of the profile results: the same query, another page."""
-    last = max(1, -(-total // args["per_page"]))
+    last = _last_page(total, args["per_page"])
     page = args["page"]
 
     def url(number: int) -> str:
@@ -223,6 +233,6 @@ def _profile_pages(args: dict, total: int) -> dict:
         query.setlist("pagina", [str(number)])
         return f"{url_for('pages.search_profile')}?{urlencode(list(query.items(multi=True)))}"
 
-    return {"page": page, "last": last,
+    return {"page": page, "last": last, "last_url": url(last),
             "prev": url(page - 1) if page > 1 else None,
             "next": url(page + 1) if page < last else None}

@@ -169,3 +169,16 @@ def test_more_chosen_values_than_anyone_ticks_are_refused(client, indexed, path)
     response = client.get(path + query)
     assert response.status_code == 422
     assert client.get(path + query.rsplit("&", 1)[0]).status_code == 200  # fifty are fine
+
+
+def test_a_page_past_the_last_leads_to_the_last(client, indexed):
+    response = client.get("/zoeken?q=werk&pagina=40")
+    assert response.status_code == 302
+    assert "pagina=40" not in response.headers["Location"]
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_a_profile_page_past_the_last_leads_to_the_last(client, indexed):
+    response = client.get("/zoeken/profiel?rung=2&pagina=40")
+    assert response.status_code == 302
+    assert "pagina=1" in response.headers["Location"]
