@@ -158,3 +158,10 @@ def test_sign_in_with_an_unfit_destination_opens_my_work(client, target):
     response = client.post("/inloggen", data={"email": user.email, "password": PASSWORD,
                                                "next": target.replace("%0A", "\n")})
     assert (response.status_code, response.headers["Location"]) == (302, "/mijn/")
+
+
+def test_a_profile_that_finds_nothing_says_what_to_do_and_offers_no_empty_downloads(client,
+                                                                                    indexed):
+    page = client.get("/zoeken/profiel?goal=de").get_data(as_text=True)
+    assert "0 resultaten." in page and "Kies een of meer kenmerken van de cliënt" in page
+    assert "export.csv" not in page and "Vergelijk gekozen interventies" not in page
