@@ -48,6 +48,14 @@ PARAMETER_LABELS = {
 }
 
 
+def in_running_text(label: str) -> str:
+    """A label inside a sentence: its first letter lower case, unless it starts an
+    abbreviation (WW, UWV / WW, NT2 stay as written), and the rest as written (Wmo)."""
+    if len(label) > 1 and label[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def parameter_label(key: str) -> str:
     """What a page calls the parameter or facet `key` (the key itself when unknown)."""
     label = PARAMETER_LABELS.get(key) or FACET_LABELS.get(key) or STUDY_FACET_LABELS.get(key)
@@ -94,8 +102,8 @@ def reason_label(facet: str, value: str, terms: dict) -> str:
     if facet == "ladder_rung":
         return _("trede %(rung)s", rung=value)
     if facet == "age_band":
-        return _("leeftijd %(band)s", band=value_label(facet, value, terms).lower())
-    return value_label(facet, value, terms).lower()
+        return _("leeftijd %(band)s", band=in_running_text(value_label(facet, value, terms)))
+    return in_running_text(value_label(facet, value, terms))
 
 
 def explanation_of(item, terms: dict) -> str:
@@ -123,10 +131,11 @@ def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict,
         parts.append(_("niet genoemd: %(items)s", items=join(unaddressed)))
     if only_age_band:
         parts.append(_("alleen voor %(band)s (leeftijd niet opgegeven)",
-                       band=value_label("age_band", only_age_band, terms).lower()))
+                       band=in_running_text(value_label("age_band", only_age_band, terms))))
     if positive_goal_domains:
         parts.append(_("positief effect op %(domains)s", domains=", ".join(
-            value_label("positive_effect", d, terms).lower() for d in positive_goal_domains)))
+            in_running_text(value_label("positive_effect", d, terms))
+            for d in positive_goal_domains)))
     return "; ".join(parts)
 
 
