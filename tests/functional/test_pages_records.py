@@ -312,3 +312,9 @@ def test_a_decision_without_a_rationale_says_so_instead_of_inventing_one(client)
     db.session.flush()
     page = client.get(f"/interventies/{item.slug}").get_data(as_text=True)
     assert "Niet vastgelegd: dit besluit is genomen voordat de motivering verplicht werd." in page
+
+
+def test_compare_shows_costs_as_the_intervention_page_does(client, full_intervention):
+    make_intervention(slug="zonder-kosten", title="Zonder kosten")
+    text = page_text(client.get("/vergelijken?i=werkfit&i=zonder-kosten"))
+    assert "Kosten per deelnemer € 1.500 tot € 3.000 –" in text
