@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 from flask import Response, current_app, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.urls import iri_to_uri
 
@@ -36,7 +37,7 @@ def _feed(feed_id: str, title: str, alternate: str) -> FeedGenerator:
     # and one character XML cannot hold (U+FFFF) made the whole feed a 500.
     feed.link(href=iri_to_uri(request.url), rel="self")
     feed.link(href=alternate, rel="alternate")
-    feed.language("nl")
+    feed.language(str(get_locale()))  # its titles and labels; the records are Dutch
     return feed
 
 
@@ -83,7 +84,10 @@ def search_feed():
     result, items = service.search(search_root(), SearchRequest(
         args["q"], filters, "decided", 1, FEED_SIZE))
     alternate = url_with_query("pages.search", _external=True)
-    feed = _feed(alternate, _("Interventies naar Werk: zoekresultaten"), alternate)
+    # Named by its words, so feeds of different searches can be told apart in a reader.
+    title = (_("Interventies naar Werk: zoekresultaten voor ‘%(q)s’", q=xml_text(args["q"]))
+             if args["q"] else _("Interventies naar Werk: zoekresultaten"))
+    feed = _feed(alternate, title, alternate)
     changed = last_changed([item.intervention.id for item in items])
     moments = []
     for item in reversed(items):

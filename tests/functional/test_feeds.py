@@ -115,3 +115,18 @@ def test_a_character_xml_cannot_hold_in_the_address_does_not_break_the_feeds(
     assert response.status_code == 200
     self_link = ET.fromstring(response.data).find(f"{ATOM}link[@rel='self']")
     assert "%EF%BF%BF" in self_link.get("href") or "%00" in self_link.get("href")
+
+
+def test_a_search_feed_is_named_by_its_words_in_the_readers_language(
+        client, published, app, tmp_path, monkeypatch, db_session):
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    sync.rebuild(db_session.connection(), root)
+    try:
+        dutch = ET.fromstring(client.get("/zoeken.atom?q=werkfit").data)
+        client.get("/taal/en?next=/")
+        english = ET.fromstring(client.get("/zoeken.atom?q=werkfit").data)
+    finally:
+        searchers.release_all()
+    assert dutch.findtext(f"{ATOM}title") == "Interventies naar Werk: zoekresultaten voor ‘werkfit’"
+    assert english.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
