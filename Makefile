@@ -34,8 +34,8 @@ messages:
 
 serve: setup
 	$(FLASK) db upgrade
-	$(FLASK) demo load
 	$(FLASK) index rebuild
+	$(FLASK) demo load
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 lint:

@@ -87,14 +87,16 @@ def yield_cpu(increment: int) -> None:
 @import_cli.command("studies")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "format_name", type=click.Choice(sorted(PARSERS)), default=None,
-              help="Formaat; standaard herkend aan de inhoud.")
-@click.option("--dry-run", is_flag=True, help="Alleen tonen wat er zou gebeuren.")
-@click.option("--link", "links", multiple=True, help="Koppel elke studie aan deze interventie.")
-@click.option("--user", "email", default=None, help="Op naam van deze gebruiker.")
-@click.option("--column", "column_options", multiple=True, metavar="KOLOM=VELD",
-              help="Wijs een kolom van een tabel toe aan een veld, bv. \"Source title=journal\".")
+              help="Format; by default recognised from the content.")
+@click.option("--dry-run", is_flag=True, help="Only show what would happen; save nothing.")
+@click.option("--link", "links", multiple=True,
+              help="Link every study to this intervention (slug).")
+@click.option("--user", "email", default=None,
+              help="Record the import in the name of this user (e-mail).")
+@click.option("--column", "column_options", multiple=True, metavar="COLUMN=FIELD",
+              help="Map a table column to a field, e.g. \"Source title=journal\".")
 @click.option("--sheet", default=None,
-              help="Werkblad van een Excel-bestand (standaard het eerste).")
+              help="Worksheet of an Excel file (by default the first).")
 def import_studies_command(file: Path, format_name, dry_run, links, email,
                            column_options, sheet) -> None:
     """Import studies from FILE (RIS, BibTeX, PubMed XML, MEDLINE, CSV/TSV, Excel, JSON)."""
@@ -136,7 +138,7 @@ def import_studies_command(file: Path, format_name, dry_run, links, email,
 
 @import_cli.command("findings")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Alleen controleren.")
+@click.option("--dry-run", is_flag=True, help="Only check; save nothing.")
 def import_findings_command(file: Path, dry_run: bool) -> None:
     """Import findings from a CSV file: all rows or none."""
     from importers.findings import import_findings

@@ -46,7 +46,8 @@ def load_demo_command() -> None:
     commit()  # the command's unit of work ends here
     click.echo(
         f"Demo catalogue: {report.organisations} organisations, {report.interventions} "
-        f"interventions, {report.studies} studies added; {len(report.skipped)} already present."
+        f"interventions, {report.studies} studies added; {len(report.skipped)} interventions "
+        "and studies were there already."
     )
 
 

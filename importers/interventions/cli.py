@@ -71,8 +71,9 @@ def export_command(output) -> None:
 
 @interventions_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Alleen tonen wat er zou gebeuren.")
-@click.option("--user", "email", default=None, help="Op naam van deze gebruiker.")
+@click.option("--dry-run", is_flag=True, help="Only show what would happen; save nothing.")
+@click.option("--user", "email", default=None,
+              help="Record the import in the name of this user (e-mail).")
 def import_command(file: Path, dry_run: bool, email: str | None) -> None:
     """Import interventions from FILE (the interchange JSON, or CSV by the template)."""
     user = _user(email)

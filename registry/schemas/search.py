@@ -20,7 +20,7 @@ from registry.models.vocabulary import INTERVENTION_TAG_VOCABULARIES
 from registry.schemas.pagination import PageQuerySchema
 from registry.search.terms import unknown_value_messages
 from search_index.profile import ClientProfile
-from search_index.query import SORTS
+from search_index.query import MAX_QUERY_CHARS, SORTS
 
 # A code is never blank: the pages drop blank fields, the API refuses them.
 _CODE = validate.Length(min=1, max=60)
@@ -76,7 +76,8 @@ class SearchQuerySchema(KnownCodesSchema):
         unknown = EXCLUDE
 
     q = fields.String(
-        load_default="", validate=validate.Length(max=200), metadata={"description": "Zoektekst."}
+        load_default="", validate=validate.Length(max=MAX_QUERY_CHARS),
+        metadata={"description": "Zoektekst."}
     )
     sort = fields.String(
         load_default="relevance",

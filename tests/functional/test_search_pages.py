@@ -120,12 +120,12 @@ def test_a_bad_search_is_refused_in_the_page_language(client, indexed):
 def test_a_search_text_too_long_is_refused_in_dutch_and_the_field_says_its_limit(client,
                                                                                  indexed):
     page = client.get("/zoeken?q=werk").get_data(as_text=True)
-    assert 'name="q" type="search" maxlength="200"' in page  # the browser stops at 200
+    assert 'name="q" type="search" maxlength="300"' in page  # the browser stops at 300
 
-    response = client.get("/zoeken?q=" + "w" * 201)  # a link or a script, not the form
+    response = client.get("/zoeken?q=" + "w" * 301)  # a link or a script, not the form
     refused = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Gebruik hooguit 200 tekens." in refused and "Longer than" not in refused
+    assert "Gebruik hooguit 300 tekens." in refused and "Longer than" not in refused
 
 
 def test_a_refused_parameter_is_named_as_the_page_names_it(client, indexed):
