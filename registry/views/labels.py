@@ -146,7 +146,7 @@ STUDY_SORTS = {
 }
 # When searching, the orders the study index keeps (registry/search/study_service.py).
 STUDY_SEARCH_SORTS = {
-    "relevance": _l("Beste overeenkomst"),
+    "relevance": _l("Relevantie"),
     "-year": _l("Nieuwste eerst"),
     "title": _l("Titel (A–Z)"),
 }
