@@ -12,11 +12,22 @@ from sqlalchemy.orm import selectinload
 
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import Intervention, InterventionStudy, InterventionVersion, Study
+from registry.models import (
+    AssessmentRound,
+    Intervention,
+    InterventionStudy,
+    InterventionVersion,
+    Study,
+)
 from registry.text_keys import normalise_doi
 
 RELATIONS = ("effect", "process", "theory", "other")
 SEARCH_LIMIT = 20
+
+
+# Round states in which the procedure reads the intervention's linked studies.
+IN_PROCEDURE = ("draft", "submitted", "screening", "returned", "in_review", "in_discussion",
+                "decided")
 
 
 def find_studies(query: str) -> list[Study]:
@@ -76,9 +87,17 @@ def link_study(study_id: int, intervention_id: int, relation: str) -> Interventi
 
 
 def unlink_study(link_id: int) -> None:
-    """Remove one link. Raises NotFound when it does not exist."""
+    """Remove one link of a published intervention. Raises NotFound when it does not
+    exist or its intervention is not published (links are made to published ones only),
+    Conflict while a round of that intervention is under way: its dossier, and the
+    reviewers' criteria per study, are read from these links."""
     link = db.session.get(InterventionStudy, link_id)
-    if link is None:
+    if link is None or link.intervention.published_version_id is None:
         raise NotFound(_("Deze koppeling bestaat niet."))
+    if db.session.scalar(select(AssessmentRound.id).where(
+            AssessmentRound.intervention_id == link.intervention_id,
+            AssessmentRound.state.in_(IN_PROCEDURE)).limit(1)) is not None:
+        raise Conflict(_("Deze interventie wordt beoordeeld; haar studies blijven gekoppeld "
+                         "tot de ronde is afgerond."))
     db.session.delete(link)
     db.session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from registry.extensions import db
 from registry.models import (
+    AssessmentRound,
     Finding,
     ImportBatch,
     ImportBatchItem,
@@ -312,6 +313,32 @@ def test_linking_twice_is_a_conflict_shown_at_that_studys_form(client, researche
             in page)
     assert f'<option value="{ips.id}" selected>' in page
     assert '<option value="process" selected>' in page
+
+
+def test_a_drafts_links_are_neither_shown_nor_removable_here(client, researcher):
+    draft = make_intervention(published=False, title="GEHEIM CONCEPT")
+    made = link(draft, StudyFactory(title="Werkfit voor concepten"))
+    db.session.commit()
+
+    page = client.get("/import/koppelingen?q=werkfit").get_data(as_text=True)
+    response = client.post(f"/import/koppelingen/{made.id}/verwijderen")
+
+    assert "Werkfit voor concepten" in page and "GEHEIM CONCEPT" not in page
+    assert response.status_code == 404 and count(InterventionStudy) == 1
+
+
+def test_a_link_of_an_intervention_under_assessment_stays(client, researcher, ips):
+    """Its round reads the linked studies (the dossier, the reviewers' criteria per
+    study): a researcher cannot take one away mid-review."""
+    made = link(ips, StudyFactory(title="Werkfit in de herbeoordeling"))
+    db.session.add(AssessmentRound(intervention_id=ips.id, version_id=ips.published_version_id,
+                                   kind="reassessment", state="in_review"))
+    db.session.commit()
+
+    response = client.post(f"/import/koppelingen/{made.id}/verwijderen")
+
+    assert response.status_code == 409 and count(InterventionStudy) == 1
+    assert "wordt beoordeeld" in response.get_data(as_text=True)
 
 
 def test_linking_to_an_unpublished_intervention_is_refused(client, researcher):

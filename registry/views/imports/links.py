@@ -64,6 +64,10 @@ def link():
 @bp.post("/koppelingen/<int:link_id>/verwijderen")
 @perm.permission_required(perm.can_link_studies)
 def unlink(link_id: int):
-    unlink_study(link_id)
+    try:
+        unlink_study(link_id)
+    except DomainError as error:  # under assessment, or gone: the page with the reason
+        db.session.rollback()
+        return _page({"link": [error.message]}, error.status)
     flash(_("De koppeling is verwijderd."))
     return redirect(url_for("imports.links", q=request.form.get("q", "")))
