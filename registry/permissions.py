@@ -32,8 +32,14 @@ def panel_member(user, round_) -> Any | None:
     return next((m for m in round_.panel if m.user_id == user.id), None)
 
 
+def is_panel_reviewer(user, round_) -> bool:
+    """On the panel and still a reviewer. A user whose reviewer role was taken away loses
+    what the panel may do at once (their seat stays, for the secretary to fill)."""
+    return _has(user, "reviewer") and panel_member(user, round_) is not None
+
+
 def is_declared_panel_member(user, round_) -> bool:
-    member = panel_member(user, round_)
+    member = panel_member(user, round_) if _has(user, "reviewer") else None
     return member is not None and member.no_conflict_declared_at is not None
 
 
@@ -104,7 +110,7 @@ def can_view_round(user, round_) -> bool:
     return (
         _has(user, "secretary")
         or is_owner_of(user, round_.version.intervention)
-        or panel_member(user, round_) is not None
+        or is_panel_reviewer(user, round_)
     )
 
 
@@ -217,7 +223,7 @@ def can_declare_conflicts(user, obj=None) -> bool:
 
 
 def can_declare_no_conflict(user, round_) -> bool:
-    return _has(user, "reviewer") and panel_member(user, round_) is not None
+    return is_panel_reviewer(user, round_)
 
 
 def can_view_dossier(user, round_) -> bool:

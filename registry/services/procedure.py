@@ -44,6 +44,10 @@ def _panel_complete(round_: AssessmentRound) -> str | None:
     if conflicted:
         return _("Panelleden met een belang: %(names)s. Vervang hen eerst.",
                  names=", ".join(conflicted))
+    no_longer = [m.user.name for m in round_.panel if not m.user.has_role("reviewer")]
+    if no_longer:
+        return _("Panelleden die geen beoordelaar meer zijn: %(names)s. Vervang hen eerst.",
+                 names=", ".join(no_longer))
     submitted = {a.reviewer_id for a in round_.assessments if a.submitted_at is not None}
     waiting = [m.user.name for m in round_.panel if m.user_id not in submitted]
     if waiting:

@@ -98,3 +98,39 @@ def test_no_notice_quotes_an_assessment(round_and_cast):
                                                         "rationale": RATIONALE})
     messages = " ".join(db.session.scalars(select(Notice.message)))
     assert messages and SECRET_A not in messages and SECRET_B not in messages
+
+
+def test_a_panel_member_who_lost_the_reviewer_role_loses_the_panels_access(client):
+    """Their seat stays for the secretary to fill; what the panel may do goes at once, on
+    the pages and through tokens made before: no round page with the others'
+    assessments, no comments, no confirmation of the decision."""
+    from registry.services.accounts import set_roles
+    from tests.unit.procedure.support import drive, login, make_cast
+
+    cast = make_cast()
+    round_ = drive(cast, "in_discussion")
+    secret = create_api_token(cast.reviewer_b, "oud")[1]
+    set_roles(cast.reviewer_b, ["professional"])
+    db.session.commit()
+    login(client, cast.reviewer_b)
+    base = f"/procedure/rondes/{round_.id}"
+
+    assert client.get(base).status_code == 403
+    assert client.get(f"/api/v1/procedure/rounds/{round_.id}/assessments",
+                      headers={"Authorization": f"Bearer {secret}"}).status_code == 403
+    assert client.post(f"{base}/reacties", data={"body": "Nog een punt."}).status_code == 403
+    assert client.post(f"{base}/bevestigen").status_code == 403
+
+
+def test_the_secretary_is_told_to_replace_a_member_who_is_no_reviewer_any_more():
+    from registry.services.accounts import set_roles
+    from registry.services.procedure import transition_blockers
+    from tests.unit.procedure.support import drive, make_cast
+
+    cast = make_cast()
+    round_ = drive(cast, "assessed")
+    set_roles(cast.reviewer_b, ["professional"])
+    db.session.flush()
+
+    blocker = transition_blockers(round_, cast.secretary).get("open_discussion") or ""
+    assert "geen beoordelaar meer" in blocker and cast.reviewer_b.name in blocker
