@@ -69,7 +69,7 @@ def upload_form():
 @perm.permission_required(perm.can_import_interventions)
 def export():
     """Every published intervention in the interchange format."""
-    return Response(stream_with_context(export_interventions(detach=False)),
+    return Response(stream_with_context(export_interventions()),
                     mimetype="application/json", headers={
                         "Content-Disposition": 'attachment; filename="interventies.json"'})
 

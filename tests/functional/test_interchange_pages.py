@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from registry.extensions import db
-from registry.models import ImportBatch, Intervention
+from registry.models import ExternalRating, ImportBatch, Intervention
+from tests.factories import term
 from tests.functional.interchange_support import interchange, record
 from tests.unit.procedure.support import login, make_user
 
@@ -112,3 +113,38 @@ def test_the_template_imports_once_filled_in(client, admin):
                 data={"token": token_of(page.get_data(as_text=True))})
     imported = db.session.scalar(select(Intervention).where(Intervention.slug == "voorbeeld"))
     assert sorted(t.code for t in imported.published_version.tags) == ["debt", "language"]
+
+
+def _export_statements(client) -> int:
+    from sqlalchemy import event
+
+    counted = [0]
+
+    def count(*args):
+        counted[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        body = client.get("/beheer/interventies/exporteren").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert body.endswith("]\n}\n")
+    return counted[0]
+
+
+def test_the_exports_queries_do_not_grow_with_the_interventions(client, admin):
+    """Everything a record shows is loaded a page at a time: a lazy load of the external
+    ratings per intervention made 10,000 queries at 10k (about 30 s)."""
+    from tests.factories import make_intervention
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            intervention = make_intervention()
+            db.session.add(ExternalRating(intervention=intervention, source=term(
+                "clearinghouse", "wwc"), label="Positive effects"))
+        db.session.flush()
+
+    add(2)
+    few = _export_statements(client)
+    add(20)
+    assert _export_statements(client) <= few + 2
