@@ -45,7 +45,7 @@ def test_a_link_to_a_study_that_is_no_id_is_refused(client, value):
     db.session.commit()
 
     response = client.post("/import/koppelingen", data={
-        "study_id": value, "intervention_id": "1", "relation": "effect"})
+        "study_id": value, "intervention": "koppel", "relation": "effect"})
 
     assert response.status_code == 422
 

@@ -13,7 +13,8 @@ from registry.services.study_links import (
     RELATIONS,
     find_studies,
     link_study,
-    published_interventions,
+    published_choices,
+    published_id,
     unlink_study,
 )
 from registry.views.imports import bp
@@ -24,8 +25,9 @@ def _page(errors: dict[str, list[str]] | None = None, status: int = 200,
     """The page; with errors, those of the link asked for study `study_id`, shown at that
     study's form."""
     query = (request.values.get("q") or "").strip()
-    page = render_template("imports/links.html", query=query, studies=find_studies(query),
-                           interventions=published_interventions(), relations=RELATIONS,
+    studies = find_studies(query)
+    page = render_template("imports/links.html", query=query, studies=studies,
+                           choices=published_choices() if studies else [], relations=RELATIONS,
                            errors=errors or {}, error_study=study_id, values=request.form)
     return page, status
 
@@ -43,12 +45,13 @@ def _id(name: str) -> int | None:
 @bp.post("/koppelingen")
 @perm.permission_required(perm.can_link_studies)
 def link():
-    study_id, intervention_id = _id("study_id"), _id("intervention_id")
+    study_id, intervention_id = _id("study_id"), published_id(request.form.get("intervention"))
     errors = {}
     if study_id is None:
         errors["study_id"] = [_("Kies een studie.")]
     if intervention_id is None:
-        errors["intervention_id"] = [_("Kies een interventie.")]
+        errors["intervention"] = [_("Kies een gepubliceerde interventie: typ een deel van de "
+                                    "titel en kies uit de lijst.")]
     if errors:
         return _page(errors, 422, study_id)
     try:

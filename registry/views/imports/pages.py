@@ -48,7 +48,7 @@ from registry import permissions as perm
 from registry.errors import Conflict, DomainError, ImportRejected, NotFound
 from registry.extensions import db
 from registry.models import ImportBatch, ImportBatchItem, PendingDuplicate, Study
-from registry.services.study_links import published_interventions
+from registry.services.study_links import published_choices, published_id
 from registry.views.imports import bp  # noqa: E402
 
 SESSION_KEY = "import_upload"
@@ -63,7 +63,7 @@ def _folder():
 
 def _form(errors: dict[str, list[str]] | None = None, status: int = 200, values=None):
     page = render_template("imports/upload.html", errors=errors or {}, formats=FORMAT_LABELS,
-                           interventions=published_interventions(),
+                           choices=published_choices(),
                            values=request.form if values is None else values)
     return page, status
 
@@ -93,14 +93,14 @@ def upload_form():
 
 def _options() -> tuple[dict[str, str | None], dict[str, list[str]]]:
     format_name = request.form.get("format") or None
-    link = request.form.get("link") or None
+    link = (request.form.get("link") or "").strip() or None
     sheet = request.form.get("sheet", "").strip() or None
     errors = {}
     if sheet is not None and len(sheet) > 100:
         errors["sheet"] = [_("Een werkbladnaam is hoogstens 100 tekens.")]
     if format_name is not None and format_name not in PARSERS:
         errors["format"] = [_("Kies een van de formaten uit de lijst.")]
-    if link is not None and link not in {i.slug for i in published_interventions()}:
+    if link is not None and published_id(link) is None:
         errors["link"] = [_("Kies een gepubliceerde interventie uit de lijst.")]
     return {"format": format_name, "link": link, "sheet": sheet}, errors
 
