@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from registry.extensions import db
 from registry.models import (
@@ -126,6 +127,9 @@ def lapsing(today: date) -> list[EvidenceDecision]:
         .where(EvidenceDecision.expired_at.is_(None),
                EvidenceDecision.valid_until.between(today, add_months(today, LAPSING_MONTHS)))
         .order_by(EvidenceDecision.valid_until, EvidenceDecision.id)
+        # The page names each intervention: with it, not a query per row (272 rows at 10k).
+        .options(joinedload(EvidenceDecision.intervention)
+                 .joinedload(Intervention.published_version))
     )
     return list(db.session.scalars(stmt))
 

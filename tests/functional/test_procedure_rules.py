@@ -324,3 +324,32 @@ def test_a_declared_organisation_keeps_its_interventions_from_the_reviewer(cast)
 def test_a_conflict_needs_an_existing_organisation(cast):
     with pytest.raises(ValidationFailed):
         screening.declare_organisation_conflict(cast.reviewer_a, 999999, None)
+
+
+def test_the_lapsing_recognitions_cost_one_query_however_many(app, cast):
+    """The overview names each lapsing recognition's intervention: loaded with the
+    decisions, not a query per row (272 rows and 556 queries at 10k)."""
+    from sqlalchemy import event
+
+    from registry.services.dashboard import lapsing
+    from tests.factories import DecisionFactory, make_intervention
+
+    soon = date.today() + timedelta(days=40)
+    for _ in range(5):
+        intervention = make_intervention()
+        intervention.current_decision = DecisionFactory(
+            intervention=intervention, version_id=intervention.published_version_id,
+            valid_until=soon)
+    db.session.flush()
+    db.session.expunge_all()
+    statements = [0]
+
+    def count(*args):
+        statements[0] += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        titles = [decision.intervention.title for decision in lapsing(date.today())]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(titles) == 5 and statements[0] == 1
