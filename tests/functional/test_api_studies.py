@@ -128,3 +128,20 @@ def test_detail_lists_only_published_linked_interventions(client):
 def test_unknown_study_is_not_found(client, path):
     response = client.get(f"{LIST}/{path}")
     assert (response.status_code, response.get_json()["error"]["code"]) == (404, "not_found")
+
+
+def test_a_page_of_studies_keeps_the_order_asked_for(client, db_session):
+    """The page's ids are read first, then the studies: the order must survive that."""
+    from registry.services.catalogue import list_studies
+    from tests.factories import StudyFactory
+
+    for title, year in (("Bravo", 2001), ("Alfa", None), ("Delta", 2010), ("Charlie", 2005)):
+        StudyFactory(title=title, year=year)
+    db_session.flush()
+
+    newest = [s.title for s in list_studies(1, 10, "-year").items]
+    by_title = [s.title for s in list_studies(1, 10, "title").items]
+    second_page = [s.title for s in list_studies(2, 3, "title").items]
+
+    assert newest == ["Delta", "Charlie", "Bravo", "Alfa"]
+    assert by_title == ["Alfa", "Bravo", "Charlie", "Delta"] and second_page == ["Delta"]
