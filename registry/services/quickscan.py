@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from registry.models import InterventionVersion
-from registry.services.suggested_level import evidence_of, suggest_level
+from registry.services.catalogue import load_linked_studies
+from registry.services.suggested_level import suggested_level_for
 
 EFFECT_LEVELS = ("effective_first", "effective_good", "effective_strong")
 MIN_ACTIVE_ELEMENTS = 2
@@ -67,9 +68,7 @@ def _linked(relation: str) -> Callable[[InterventionVersion], bool]:
 
 def _effect_level_at_least(level: str) -> Callable[[InterventionVersion], bool]:
     def check(version: InterventionVersion) -> bool:
-        suggested = suggest_level([evidence_of(link.study)
-                                   for link in version.intervention.study_links
-                                   if link.relation == "effect"])
+        suggested = suggested_level_for(version.intervention)  # what the panel is shown
         return suggested is not None and (
             EFFECT_LEVELS.index(suggested) >= EFFECT_LEVELS.index(level))
     return check
@@ -124,6 +123,7 @@ LEVEL_RULES: dict[str, tuple[Rule, ...]] = {
 
 def quickscan(version: InterventionVersion) -> Quickscan:
     """Every level's rules checked against this version and its intervention's studies."""
+    load_linked_studies(version.intervention)  # the rules read every linked study
     levels = [LevelCheck(level, [RuleResult(rule, bool(rule.check(version))) for rule in rules])
               for level, rules in LEVEL_RULES.items()]
     reachable, next_level = None, None

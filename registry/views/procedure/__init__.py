@@ -32,8 +32,10 @@ def check_form_lock(round_) -> None:
 
 def dossier(round_) -> dict:
     """What templates/procedure/_dossier.html shows besides the round's frozen version."""
+    from registry.services.catalogue import load_linked_studies
     from registry.services.vocabularies import terms_by_code
 
+    load_linked_studies(round_.version.intervention)
     links = list(round_.version.intervention.study_links)
     return {
         "study_links": links,
