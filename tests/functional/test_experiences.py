@@ -159,6 +159,13 @@ def test_bad_input_is_refused_by_field_and_nothing_is_written(client, setting, c
     assert db.session.query(AuditEvent).filter_by(action="share_experience").count() == 0
 
 
+def test_a_date_not_written_as_a_date_is_refused_in_dutch(client, setting):
+    intervention, professional, _secretary = setting
+    page = _share(client, intervention, professional,
+                  started_on="1 februari 2024").get_data(as_text=True)
+    assert "Geef een datum als JJJJ-MM-DD." in page and "Not a valid" not in page
+
+
 def test_an_experience_for_an_intervention_not_public_is_refused(client, setting):
     _intervention, professional, _secretary = setting
     withdrawn = make_intervention(title="Ingetrokken aanpak", published=False)
