@@ -75,7 +75,8 @@ class HorizonSchema(Schema):
     proposed_rating = fields.String(attribute="proposed", required=True,
                                     metadata={"enum": list(RATINGS)})
     decided_rating = fields.String(attribute="decided", allow_none=True, metadata={
-        "enum": list(RATINGS), "description": "The panel's, in the current decision."})
+        # None too: a domain the panel has not rated (JSON Schema checks enum with null).
+        "enum": [*RATINGS, None], "description": "The panel's, in the current decision."})
     decided_reason = fields.String(attribute="reason", allow_none=True, metadata={
         "description": "The panel's reason where its rating differs from the proposal."})
     harmful = fields.Boolean(attribute="is_harmful", required=True, metadata={

@@ -69,7 +69,10 @@ def decisions_feed():
         moments.append(moment)
         entry = feed.add_entry()
         entry.id(f"{page}#besluit-{row.id}")
-        entry.title(xml_text(f"{row.title}: {LABELS.get(row.outcome, row.outcome)}"))
+        status = LABELS.get(row.outcome, row.outcome)
+        if row.expired_at is not None:  # the entry's moment is the expiry: say so
+            status = _("Verlopen (was: %(status)s)", status=status)
+        entry.title(xml_text(f"{row.title}: {status}"))
         entry.link(href=page)
         entry.published(as_utc(row.published_at))
         entry.updated(moment)

@@ -93,3 +93,14 @@ def test_response_matches_its_documented_schema(app, client, document, catalogue
     validate_instance(
         response.get_json(), schema, cls=OAS31Validator, enforce_properties_required=True
     )
+
+
+def test_a_domain_the_panel_did_not_rate_matches_its_documented_schema(document):
+    """decided_rating is null where the panel gave none: the enum must allow it, or a
+    JSON Schema validator refuses the API's own answers."""
+    from jsonschema import Draft202012Validator
+
+    horizon = document["components"]["schemas"]["Horizon"]
+    unrated = {"horizon": "short", "proposed_rating": "insufficient", "decided_rating": None,
+               "decided_reason": None, "harmful": False}
+    assert list(Draft202012Validator(horizon).iter_errors(unrated)) == []

@@ -130,3 +130,13 @@ def test_a_search_feed_is_named_by_its_words_in_the_readers_language(
         searchers.release_all()
     assert dutch.findtext(f"{ATOM}title") == "Interventies naar Werk: zoekresultaten voor ‘werkfit’"
     assert english.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+
+
+def test_an_expired_recognition_is_titled_expired_in_the_decisions_feed(client, published):
+    """The entry's moment is the expiry: its title must say so, as the page does."""
+    published.expired_at = datetime(2025, 3, 1, tzinfo=UTC)
+    db.session.flush()
+    feed = _feed(client, "/feeds/besluiten.atom")
+    titles = [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")]
+    assert any(title.startswith("Jobcoach voor statushouders: Verlopen (was: ")
+               for title in titles), titles
