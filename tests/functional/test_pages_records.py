@@ -143,6 +143,19 @@ def test_intervention_page_shows_rating_per_outcome_domain(client, full_interven
     assert "Inkomen / uitkeringsafhankelijkheid Erkenning: Effectief volgens eerste" in text
 
 
+def test_ratings_per_outcome_domain_follow_the_vocabularys_order(client, full_intervention):
+    """Recorded in another order (as an import may): shown as the effects are, work
+    before income."""
+    ratings = full_intervention.current_decision.ratings
+    ratings.append(OutcomeRating(outcome_domain=term("outcome_domain", "income"),
+                                 level="effective_first"))
+    ratings.append(OutcomeRating(outcome_domain=term("outcome_domain", "work"),
+                                 level="effective_good"))
+    text = page_text(client.get("/interventies/werkfit"))
+    assert text.index("Werk (uitstroom naar werk) Erkenning") < text.index(
+        "Inkomen / uitkeringsafhankelijkheid Erkenning")
+
+
 def test_intervention_page_lists_published_earlier_decisions(client, full_intervention):
     DecisionFactory(
         intervention=full_intervention,
