@@ -122,4 +122,6 @@ def withdraw_conflict(declaration_id: int):
 @bp.post("/meldingen/<int:notice_id>/gelezen")
 def mark_read(notice_id: int):
     notices.mark_read(current_user, notice_id)
-    return redirect(url_for("dashboard.index"))
+    # Back where the user was, with word that it happened (the status region says it).
+    flash(_("De melding is gelezen."))
+    return redirect(url_for("dashboard.index", _anchor="meldingen"))

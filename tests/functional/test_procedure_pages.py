@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -168,3 +169,20 @@ def test_a_round_page_reads_its_linked_studies_in_a_few_queries(client, cast, pa
         link(intervention, study)
     db.session.commit()
     assert _statements_of(client, path) <= few + 1
+
+
+def test_marking_a_notice_read_says_so_and_returns_to_the_notices(client, cast):
+    from registry.models import Notice
+
+    round_ = drive(cast, "screening")
+    screening.screen(round_, cast.secretary, [], "returned", "Vul de kosten aan.")
+    db.session.commit()
+    login(client, cast.owner)
+    notice = db.session.query(Notice).filter_by(user_id=cast.owner.id).first()
+    dashboard = client.get("/mijn/").get_data(as_text=True)
+
+    response = client.post(f"/mijn/meldingen/{notice.id}/gelezen")
+
+    assert response.headers["Location"].endswith("/mijn/#meldingen")
+    assert "De melding is gelezen." in client.get("/mijn/").get_data(as_text=True)
+    assert re.search(r'Gelezen<span class="visually-hidden">: [^<]+</span>', dashboard)
