@@ -97,7 +97,8 @@ def create_user(
     if unknown:
         raise ValidationFailed(_("Onbekende rol: %(roles)s", roles=", ".join(unknown)))
     if db.session.scalar(select(User).filter_by(email=email)) is not None:
-        raise Conflict(_("Er bestaat al een gebruiker met e-mailadres %(email)s.", email=email))
+        message = _("Er bestaat al een gebruiker met e-mailadres %(email)s.", email=email)
+        raise Conflict(message, [{"field": "email", "messages": [message]}])
     user = User(email=email, name=name, **fields)
     set_password(user, password)
     user.role_grants = [UserRole(role=r) for r in dict.fromkeys(roles)]
@@ -174,8 +175,9 @@ def keep_an_admin() -> None:
         select(func.count()).select_from(User).join(UserRole)
         .where(UserRole.role == "admin", User.active.is_(True)))
     if not active_admins:
-        raise Conflict(_("Er moet minstens één actieve beheerder blijven. Geef eerst een "
-                         "ander de rol beheerder."))
+        message = _("Er moet minstens één actieve beheerder blijven. Geef eerst een ander "
+                    "de rol beheerder.")
+        raise Conflict(message, [{"field": "roles", "messages": [message]}])
 
 
 def get_user(user_id: int) -> User:

@@ -228,8 +228,31 @@ def test_the_last_active_admin_cannot_demote_or_deactivate_themselves(client, ch
     response = client.post(f"/beheer/gebruikers/{admin.id}", data=change)
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "minstens één actieve beheerder" in page
+    if "active" in change:  # the roles are what must change: the message is at them
+        assert f'<a href="#role-' in page and 'aria-describedby="roles-fouten"' in page
+        assert 'id="roles-fouten"' in page
     db.session.expire_all()
     assert admin.active and admin.has_role("admin")
+
+
+def test_an_e_mail_address_taken_is_shown_at_its_field(client):
+    admin = make_user("admin")
+    db.session.commit()
+    login(client, admin)
+    response = client.post("/beheer/gebruikers/nieuw", data={
+        "email": admin.email, "name": "Dubbel", "password": "een-lang-beheer-wachtwoord",
+        "roles": ["owner"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and '<a href="#email">' in page
+    assert 'id="email-fouten"' in page and 'aria-invalid="true"' in page
+
+
+def test_a_blank_token_name_is_tied_to_its_field(client):
+    login(client, make_user("researcher"))
+    db.session.commit()
+    page = client.post("/account/tokens", data={"name": "   "}).get_data(as_text=True)
+    assert 'id="name-fouten"' in page
+    assert 'aria-describedby="name-fouten" aria-invalid="true"' in page
 
 
 def test_deactivating_a_user_is_audited(client):
