@@ -54,6 +54,11 @@ def test_two_codings_and_a_decision_make_one_counted_finding(review):
     page = clients["secretary"].get(f"{url}/verschillen").get_data(as_text=True)
     assert "(verschilt)" in page and "1,350" in page and "1,400" in page
     domain = terms_by_code("outcome_domain")["work"].id
+    undecided = clients["secretary"].post(f"{url}/verschillen", data={
+        "domain": domain, "time_point": 12}).get_data(as_text=True)
+    choice = f"bevinding-{domain}-12-effect_size"
+    assert f'id="{choice}" aria-describedby="{choice}-fouten"' in undecided
+    assert f'id="{choice}-fouten"' in undecided
     response = clients["secretary"].post(f"{url}/verschillen", data={
         "domain": domain, "time_point": 12, "choice-effect_size": "b"})
     assert response.status_code == 302

@@ -127,8 +127,11 @@ def test_the_secretary_replies_and_the_nominator_sees_it(people):
     refused = clients["secretary"].post(f"/procedure/voordrachten/{nomination.id}",
                                         data={"status": "declined"})
     assert refused.status_code == 422
-    # The refused form keeps what was chosen, not the stored status.
+    # The refused form keeps what was chosen, not the stored status, and the reply's
+    # field carries its message.
     assert '<option value="declined" selected>' in refused.get_data(as_text=True)
+    assert (f'aria-describedby="reply-{nomination.id}-fouten" aria-invalid="true"'
+            in refused.get_data(as_text=True))
     db.session.refresh(nomination)
     assert nomination.status == "new"
     response = clients["secretary"].post(f"/procedure/voordrachten/{nomination.id}", data={
