@@ -229,7 +229,7 @@ def test_the_last_active_admin_cannot_demote_or_deactivate_themselves(client, ch
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "minstens één actieve beheerder" in page
     if "active" in change:  # the roles are what must change: the message is at them
-        assert f'<a href="#role-' in page and 'aria-describedby="roles-fouten"' in page
+        assert '<a href="#role-' in page and 'aria-describedby="roles-fouten"' in page
         assert 'id="roles-fouten"' in page
     db.session.expire_all()
     assert admin.active and admin.has_role("admin")

@@ -315,3 +315,16 @@ def test_a_garbled_moderation_is_refused_and_changes_nothing(client, setting, da
     db.session.refresh(experience)
     assert response.status_code == 422
     assert (experience.status, experience.moderated_at) == ("submitted", None)
+
+
+def test_english_pages_mark_the_interventions_dutch_title(client, setting):
+    intervention, professional, secretary = setting
+    _share(client, intervention, professional)
+    login(client, professional)
+    client.get("/taal/en?next=/")
+    mine = client.get("/mijn/ervaringen").get_data(as_text=True)
+    login(client, secretary)
+    client.get("/taal/en?next=/")
+    queue = client.get("/beheer/ervaringen").get_data(as_text=True)
+    marked = f'<span lang="nl">{intervention.title}</span>'
+    assert marked in mine and marked in queue
