@@ -25,6 +25,7 @@ from registry.models import (
 )
 from tests.conftest import make_test_app
 from tests.factories import StudyFactory, link, make_intervention
+from tests.functional.statements import statements_of_page
 from tests.functional.test_pages import english_catalogue, page_text  # noqa: F401 (fixture)
 from tests.unit.procedure.support import login, make_user
 
@@ -440,22 +441,6 @@ def test_a_batch_shows_its_time_in_dutch_time(client, researcher):
     assert "16-01-2026, 00:30" in page
 
 
-def _statements(client, path: str) -> int:
-    from sqlalchemy import event
-
-    counted = [0]
-
-    def count_one(*args):
-        counted[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", count_one)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count_one)
-    return counted[0]
-
-
 @pytest.mark.parametrize("path", ["/import/", "/import/koppelingen?q=werkfit"])
 def test_the_choice_of_interventions_costs_the_same_however_many_there_are(client,
                                                                           researcher, path):
@@ -463,8 +448,8 @@ def test_the_choice_of_interventions_costs_the_same_however_many_there_are(clien
     version one by one took 4 to 5 s at 10k."""
     StudyFactory(title="Werkfit in Assen")
     make_intervention()
-    _statements(client, path)  # what a first request loads once
-    few = _statements(client, path)
+    statements_of_page(client, path)  # what a first request loads once
+    few = statements_of_page(client, path)
     for _ in range(15):
         make_intervention()
-    assert _statements(client, path) == few
+    assert statements_of_page(client, path) == few

@@ -13,6 +13,7 @@ from registry.extensions import db
 from registry.models import ExternalRating, ImportBatch, Intervention
 from tests.factories import term
 from tests.functional.interchange_support import interchange, record
+from tests.functional.statements import statements_sent
 from tests.unit.procedure.support import login, make_user
 
 
@@ -116,20 +117,10 @@ def test_the_template_imports_once_filled_in(client, admin):
 
 
 def _export_statements(client) -> int:
-    from sqlalchemy import event
-
-    counted = [0]
-
-    def count(*args):
-        counted[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as sent:
         body = client.get("/beheer/interventies/exporteren").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert body.endswith("]\n}\n")
-    return counted[0]
+    return len(sent)
 
 
 def test_the_exports_queries_do_not_grow_with_the_interventions(client, admin):

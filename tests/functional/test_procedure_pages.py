@@ -10,6 +10,7 @@ import pytest
 from registry.extensions import db
 from registry.models import Intervention
 from registry.services import screening, submission
+from tests.functional.statements import statements_of_page
 from tests.unit.procedure.support import (
     description,
     drive,
@@ -132,23 +133,6 @@ def test_every_error_of_the_screening_form_is_tied_to_its_field(client, cast):
     assert _unreferenced_errors(page) == []
 
 
-def _statements_of(client, path: str) -> int:
-    from sqlalchemy import event
-
-    counted = [0]
-
-    def count_one(*args):
-        counted[0] += 1
-
-    db.session.expunge_all()  # as a request in production starts: nothing loaded yet
-    event.listen(db.engine, "before_cursor_execute", count_one)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count_one)
-    return counted[0]
-
-
 @pytest.mark.parametrize("page", ["", "/quickscan"])
 def test_a_round_page_reads_its_linked_studies_in_a_few_queries(client, cast, page):
     """The dossier, the suggested level and the quickscan read every linked study: a
@@ -160,15 +144,15 @@ def test_a_round_page_reads_its_linked_studies_in_a_few_queries(client, cast, pa
     db.session.commit()
     login(client, cast.secretary)
     path = f"/procedure/rondes/{round_.id}{page}"
-    _statements_of(client, path)  # what a first request loads once
-    few = _statements_of(client, path)
+    statements_of_page(client, path, fresh=True)  # what a first request loads once
+    few = statements_of_page(client, path, fresh=True)
     intervention = db.session.get(Intervention, intervention_id)
     for _ in range(6):
         study = StudyFactory()
         FindingFactory(study=study)
         link(intervention, study)
     db.session.commit()
-    assert _statements_of(client, path) <= few + 1
+    assert statements_of_page(client, path, fresh=True) <= few + 1
 
 
 def test_marking_a_notice_read_says_so_and_returns_to_the_notices(client, cast):

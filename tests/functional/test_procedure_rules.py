@@ -329,10 +329,9 @@ def test_a_conflict_needs_an_existing_organisation(cast):
 def test_the_lapsing_recognitions_cost_one_query_however_many(app, cast):
     """The overview names each lapsing recognition's intervention: loaded with the
     decisions, not a query per row (272 rows and 556 queries at 10k)."""
-    from sqlalchemy import event
-
     from registry.services.dashboard import lapsing
     from tests.factories import DecisionFactory, make_intervention
+    from tests.functional.statements import statements_sent
 
     soon = date.today() + timedelta(days=40)
     for _ in range(5):
@@ -342,14 +341,6 @@ def test_the_lapsing_recognitions_cost_one_query_however_many(app, cast):
             valid_until=soon)
     db.session.flush()
     db.session.expunge_all()
-    statements = [0]
-
-    def count(*args):
-        statements[0] += 1
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as sent:
         titles = [decision.intervention.title for decision in lapsing(date.today())]
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    assert len(titles) == 5 and statements[0] == 1
+    assert len(titles) == 5 and len(sent) == 1
