@@ -12,22 +12,12 @@ from sqlalchemy.orm import selectinload
 
 from registry.errors import Conflict, NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import (
-    AssessmentRound,
-    Intervention,
-    InterventionStudy,
-    InterventionVersion,
-    Study,
-)
+from registry.models import Intervention, InterventionStudy, InterventionVersion, Study
+from registry.services.validity import open_round
 from registry.text_keys import normalise_doi
 
 RELATIONS = ("effect", "process", "theory", "other")
 SEARCH_LIMIT = 20
-
-
-# Round states in which the procedure reads the intervention's linked studies.
-IN_PROCEDURE = ("draft", "submitted", "screening", "returned", "in_review", "in_discussion",
-                "decided")
 
 
 def find_studies(query: str) -> list[Study]:
@@ -103,9 +93,7 @@ def unlink_study(link_id: int) -> None:
     link = db.session.get(InterventionStudy, link_id)
     if link is None or link.intervention.published_version_id is None:
         raise NotFound(_("Deze koppeling bestaat niet."))
-    if db.session.scalar(select(AssessmentRound.id).where(
-            AssessmentRound.intervention_id == link.intervention_id,
-            AssessmentRound.state.in_(IN_PROCEDURE)).limit(1)) is not None:
+    if open_round(link.intervention_id) is not None:
         raise Conflict(_("Deze interventie wordt beoordeeld; haar studies blijven gekoppeld "
                          "tot de ronde is afgerond."))
     db.session.delete(link)

@@ -87,11 +87,13 @@ def _one_round_at_a_time(intervention_id: int) -> None:
 
 def _refuse_a_second_open_round(intervention_id: int) -> None:
     _one_round_at_a_time(intervention_id)
-    if _open_round(intervention_id) is not None:
+    if open_round(intervention_id) is not None:
         raise InvalidTransition(_("Er loopt al een beoordelingsronde voor deze interventie."))
 
 
-def _open_round(intervention_id: int) -> AssessmentRound | None:
+def open_round(intervention_id: int) -> AssessmentRound | None:
+    """The intervention's round under way (not published, expired, withdrawn or under
+    objection), if any."""
     closed = ("published", "expired", "withdrawn", "objection")
     stmt = select(AssessmentRound).where(
         AssessmentRound.intervention_id == intervention_id, AssessmentRound.state.not_in(closed)
