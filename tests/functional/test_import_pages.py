@@ -453,3 +453,18 @@ def test_the_choice_of_interventions_costs_the_same_however_many_there_are(clien
     for _ in range(15):
         make_intervention()
     assert statements_of_page(client, path) == few
+
+
+@pytest.mark.parametrize("typed", ["geen-interventie", "Werkfit in de wijk", "x" * 300,
+                                   "%00", "<script>"])
+def test_a_link_typed_that_is_no_published_slug_is_refused_at_its_field(
+        client, researcher, uploads, typed):
+    draft = make_intervention(published=False)
+    db.session.commit()
+    for value in (typed, draft.slug):
+        response = upload(client, link=value)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert 'id="link-fouten"' in page and "Kies een gepubliceerde interventie" in page
+    assert (count(), count(ImportBatch)) == (0, 0)
+    assert not uploads.exists() or not list(uploads.iterdir())  # no file kept either
