@@ -50,6 +50,8 @@ def subscriber(app, db_session, tmp_path, monkeypatch):
 
 
 def run(app):
+    """The digest command; read its .stdout: a log warning may go to stderr, which
+    .output mixes in."""
     return app.test_cli_runner().invoke(args=["profiles", "digest"])
 
 
@@ -73,7 +75,7 @@ def test_a_due_digest_lists_what_is_new_with_an_unsubscribe_link(app, subscriber
 
 def test_nothing_is_sent_twice_within_the_week(app, subscriber, mailbox):
     run(app)
-    assert run(app).output.strip() == "0 digests sent" and len(mailbox) == 1
+    assert run(app).stdout.strip() == "0 digests sent" and len(mailbox) == 1
 
 
 def test_a_digest_claimed_by_another_run_is_not_sent_again(app, subscriber):
@@ -111,26 +113,26 @@ def test_a_failed_sending_is_tried_again_with_its_news(app, subscriber, mailbox,
         raise smtplib.SMTPServerDisconnected("gone")
 
     monkeypatch.setattr("registry.search.profiles_cli.send_text", refused)
-    assert run(app).output.strip() == "0 digests sent"
+    assert run(app).stdout.strip() == "0 digests sent"
     monkeypatch.setattr("registry.search.profiles_cli.send_text",
                         lambda *args: mailbox.append(args))
-    assert run(app).output.strip() == "1 digests sent"
+    assert run(app).stdout.strip() == "1 digests sent"
     assert "Schuldhulp nieuw" in mailbox[0][2]
 
 
 def test_a_run_that_died_after_its_claim_loses_no_news(app, subscriber, mailbox, monkeypatch):
     profile_digest.claim(subscriber.id, utcnow())  # claimed, then killed before sending
     db.session.commit()
-    assert run(app).output.strip() == "0 digests sent"  # claimed: not again this week
+    assert run(app).stdout.strip() == "0 digests sent"  # claimed: not again this week
     a_week_later(monkeypatch)
-    assert run(app).output.strip() == "1 digests sent"
+    assert run(app).stdout.strip() == "1 digests sent"
     assert "Schuldhulp nieuw" in mailbox[0][2]
 
 
 def test_a_delivered_digest_is_where_the_next_one_starts(app, subscriber, mailbox, monkeypatch):
     run(app)
     a_week_later(monkeypatch)
-    assert run(app).output.strip() == "0 digests sent"  # nothing new since the first
+    assert run(app).stdout.strip() == "0 digests sent"  # nothing new since the first
 
 
 def test_an_unavailable_index_releases_the_claim(app, subscriber, mailbox, tmp_path,
@@ -145,7 +147,7 @@ def test_an_unavailable_index_releases_the_claim(app, subscriber, mailbox, tmp_p
 def test_no_digest_after_the_professional_role_is_revoked(app, subscriber, mailbox):
     accounts.set_roles(subscriber, ["owner"])
     db.session.commit()
-    assert run(app).output.strip() == "0 digests sent" and mailbox == []
+    assert run(app).stdout.strip() == "0 digests sent" and mailbox == []
 
 
 def test_an_old_link_does_nothing_after_opting_out_and_in_again(client, subscriber):
