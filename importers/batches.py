@@ -32,6 +32,7 @@ from registry.models import (
     StudyAuthor,
 )
 from registry.models.base import utcnow
+from registry.row_locks import current_state
 from registry.search.changes import record_studies_written
 
 DECISIONS = ("merge", "add", "discard")
@@ -46,6 +47,10 @@ def decide_pending(pending: PendingDuplicate, decision: str, user_id: int | None
     if decision not in DECISIONS:
         raise ValidationFailed(_("Kies samenvoegen, toevoegen als nieuwe studie of negeren."), [
             {"field": "decision", "messages": [_("Kies een beslissing.")]}])
+    # The batch first, as an undo takes it: a decision and an undo, or two clicks on
+    # one decision, take turns, and the second sees what the first did.
+    current_state(pending.batch)
+    current_state(pending)
     if pending.state != "pending" or pending.batch.state != "committed":
         raise Conflict(_("Over deze mogelijke dubbele is al beslist."))
     record = record_from_json(pending.record)
@@ -71,7 +76,9 @@ def _free(value: str | None, column: str) -> str | None:
 
 
 def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
-    """Undo everything the batch did. Raises Conflict when a later batch built on it."""
+    """Undo everything the batch did. Raises Conflict when a later batch built on it, or
+    when it was undone already (also by a request at the same moment)."""
+    current_state(batch)
     if batch.state != "committed":
         raise Conflict(_("Deze import is al ongedaan gemaakt."))
     items = list(db.session.scalars(select(ImportBatchItem).where(

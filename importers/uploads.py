@@ -2,7 +2,9 @@
 
 The file lives under <instance>/uploads/ named by a random token; the browser's session
 holds the token and the file's sha256, so confirming needs no re-upload and no record
-data travels through the form. Confirm and cancel delete the file.
+data travels through the form. Confirm and cancel delete the file. Confirming first
+claims the file (an empty <token>.claimed made only if it does not exist), so of two
+confirms at the same moment (a double click) only one imports.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from registry.errors import Conflict
 from registry.i18n import N_
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+_CLAIMED = ".claimed"
 # Translated where it is raised (in the reader's locale), so only marked here.
 STALE = N_("Deze import is verlopen of al afgehandeld. Kies het bestand opnieuw om een nieuw "
            "voorbeeld te zien.")
@@ -78,11 +81,24 @@ def open_upload(folder: Path, kept: dict[str, Any] | None, token: str | None,
     return upload
 
 
+def claim_upload(folder: Path, kept: dict[str, Any] | None, token: str | None,
+                 kind: str = "studies") -> Upload:
+    """The kept upload, as open_upload finds it, for the one request that confirms it:
+    a second confirm while the first imports gets the Conflict of a handled upload."""
+    upload = open_upload(folder, kept, token, kind)
+    try:
+        (folder / f"{upload.token}{_CLAIMED}").open("x").close()
+    except FileExistsError:
+        raise Conflict(_(STALE)) from None
+    return upload
+
+
 def discard_upload(folder: Path, kept: dict[str, Any] | None) -> None:
-    """Delete the kept file, if any (a missing file is fine)."""
+    """Delete the kept file and its claim, if any (a missing file is fine)."""
     token = (kept or {}).get("token")
     if token and _TOKEN.match(token):
         (folder / token).unlink(missing_ok=True)
+        (folder / f"{token}{_CLAIMED}").unlink(missing_ok=True)
 
 
 def cancel_upload(folder: Path, session, key: str, token: str | None) -> bool:
@@ -102,7 +118,7 @@ def prune_uploads(folder: Path, max_age_seconds: int = 24 * 3600) -> None:
         return
     cutoff = time.time() - max_age_seconds
     for path in folder.iterdir():
-        if _TOKEN.match(path.name) and path.stat().st_mtime < cutoff:
+        if _TOKEN.match(path.name.removesuffix(_CLAIMED)) and path.stat().st_mtime < cutoff:
             path.unlink(missing_ok=True)
 
 

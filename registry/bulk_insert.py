@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.extensions import db, on_postgresql
@@ -49,9 +51,15 @@ def insert_rows(table: Table, rows: list[dict[str, Any]], session: Session | Non
     columns = _copied_columns(session, table, rows)
     names = ", ".join(f'"{column.name}"' for column, _value in columns)
     raw = session.connection().connection.dbapi_connection
-    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([value(row) for _column, value in columns])
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([value(row) for _column, value in columns])
+    except psycopg.IntegrityError as error:
+        # As SQLAlchemy raises it for its own statements: a concurrent import that wrote
+        # the same DOI first is the 409 of a lost race, not a server error.
+        raise IntegrityError(statement, None, error) from error
     note_inserted(session, table.name, len(rows))  # COPY is no statement the session sees
 
 

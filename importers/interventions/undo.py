@@ -28,12 +28,14 @@ from registry.models import (
     InterventionVersion,
 )
 from registry.models.base import utcnow
+from registry.row_locks import current_state
 from registry.services.audit_trail import record_event
 
 
 def undo_intervention_batch(batch: ImportBatch, user) -> None:
     """Undo the batch. Raises Conflict when it was undone already or an intervention
-    changed since."""
+    changed since (also by a request at the same moment)."""
+    current_state(batch)
     if batch.state != "committed":
         raise Conflict(_("Deze import is al ongedaan gemaakt."))
     items = [i for i in reversed(batch.items) if i.intervention_id is not None]

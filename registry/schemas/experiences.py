@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
+from registry.models.experience import EXPERIENCE_STATUSES
 from registry.schemas.dutch import DutchSchema
 from registry.services.personal_data import KINDS, personal_data_in
 
@@ -78,6 +79,8 @@ class ModerationInputSchema(DutchSchema):
 
     decision = fields.String(required=True, validate=validate.OneOf(("publish", "reject")))
     note = fields.String(load_default=None, validate=validate.Length(max=1000))
+    # The status the secretary's page showed: a decision taken since is not overruled.
+    status_shown = fields.String(load_default=None, validate=validate.OneOf(EXPERIENCE_STATUSES))
 
     @validates_schema
     def _reason_to_reject(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -25,3 +25,6 @@ class NominationSchema(DutchSchema):
 class NominationReplySchema(DutchSchema):
     status = fields.String(required=True, validate=validate.OneOf(NOMINATION_STATUSES))
     reply = _optional(5000)
+    # The status the secretary's page showed: another secretary's handling since is not
+    # overruled.
+    status_shown = fields.String(load_default=None, validate=validate.OneOf(NOMINATION_STATUSES))

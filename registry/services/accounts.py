@@ -23,6 +23,7 @@ from registry.extensions import db
 from registry.models import ApiToken, FailedLogin, Organisation, User, UserExpertise, UserRole
 from registry.models.base import as_utc, utcnow
 from registry.models.user import EXPERTISE, ROLES
+from registry.row_locks import hold_row
 from registry.services.audit_trail import record_event
 from registry.unit_of_work import commit_this_get
 
@@ -256,15 +257,24 @@ class NewToken:
 
 
 def create_token(user: User, name: str) -> NewToken:
-    """Create an API token; the returned secret is the only time it is visible."""
-    name = name.strip()
+    """Create an API token; the returned secret is the only time it is visible. Raises
+    ValidationFailed for a blank name, or the name of an active token of the user (a
+    double-clicked button would otherwise make a second token whose secret the page
+    that shows the first never showed)."""
+    name = name.strip()[:100]
     if not name:
         raise ValidationFailed(
             _("Geef het token een naam."), [{"field": "name", "messages": [_("Verplicht.")]}]
         )
+    hold_row(User, user.id)  # two creations at once take turns
+    if db.session.scalar(select(ApiToken.id).where(
+            ApiToken.user_id == user.id, ApiToken.name == name, ApiToken.revoked_at.is_(None))):
+        message = _("U heeft al een actief token met de naam '%(name)s'. Kies een andere "
+                    "naam, of trek dat token in als u het geheim niet hebt bewaard.", name=name)
+        raise ValidationFailed(message, [{"field": "name", "messages": [message]}])
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
-        user=user, name=name[:100], prefix=secret[:12], token_hash=hash_token(secret)
+        user=user, name=name, prefix=secret[:12], token_hash=hash_token(secret)
     )
     db.session.add(token)
     db.session.flush()

@@ -17,6 +17,7 @@ from registry.extensions import db
 from registry.i18n import N_
 from registry.models import Intervention, PracticeExperience, User
 from registry.models.base import utcnow
+from registry.row_locks import current_state, hold_row
 from registry.services.accounts import active_secretaries
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
@@ -54,6 +55,7 @@ def share_experience(user: User, intervention: Intervention,
     municipality = terms_by_code("municipality").get(data["municipality"])
     if municipality is None or not municipality.is_active:
         _refuse("municipality", _("Kies een gemeente uit de lijst van het CBS."))
+    hold_row(User, user.id)  # two shares at once count one after the other
     waiting = db.session.scalar(
         select(func.count()).select_from(PracticeExperience)
         .where(PracticeExperience.submitted_by_id == user.id,
@@ -85,9 +87,14 @@ def moderate_experience(user: User, experience: PracticeExperience,
                         data: dict[str, Any]) -> None:
     """Publish or refuse (also: take down a published one) after ModerationInputSchema.
     Raises PermissionDenied, Conflict (publishing for an intervention no longer public,
-    or a decision it already has)."""
+    or a decision it already has, or a status other than the one the page showed)."""
     perm.authorize(perm.can_moderate_experiences(user))
     wanted = "published" if data["decision"] == "publish" else "rejected"
+    current_state(experience)
+    shown = data.get("status_shown")
+    if shown is not None and experience.status != shown:
+        raise Conflict(_("Iemand anders heeft over deze ervaring intussen beslist; bekijk "
+                         "de nieuwe status voordat u opnieuw beslist."))
     if experience.status == wanted:
         raise Conflict(_("Deze ervaring is dat al."))
     if wanted == "published":

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.errors import Conflict, NotFound, ValidationFailed, details_from_marshmallow
 from registry.extensions import db
 from registry.models import Guide, GuideVersion, Intervention, VocabularyTerm
+from registry.row_locks import hold_row
 from registry.schemas.guides import LINKED_FACETS, GuideInputSchema
 from registry.unit_of_work import lost_race
 from search_index.analysis import DUTCH_ANALYZER
@@ -51,9 +52,9 @@ def _slug(title: str) -> str:
 
 
 def _latest_number(guide: Guide) -> int:
-    """The guide's newest version number, read with the guide's row locked (PostgreSQL;
-    SQLite has one writer at a time), so two saves at once number one after the other."""
-    db.session.execute(select(Guide.id).where(Guide.id == guide.id).with_for_update())
+    """The guide's newest version number, read with the guide's row held, so two saves
+    at once number one after the other."""
+    hold_row(Guide, guide.id)
     return db.session.scalar(select(func.max(GuideVersion.number))
                              .where(GuideVersion.guide_id == guide.id)) or 0
 

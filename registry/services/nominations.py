@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from registry import permissions as perm
-from registry.errors import ValidationFailed
+from registry.errors import Conflict, ValidationFailed
 from registry.extensions import db
 from registry.i18n import N_
 from registry.models import (
@@ -30,6 +30,7 @@ from registry.models import (
 )
 from registry.models.base import utcnow
 from registry.models.nomination import NOMINATION_STATUSES
+from registry.row_locks import current_state, hold_row
 from registry.services.accounts import active_secretaries
 from registry.services.audit_trail import record_event
 from registry.services.notices import notify
@@ -83,6 +84,7 @@ def nominate(user: User, data: dict) -> Nomination:
 
 
 def _refuse_past_the_daily_limit(user: User) -> None:
+    hold_row(User, user.id)  # two nominations at once count one after the other
     made = db.session.scalar(select(func.count()).select_from(Nomination).where(
         Nomination.nominator_id == user.id,
         Nomination.created_at > utcnow() - timedelta(days=1)))
@@ -146,9 +148,12 @@ def _known_study(doi: str | None, pmid: str | None) -> Study | None:
     return db.session.scalars(select(Study).where(or_(*conditions))).first()
 
 
-def handle(nomination: Nomination, secretary: User, status: str, reply: str | None) -> None:
-    """The secretary's status and reply; the nominator is told. Raises ValidationFailed
-    (unknown status, a decline without reply), PermissionDenied."""
+def handle(nomination: Nomination, secretary: User, status: str, reply: str | None,
+           shown: str | None = None) -> None:
+    """The secretary's status and reply; the nominator is told. `shown` is the status the
+    secretary's page showed. Raises ValidationFailed (unknown status, a decline without
+    reply), PermissionDenied, Conflict (another secretary handled it since the page
+    showed `shown`)."""
     perm.authorize(perm.can_handle_nominations(secretary))
     reply = (reply or "").strip()[:MAX_REASON] or None
     if status not in NOMINATION_STATUSES:
@@ -157,6 +162,10 @@ def handle(nomination: Nomination, secretary: User, status: str, reply: str | No
     if status == "declined" and reply is None:
         message = _("Leg de indiener uit waarom de voordracht niet wordt overgenomen.")
         raise ValidationFailed(message, [{"field": "reply", "messages": [message]}])
+    current_state(nomination)
+    if shown is not None and nomination.status != shown:
+        raise Conflict(_("Iemand anders heeft deze voordracht intussen behandeld; bekijk "
+                         "de nieuwe status voordat u opnieuw opslaat."))
     before = {"status": nomination.status, "reply": nomination.reply}
     nomination.status, nomination.reply, nomination.handled_by_id = status, reply, secretary.id
     db.session.flush()

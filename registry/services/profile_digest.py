@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 from registry.extensions import db
 from registry.models import Intervention, ProfileDigest, User
 from registry.models.base import as_utc
+from registry.row_locks import hold_row
 from registry.services.saved_profiles import changed_since
 
 INTERVAL = timedelta(days=7) - timedelta(hours=12)  # a daily timer sends about weekly
@@ -68,6 +69,7 @@ def is_subscribed(user) -> bool:
 
 
 def subscribe(user) -> None:
+    hold_row(User, user.id)  # a double-clicked opt-in: the second finds the first's row
     if not is_subscribed(user):
         db.session.add(ProfileDigest(user_id=user.id))
         db.session.flush()

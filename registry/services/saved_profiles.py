@@ -13,8 +13,15 @@ from sqlalchemy import func, or_, select
 
 from registry.errors import NotFound, ValidationFailed
 from registry.extensions import db
-from registry.models import EvidenceDecision, Intervention, InterventionVersion, SavedProfile
+from registry.models import (
+    EvidenceDecision,
+    Intervention,
+    InterventionVersion,
+    SavedProfile,
+    User,
+)
 from registry.models.base import as_utc, utcnow
+from registry.row_locks import hold_row
 from registry.schemas.dutch import no_control_characters
 from registry.services.personal_data import KINDS, personal_data_in
 from registry.unit_of_work import commit_this_get
@@ -63,6 +70,7 @@ def save_profile(user, label: str, args: dict[str, Any]) -> SavedProfile:
     query = profile_query(args)
     if not query:
         _refuse(_("Kies eerst een of meer kenmerken van de cliënt."), "profile")
+    hold_row(User, user.id)  # two saves at once count one after the other
     count = db.session.scalar(select(func.count()).select_from(SavedProfile)
                               .where(SavedProfile.user_id == user.id))
     if count >= MAX_PER_USER:

@@ -8,13 +8,14 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from registry import permissions as perm
 from registry.errors import InvalidTransition
-from registry.extensions import db, on_postgresql
+from registry.extensions import db
 from registry.models import AssessmentRound, EvidenceDecision, Intervention, Submission, User
 from registry.models.base import utcnow
+from registry.row_locks import hold_row
 from registry.services.audit_trail import record_event
 from registry.services.procedure import apply_transition
 
@@ -74,15 +75,8 @@ def expire_lapsed(today: date | None = None, warn_days: int = 90) -> ExpiryRepor
 def _one_round_at_a_time(intervention_id: int) -> None:
     """Hold the intervention's row until the transaction ends, so two requests opening a
     round for it at the same moment (an objection and a reassessment, say) take turns
-    and the second sees the first's round. SQLite locks for the first write, not for a
-    read: there a write that changes nothing takes the (whole database's) lock now."""
-    if on_postgresql():
-        db.session.execute(
-            select(Intervention.id).where(Intervention.id == intervention_id).with_for_update())
-    else:
-        table = Intervention.__table__
-        db.session.execute(
-            update(table).where(table.c.id == intervention_id).values(id=table.c.id))
+    and the second sees the first's round (registry/row_locks.py)."""
+    hold_row(Intervention, intervention_id)
 
 
 def _refuse_a_second_open_round(intervention_id: int) -> None:

@@ -31,9 +31,9 @@ from importers.interventions.service import import_interventions, preview_interv
 from importers.interventions.undo import undo_intervention_batch
 from importers.uploads import (
     cancel_upload,
+    claim_upload,
     discard_upload,
     keep_upload,
-    open_upload,
     prune_uploads,
     upload_folder,
 )
@@ -109,7 +109,8 @@ def upload():
 @perm.permission_required(perm.can_import_interventions)
 def confirm():
     try:
-        kept = open_upload(_folder(), session.get(SESSION_KEY), request.form.get("token"), KIND)
+        kept = claim_upload(_folder(), session.get(SESSION_KEY), request.form.get("token"),
+                            KIND)
     except Conflict as error:
         return _form({"_": [error.message]}, 409)
     try:

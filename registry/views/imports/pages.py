@@ -38,6 +38,7 @@ from importers.undo_plan import plan_undo
 from importers.uploads import (
     Upload,
     cancel_upload,
+    claim_upload,
     discard_upload,
     keep_upload,
     open_upload,
@@ -174,7 +175,7 @@ def _candidates(report) -> dict[int, Study]:
 def confirm():
     kept = session.get(SESSION_KEY)
     try:
-        upload = open_upload(_folder(), kept, request.form.get("token"))
+        upload = claim_upload(_folder(), kept, request.form.get("token"))
     except Conflict as error:
         return _form({"_": [error.message]}, 409)
     link_slugs = (upload.link,) if upload.link else ()
@@ -320,7 +321,7 @@ def findings_upload():
 def findings_confirm():
     kept = session.get(SESSION_KEY)
     try:
-        upload = open_upload(_folder(), kept, request.form.get("token"), kind="findings")
+        upload = claim_upload(_folder(), kept, request.form.get("token"), kind="findings")
     except Conflict as error:
         return _findings_form({"_": [error.message]}, 409)
     try:

@@ -32,7 +32,8 @@ def handle_nomination(nomination_id: int):
         raise NotFound(_("Deze voordracht bestaat niet."))
     try:
         data = load(NominationReplySchema(), form_data())
-        nominations.handle(nomination, current_user, data["status"], data.get("reply"))
+        nominations.handle(nomination, current_user, data["status"], data.get("reply"),
+                           shown=data.get("status_shown"))
     except ValidationFailed as error:
         page = render_template("nominations/queue.html", items=nominations.queue(),
                                chosen=None, errors={nomination.id: errors_by_field(error)},
