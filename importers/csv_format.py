@@ -9,7 +9,6 @@ interventions) are separated by "|", ";" or line breaks.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from typing import BinaryIO
 
 from flask_babel import gettext as _
 
-from importers.source import RawRecord, is_valid_utf8, reject
+from importers.source import RawRecord, detect_encoding, encoding_note, reject
 from importers.tabular import TableOptions, records
 
 COLUMNS = (
@@ -26,7 +25,6 @@ COLUMNS = (
     "design", "n_intervention", "n_comparison", "setting", "follow_up_months", "interventions",
 )  # fmt: skip
 DELIMITERS = (",", ";", "\t")
-_BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 # A 10 MB cell must become a record error, not stop the reader (csv's default is 128 kB).
 csv.field_size_limit(32 * 1024 * 1024)
 
@@ -56,55 +54,11 @@ def template_text(columns: tuple[str, ...], example: dict[str, str]) -> str:
 def open_text(stream: BinaryIO, notes: list[str] | None = None) -> io.TextIOWrapper:
     """The stream as text in its detected encoding (a note says which, when it is not
     UTF-8). Raises ImportRejected if undecodable."""
-    head = stream.read(2)
-    stream.seek(0)
-    encoding = next((name for bom, name in _BOMS if head == bom), None)
-    if encoding is None:
-        encoding = "utf-8-sig" if is_valid_utf8(stream) else "cp1252"
-    if encoding == "cp1252":
-        _refuse_mixed_encoding(stream)
-    if encoding != "utf-8-sig" and not _decodes(stream, encoding):
-        raise reject(_("Het bestand is geen UTF-8-, UTF-16- of Windows-1252-tekst (gemengde "
-                       "of onbekende tekenset). Sla het op als UTF-8."))
-    if notes is not None and encoding != "utf-8-sig":
-        label = "UTF-16" if encoding == "utf-16" else "Windows-1252"
-        notes.append(_("Tekenset herkend als %(encoding)s.", encoding=label))
+    encoding = detect_encoding(stream)
+    note = encoding_note(encoding)
+    if notes is not None and note:
+        notes.append(note)
     return io.TextIOWrapper(stream, encoding=encoding, newline="")
-
-
-def _refuse_mixed_encoding(stream: BinaryIO) -> None:
-    # Not UTF-8 as a whole: if some lines are UTF-8 with accents and others are not,
-    # the file was pasted together from two encodings; reading it as Windows-1252 would
-    # garble the UTF-8 lines without a word.
-    utf8_line = other_line = None
-    try:
-        for number, line in enumerate(stream, start=1):
-            if line.isascii():
-                continue
-            try:
-                line.decode("utf-8")
-                utf8_line = utf8_line or number
-            except UnicodeDecodeError:
-                other_line = other_line or number
-            if utf8_line and other_line:
-                raise reject(_("De tekenset is gemengd: regel %(utf8)s is UTF-8, regel "
-                               "%(other)s niet. Sla het bestand op als UTF-8.",
-                               utf8=utf8_line, other=other_line))
-    finally:
-        stream.seek(0)
-
-
-def _decodes(stream: BinaryIO, encoding: str) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)()
-    try:
-        while chunk := stream.read(64 * 1024):
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-        return True
-    except UnicodeDecodeError:
-        return False
-    finally:
-        stream.seek(0)
 
 
 def header_columns(header: list[str], known: tuple[str, ...], aliases: dict) -> list[str]:

@@ -38,6 +38,8 @@ PARSERS: dict[str, Callable[[BinaryIO], Iterator[RawRecord]]] = {
 }
 # Formats whose parser takes TableOptions (a column mapping) as well as the stream.
 TABULAR = frozenset({"csv", "xlsx"})
+# Formats read as lines of text in the detected encoding (importers/source.text_lines).
+TEXT_LINES = frozenset({"ris", "bibtex", "medline", "wos"})
 FORMAT_LABELS = {
     "ris": "RIS", "bibtex": "BibTeX", "pubmed": "PubMed XML", "medline": "MEDLINE/nbib",
     "csv": "CSV/TSV", "xlsx": "Excel (.xlsx)", "json": "JSON (registry)",
@@ -49,7 +51,7 @@ EXTENSIONS = {
     ".json": "json",
 }  # fmt: skip
 HEAD_BYTES = 64 * 1024
-_RIS = re.compile(r"^TY  - ", re.MULTILINE)
+_RIS = re.compile(r"^[Tt][Yy]  - ", re.MULTILINE)
 _MEDLINE = re.compile(r"^PMID- ?\d", re.MULTILINE)
 _BIBTEX = re.compile(r"^\s*@[A-Za-z]+\s*[{(]", re.MULTILINE)
 _ZIP = b"PK\x03\x04"

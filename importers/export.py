@@ -78,7 +78,8 @@ def ris_record(study: Study) -> str:
     for tag, value in (("TI", study.title), ("PY", study.year), ("T2", study.journal),
                        ("PB", study.publisher), ("VL", study.volume), ("IS", study.issue),
                        ("SP", pages[0]), ("EP", pages[1] if len(pages) > 1 else None),
-                       ("DO", study.doi), ("AN", study.pmid), ("UR", study.url),
+                       ("DO", study.doi), ("AN", study.pmid),
+                       ("DB", "PubMed" if study.pmid else None), ("UR", study.url),
                        ("AB", study.abstract), ("LA", study.language)):
         if value not in (None, ""):
             lines.append((tag, " ".join(str(value).split())))

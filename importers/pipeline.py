@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from importers.dedup import Deduplicator, Match
-from importers.detect import TABULAR, detect_format, parser_for
-from importers.source import RawRecord, reject
+from importers.detect import TABULAR, TEXT_LINES, detect_format, parser_for
+from importers.source import RawRecord, detect_encoding, encoding_note, reject
 from importers.store import Writer
 from importers.tabular import TableOptions
 from importers.validate import Lookups, ValidRecord, validate
@@ -250,6 +250,9 @@ def _run(run: Run, stream: BinaryIO, columns: dict[str, str] | None,
     report = run.report
     options = TableOptions(mapping=dict(columns or {}), sheet=sheet)
     parser = parser_for(report.format)
+    if report.format in TEXT_LINES:
+        note = encoding_note(detect_encoding(stream))
+        options.notes.extend([note] if note else [])
     run.process(parser(stream, options) if report.format in TABULAR else parser(stream))
     report.ignored_columns, report.notes = options.ignored, options.notes
 

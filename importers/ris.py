@@ -6,6 +6,7 @@ Keywords "interventie:<slug>" link the record to an intervention (README, Import
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -23,6 +24,9 @@ _PARSER = rispy.RisParser(skip_unknown_tags=True, enforce_list_tags=False)
 MAX_CONTINUATION_CHARS = 10 * MAX_FIELD_CHARS
 MAX_CONTINUATION_LINES = 1_000
 _LIST_TAGS = ("authors", "first_authors", "keywords", "urls", "notes")
+_PUBMED = re.compile(r"pubmed|medline|nlm", re.IGNORECASE)
+# "PMID: 29371234; PMCID: PMC5812345", "PMID 29371234", "PMID:29371234"
+_PMID_NOTE = re.compile(r"PMID\s*:?\s*(\d{1,8})\b", re.IGNORECASE)
 
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
@@ -54,7 +58,9 @@ def _record_lines(lines: Iterator[str]) -> Iterator[_Lines]:
     # A record missing its TY line starts at its first tag, so it is reported, not lost.
     current: _Lines | None = None
     for line_number, line in enumerate(lines, start=1):
-        tag = line[:2] if line[2:5] == "  -" else None
+        tag = line[:2].upper() if line[2:5] == "  -" else None
+        if tag:  # some exports write the tags in lower case; rispy knows upper case only
+            line = tag + line[2:]
         if tag == "TY" or (tag not in (None, "ER") and current is None):
             if current:
                 yield current
@@ -143,11 +149,15 @@ def to_study(tags: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 
 def _pmid_from(tags: dict[str, Any]) -> str | None:
-    # PubMed's own RIS puts the PMID in AN; other exports in C2 or an "PMID: …" note.
-    accession = _first(tags, "accession_number")
-    if accession and accession.strip().isdigit():
-        return accession.strip()
+    """PubMed's own RIS puts the PMID in AN; other exports in C2 or a "PMID: …" note.
+    Another database's AN (EBSCO's CINAHL, Ovid's Embase, PsycINFO) is that database's
+    accession number, not a PMID: AN counts only when DB or DP names PubMed or MEDLINE."""
+    accession = (_first(tags, "accession_number") or "").strip()
+    source = " ".join(_list(tags, "name_of_database") + _list(tags, "database_provider"))
+    if accession.isdigit() and _PUBMED.search(source):
+        return accession
     for note in _list(tags, "notes") + _list(tags, "custom2"):
-        if note.upper().startswith("PMID"):
-            return note
+        found = _PMID_NOTE.match(note.strip())
+        if found:
+            return found.group(1)
     return None

@@ -44,18 +44,80 @@ def reject(message: str, field: str = "bestand") -> ImportRejected:
     return ImportRejected(message, [{"field": field, "messages": [message]}])
 
 
-def text_lines(stream: BinaryIO, encoding: str = "utf-8-sig") -> Iterator[str]:
-    """Decoded lines without their line ending. Raises ImportRejected on invalid UTF-8."""
-    reader = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline=None)
-    number = 0
+_BOMS = ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+BOM = "\ufeff"
+
+
+def detect_encoding(stream: BinaryIO) -> str:
+    """The text's encoding: UTF-16 by its BOM, UTF-8 (with or without BOM) when the whole
+    stream decodes as such, else Windows-1252 (what Windows programs save, Latin-1
+    included); rewinds the stream. Raises ImportRejected for a file that mixes UTF-8 and
+    other lines, or that none of these decodes."""
+    head = stream.read(2)
+    stream.seek(0)
+    encoding = next((name for bom, name in _BOMS if head == bom), None)
+    if encoding is None:
+        encoding = "utf-8-sig" if is_valid_utf8(stream) else "cp1252"
+    if encoding == "cp1252":
+        _refuse_mixed_encoding(stream)
+    if encoding != "utf-8-sig" and not _decodes(stream, encoding):
+        raise reject(_("Het bestand is geen UTF-8-, UTF-16- of Windows-1252-tekst (gemengde "
+                       "of onbekende tekenset). Sla het op als UTF-8."))
+    return encoding
+
+
+def encoding_note(encoding: str) -> str | None:
+    """What the import report says of a detected encoding other than UTF-8."""
+    if encoding == "utf-8-sig":
+        return None
+    label = "UTF-16" if encoding == "utf-16" else "Windows-1252"
+    return _("Tekenset herkend als %(encoding)s.", encoding=label)
+
+
+def _refuse_mixed_encoding(stream: BinaryIO) -> None:
+    # Not UTF-8 as a whole: if some lines are UTF-8 with accents and others are not,
+    # the file was pasted together from two encodings; reading it as Windows-1252 would
+    # garble the UTF-8 lines without a word.
+    utf8_line = other_line = None
     try:
-        for number, line in enumerate(reader, start=1):  # noqa: B007 (used in except)
-            yield line.rstrip("\n")
+        for number, line in enumerate(stream, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8_line = utf8_line or number
+            except UnicodeDecodeError:
+                other_line = other_line or number
+            if utf8_line and other_line:
+                raise reject(_("De tekenset is gemengd: regel %(utf8)s is UTF-8, regel "
+                               "%(other)s niet. Sla het bestand op als UTF-8.",
+                               utf8=utf8_line, other=other_line))
+    finally:
+        stream.seek(0)
+
+
+def _decodes(stream: BinaryIO, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        while chunk := stream.read(CHUNK):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+        return True
     except UnicodeDecodeError:
-        raise reject(_(
-            "Het bestand is geen geldige UTF-8-tekst (rond regel %(line)s). "
-            "Sla het op als UTF-8 en probeer het opnieuw.", line=number + 1
-        )) from None
+        return False
+    finally:
+        stream.seek(0)
+
+
+def text_lines(stream: BinaryIO, encoding: str | None = None) -> Iterator[str]:
+    """Decoded lines without their line ending or a byte order mark at their start (files
+    pasted together carry one in the middle), in the detected encoding unless one is
+    given. Raises ImportRejected when the text cannot be decoded (detect_encoding)."""
+    reader = io.TextIOWrapper(stream, encoding=encoding or detect_encoding(stream),
+                              errors="strict", newline=None)
+    try:
+        for line in reader:
+            yield line.rstrip("\n").removeprefix(BOM)
     finally:
         reader.detach()
 

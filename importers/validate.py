@@ -25,9 +25,10 @@ MAX_TITLE_CHARS = 2000
 # Fields a study can do without: a value here that is too long or malformed is dropped
 # with a warning for that record and field, and the record is imported without it.
 # A record is invalid only for what a study needs (a title) or unreadable key fields.
+# The year too: "In Press" or "n.d." in a reference manager is a study without a year yet.
 FORGIVEN_FIELDS = frozenset({
     "issue", "pages", "volume", "keywords", "language", "url", "publisher", "country",
-    "publication_type",
+    "publication_type", "year",
 })  # fmt: skip
 _SCHEMA = StudySchema()
 _WITHOUT_AUTHORS = StudySchema(exclude=("authors",))
@@ -221,6 +222,10 @@ def _cached_author(key: tuple) -> dict[str, Any]:
 
 def _normalised(data: dict[str, Any], problems: list) -> dict[str, Any]:
     result = normalise_record(data)
+    year = result.get("year")
+    if isinstance(year, str) and not any(c.isdigit() for c in year):
+        problems.append(("year", _("Geen jaartal: '%(value)s'.", value=year[:40])))
+        del result["year"]
     for key in ("doi", "pmid"):
         if clean_text(str(data.get(key) or "")) and not result.get(key):
             problems.append((key, _("Geen geldige %(kind)s: '%(value)s'.", kind=key.upper(),

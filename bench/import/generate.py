@@ -100,7 +100,8 @@ def ris(record: dict, full: bool = False) -> str:
              f"T2  - {record['journal']}", f"AB  - {record['abstract']}"]
     lines += [f"AU  - {family}, {given}" for family, given in record["authors"]]
     if record["doi"]:
-        lines += [f"DO  - https://doi.org/{record['doi'].upper()}", f"AN  - {record['pmid']}"]
+        lines += [f"DO  - https://doi.org/{record['doi'].upper()}", f"AN  - {record['pmid']}",
+                  "DB  - PubMed"]
     if full:
         lines += [f"VL  - {record['volume']}", f"IS  - {record['issue']}",
                   f"SP  - {record['start_page']}", f"EP  - {record['end_page']}",

@@ -48,7 +48,7 @@ def ris_file(count: int, seed: int, offset: int = 0) -> bytes:
         lines += ["TY  - JOUR", f"TI  - {r['title']}", f"PY  - {r['year']}",
                   f"AU  - {r['author']}, A."]
         lines += [f"DO  - {r['doi']}"] if r["doi"] else []
-        lines += [f"AN  - {r['pmid']}"] if r["pmid"] else []
+        lines += [f"AN  - {r['pmid']}", "DB  - PubMed"] if r["pmid"] else []
         lines += ["ER  - ", ""]
     return "\n".join(lines).encode()
 

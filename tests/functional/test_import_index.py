@@ -47,7 +47,7 @@ def test_a_failed_import_leaves_database_and_index_as_they_were(
 ):
     add("Fietsproject")
     before = state(live_search_app)
-    result = import_cli(ris_file(tmp_path, 300, tail=b"TI  - kapot \xff\xfe\n"))
+    result = import_cli(ris_file(tmp_path, 300, tail=b"TI  - kapot \x81\x90\n"))
     db.session.expire_all()
     assert (result.exit_code, "UTF-8" in result.output) == (1, True)
     assert state(live_search_app) == before

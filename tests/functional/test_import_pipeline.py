@@ -159,7 +159,7 @@ def test_a_merge_leaves_out_a_pmid_another_study_holds_and_says_so():
     target = StudyFactory(title="Supported employment in the Netherlands", doi="10.1000/s",
                           pmid=None)
     record = (b"TY  - JOUR\nTI  - Supported employment in the Netherlands\nAU  - Smith, J\n"
-              b"PY  - 2019\nDO  - 10.1000/s\nAN  - 4242\nER  - \n")
+              b"PY  - 2019\nDO  - 10.1000/s\nAN  - 4242\nDB  - PubMed\nER  - \n")
     report = commit_import(io.BytesIO(record), "x.ris")
     db.session.flush()
     assert (report.duplicates, target.pmid, held.pmid) == (1, None, "4242")
