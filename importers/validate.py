@@ -25,10 +25,12 @@ MAX_TITLE_CHARS = 2000
 # Fields a study can do without: a value here that is too long or malformed is dropped
 # with a warning for that record and field, and the record is imported without it.
 # A record is invalid only for what a study needs (a title) or unreadable key fields.
-# The year too: "In Press" or "n.d." in a reference manager is a study without a year yet.
+# (A year without any digit, "In Press" or "n.d." in a reference manager, is a study
+# without a year yet: dropped with a warning too. A year with digits that is no year,
+# "20015" or -2019, is a typo that would be changed unseen: the record is invalid.)
 FORGIVEN_FIELDS = frozenset({
     "issue", "pages", "volume", "keywords", "language", "url", "publisher", "country",
-    "publication_type", "year",
+    "publication_type",
 })  # fmt: skip
 _SCHEMA = StudySchema()
 _WITHOUT_AUTHORS = StudySchema(exclude=("authors",))
@@ -158,6 +160,7 @@ def _validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, lis
         return None, problems or [("record", _("Het record is leeg: er staat geen enkel "
                                                  "veld in (een titel is verplicht)."))]
     data = _normalised(raw.data, problems)
+    notes = _without_a_year_yet(data)
     try:
         loaded = _load(data)
     except ValidationError as error:
@@ -174,10 +177,19 @@ def _validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, lis
     # An unknown intervention drops the link, not the study: a databank moving here
     # imports its studies before the interventions that link them (flask interventions
     # import makes those links).
-    record.warnings = [("interventions", _("Weggelaten: onbekende interventie '%(slug)s'.",
-                                           slug=s))
-                       for s in raw.interventions if s not in lookups.interventions]
+    record.warnings = notes + [
+        ("interventions", _("Weggelaten: onbekende interventie '%(slug)s'.", slug=s))
+        for s in raw.interventions if s not in lookups.interventions]
     return record, []
+
+
+def _without_a_year_yet(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Drop a year without any digit ("In Press", "n.d."), with a warning saying so."""
+    year = data.get("year")
+    if not isinstance(year, str) or any(c.isdigit() for c in year):
+        return []
+    del data["year"]
+    return [("year", _("Weggelaten: '%(value)s' is geen jaartal.", value=year[:40]))]
 
 
 def _load(data: dict[str, Any]) -> dict[str, Any]:
@@ -222,10 +234,6 @@ def _cached_author(key: tuple) -> dict[str, Any]:
 
 def _normalised(data: dict[str, Any], problems: list) -> dict[str, Any]:
     result = normalise_record(data)
-    year = result.get("year")
-    if isinstance(year, str) and not any(c.isdigit() for c in year):
-        problems.append(("year", _("Geen jaartal: '%(value)s'.", value=year[:40])))
-        del result["year"]
     for key in ("doi", "pmid"):
         if clean_text(str(data.get(key) or "")) and not result.get(key):
             problems.append((key, _("Geen geldige %(kind)s: '%(value)s'.", kind=key.upper(),
