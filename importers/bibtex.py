@@ -13,9 +13,14 @@ from typing import Any, BinaryIO
 
 import bibtexparser
 from bibtexparser import middlewares
+from bibtexparser.middlewares.names import (
+    parse_single_name_into_parts,
+    split_multiple_persons_names,
+)
 from flask_babel import gettext as _
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from importers.normalise import make_author, publication_type, split_link_keywords
+from importers.normalise import clean_text, make_author, publication_type, split_link_keywords
 from importers.source import RawRecord, text_lines, truncate_problem
 
 # bibtexparser logs every block it cannot parse; we report those per record instead.
@@ -24,12 +29,20 @@ _MAX_STRINGS_CHARS = 1_000_000
 
 
 def _parse_stack() -> list:
-    return [
-        *middlewares.default_parse_stack(allow_inplace_modification=True),
-        middlewares.LatexDecodingMiddleware(allow_inplace_modification=True),
-        middlewares.SeparateCoAuthors(allow_inplace_modification=True),
-        middlewares.SplitNameParts(allow_inplace_modification=True),
-    ]
+    # No LaTeX decoding or name splitting here: names are split before they are decoded
+    # (see _authors), as decoding drops the braces that keep an organisation whole.
+    return middlewares.default_parse_stack(allow_inplace_modification=True)
+
+
+def _latex_decoder() -> LatexNodes2Text:
+    # As bibtexparser's LatexDecodingMiddleware: \url{x} is x, math stays as written.
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "bibtex-url", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s")])
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim")
+
+
+_DECODER = _latex_decoder()
 
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
@@ -65,25 +78,57 @@ def _blocks(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
 def _record(number: int, start: int, strings: str, block: str) -> RawRecord:
     record = RawRecord(number=number, data={}, line=start)
     try:
-        library = bibtexparser.parse_string(strings + block, parse_stack=_parse_stack())
+        entry = _entry(strings + block)
     except Exception:  # a LaTeX or name oddity in one entry must not stop the file
-        library = None
-    if library is None or not library.entries:
+        entry = None
+    if entry is None:
         record.problems.append(("record", _("Dit BibTeX-record kon niet worden gelezen.")))
         return record
-    entry = library.entries[0]
-    fields = {key.lower(): field.value for key, field in entry.fields_dict.items()}
-    record.data, record.interventions = to_study(entry.entry_type, fields)
+    record.data, record.interventions = to_study(*entry)
     truncate_problem(record.data, record.problems)
     return record
 
 
-def _author(name: Any) -> dict | None:
-    if isinstance(name, str):
-        return make_author(name, None)
-    family = " ".join([*name.von, *name.last])
-    given = " ".join(name.first + name.jr) or None
+def _entry(text: str) -> tuple[str, dict[str, Any]] | None:
+    """(entry type, fields with LaTeX decoded and authors as dicts) of the text's entry."""
+    library = bibtexparser.parse_string(text, parse_stack=_parse_stack())
+    if not library.entries:
+        return None
+    entry = library.entries[0]
+    raw = {key.lower(): field.value for key, field in entry.fields_dict.items()}
+    fields = {key: _latex(value) for key, value in raw.items()}
+    if isinstance(raw.get("author"), str):
+        fields["author"] = _authors(raw["author"])
+    return entry.entry_type, fields
+
+
+def _latex(value: Any) -> Any:
+    return _DECODER.latex_to_text(value) if isinstance(value, str) else value
+
+
+def _authors(text: str) -> list[dict]:
+    return [a for a in map(_author, split_multiple_persons_names(text)) if a]
+
+
+def _author(name: str) -> dict | None:
+    if _is_braced(name):
+        family = clean_text(_latex(name))
+        return {"family_name": family, "particle": None, "given_names": None} if family else None
+    parts = parse_single_name_into_parts(name)
+    family = _latex(" ".join([*parts.von, *parts.last]))
+    given = _latex(" ".join(parts.first + parts.jr)) or None
     return make_author(family, given)
+
+
+def _is_braced(name: str) -> bool:
+    """Whether the whole name is one {…} group: BibTeX's way to keep an organisation whole."""
+    name = name.strip()
+    depth = 0
+    for index, char in enumerate(name):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and index < len(name) - 1:
+            return False
+    return name.startswith("{") and depth == 0
 
 
 def _text(fields: dict[str, Any], *names: str) -> str | None:
@@ -96,9 +141,6 @@ def _text(fields: dict[str, Any], *names: str) -> str | None:
 
 def to_study(entry_type: str, fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Map BibTeX fields to the study schema's load shape: (data, intervention slugs)."""
-    authors = fields.get("author") or []
-    if isinstance(authors, str):
-        authors = [authors]
     raw_keywords = _text(fields, "keywords") or ""
     separator = ";" if ";" in raw_keywords else ","
     keywords, slugs = split_link_keywords(
@@ -106,7 +148,7 @@ def to_study(entry_type: str, fields: dict[str, Any]) -> tuple[dict[str, Any], l
     )
     data = {
         "title": _text(fields, "title"),
-        "authors": [a for a in map(_author, authors) if a],
+        "authors": fields.get("author") or [],
         "year": _text(fields, "year", "date"),
         "journal": _text(fields, "journal", "journaltitle", "booktitle"),
         "publisher": _text(fields, "publisher", "institution", "school", "organization"),

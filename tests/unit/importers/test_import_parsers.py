@@ -82,6 +82,19 @@ def test_bibtex_decodes_latex_accents():
     assert records("studies.bib")[0].data["authors"][1]["family_name"] == "Yılmaz"
 
 
+def bibtex(entry: str) -> list:
+    return list(parser_for("bibtex")(io.BytesIO(entry.encode())))
+
+
+def test_bibtex_braced_author_is_one_organisation():
+    (record,) = bibtex(r'@techreport{cpb, author = {{Centraal Planbureau} and {De Nederlandsche '
+                       r'Bank} and M{\"u}ller, J{\"u}rgen}, title = {Kansrijk}}')
+    assert [(a["family_name"], a["particle"], a["given_names"])
+            for a in record.data["authors"]] == [
+        ("Centraal Planbureau", None, None), ("De Nederlandsche Bank", None, None),
+        ("Müller", None, "Jürgen")]
+
+
 def test_pubmed_keeps_words_inside_markup_in_abstract():
     assert "severe mental illness" in records("pubmed.xml")[0].data["abstract"]
 
