@@ -107,7 +107,9 @@ def _latex(value: Any) -> Any:
 
 
 def _authors(text: str) -> list[dict]:
-    return [a for a in map(_author, split_multiple_persons_names(text)) if a]
+    # "and others" is BibTeX's "et al.": the list goes on, there is no author "others".
+    names = [n for n in split_multiple_persons_names(text) if n.strip().lower() != "others"]
+    return [a for a in map(_author, names) if a]
 
 
 def _author(name: str) -> dict | None:

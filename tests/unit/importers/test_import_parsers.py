@@ -95,6 +95,12 @@ def test_bibtex_braced_author_is_one_organisation():
         ("Müller", None, "Jürgen")]
 
 
+def test_bibtex_and_others_means_et_al_not_an_author():
+    (record,) = bibtex("@inproceedings{b, author = {Dupré, Béatrice and Bakker, Ömer and "
+                       "others}, title = {Werkfit}}")
+    assert [a["family_name"] for a in record.data["authors"]] == ["Dupré", "Bakker"]
+
+
 def test_pubmed_keeps_words_inside_markup_in_abstract():
     assert "severe mental illness" in records("pubmed.xml")[0].data["abstract"]
 
