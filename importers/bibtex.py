@@ -8,6 +8,7 @@ in memory at a time. Keywords "interventie:<slug>" link the record (README, Impo
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -26,6 +27,11 @@ from importers.source import RawRecord, text_lines, truncate_problem
 # bibtexparser logs every block it cannot parse; we report those per record instead.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 _MAX_STRINGS_CHARS = 1_000_000
+# Fields taken as written, not as LaTeX: "~" in a URL is not a space, "--" in pages or a
+# URL is not an en dash. Only TeX-escaped special characters ("\_") are unescaped.
+_VERBATIM_FIELDS = frozenset({"url", "doi", "pages"})
+_TEX_ESCAPED = re.compile(r"\\([_%&#$])")
+_PAGE_DASH = re.compile(r"\s*[-\u2013\u2014]+\s*")
 
 
 def _parse_stack() -> list:
@@ -96,10 +102,15 @@ def _entry(text: str) -> tuple[str, dict[str, Any]] | None:
         return None
     entry = library.entries[0]
     raw = {key.lower(): field.value for key, field in entry.fields_dict.items()}
-    fields = {key: _latex(value) for key, value in raw.items()}
+    fields = {key: _verbatim(value) if key in _VERBATIM_FIELDS else _latex(value)
+              for key, value in raw.items()}
     if isinstance(raw.get("author"), str):
         fields["author"] = _authors(raw["author"])
     return entry.entry_type, fields
+
+
+def _verbatim(value: Any) -> Any:
+    return _TEX_ESCAPED.sub(r"\1", value) if isinstance(value, str) else value
 
 
 def _latex(value: Any) -> Any:
@@ -156,7 +167,7 @@ def to_study(entry_type: str, fields: dict[str, Any]) -> tuple[dict[str, Any], l
         "publisher": _text(fields, "publisher", "institution", "school", "organization"),
         "volume": _text(fields, "volume"),
         "issue": _text(fields, "number", "issue"),
-        "pages": (_text(fields, "pages") or "").replace("--", "-") or None,
+        "pages": _PAGE_DASH.sub("-", _text(fields, "pages") or "") or None,
         "doi": _text(fields, "doi"),
         "pmid": _text(fields, "pmid"),
         "url": _text(fields, "url"),

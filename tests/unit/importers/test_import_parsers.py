@@ -101,6 +101,18 @@ def test_bibtex_and_others_means_et_al_not_an_author():
     assert [a["family_name"] for a in record.data["authors"]] == ["Dupré", "Bakker"]
 
 
+def test_bibtex_url_doi_and_pages_are_taken_as_written_not_as_latex():
+    (record,) = bibtex("@article{k, title = {Werk}, doi = {10.1016/j.jvb.2022.103_456}, "
+                       "url = {https://www.example.org/~kok/werk--psyche.pdf}, pages = {512--524}}")
+    assert (record.data["doi"], record.data["url"], record.data["pages"]) == (
+        "10.1016/j.jvb.2022.103_456", "https://www.example.org/~kok/werk--psyche.pdf", "512-524")
+
+
+def test_bibtex_tex_escaped_underscore_in_doi_is_an_underscore():
+    (record,) = bibtex(r"@article{k, title = {Werk}, doi = {10.1016/j.jvb.2022.103\_456}}")
+    assert record.data["doi"] == "10.1016/j.jvb.2022.103_456"
+
+
 def test_pubmed_keeps_words_inside_markup_in_abstract():
     assert "severe mental illness" in records("pubmed.xml")[0].data["abstract"]
 
