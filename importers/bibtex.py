@@ -18,6 +18,7 @@ from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
+from bibtexparser.model import Entry
 from flask_babel import gettext as _
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
@@ -31,6 +32,8 @@ _MAX_STRINGS_CHARS = 1_000_000
 # URL is not an en dash. Only TeX-escaped special characters ("\_") are unescaped.
 _VERBATIM_FIELDS = frozenset({"url", "doi", "pages"})
 _TEX_ESCAPED = re.compile(r"\\([_%&#$])")
+# A field name after a space or closing brace: "author={Vos, Eva} journal={…". Not "?q=" in a URL.
+_FIELD_INSIDE = re.compile(r"(?:^|[\s}\"])(\w+\s*=\s*[{\"])")
 _PAGE_DASH = re.compile(r"\s*[-\u2013\u2014]+\s*")
 
 
@@ -85,28 +88,45 @@ def _record(number: int, start: int, strings: str, block: str) -> RawRecord:
     record = RawRecord(number=number, data={}, line=start)
     try:
         entry = _entry(strings + block)
+        fields = _fields(entry) if entry else None
     except Exception:  # a LaTeX or name oddity in one entry must not stop the file
-        entry = None
-    if entry is None:
+        entry = fields = None
+    if entry is None or fields is None:
         record.problems.append(("record", _("Dit BibTeX-record kon niet worden gelezen.")))
         return record
-    record.data, record.interventions = to_study(*entry)
+    record.data, record.interventions = to_study(entry.entry_type, fields)
+    record.problems.extend(_run_on_problems(entry))
     truncate_problem(record.data, record.problems)
     return record
 
 
-def _entry(text: str) -> tuple[str, dict[str, Any]] | None:
-    """(entry type, fields with LaTeX decoded and authors as dicts) of the text's entry."""
+def _entry(text: str) -> Entry | None:
     library = bibtexparser.parse_string(text, parse_stack=_parse_stack())
-    if not library.entries:
-        return None
-    entry = library.entries[0]
+    return library.entries[0] if library.entries else None
+
+
+def _run_on_problems(entry: Entry) -> list[tuple[str, str]]:
+    """A problem for each field holding what looks like the next field ("Vos, Eva}
+    journal={…"): BibTeX reads on into it when the comma between them is missing."""
+    problems = []
+    for name, field in entry.fields_dict.items():
+        found = _FIELD_INSIDE.search(field.value) if isinstance(field.value, str) else None
+        if found:
+            problems.append(("record", _(
+                "In record '%(key)s' bevat het veld '%(field)s' iets dat op een volgend veld "
+                "lijkt ('%(found)s'). Ontbreekt daar een komma?",
+                key=entry.key, field=name, found=found.group(1))))
+    return problems
+
+
+def _fields(entry: Entry) -> dict[str, Any]:
+    """The entry's fields, LaTeX decoded, with the authors as dicts."""
     raw = {key.lower(): field.value for key, field in entry.fields_dict.items()}
     fields = {key: _verbatim(value) if key in _VERBATIM_FIELDS else _latex(value)
               for key, value in raw.items()}
     if isinstance(raw.get("author"), str):
         fields["author"] = _authors(raw["author"])
-    return entry.entry_type, fields
+    return fields
 
 
 def _verbatim(value: Any) -> Any:

@@ -113,6 +113,26 @@ def test_bibtex_tex_escaped_underscore_in_doi_is_an_underscore():
     assert record.data["doi"] == "10.1016/j.jvb.2022.103_456"
 
 
+BIBTEX_MISSING_COMMA = """@article{missingcomma,
+  title={Werkgeversbenadering},
+  author={Kok, Maarten and Vos, Eva}
+  journal={Beleid en Maatschappij},
+}
+@article{next, title={Participatiewet}, author={Vos, Eva}}
+"""
+
+
+def test_bibtex_a_missing_comma_is_a_problem_naming_entry_and_field():
+    first, second = bibtex(BIBTEX_MISSING_COMMA)
+    named = [(f, "'missingcomma'" in m and "'author'" in m) for f, m in first.problems]
+    assert (named, second.problems) == ([("record", True)], [])
+
+
+def test_bibtex_an_equals_sign_and_quote_inside_a_url_is_no_missing_comma():
+    (record,) = bibtex('@misc{u, title={Zoek}, url={https://example.org/zoek?q="werk"}}')
+    assert record.problems == []
+
+
 def test_pubmed_keeps_words_inside_markup_in_abstract():
     assert "severe mental illness" in records("pubmed.xml")[0].data["abstract"]
 
