@@ -88,6 +88,13 @@ def _author(element: Element) -> dict | None:
     return make_author(element.findtext("LastName") or "", given)
 
 
+def _authors(article: Element) -> Iterator[Element]:
+    # A book names its editors in an AuthorList too (Type="editors"); they are no authors.
+    for author_list in article.iterfind(".//AuthorList"):
+        if author_list.get("Type") in (None, "authors"):
+            yield from author_list.iterfind("Author")
+
+
 def _abstract(article: Element) -> str | None:
     parts = []
     for part in article.iterfind(".//Abstract/AbstractText"):
@@ -99,10 +106,11 @@ def _abstract(article: Element) -> str | None:
 
 def to_study(article: Element) -> dict[str, Any]:
     """Map one PubmedArticle to the study schema's load shape."""
-    types = [t.text or "" for t in article.iterfind(".//PublicationTypeList/PublicationType")]
+    # A BookDocument has its PublicationType without a PublicationTypeList around it.
+    types = [t.text or "" for t in article.iterfind(".//PublicationType")]
     data = {
         "title": _text(article.find(".//ArticleTitle")) or _text(article.find(".//BookTitle")),
-        "authors": [a for a in map(_author, article.iterfind(".//AuthorList/Author")) if a],
+        "authors": [a for a in map(_author, _authors(article)) if a],
         "year": _year(article),
         "journal": article.findtext(".//Journal/Title"),
         "volume": article.findtext(".//JournalIssue/Volume"),

@@ -156,6 +156,28 @@ def test_pubmed_takes_no_doi_or_pmid_from_the_papers_it_cites():
     assert (record.data.get("doi"), record.data["pmid"]) == (None, "111")
 
 
+PUBMED_BOOK = b"""<PubmedArticleSet><PubmedBookArticle><BookDocument>
+<PMID Version="1">28654321</PMID>
+<Book><BookTitle book="statpearls">StatPearls</BookTitle>
+<AuthorList Type="editors"><Author><LastName>Editor</LastName><ForeName>Eddy</ForeName></Author>
+</AuthorList></Book>
+<ArticleTitle book="statpearls">Vocational Rehabilitation</ArticleTitle>
+<AuthorList Type="authors"><Author><LastName>Smith</LastName><ForeName>Alice</ForeName></Author>
+</AuthorList>
+<PublicationType UI="D016454">Review</PublicationType>
+</BookDocument></PubmedBookArticle></PubmedArticleSet>"""
+
+
+def test_pubmed_book_authors_without_its_editors():
+    (record,) = parser_for("pubmed")(io.BytesIO(PUBMED_BOOK))
+    assert [a["family_name"] for a in record.data["authors"]] == ["Smith"]
+
+
+def test_pubmed_book_publication_type_outside_a_list():
+    (record,) = parser_for("pubmed")(io.BytesIO(PUBMED_BOOK))
+    assert record.data["publication_type"] == "review"
+
+
 def test_csv_windows_1252_with_semicolons_keeps_accents():
     authors = records("studies_cp1252.csv")[0].data["authors"]
     assert authors[1]["family_name"] == "Çelik"
