@@ -186,7 +186,10 @@ def _fill(current: dict[str, Any], incoming: dict[str, Any]) -> tuple[dict, dict
                if current[k] in (None, "") and incoming[k] not in (None, "")}
     previous: dict[str, Any] = {k: current[k] for k in changed}
     have = current["keywords"] or []
-    new_keywords = [k for k in incoming["keywords"] if k not in have]
+    # As normalise keeps a record's keywords: one per spelling that differs only in case,
+    # the first one seen.
+    seen = {k.lower() for k in have}
+    new_keywords = [k for k in incoming["keywords"] if k.lower() not in seen]
     if new_keywords:
         previous["keywords"] = have
         changed["keywords"] = [*have, *new_keywords]
