@@ -71,11 +71,15 @@ for _table in (_OWN, _DUTCH, _EMBASE, _SCOPUS, _WEB_OF_SCIENCE, _PUBMED, _ZOTERO
                _COVIDENCE, _RAYYAN, _REFERENCE_MANAGERS):
     KNOWN.update(_table)
 _NOT_NAME = re.compile(r"[\s_\-./()]+")
+# Dropped, not a space: "Pagina's" (or Excel's "Pagina’s") is "paginas".
+_APOSTROPHE = re.compile(r"['\u2018\u2019`]")
 
 
 def column_key(header: str) -> str:
-    """A header cell as the table matches it: "Publication_Year " → "publication year"."""
-    return _NOT_NAME.sub(" ", header.replace("\ufeff", "").casefold()).strip()
+    """A header cell as the table matches it: "Publication_Year " → "publication year",
+    "Pagina's" → "paginas"."""
+    header = _APOSTROPHE.sub("", header.replace("\ufeff", "").casefold())
+    return _NOT_NAME.sub(" ", header).strip()
 
 
 @dataclass

@@ -75,6 +75,12 @@ def test_reference_manager_column_names_are_known():
     assert table.ignored == ["secondary_authors"]
 
 
+@pytest.mark.parametrize("header", ["Pagina's", "Pagina\u2019s", "Paginas"])
+def test_the_dutch_pages_header_is_known_with_or_without_apostrophe(header):
+    records, table = read(f"Titel;Jaar;{header}\nWerkfit;2018;12-19\n".encode())
+    assert (records[0].data["pages"], table.ignored) == ("12-19", [])
+
+
 @pytest.mark.parametrize(
     ("cell", "families"),
     [("Berg, J. van der; Yılmaz, A.", ["Berg", "Yılmaz"]),
