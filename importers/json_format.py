@@ -1,7 +1,8 @@
 """The registry's own JSON: what GET /api/v1/studies/<id> returns imports back unchanged.
 
 Accepted shapes: one study object, a list of them (what export.py writes), or a page
-envelope {"items": [...]}. ijson streams a list one study at a time.
+envelope {"items": [...]}. ijson streams a list one study at a time. An author may be
+an object (as exported) or a name, "Family, Given".
 
 Nesting is bounded (importers/json_stream.py MAX_DEPTH).
 """
@@ -14,7 +15,11 @@ from typing import Any, BinaryIO
 from flask_babel import gettext as _
 
 from importers.json_stream import items, rejecting_bad_json
+from importers.normalise import parse_author
 from importers.source import RawRecord, reject, truncate_problem
+
+# Longer than family name, particle and given names may be together (schemas/studies.py).
+_MAX_NAME_CHARS = 500
 
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
@@ -56,6 +61,8 @@ def _record(number: int, item: Any) -> RawRecord:
         return RawRecord(number, {},
                          problems=[("record", _("Een studie moet een JSON-object zijn."))])
     data = dict(item)
+    if isinstance(data.get("authors"), list):
+        data["authors"] = _authors(data["authors"])
     slugs = data.pop("interventions", None) or []
     record = RawRecord(number, data)
     if isinstance(slugs, list) and all(isinstance(s, str) for s in slugs):
@@ -64,3 +71,16 @@ def _record(number: int, item: Any) -> RawRecord:
         record.problems.append(("interventions", _("Moet een lijst van interventie-slugs zijn.")))
     truncate_problem(record.data, record.problems)
     return record
+
+
+def _authors(authors: list[Any]) -> list[Any]:
+    # A hand-written file may name an author as text, "Family, Given" as in RIS; the
+    # export writes objects. Anything else is left for validation to report.
+    named = [_author(a) if isinstance(a, str) else a for a in authors]
+    return [a for a in named if a is not None]
+
+
+def _author(name: str) -> dict[str, Any] | None:
+    # A name longer than any valid one is not split (splitting takes time quadratic in
+    # its words): validation reports it as too long.
+    return parse_author(name) if len(name) <= _MAX_NAME_CHARS else {"family_name": name}

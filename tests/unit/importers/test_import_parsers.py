@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -258,6 +259,20 @@ def test_medline_continuation_lines_are_joined_in_order_per_record():
 
     assert first.data["title"] == "Eerste deel een deel twee"
     assert second.data["title"] == "Tweede" + " x" * 10_000
+
+
+def test_json_authors_as_plain_names_are_read_as_family_given():
+    content = b'[{"title": "Werk na kanker", "authors": ["Berg, J. van der", "Jansen, P."]}]'
+    (record,) = parser_for("json")(io.BytesIO(content))
+    assert record.data["authors"] == [
+        {"family_name": "Berg", "particle": "van der", "given_names": "J."},
+        {"family_name": "Jansen", "particle": None, "given_names": "P."}]
+
+
+def test_json_author_name_too_long_for_any_author_is_left_whole():
+    content = json.dumps([{"title": "Werk", "authors": ["ab " * 20_000]}]).encode()
+    (record,) = parser_for("json")(io.BytesIO(content))
+    assert record.data["authors"] == [{"family_name": "ab " * 20_000}]
 
 
 def test_truncated_json_is_rejected():
