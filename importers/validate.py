@@ -43,6 +43,8 @@ _MESSAGES = (
     (re.compile(r"Longer than maximum length (\d+)"), N_("Te lang: maximaal %(max)s tekens."),
      ("max",)),
     (re.compile(r"Shorter than minimum length"), N_("Mag niet leeg zijn."), ()),
+    (re.compile(r"Length must be between (\d+) and (\d+)"),
+     N_("Moet %(min)s tot %(max)s tekens lang zijn."), ("min", "max")),
     (re.compile(r"Not a valid integer"), N_("Geen geldig geheel getal."), ()),
     (re.compile(r"Not a valid (?:number|decimal)"), N_("Geen geldig getal."), ()),
     (re.compile(r"Not a valid string"), N_("Geen geldige tekst."), ()),
@@ -110,10 +112,20 @@ def _flatten(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
     if isinstance(messages, dict):
         pairs: list[tuple[str, str]] = []
         for key, value in messages.items():
-            pairs.extend(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+            # marshmallow's "_schema" is the object itself: "authors.0", not
+            # "authors.0._schema" (which the researcher would read as a field).
+            path = prefix if key == "_schema" and prefix else (
+                f"{prefix}.{key}" if prefix else str(key))
+            pairs.extend(_flatten(value, path))
         return pairs
     items = messages if isinstance(messages, list) else [messages]
+    if _AUTHOR_PATH.fullmatch(prefix) and any("Invalid input type" in str(m) for m in items):
+        return [(prefix, _("Een auteur is een naam ('Achternaam, Voornamen') of een object "
+                           "met family_name en given_names."))]
     return [(prefix or "record", dutch_message(str(m))) for m in items]
+
+
+_AUTHOR_PATH = re.compile(r"authors\.\d+")
 
 
 def validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, list[tuple]]:

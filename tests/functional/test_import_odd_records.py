@@ -61,3 +61,18 @@ def test_a_csv_row_with_more_cells_than_the_header_is_refused_not_cut(client):
 def test_json_with_a_byte_order_mark_is_read(client, content, name):
     report = dry_run(client, content, name)
     assert (report["new"], report["invalid"]) == (1, 0)
+
+
+def test_an_author_of_the_wrong_shape_says_what_an_author_is(client):
+    report = dry_run(client, b'[{"title": "Werk", "authors": [42]}]', "s.json")
+    (problem,) = report["invalid_records"][0]["problems"]
+    assert problem["field"] == "authors.0"
+    assert "Achternaam, Voornamen" in problem["message"]
+
+
+def test_an_author_name_too_long_is_refused_in_dutch_with_the_limits(client):
+    author = b'{"family_name": "' + b"x" * 300 + b'"}'
+    report = dry_run(client, b'[{"title": "Werk", "authors": [' + author + b"]}]", "s.json")
+    (problem,) = report["invalid_records"][0]["problems"]
+    assert problem == {"field": "authors.0.family_name",
+                       "message": "Moet 1 tot 200 tekens lang zijn."}
