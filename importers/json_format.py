@@ -18,9 +18,6 @@ from importers.json_stream import items, rejecting_bad_json
 from importers.normalise import parse_author
 from importers.source import RawRecord, reject, truncate_problem
 
-# Longer than family name, particle and given names may be together (schemas/studies.py).
-_MAX_NAME_CHARS = 500
-
 
 def parse(stream: BinaryIO) -> Iterator[RawRecord]:
     """Yield each study object. Raises ImportRejected on JSON that is invalid, truncated
@@ -76,11 +73,7 @@ def _record(number: int, item: Any) -> RawRecord:
 def _authors(authors: list[Any]) -> list[Any]:
     # A hand-written file may name an author as text, "Family, Given" as in RIS; the
     # export writes objects. Anything else is left for validation to report.
-    named = [_author(a) if isinstance(a, str) else a for a in authors]
+    named = [parse_author(a) if isinstance(a, str) else a for a in authors]
     return [a for a in named if a is not None]
 
 
-def _author(name: str) -> dict[str, Any] | None:
-    # A name longer than any valid one is not split (splitting takes time quadratic in
-    # its words): validation reports it as too long.
-    return parse_author(name) if len(name) <= _MAX_NAME_CHARS else {"family_name": name}
