@@ -6,11 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 
 from registry.extensions import db
 from registry.search import sync
+from registry.services.vocabularies import load_vocabularies
 from search_index import searchers
-from tests.conftest import app_on_own_database
+from tests.conftest import app_on_own_database, make_test_app
 from tests.functional.search_support import connect_args, index_dir
 
 
@@ -26,3 +28,25 @@ def live_search_app(db_session, own_database_url, tmp_path) -> Iterator[Flask]:
             yield app
         finally:
             searchers.release_all()
+
+
+@pytest.fixture
+def threaded_app(own_database_url, tmp_path) -> Iterator[Flask]:
+    """An app on a database of its own (migrated, vocabularies loaded) for requests in
+    threads of their own, at the same moment: each thread gets a session of its own on
+    the app's engine (the per-test session is bound to the shared test connection), and
+    what they write is committed. Not inside an app context."""
+    app = make_test_app(own_database_url, tmp_path, IMPORT_UPLOAD_DIR=str(tmp_path))
+    saved = db.session
+    db.session = db._make_scoped_session({})
+    try:
+        with app.app_context():
+            upgrade()
+            load_vocabularies()
+            db.session.commit()
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        db.session = saved

@@ -15,7 +15,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from registry.extensions import db
@@ -31,9 +30,7 @@ from registry.models import (
     Study,
 )
 from registry.services import accounts, experiences, nominations, profile_digest, saved_profiles
-from registry.services.vocabularies import load_vocabularies
 from registry.views.imports import pages
-from tests.conftest import make_test_app
 from tests.factories import StudyFactory, make_intervention, term
 from tests.unit.procedure.support import login, make_user
 
@@ -41,23 +38,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "unit/importers/samples"
 
 
 @pytest.fixture
-def real_app(own_database_url, tmp_path):
-    app = make_test_app(own_database_url, tmp_path, IMPORT_UPLOAD_DIR=str(tmp_path))
-    saved = db.session
-    # The per-test session is bound to the shared test connection; the requests' threads
-    # need sessions of their own on this app's engine.
-    db.session = db._make_scoped_session({})
-    try:
-        with app.app_context():
-            upgrade()
-            load_vocabularies()
-            db.session.commit()
-        yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        db.session = saved
+def real_app(threaded_app):
+    return threaded_app
 
 
 def _hold_at_barrier(monkeypatch, owner, name: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from registry.errors import Conflict, InvalidTransition
@@ -14,29 +13,12 @@ from registry.extensions import db
 from registry.models import AssessmentRound, AuditEvent, EvidenceDecision, Intervention, Submission
 from registry.services import decision, screening, submission, validity
 from registry.services.procedure import get_round
-from registry.services.vocabularies import load_vocabularies
-from tests.conftest import make_test_app
 from tests.unit.procedure.support import RATIONALE, drive, make_cast
 
 
 @pytest.fixture
-def real_app(own_database_url, tmp_path):
-    app = make_test_app(own_database_url, tmp_path)
-    saved = db.session
-    # The per-test session is bound to the shared test connection; these threads need
-    # sessions of their own on this app's engine.
-    db.session = db._make_scoped_session({})
-    try:
-        with app.app_context():
-            upgrade()
-            load_vocabularies()
-            db.session.commit()
-        yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        db.session = saved
+def real_app(threaded_app):
+    return threaded_app
 
 
 def arrange(app, until: str) -> tuple[int, dict]:
