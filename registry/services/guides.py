@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -62,9 +63,10 @@ def _latest_number(guide: Guide) -> int:
 def save_guide(editor, values: dict[str, Any], guide: Guide | None = None,
                based_on: int | None = None) -> Guide:
     """A new guide, or a new version of `guide` written from its version `based_on` (the
-    one the editor's form showed). Raises ValidationFailed naming each field that is
-    wrong, Conflict when someone saved a newer version meanwhile (the editor would
-    otherwise undo it without seeing it)."""
+    one the editor's form showed); no new version when nothing but the note differs
+    from the current one (see `unchanged`). Raises ValidationFailed naming each field
+    that is wrong, Conflict when someone saved a newer version meanwhile (the editor
+    would otherwise undo it without seeing it)."""
     schema = GuideInputSchema(codes=known_codes(), interventions=published_intervention_ids())
     try:
         data = schema.load(values)
@@ -81,6 +83,8 @@ def save_guide(editor, values: dict[str, Any], guide: Guide | None = None,
             raise Conflict(_("Iemand anders heeft deze werkwijzer intussen opgeslagen als "
                              "versie %(number)s. Uw tekst staat hieronder; bekijk de "
                              "versiegeschiedenis en sla daarna opnieuw op.", number=latest))
+        if unchanged(guide.current, data):
+            return guide
     number = latest + 1
     guide.versions.append(GuideVersion(number=number, created_by_id=getattr(editor, "id", None),
                                        **data))
@@ -89,6 +93,19 @@ def save_guide(editor, values: dict[str, Any], guide: Guide | None = None,
     except IntegrityError:  # SQLite: another save took this number (or this slug) first
         raise lost_race() from None
     return guide
+
+
+_CONTENT = ("title", "phase", "body", "facets", "intervention_ids")
+
+
+def unchanged(version: GuideVersion | None, data: dict[str, Any]) -> bool:
+    """Whether loaded GuideInputSchema data says what the version says (the note aside:
+    it describes a change, and there is none)."""
+    if version is None:
+        return False
+    return all(sorted(data[name]) == sorted(getattr(version, name) or [])
+               if name in ("facets", "intervention_ids") else data[name] == getattr(version, name)
+               for name in _CONTENT)
 
 
 def guide_by_slug(slug: str) -> Guide:
@@ -156,20 +173,18 @@ def _version_stems(version: GuideVersion) -> frozenset[str]:
     return _kept_stems(version.id, f"{version.title}\n{version.body}")
 
 
-def version_diff(guide: Guide, number: int) -> list[str]:
-    """The lines that changed from the version before `number` to `number` (unified)."""
+def version_diff(guide: Guide, number: int,
+                 described: Callable[[GuideVersion], list[str]]) -> list[str]:
+    """The lines that changed from the version before `number` to `number` (unified), each
+    version as `described` gives it in lines (its title, phase, links and body, in the
+    reader's words)."""
     versions = {v.number: v for v in guide.versions}
     if number not in versions:
         raise NotFound(_("Deze versie bestaat niet."))
     new = versions[number]
     old = versions.get(number - 1)
-
-    def lines(version) -> list[str]:
-        if version is None:
-            return []
-        return [f"# {version.title}", f"fase: {version.phase}",
-                f"kenmerken: {', '.join(version.facets)}", "", *version.body.splitlines()]
-
-    return list(difflib.unified_diff(lines(old), lines(new), f"versie {number - 1}",
-                                     f"versie {number}", lineterm="", n=2))
+    return list(difflib.unified_diff(
+        described(old) if old else [], described(new),
+        _("versie %(number)s", number=number - 1), _("versie %(number)s", number=number),
+        lineterm="", n=2))
 

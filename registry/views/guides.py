@@ -3,6 +3,8 @@ editors' form (secretary or admin) that saves a new version."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -62,8 +64,33 @@ def guide(slug: str):
 @bp.get("/werkwijzers/<slug>/versies")
 def guide_history(slug: str):
     found = guides.guide_by_slug(slug)
-    history = [(v, guides.version_diff(found, v.number)) for v in reversed(found.versions)]
+    described = _described(found)
+    history = [(v, guides.version_diff(found, v.number, described))
+               for v in reversed(found.versions)]
     return render_template("guides/history.html", guide=found, history=history)
+
+
+def _described(guide) -> Callable:
+    """A version as the history compares it: in lines, with labels and titles where the
+    version holds codes and ids (its phase, characteristics and interventions)."""
+    terms, phases = _terms(), dict(_phase_terms())
+    ids = {i for version in guide.versions for i in version.intervention_ids or []}
+    titles = dict(db.session.execute(
+        select(Intervention.id, InterventionVersion.title)
+        .join(InterventionVersion, InterventionVersion.id == Intervention.published_version_id)
+        .where(Intervention.id.in_(ids))).all()) if ids else {}
+
+    def described(version) -> list[str]:
+        facets = [f"{labels.FACET_LABELS.get(f, f)}: {labels.value_label(f, c, terms)}"
+                  for f, _sep, c in (pair.partition(":") for pair in version.facets)]
+        linked = sorted(titles.get(i, f"#{i}") for i in version.intervention_ids or [])
+        return [f"# {version.title}",
+                _("Fase: %(phase)s", phase=phases.get(version.phase, version.phase)),
+                _("Kenmerken: %(facets)s", facets="; ".join(facets) or "-"),
+                _("Interventies: %(titles)s", titles="; ".join(linked) or "-"),
+                "", *version.body.splitlines()]
+
+    return described
 
 
 def _form(guide=None, errors: dict | None = None, status: int = 200, values=None):
@@ -99,13 +126,18 @@ def _based_on() -> int | None:
 
 def _save(guide=None):
     values = _submitted()
+    before = guide.current.number if guide else None
     try:
         saved = guides.save_guide(current_user, values, guide, _based_on())
     except DomainError as error:
         db.session.rollback()
         details = {d["field"].split(".")[0]: d["messages"] for d in error.details or []}
         return _form(guide, details or {"body": [error.message]}, error.status, values)
-    flash(_("De werkwijzer is opgeslagen als versie %(number)s.", number=saved.current.number))
+    if saved.current.number == before:
+        flash(_("Er is niets veranderd; er is geen nieuwe versie gemaakt."))
+    else:
+        flash(_("De werkwijzer is opgeslagen als versie %(number)s.",
+                number=saved.current.number))
     return redirect(url_for("pages.guide", slug=saved.slug))
 
 

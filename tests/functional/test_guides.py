@@ -95,6 +95,30 @@ def test_a_revision_is_a_new_version_with_its_differences(client, editor):
     assert "<ins>+Zet schuldhulp en werk samen in.</ins>" in history
 
 
+def test_the_history_names_characteristics_phases_and_interventions_in_words(client, editor):
+    intervention = make_intervention(title="Schulden eerst, werk ook")
+    db.session.commit()
+    write(client)
+    guide = db.session.scalars(select(Guide)).one()
+    client.post(f"/werkwijzers/{guide.slug}/bewerken",
+                data={**GUIDE, "phase": "intake", "intervention_ids": [str(intervention.id)]})
+    history = client.get(f"/werkwijzers/{guide.slug}/versies").get_data(as_text=True)
+    assert "<ins>+Interventies: Schulden eerst, werk ook</ins>" in history
+    assert "<del>-Interventies: -</del>" in history
+    assert re.search(r"<ins>\+Fase: [A-Z]", history) and "Fase: intake" not in history
+    assert "barrier:debt" not in history and "Kenmerken: Belemmering" in history
+
+
+def test_saving_without_a_change_makes_no_new_version(client, editor):
+    write(client)
+    guide = db.session.scalars(select(Guide)).one()
+    response = client.post(f"/werkwijzers/{guide.slug}/bewerken",
+                           data={**GUIDE, "note": "Nog eens opgeslagen"},
+                           follow_redirects=True)
+    assert count() == 1
+    assert "geen nieuwe versie" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("changes", "field"), [
     ({"title": ""}, "title"), ({"phase": "onbekend"}, "phase"),
     ({"facets": ["barrier:onbekend"]}, "facets"), ({"intervention_ids": ["999999"]},
