@@ -170,3 +170,74 @@ def test_marking_a_notice_read_says_so_and_returns_to_the_notices(client, cast):
     assert response.headers["Location"].endswith("/mijn/#meldingen")
     assert "De melding is gelezen." in client.get("/mijn/").get_data(as_text=True)
     assert re.search(r'Gelezen<span class="visually-hidden">: [^<]+</span>', dashboard)
+
+
+def _unmarked(page: str, text: str) -> bool:
+    """Whether `text` appears on the page outside every element marked lang="nl"."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.stack: list[bool] = []
+            self.found = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("br", "img", "input", "meta", "link", "hr"):
+                self.stack.append(dict(attrs).get("lang") == "nl")
+
+        def handle_endtag(self, tag):
+            if tag not in ("br", "img", "input", "meta", "link", "hr") and self.stack:
+                self.stack.pop()
+
+        def handle_data(self, data):
+            if text in data and not any(self.stack):
+                self.found = True
+
+    reader = Reader()
+    reader.feed(page[page.index("<main"):])
+    return reader.found
+
+
+@pytest.mark.parametrize(("until", "who", "path"), [
+    ("in_review", "secretary", "/procedure/rondes/{id}/panel"),
+    ("in_review", "secretary", "/procedure/rondes/{id}/screening"),
+    ("in_review", "reviewer_a", "/procedure/rondes/{id}/beoordeling"),
+    ("confirmed", "secretary", "/procedure/rondes/{id}"),
+    ("confirmed", "owner", "/mijn/"),
+])
+def test_english_procedure_pages_mark_the_dutch_catalogue_text(client, cast, until, who, path):
+    round_ = drive(cast, until)
+    db.session.commit()
+    login(client, getattr(cast, who))
+    client.get("/taal/en?next=/")
+    page = client.get(path.format(id=round_.id))
+    assert page.status_code == 200, path
+    body = page.get_data(as_text=True)
+    title = round_.version.title
+    assert title in body
+    assert not _unmarked(body, title), f"{title!r} not marked lang=nl on {path}"
+    if until == "confirmed" and who == "secretary":
+        assert not _unmarked(body, "Motivering van")  # the reviewers' own words
+
+
+def test_an_english_refusal_is_english(client, cast):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    login(client, make_user("professional"))
+    client.get("/taal/en?next=/")
+    page = client.get(f"/procedure/interventies/{round_.version.intervention_id}/geschiedenis")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 403 and "You may not do this." in text
+    assert "U mag deze handeling" not in text
+
+
+def test_a_step_that_is_no_longer_possible_is_explained_without_codes(client, cast):
+    round_ = drive(cast, "screening")
+    db.session.commit()
+    login(client, cast.secretary)
+    page = client.post(f"/procedure/rondes/{round_.id}/screening/starten")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 409
+    assert "de ronde is nu &#39;In screening&#39;" in text
+    assert "error-details" not in text  # no "state: screening" beneath it
