@@ -8,6 +8,7 @@ from pathlib import PurePath
 from typing import BinaryIO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from importers import (
     bibtex,
@@ -42,7 +43,7 @@ TABULAR = frozenset({"csv", "xlsx"})
 TEXT_LINES = frozenset({"ris", "bibtex", "medline", "wos"})
 FORMAT_LABELS = {
     "ris": "RIS", "bibtex": "BibTeX", "pubmed": "PubMed XML", "medline": "MEDLINE/nbib",
-    "csv": "CSV/TSV", "xlsx": "Excel (.xlsx)", "json": "JSON (registry)",
+    "csv": "CSV/TSV", "xlsx": "Excel (.xlsx)", "json": _l("JSON (registerformaat)"),
     "wos": wos.LABEL, "endnote_xml": endnote_xml.LABEL, "csl_json": csl_json.LABEL,
 }  # fmt: skip
 EXTENSIONS = {
@@ -88,7 +89,8 @@ def detect_format(stream: BinaryIO, file_name: str | None = None) -> str:
     if by_name == "csv":
         return by_name
     raise reject(
-        _("Onbekend formaat. Ondersteund: %(formats)s.", formats=", ".join(FORMAT_LABELS.values()))
+        _("Onbekend formaat. Ondersteund: %(formats)s.",
+          formats=", ".join(map(str, FORMAT_LABELS.values())))
     )
 
 

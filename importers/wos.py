@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from importers.normalise import parse_author, publication_type
 from importers.source import MAX_FIELD_CHARS, RawRecord, reject, text_lines, truncate_problem
 
-LABEL = "Web of Science (tekst)"
+LABEL = _l("Web of Science (tekst)")
 EXTENSIONS = (".txt",)
 _TAG = re.compile(r"^([A-Z][A-Z0-9])(?: (.*))?$")
 _KEPT = {"PT", "AU", "AF", "TI", "SO", "PU", "LA", "DT", "DE", "ID", "AB", "PY", "VL", "IS",

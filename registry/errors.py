@@ -109,16 +109,19 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+# Details for programs, not people: a round's state code, the version number a form
+# was based on. The API's JSON keeps them; a page says it in its message.
+API_ONLY_DETAILS = frozenset({"state", "lock_version"})
+
+
 def error_response(status: int, code: str, message: str, details: list | None = None):
     """Render an error as the API's JSON shape or as a Dutch page."""
     if wants_json():
         body = {"status": status, "code": code, "message": message, "details": details or []}
         return jsonify(error=body), status
     template = "errors/404.html" if status == 404 else "errors/error.html"
-    return (
-        render_template(template, status=status, message=message, details=details or []),
-        status,
-    )
+    shown = [d for d in details or [] if d.get("field") not in API_ONLY_DETAILS]
+    return render_template(template, status=status, message=message, details=shown), status
 
 
 def register_error_handlers(app: Flask) -> None:

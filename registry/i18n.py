@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from babel import Locale, UnknownLocaleError
 from flask import (
     Blueprint,
@@ -42,7 +44,18 @@ def _forget_cached_locale() -> None:
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: an open redirect would let a link lead users to another site.
-    return local_path(target) or url_for("pages.home")
+    return _without_lang(local_path(target)) or url_for("pages.home")
+
+
+def _without_lang(path: str | None) -> str | None:
+    """The path without a ?lang= (which outranks the session, so a page opened with
+    ?lang=en would stay English after choosing Dutch)."""
+    if not path or "?" not in path:
+        return path
+    base, _mark, query = path.partition("?")
+    kept = [(key, value) for key, value in parse_qsl(query, keep_blank_values=True)
+            if key != "lang"]
+    return f"{base}?{urlencode(kept)}" if kept else base
 
 
 @bp.get("/taal/<code>")

@@ -281,10 +281,10 @@ def can_view_assessment(user, assessment) -> bool:
 # --- enforcing ------------------------------------------------------------------------
 
 
-def authorize(allowed: bool, message: str = "U mag deze handeling niet uitvoeren.") -> None:
-    """Raise PermissionDenied unless allowed."""
+def authorize(allowed: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied unless allowed (the message in the reader's language)."""
     if not allowed:
-        raise PermissionDenied(message)
+        raise PermissionDenied(message or _("U mag deze handeling niet uitvoeren."))
 
 
 def refusal_reason(check: Callable, user) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
 from registry.errors import ValidationFailed, details_from_marshmallow
@@ -21,5 +22,5 @@ def parse_query(schema: Schema) -> dict[str, Any]:
         return schema.load(query_dict(request.args, schema, strict=True))
     except ValidationError as error:
         raise ValidationFailed(
-            "De zoekparameters zijn ongeldig.", details_from_marshmallow(error.messages)
+            _("De zoekparameters zijn ongeldig."), details_from_marshmallow(error.messages)
         ) from error

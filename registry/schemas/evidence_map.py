@@ -5,10 +5,11 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from registry.evidence import PUBLIC_STATUSES
+from registry.schemas.dutch import DutchSchema
 from registry.search.evidence_map import COLUMNS, ROWS
 
 
-class EvidenceMapQuerySchema(Schema):
+class EvidenceMapQuerySchema(DutchSchema):
     class Meta:
         unknown = EXCLUDE
 

@@ -45,6 +45,9 @@ PARAMETER_LABELS = {
     "goal": _l("Doel van de cliënt"),
     "doel": _l("Doel van de cliënt"),
     "stap": _l("Stap"),
+    "columns": _l("Kolommen"),
+    "rows": _l("Rijen"),
+    "organisation_id": _l("Organisatie"),
 }
 
 

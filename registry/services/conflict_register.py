@@ -103,13 +103,16 @@ KIND_LABELS = {
 
 
 def register_csv(entries: list[RegisterEntry]) -> str:
-    """The register as CSV (UTF-8, comma, one header row), for the secretary's records."""
+    """The register as CSV (UTF-8, comma, one header row), for the secretary's records:
+    column names and the kind as codes (stable for programs), and the kind in words in
+    the reader's language beside it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["reviewer", "kind", "target", "note", "declared_at", "withdrawn_at"])
+    writer.writerow(["reviewer", "kind", "kind_label", "target", "note", "declared_at",
+                     "withdrawn_at"])
     for e in entries:
-        writer.writerow([neutralise(e.reviewer), e.kind, neutralise(e.target), neutralise(e.note),
-                         e.declared_at.isoformat(),
+        writer.writerow([neutralise(e.reviewer), e.kind, str(KIND_LABELS.get(e.kind, e.kind)),
+                         neutralise(e.target), neutralise(e.note), e.declared_at.isoformat(),
                          e.withdrawn_at.isoformat() if e.withdrawn_at else ""])
     return buffer.getvalue()
 

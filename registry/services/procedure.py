@@ -25,6 +25,7 @@ from registry.errors import Conflict, InvalidTransition, ValidationFailed
 from registry.extensions import db
 from registry.models import AssessmentRound
 from registry.models.base import utcnow
+from registry.procedure.labels import STATE_LABELS
 from registry.schemas.common import whole_number
 from registry.services import panel_rules
 from registry.services.audit_trail import record_event
@@ -164,9 +165,10 @@ def apply_transition(
     if not system:
         perm.authorize(transition.permission(actor, round_))
     if round_.state not in transition.sources:
+        # The state's code stays in the details for the API; the message is for people.
         raise InvalidTransition(
-            _("Stap '%(step)s' kan niet vanuit de toestand '%(state)s'.", step=name,
-              state=round_.state),
+            _("Deze stap kan niet meer, of nog niet: de ronde is nu '%(state)s'. Laad de "
+              "pagina opnieuw.", state=STATE_LABELS.get(round_.state, round_.state)),
             [{"field": "state", "messages": [round_.state]}],
         )
     for guard in transition.guards:

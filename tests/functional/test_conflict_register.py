@@ -88,8 +88,12 @@ def test_the_secretary_reads_and_exports_the_register(client, cast):
     response = client.get(f"/procedure/belangen.csv?medewerker={cast.reviewer_a.id}")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert response.mimetype == "text/csv" and rows[0][0] == "reviewer"
-    assert rows[1][:3] == [cast.reviewer_a.name, "organisation", cast.organisation.name]
-    assert rows[1][3].startswith("'=")  # never a formula in a spreadsheet
+    assert rows[1][:4] == [cast.reviewer_a.name, "organisation", "Belang bij organisatie",
+                           cast.organisation.name]
+    assert rows[1][4].startswith("'=")  # never a formula in a spreadsheet
+    client.get("/taal/en?next=/")
+    english = client.get(f"/procedure/belangen.csv?medewerker={cast.reviewer_a.id}")
+    assert "Interest in an organisation" in english.get_data(as_text=True)
 
 
 def test_a_filter_that_is_no_id_is_no_filter(client, cast):

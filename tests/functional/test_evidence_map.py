@@ -189,3 +189,15 @@ def test_the_map_page_offers_the_design_filter(client, designs_mapped):
     page = client.get("/bewijskaart?study_design=rct").get_data(as_text=True)
 
     assert 'name="study_design" value="rct" checked' in page
+
+
+def test_a_wrong_choice_on_the_map_is_explained_in_the_pages_language(client, mapped):
+    dutch = client.get("/bewijskaart?columns=xyz")
+    text = dutch.get_data(as_text=True)
+    assert dutch.status_code == 422
+    assert "Kolommen" in text and "Kies een van de mogelijkheden." in text
+    assert "Must be one of" not in text
+    client.get("/taal/en?next=/")
+    english = client.get("/bewijskaart?level=foo").get_data(as_text=True)
+    assert "The search parameters are invalid." in english
+    assert "De zoekparameters" not in english

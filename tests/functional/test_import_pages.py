@@ -468,3 +468,12 @@ def test_a_link_typed_that_is_no_published_slug_is_refused_at_its_field(
         assert 'id="link-fouten"' in page and "Kies een gepubliceerde interventie" in page
     assert (count(), count(ImportBatch)) == (0, 0)
     assert not uploads.exists() or not list(uploads.iterdir())  # no file kept either
+
+
+@pytest.mark.usefixtures("researcher")
+def test_the_format_names_are_in_the_pages_language(client):
+    dutch = client.get("/import/").get_data(as_text=True)
+    assert "Web of Science (tekst)" in dutch and "JSON (registerformaat)" in dutch
+    english = in_english(client).get("/import/").get_data(as_text=True)
+    assert "Web of Science (plain text)" in english and "JSON (registry format)" in english
+    assert "(tekst)" not in english

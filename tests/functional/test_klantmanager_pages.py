@@ -3,6 +3,8 @@ interventions side by side, a shareable link and print, and the way back to resu
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from registry.extensions import db
@@ -113,6 +115,14 @@ def test_the_way_back_never_leaves_the_search_pages(client, indexed, target):
 def test_a_language_switch_returns_only_to_a_page_of_this_site(client, target):
     response = client.get("/taal/en", query_string={"next": target})
     assert (response.status_code, response.headers["Location"]) == (302, "/")
+
+
+def test_choosing_dutch_on_a_page_opened_in_english_by_its_address_shows_dutch(client, indexed):
+    page = client.get("/zoeken?q=werk&lang=en").get_data(as_text=True)
+    switch = re.search(r'href="(/taal/nl\?next=[^"]+)"', page).group(1)
+    response = client.get(switch.replace("&amp;", "&"))
+    assert response.headers["Location"] == "/zoeken?q=werk"
+    assert '<html lang="nl">' in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_pages_offer_a_shareable_link(client, indexed):

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 
 from registry import permissions as perm
 from registry.models.base import utcnow
+from registry.procedure.labels import STATE_LABELS
 from registry.services import agreement, dashboard, double_coding
 from registry.services.accounts import active_reviewers, names_of
 from registry.templating import number
 from registry.views import charts
 from registry.views.procedure import bp
-from registry.views.procedure.labels import STATE_LABELS
 
 KAPPA_TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 

@@ -11,12 +11,12 @@ from registry.auth.forms import errors_by_field, form_data, load
 from registry.effects.appraisal import appraise
 from registry.errors import ValidationFailed
 from registry.extensions import db
+from registry.procedure.labels import SCORE_LABELS
 from registry.schemas.procedure import AssessmentInputSchema, CommentSchema
 from registry.services import appraisal, assessment, decision, screening
 from registry.services.assessment import appraisal_summary
 from registry.views.labels import APPRAISAL_CHOICES, APPRAISAL_QUESTIONS
 from registry.views.procedure import back_to_round, bp, check_form_lock, dossier, load_round
-from registry.views.procedure.labels import SCORE_LABELS
 from registry.views.procedure.round import render_round
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from registry import permissions as perm
 from registry.models.procedure import SCREENING_CRITERIA
+from registry.procedure.labels import CRITERIA_LABELS
 from registry.services.assessment import assessment_items, own_assessment, visible_assessments
 from registry.services.procedure import (
     allowed_transitions,
@@ -16,7 +17,6 @@ from registry.services.procedure import (
 )
 from registry.services.suggested_level import suggested_level_for
 from registry.views.procedure import bp, dossier, load_round
-from registry.views.procedure.labels import CRITERIA_LABELS
 
 
 @bp.get("/rondes/<int:round_id>")

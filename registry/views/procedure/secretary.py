@@ -12,6 +12,7 @@ from registry.auth.forms import errors_by_field, form_data, load
 from registry.effects.domains import groups_for
 from registry.errors import InvalidTransition, ValidationFailed
 from registry.extensions import db
+from registry.procedure.labels import CRITERIA_LABELS
 from registry.schemas.common import whole_number
 from registry.schemas.procedure import DecisionInputSchema, ReopenSchema, ScreeningSchema
 from registry.services import appraisal, decision, panel_rules, screening
@@ -24,7 +25,6 @@ from registry.services.procedure import current_decision_of
 from registry.services.suggested_level import suggested_level_for
 from registry.views import labels
 from registry.views.procedure import back_to_round, bp, check_form_lock, dossier, load_round
-from registry.views.procedure.labels import CRITERIA_LABELS
 from registry.views.procedure.round import render_round
 
 
