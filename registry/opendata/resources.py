@@ -29,6 +29,8 @@ from registry.models import (
     Intervention,
     InterventionStudy,
     InterventionVersion,
+    Organisation,
+    OutcomeRating,
     PracticeExperience,
     Study,
     StudyAuthor,
@@ -36,6 +38,8 @@ from registry.models import (
     VocabularyRelease,
     VocabularyTerm,
 )
+from registry.models.intervention import version_providers
+from registry.models.organisation import ORGANISATION_KINDS
 from registry.models.study import DIRECTIONS, EFFECT_SIZE_TYPES, STUDY_RELATIONS
 from registry.models.vocabulary import version_tags
 from registry.services.catalogue import public_status_sql
@@ -131,6 +135,24 @@ def _interventions() -> Resource:
                     ((("current_decision_id",), "decisions", ("id",)),))
 
 
+def _providers() -> Resource:
+    columns = (Column("intervention_id", "integer", True), Column("organisation", required=True,
+                                                                 description="Its slug."),
+               Column("name", required=True),
+               Column("kind", required=True, enum=ORGANISATION_KINDS), Column("city"),
+               Column("website"))
+    statement = (
+        select(Intervention.id, Organisation.slug, Organisation.name, Organisation.kind,
+               Organisation.city, Organisation.website)
+        .join(version_providers,
+              version_providers.c.version_id == Intervention.published_version_id)
+        .join(Organisation, Organisation.id == version_providers.c.organisation_id)
+        .order_by(Intervention.id, Organisation.slug))
+    return Resource("intervention_providers", N_("Aanbieders per interventie"), columns,
+                    ("intervention_id", "organisation"), statement,
+                    ((("intervention_id",), "interventions", ("id",)),))
+
+
 def _characteristics() -> Resource:
     columns = (Column("intervention_id", "integer", True), Column("vocabulary", required=True),
                Column("code", required=True))
@@ -168,6 +190,23 @@ def _decisions() -> Resource:
 def _published_decisions():
     return select(_D.id).where(_D.published_at.is_not(None),
                                _D.intervention_id.in_(_public_interventions()))
+
+
+def _outcome_ratings() -> Resource:
+    columns = (
+        Column("decision_id", "integer", True), Column("outcome_domain", required=True),
+        Column("level", required=True, enum=RECOGNISED_LEVELS + ("not_recognised",)),
+        Column("summary"),
+    )
+    statement = (
+        select(OutcomeRating.decision_id, Domain.code, OutcomeRating.level,
+               OutcomeRating.summary)
+        .join(Domain, Domain.id == OutcomeRating.outcome_domain_id)
+        .where(OutcomeRating.decision_id.in_(_published_decisions()))
+        .order_by(OutcomeRating.decision_id, Domain.code))
+    return Resource("outcome_ratings", N_("Erkenningsniveau per uitkomstdomein"), columns,
+                    ("decision_id", "outcome_domain"), statement,
+                    ((("decision_id",), "decisions", ("id",)),))
 
 
 def _domain_ratings() -> Resource:
@@ -355,8 +394,9 @@ def _usage_counts() -> Resource:
 def resources() -> list[Resource]:
     """Every resource, referenced ones before those that refer to them."""
     return [_vocabularies(), _studies(), _authors(), _findings(), _interventions(),
-            _characteristics(), _decisions(), _domain_ratings(), _study_appraisals(),
-            _links(), _external_ratings(), _practice_experiences(), _usage_counts()]
+            _characteristics(), _providers(), _decisions(), _outcome_ratings(),
+            _domain_ratings(), _study_appraisals(), _links(), _external_ratings(),
+            _practice_experiences(), _usage_counts()]
 
 
 def fingerprint_statements() -> list[Select]:
@@ -372,6 +412,7 @@ def fingerprint_statements() -> list[Select]:
         select(func.count(Finding.id), func.max(Finding.id)),
         select(func.count(InterventionStudy.study_id)),
         select(func.count(ExternalRating.id), func.max(ExternalRating.id)),
+        select(func.count(Organisation.id), func.max(Organisation.updated_at)),  # providers
         select(func.count(PracticeExperience.id), func.max(PracticeExperience.moderated_at))
         .where(PracticeExperience.status == "published"),
         select(func.count(VocabularyTerm.id)),

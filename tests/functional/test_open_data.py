@@ -216,3 +216,25 @@ def test_publish_clears_what_a_killed_run_left_and_nothing_newer(catalogue, tmp_
 
     assert not killed_folder.exists() and not killed_part.exists()
     assert running.exists()
+
+
+def test_the_package_has_the_outcome_ratings_and_the_providers_the_pages_show(catalogue,
+                                                                              tmp_path):
+    from sqlalchemy import select
+
+    from registry.models import EvidenceDecision, Intervention, OutcomeRating
+
+    _dump(catalogue, tmp_path)
+    ratings = list(csv.DictReader(io.StringIO(
+        (tmp_path / "outcome_ratings.csv").read_text(encoding="utf-8"))))
+    published = db.session.scalars(select(OutcomeRating).join(OutcomeRating.decision).where(
+        EvidenceDecision.published_at.is_not(None))).all()
+    assert len(ratings) == len(published) > 0
+    assert {r["level"] for r in ratings} <= {r.level for r in published}
+    providers = list(csv.DictReader(io.StringIO(
+        (tmp_path / "intervention_providers.csv").read_text(encoding="utf-8"))))
+    shown = {(i.id, o.slug) for i in db.session.scalars(select(Intervention).where(
+        Intervention.published_version_id.is_not(None)))
+             for o in i.published_version.providers}
+    assert {(int(p["intervention_id"]), p["organisation"]) for p in providers} == shown
+    assert shown
