@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from importers.interventions.shape import description_of
 from registry.extensions import db
 from registry.models import (
+    AgreedAppraisal,
     EvidenceDecision,
     ExternalRating,
     Intervention,
@@ -99,6 +100,8 @@ _RECORD_LOADS = (
     selectinload(Intervention.published_version).selectinload(InterventionVersion.providers),
     selectinload(Intervention.decisions).selectinload(EvidenceDecision.ratings),
     selectinload(Intervention.decisions).selectinload(EvidenceDecision.domain_ratings),
+    selectinload(Intervention.decisions).selectinload(EvidenceDecision.study_appraisals)
+    .selectinload(AgreedAppraisal.study),
     selectinload(Intervention.study_links).selectinload(InterventionStudy.study),
     selectinload(Intervention.external_ratings).selectinload(ExternalRating.source),
     selectinload(Intervention.owner),
@@ -114,8 +117,7 @@ def intervention_record(intervention: Intervention) -> dict[str, Any]:
                       public_decisions(intervention),
                       key=lambda d: (d.decided_on, d.published_at))],
                   studies=sorted((_study(link) for link in intervention.study_links),
-                                 key=lambda s: (s["doi"] or "", s["pmid"] or "", s["title"] or "",
-                                                s["relation"])),
+                                 key=_study_order),
                   external_ratings=sorted((_rating(r) for r in intervention.external_ratings),
                                           key=lambda r: r["source"]))
     return record
@@ -132,16 +134,25 @@ def _decision(decision: EvidenceDecision) -> dict[str, Any]:
         ({"outcome_domain": r.outcome_domain.code, "horizon": r.horizon, "proposed": r.proposed,
           "decided": r.decided, "reason": r.reason} for r in decision.domain_ratings),
         key=lambda r: (r["outcome_domain"], r["horizon"]))
+    values["study_appraisals"] = sorted(
+        ({**_study_key(a.study), "rating": a.rating, "reason": a.reason}
+         for a in decision.study_appraisals), key=_study_order)
     return values
 
 
 def _study(link: InterventionStudy) -> dict[str, Any]:
-    study = link.study
+    return {**_study_key(link.study), "relation": link.relation, "note": link.note}
+
+
+def _study_key(study) -> dict[str, Any]:
     # The DOI or PMID finds the study in another registry; the title only without them.
     return {"doi": study.doi, "pmid": None if study.doi else study.pmid,
             "title": None if study.doi or study.pmid else study.title,
-            "year": None if study.doi or study.pmid else study.year,
-            "relation": link.relation, "note": link.note}
+            "year": None if study.doi or study.pmid else study.year}
+
+
+def _study_order(key: dict[str, Any]) -> tuple:
+    return (key["doi"] or "", key["pmid"] or "", key["title"] or "", key.get("relation", ""))
 
 
 def _rating(rating) -> dict[str, Any]:

@@ -159,15 +159,36 @@ def _reference_problems(data: dict[str, Any], lookups: Lookups) -> list[dict]:
                                     _("Deze databank staat er al bij.")))
         sources.add(rating["source"])
     for index, ref in enumerate(data["studies"]):
-        study_id, missing = find_study(ref)
-        if study_id is None:
-            name = "title" if missing == "ambiguous" else missing
-            # The reference itself in the message: a CSV cell holds several, and its
-            # error names the column only.
-            problems.append(_detail(f"studies.{index}.{name}", f"{_(_STUDY_PROBLEMS[missing])} "
-                                    f"({str(ref.get(name) or '')[:120]})"))
-        ref["study_id"] = study_id
+        problems += _found(ref, f"studies.{index}")
+    linked = {ref["study_id"] for ref in data["studies"]}
+    for index, decision in enumerate(data["decisions"]):
+        appraised: set[int] = set()
+        for inner, appraisal in enumerate(decision["study_appraisals"]):
+            path = f"decisions.{index}.study_appraisals.{inner}"
+            found = _found(appraisal, path)
+            if not found and appraisal["study_id"] not in linked:
+                found = [_detail(f"{path}.title", _(
+                    "De commissie beoordeelde een studie die niet bij de studies van deze "
+                    "interventie staat; noem haar ook onder 'studies'."))]
+            elif not found and appraisal["study_id"] in appraised:
+                found = [_detail(f"{path}.title", _("Deze studie is in dit besluit al "
+                                                    "beoordeeld."))]
+            appraised.add(appraisal["study_id"])
+            problems += found
     return problems
+
+
+def _found(ref: dict[str, Any], path: str) -> list[dict]:
+    """Find the study a reference names (its id into ref["study_id"]); the problem if none."""
+    study_id, missing = find_study(ref)
+    ref["study_id"] = study_id
+    if study_id is not None:
+        return []
+    name = "title" if missing == "ambiguous" else missing
+    # The reference itself in the message: a CSV cell holds several, and its error names
+    # the column only.
+    return [_detail(f"{path}.{name}", f"{_(_STUDY_PROBLEMS[missing])} "
+                                      f"({str(ref.get(name) or '')[:120]})")]
 
 
 def _detail(name: str, message: str) -> dict[str, Any]:

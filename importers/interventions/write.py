@@ -18,6 +18,7 @@ from importers.interventions.plan import InterchangeReport, PlannedRecord, lates
 from registry.errors import ImportRejected
 from registry.extensions import db
 from registry.models import (
+    AgreedAppraisal,
     DomainRating,
     EvidenceDecision,
     ExternalRating,
@@ -159,6 +160,9 @@ def _decisions(intervention: Intervention, version: InterventionVersion,
             outcome_domain_id=lookups.term_ids[("outcome_domain", r["outcome_domain"])],
             horizon=r["horizon"], proposed=r["proposed"], decided=r["decided"],
             reason=r["reason"]) for r in record["domain_ratings"]]
+        decision.study_appraisals = [AgreedAppraisal(
+            study_id=a["study_id"], rating=a["rating"], reason=a["reason"])
+            for a in record["study_appraisals"]]
         db.session.add(decision)
         db.session.flush()
         created.append(decision.id)

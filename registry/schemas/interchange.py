@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from registry.effects.appraisal import RATINGS as APPRAISAL_RATINGS
 from registry.effects.domains import HORIZONS
 from registry.effects.domains import RATINGS as DOMAIN_RATINGS
 from registry.evidence import RECOGNISED_LEVELS
@@ -62,6 +63,37 @@ class DomainRatingRecordSchema(DutchSchema):
     reason = fields.String(load_default=None, allow_none=True)
 
 
+class StudyKeySchema(DutchSchema):
+    """A study in the registry, found by DOI, else PMID, else title and year."""
+
+    doi = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    pmid = fields.String(load_default=None, allow_none=True,
+                         validate=validate.Regexp(r"^\d{1,12}$", error=_l("Geef alleen cijfers.")))
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1800, 2100))
+
+    @validates_schema
+    def _something_to_find_it_by(self, data, **kwargs) -> None:
+        if not (data.get("doi") or data.get("pmid") or data.get("title")):
+            raise ValidationError(_("Noem de studie met een DOI, een PMID of een titel."),
+                                  "title")
+
+
+class StudyRefSchema(StudyKeySchema):
+    """A study the intervention rests on."""
+
+    relation = fields.String(load_default="effect", validate=validate.OneOf(STUDY_RELATIONS))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class StudyAppraisalRecordSchema(StudyKeySchema):
+    """The panel's agreed rating of one of the intervention's studies in a decision."""
+
+    rating = fields.String(required=True, validate=validate.OneOf(APPRAISAL_RATINGS))
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Length(max=5000))
+
+
 class DecisionRecordSchema(DutchSchema):
     """A published decision. Without published_at it counts as published at noon (UTC)
     on decided_on; superseded_at is filled in for every decision a later one follows."""
@@ -82,6 +114,8 @@ class DecisionRecordSchema(DutchSchema):
                           validate=validate.Length(max=MAX_LIST))
     domain_ratings = fields.List(fields.Nested(DomainRatingRecordSchema), load_default=list,
                                  validate=validate.Length(max=MAX_LIST))
+    study_appraisals = fields.List(fields.Nested(StudyAppraisalRecordSchema),
+                                   load_default=list, validate=validate.Length(max=MAX_LIST))
 
     @validates_schema
     def _level_fits_outcome(self, data, **kwargs) -> None:
@@ -110,24 +144,6 @@ class DecisionRecordSchema(DutchSchema):
         decided, until = data.get("decided_on"), data.get("valid_until")
         if decided and until and until <= decided:
             raise ValidationError(_("Geldig tot moet na de besluitdatum liggen."), "valid_until")
-
-
-class StudyRefSchema(DutchSchema):
-    """A study the intervention rests on, found by DOI, else PMID, else title and year."""
-
-    doi = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
-    pmid = fields.String(load_default=None, allow_none=True,
-                         validate=validate.Regexp(r"^\d{1,12}$", error=_l("Geef alleen cijfers.")))
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
-    year = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1800, 2100))
-    relation = fields.String(load_default="effect", validate=validate.OneOf(STUDY_RELATIONS))
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-
-    @validates_schema
-    def _something_to_find_it_by(self, data, **kwargs) -> None:
-        if not (data.get("doi") or data.get("pmid") or data.get("title")):
-            raise ValidationError(_("Noem de studie met een DOI, een PMID of een titel."),
-                                  "title")
 
 
 class InterventionRecordSchema(VersionInputSchema):

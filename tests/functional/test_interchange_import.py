@@ -212,6 +212,12 @@ def test_a_file_refused_as_a_whole_writes_nothing(cli, tmp_path, document, expec
     (record(external_ratings=[{"source": "nergens", "label": "A"}]),
      "external_ratings.0.source: Onbekende databank"),
     (record(owner="onbekend"), "owner: Onbekende organisatie: onbekend"),
+    (record(decisions=[{**record()["decisions"][0], "study_appraisals": [
+        {"doi": "10.5555/onbekend", "rating": "meets_with_reservations"}]}]),
+     "decisions.0.study_appraisals.0.doi: Geen studie met deze DOI"),
+    (record(decisions=[{**record()["decisions"][0], "study_appraisals": [
+        {"doi": "10.5555/x", "rating": "prima"}]}]),
+     "decisions.0.study_appraisals.0.rating"),
     (record(summary=None), "summary: Dit veld is verplicht."),
     (record(decisions=[{"outcome": "provisional", "level": "well_founded",
                         "decided_on": "2024-03-01", "rationale": "Onder voorbehoud erkend."}]),
@@ -257,3 +263,21 @@ def test_undo_of_a_later_decision_makes_the_earlier_one_current_again(cli, tmp_p
     assert [(d.outcome, d.superseded_at) for d in intervention.decisions] == [
         ("well_described", None)]
     assert intervention.current_decision.outcome == "well_described"
+
+
+def test_the_panels_appraisal_of_a_study_comes_along_with_its_decision(cli, tmp_path):
+    linked = StudyFactory(doi="10.5555/gekoppeld")
+    other = StudyFactory(doi="10.5555/los")
+    decision = {**record()["decisions"][0], "study_appraisals": [
+        {"doi": linked.doi, "rating": "meets_with_reservations", "reason": "Kleine groep."}]}
+    good = record(studies=[{"doi": linked.doi}], decisions=[decision])
+    assert cli("import", write(tmp_path, interchange(good))).exit_code == 0
+    (appraisal,) = imported().decisions[0].study_appraisals
+    assert (appraisal.study_id, appraisal.rating, appraisal.reason) == (
+        linked.id, "meets_with_reservations", "Kleine groep.")
+    stray = {**decision, "study_appraisals": [{"doi": other.doi, "rating": "does_not_meet"}]}
+    result = cli("import", write(tmp_path, interchange(
+        record(slug="ander", studies=[{"doi": linked.doi}], decisions=[stray])), "b.json"))
+    assert result.exit_code == 1
+    assert "decisions.0.study_appraisals.0.title: De commissie beoordeelde een studie die " \
+           "niet bij de studies" in result.output

@@ -40,6 +40,7 @@ def test_both_exports_round_trip_through_an_empty_registry(db_session, tmp_path)
                 assert result.exit_code == 0, result.output
             second = export_both(target, tmp_path / "second")
     assert b'"interventions": [\n  {' in first[1].read_bytes()  # not an empty catalogue
+    assert b'"study_appraisals": [{"doi"' in first[1].read_bytes()  # the panel's too
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
 
 
