@@ -2,7 +2,10 @@
 each cell with the public interventions that have findings on that domain and that
 characteristic, the finished effect studies behind them and the best recognition status
 among them. Counts come from the search index's facet sets (search_index/grid.py), so a
-cell's count is the total of the search its link opens.
+cell's count is the total of the search its link opens. With study designs chosen, a cell
+counts only the interventions with a study of those designs on its domain (the index
+knows an intervention's domains and designs, not which study found what), so the search
+behind it may hold more; the page says so.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from registry.evidence import STATUS_RANK
 from registry.extensions import db
 from registry.models import InterventionStudy, Study, VocabularyTerm
 from registry.services.effects import effect_findings
-from search_index import searchers
-from search_index.grid import cross
+from search_index import bitsets, searchers
+from search_index.grid import Cell, cross
 from search_index.view import generation_key
 
 ROWS = "outcome_domain"
@@ -90,6 +93,12 @@ class StudySets:
             return len(found)
         return sum(1 for study_id in found if self.design_of[study_id] in designs)
 
+    def has_design(self, intervention_id: int, row: str, designs: list[str]) -> bool:
+        """Whether a study of one of these designs shows the intervention's findings on
+        this domain."""
+        return any(self.design_of[study_id] in designs
+                   for study_id in self.studies.get((intervention_id, row), ()))
+
 
 def _studies_per_domain() -> StudySets:
     # Plain ids through the connection, no DISTINCT (the sets take out repeats) and the
@@ -133,16 +142,45 @@ def evidence_map(root: Path, column_facet: str, filters: dict[str, list[str]],
         return found
     rows = _terms(ROWS, english)
     columns = _terms(column_facet, english)
+    designs = filters.get("study_design", [])
+    # The index knows an intervention's domains and its studies' designs, not which study
+    # found what: with designs chosen, the cells come from the studies themselves (below).
     cells = cross(view, (ROWS, [code for code, _ in rows]),
                   (column_facet, [code for code, _ in columns]),
-                  filters, "level", RANKED_STATUSES)
+                  {k: v for k, v in filters.items() if k != "study_design"}, "level",
+                  RANKED_STATUSES)
     studies = _studies_of(generation)
+    if designs:
+        cells = _of_designs(cells, studies, designs, _statuses(view))
     built = EvidenceMap(rows, columns, column_facet, filters, [
         MapCell(cell.row, cell.column, cell.count,
-                studies.count(cell.row, cell.ids, filters.get("study_design", [])), cell.best)
+                studies.count(cell.row, cell.ids, designs), cell.best)
         for cell in cells])
     with _lock:
         _cache[key] = built
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return built
+
+
+def _statuses(view) -> dict[int, str]:
+    """Record id -> its recognition status, from the index's level facet."""
+    found = {}
+    for status, mask in view.values.get("level", {}).items():
+        for doc in bitsets.to_ids(mask, view.size):
+            found[view.ids[doc]] = status
+    return found
+
+
+def _of_designs(cells: list[Cell], studies: StudySets, designs: list[str],
+                status_of: dict[int, str]) -> list[Cell]:
+    """Each cell with only the interventions that have a study of these designs with
+    findings on the cell's domain (an intervention with an RCT on income and a cohort
+    study on paid work is no RCT evidence on paid work), and the best status among them."""
+    kept = []
+    for cell in cells:
+        ids = [i for i in cell.ids if studies.has_design(i, cell.row, designs)]
+        found = {status_of.get(i) for i in ids}
+        best = next((status for status in RANKED_STATUSES if status in found), None)
+        kept.append(Cell(cell.row, cell.column, len(ids), best, ids))
+    return kept

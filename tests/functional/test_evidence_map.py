@@ -185,6 +185,32 @@ def test_a_design_filtered_cell_links_to_a_search_with_the_same_total(client, de
     assert search["total"] == cell["interventions"] == 2
 
 
+def test_a_design_counts_where_a_study_of_that_design_found_something(client, db_session,
+                                                                     app, tmp_path,
+                                                                     monkeypatch):
+    """An RCT on income and a quasi-experiment on paid work are no RCT evidence on paid
+    work: the RCT-filtered map counts the intervention on income only."""
+    root = tmp_path / "index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    mixed, rct = _with_findings("Jobcoach bijstand", ["income"],
+                                {"target_group": ["social_assistance"]})
+    quasi = StudyFactory(design=term("study_design", "quasi_experimental"))
+    link(mixed, quasi)
+    FindingFactory(study=quasi, outcome_domain=term("outcome_domain", "work"))
+    db.session.flush()
+    sync.rebuild(db_session.connection(), root)
+    try:
+        body = _api(client, "?study_design=rct")
+        work, income = (_cell(body, row, "social_assistance") for row in ("work", "income"))
+        assert (work["interventions"], work["studies"], work["best_rating"]) == (0, 0, None)
+        assert (income["interventions"], income["studies"]) == (1, 1)
+        assert income["best_rating"] == "effective_good"
+        page = client.get("/bewijskaart?study_design=rct").get_data(as_text=True)
+        assert "filtert op uitkomstdomein en opzet los van elkaar" in page
+    finally:
+        searchers.release_all()
+
+
 def test_the_map_page_offers_the_design_filter(client, designs_mapped):
     page = client.get("/bewijskaart?study_design=rct").get_data(as_text=True)
 
