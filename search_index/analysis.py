@@ -121,13 +121,20 @@ _STEM = stemmer_for_language("nl")
 _STEMS: dict[str, str] = {}
 
 
+# Words longer than this are stemmed each time, not kept: no Dutch word needs it, and a
+# 300-letter "word" in a query would hold 780 bytes of the cache.
+MAX_KEPT_WORD = 40
+
+
 def dutch_term(word: str) -> str:
     """The indexed form of one lower-cased, folded, non-stop word."""
     term = _STEMS.get(word)
     if term is None:
-        if len(_STEMS) > 200_000:  # bound the cache on endless vocabularies
-            _STEMS.clear()
-        term = _STEMS[word] = _STEM(_plural(word))
+        term = _STEM(_plural(word))
+        if len(word) <= MAX_KEPT_WORD:
+            if len(_STEMS) > 200_000:  # bound the cache on endless vocabularies
+                _STEMS.clear()
+            _STEMS[word] = term
     return term
 
 

@@ -21,6 +21,14 @@ from search_index.bm25 import K1
 from search_index.view import IndexView
 
 MAX_POSTINGS_BYTES = 64 * 2**20  # a broad term at 100k documents: about 1.6 MB
+# What keeping a term's entry costs besides its arrays (the key, its text, the dict's slot,
+# the tuple): counted, so entries of terms without postings (words no document has, which
+# anyone can send) are bounded too, not free. Measured at 750–1,100 bytes an entry with
+# arrays of their own; the words without postings share one empty pair.
+ENTRY_BYTES = 512
+_NO_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0))
+for _array in _NO_POSTINGS:
+    _array.flags.writeable = False
 _EVICTION = threading.Lock()
 _HELD = ("postings bytes",)  # what the kept postings of a view take
 
@@ -109,7 +117,7 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
                 ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
                 weights.append(np.asarray(block_weights, dtype=np.float64))
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
+            return _NO_POSTINGS
         return np.concatenate(ids), np.concatenate(weights)
 
     key = ("postings", field, text)
@@ -117,12 +125,13 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
     if found is not None:
         return found
     found = build()
+    size = ENTRY_BYTES + len(text) + found[0].nbytes + found[1].nbytes
     with _EVICTION:
-        held = view.arrays.get(_HELD, 0) + found[0].nbytes + found[1].nbytes
+        held = view.arrays.get(_HELD, 0) + size
         if held > MAX_POSTINGS_BYTES:  # list() copies the keys: other threads may add
             for old in [k for k in list(view.arrays) if k[0] == "postings"]:
                 view.arrays.pop(old, None)
-            held = found[0].nbytes + found[1].nbytes
+            held = size
         view.arrays[_HELD] = held
         view.arrays[key] = found
     return found

@@ -15,7 +15,7 @@ from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from search_index import arrays, bitsets, ranking, spelling
-from search_index.analysis import SPELLING_ANALYZER, TEXT_ANALYZER
+from search_index.analysis import MAX_KEPT_WORD, SPELLING_ANALYZER, TEXT_ANALYZER
 from search_index.schema import ENGLISH_FIELD, TEXT_FIELDS
 from search_index.view import IndexView
 
@@ -120,10 +120,19 @@ def clean_text(text: str) -> str:
     return " ".join(kept[:MAX_QUERY_WORDS])
 
 
-@lru_cache(maxsize=20_000)
 def _indexable(word: str) -> bool:
     """Whether the text field keeps anything of the word (the analysis is the code's, the
-    same for every index): kept per word, as the parsed word queries are."""
+    same for every index): kept per word, as the parsed word queries are (a long word is
+    worked out each time: MAX_KEPT_WORD)."""
+    return _kept_indexable(word) if len(word) <= MAX_KEPT_WORD else _analysed(word)
+
+
+@lru_cache(maxsize=20_000)
+def _kept_indexable(word: str) -> bool:
+    return _analysed(word)
+
+
+def _analysed(word: str) -> bool:
     return any(True for _ in TEXT_ANALYZER(word))
 
 
@@ -173,6 +182,8 @@ def _word_query(fields: tuple[str, ...], schema, word: str) -> Query:
             _WORDS.move_to_end(key)
             return found
     found = user_parser(list(fields), schema).parse(word)
+    if len(word) > MAX_KEPT_WORD:  # kept, it would hold about 2 KB
+        return found
     with _WORDS_LOCK:
         _WORDS[key] = found
         while len(_WORDS) > WORD_QUERIES:

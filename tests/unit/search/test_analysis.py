@@ -96,3 +96,13 @@ def test_the_word_pattern_for_findall_is_the_tokenizers_without_its_group():
 
     assert _WORDS.pattern == _WORD.pattern.replace("(\\.?", "(?:\\.?")
     assert _WORDS.groups == 0 and _WORDS.flags == _WORD.flags
+
+
+def test_a_word_longer_than_any_dutch_word_is_stemmed_but_not_kept():
+    from search_index import analysis
+
+    long_word = "werk" * 20
+    assert analysis.dutch_term(long_word) == analysis.dutch_term(long_word)
+    assert long_word not in analysis._STEMS
+    analysis.dutch_term("werkervaring")
+    assert "werkervaring" in analysis._STEMS

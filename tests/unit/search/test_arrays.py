@@ -70,6 +70,18 @@ def test_term_postings_kept_are_bounded_in_bytes(catalogue, monkeypatch):
     assert ("postings", "text", "werk") in view.arrays
 
 
+def test_words_no_document_has_are_not_kept_without_bound(catalogue, monkeypatch):
+    """Anyone can send words the index lacks; each kept entry costs memory though its
+    arrays are empty, so it counts against the bound as well."""
+    searcher, view = searchers.acquire(catalogue.root)
+    monkeypatch.setattr(arrays, "MAX_POSTINGS_BYTES", 50 * arrays.ENTRY_BYTES)
+    for number in range(500):
+        arrays.add_bm25(np.zeros(view.size), view, searcher, Term("text", f"qx{number}zz"))
+    kept = [key for key in view.arrays if key[0] == "postings"]
+    assert 0 < len(kept) <= 50
+    assert view.arrays[kept[-1]][0].size == 0
+
+
 def test_threads_sharing_one_view_get_the_same_ranking(catalogue):
     searcher, view = searchers.acquire(catalogue.root)
     profile = ClientProfile(rung=2, barriers=["debt"], goal="schulden en taal")

@@ -168,3 +168,17 @@ def test_runs_of_operators_that_break_the_parser_search_the_words(catalogue, tex
     parsed = parse_text(searcher, text)
 
     assert parsed == (parse_text(searcher, " ".join(words)) if words else None)
+
+
+def test_a_long_word_of_a_query_is_parsed_but_not_kept(tmp_path):
+    from search_index import query
+    from search_index.schema import build_schema
+
+    schema = build_schema(("level",))
+    long_word = "schuld" * 12
+    before = len(query._WORDS)
+    query._word_query(("text",), schema, long_word)
+    query._word_query(("text",), schema, "schuldhulp")
+    assert not any(word == long_word for _fields, word in query._WORDS)
+    assert any(word == "schuldhulp" for _fields, word in query._WORDS)
+    assert len(query._WORDS) <= before + 1
