@@ -96,6 +96,10 @@ def upgrade():
 def _fill_study_keys():
     from importers.normalise import surname_key, title_key
 
+    if op.get_context().as_sql:
+        raise RuntimeError("This revision recomputes data in Python and needs a live database: "
+                           "run flask db upgrade without --sql (docs/deploy.md, Upgrading).")
+
     conn = op.get_bind()
     rows = conn.execute(sa.text(
         "SELECT s.id, s.title, (SELECT a.family_name FROM study_authors a "

@@ -31,6 +31,9 @@ def _changed_keys(bind, title_key, surname_key):
 def upgrade():
     from registry.text_keys import surname_key, title_key  # the keys as the code makes them
 
+    if op.get_context().as_sql:
+        raise RuntimeError("This revision recomputes data in Python and needs a live database: "
+                           "run flask db upgrade without --sql (docs/deploy.md, Upgrading).")
     bind = op.get_bind()
     changed = list(_changed_keys(bind, title_key, surname_key))
     update = sa.text("UPDATE studies SET title_key = :title_key, "

@@ -90,3 +90,85 @@ def test_dedup_keys_of_studies_in_other_scripts_are_recomputed(tmp_path):
         db.engine.dispose()
     assert [tuple(k) for k in keys] == [("исследование covid 19", "иванов"),
                                         ("effecten van werk", "jansen")]
+
+
+def _at(url: str, tmp_path, revision: str):
+    """An app context on a database of its own (SQLite, or PostgreSQL when the tests run
+    on it) migrated up to `revision`."""
+    app = make_test_app(url, tmp_path)
+    context = app.app_context()
+    context.push()
+    upgrade(revision=revision)
+    return context
+
+
+@pytest.mark.parametrize(("late_table", "from_revision"), [
+    ("profile_digests", "0027_redundant_indexes"),  # 0024 gained it after its release
+    ("search_replica_applied", "0030_finding_lower_is_better"),  # 0005 likewise
+])
+def test_a_database_upgraded_by_an_early_release_reaches_head_whole(
+        own_database_url, tmp_path, late_table, from_revision):
+    context = _at(own_database_url, tmp_path, from_revision)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(f"DROP TABLE {late_table}"))
+        upgrade()
+        with db.engine.connect() as connection:
+            migration = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = compare_metadata(migration, db.metadata)
+    finally:
+        db.engine.dispose()
+        context.pop()
+    assert differences == []
+
+
+def test_existing_findings_learn_which_way_their_measure_is_good(own_database_url, tmp_path):
+    context = _at(own_database_url, tmp_path, "0030_finding_lower_is_better")
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO studies (id, title, title_key, first_author_key, keywords, ongoing, "
+                "created_at, updated_at) VALUES (1, 'Werk', 'werk', '', '[]', false, "
+                "'2026-01-01', '2026-01-01')"))
+            connection.execute(sa.text(
+                "INSERT INTO vocabulary_terms (id, vocabulary, code, label_nl, label_en, "
+                "position, is_active) VALUES (1, 'outcome_domain', 'work', 'Werk', 'Work', 1, "
+                "true)"))
+            for finding_id, measure, direction, treated, compared in (
+                    (1, "Uitkeringsduur in maanden", "favourable", 7.0, 9.0),  # lower better
+                    (2, "uitkeringsduur  in MAANDEN", "null", 8.0, 8.2),  # same measure
+                    (3, "Betaald werk (%)", "favourable", 40.0, 30.0),  # higher better
+                    (4, "Betaald werk (%)", "null", 31.0, 30.0),
+                    (5, "Welbevinden", "null", 5.0, 5.1),  # nothing tells
+                    (6, "Dagen verzuim", "unfavourable", 12.0, 10.0)):  # more is worse
+                connection.execute(sa.text(
+                    "INSERT INTO findings (id, study_id, outcome_domain_id, measure, direction, "
+                    "value_intervention, value_comparison, counts_towards_rating) VALUES "
+                    "(:id, 1, 1, :measure, :direction, :treated, :compared, true)"),
+                    {"id": finding_id, "measure": measure, "direction": direction,
+                     "treated": treated, "compared": compared})
+        upgrade()
+        with db.engine.connect() as connection:
+            flags = dict(connection.execute(sa.text(
+                "SELECT id, lower_is_better FROM findings ORDER BY id")).all())
+    finally:
+        db.engine.dispose()
+        context.pop()
+    assert {i: bool(v) for i, v in flags.items()} == {
+        1: True, 2: True, 3: False, 4: False, 5: False, 6: True}
+
+
+def test_offline_sql_is_refused_where_a_revision_needs_the_data(tmp_path, monkeypatch):
+    import flask_migrate
+
+    said: list[str] = []
+    monkeypatch.setattr(flask_migrate.log, "error", said.append)
+    context = _at(f"sqlite:///{tmp_path / 'offline.sqlite'}", tmp_path,
+                  "0030_finding_lower_is_better")
+    try:
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits
+            upgrade(revision="0030_finding_lower_is_better:head", sql=True)
+        assert any("run flask db upgrade without --sql" in message for message in said)
+    finally:
+        db.engine.dispose()
+        context.pop()
