@@ -172,3 +172,24 @@ def test_offline_sql_is_refused_where_a_revision_needs_the_data(tmp_path, monkey
     finally:
         db.engine.dispose()
         context.pop()
+
+
+def test_stored_dois_take_the_normalisers_present_form(own_database_url, tmp_path):
+    context = _at(own_database_url, tmp_path, "0031_repairs_and_lower_is_better")
+    try:
+        with db.engine.begin() as connection:
+            for study_id, doi in ((1, "10.1000/abc)"), (2, "10.1000/xyz"), (3, "10.1000/dup."),
+                                  (4, "10.1000/dup"), (5, "10.1000/a(b)")):
+                connection.execute(sa.text(
+                    "INSERT INTO studies (id, title, title_key, first_author_key, keywords, "
+                    "ongoing, doi, created_at, updated_at) VALUES (:id, 'Werk', 'werk', '', "
+                    "'[]', false, :doi, '2026-01-01', '2026-01-01')"),
+                    {"id": study_id, "doi": doi})
+        upgrade()
+        with db.engine.connect() as connection:
+            dois = dict(connection.execute(sa.text("SELECT id, doi FROM studies")).all())
+    finally:
+        db.engine.dispose()
+        context.pop()
+    assert dois == {1: "10.1000/abc", 2: "10.1000/xyz", 3: "10.1000/dup.",  # 4 holds it
+                    4: "10.1000/dup", 5: "10.1000/a(b)"}
