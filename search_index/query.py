@@ -15,7 +15,12 @@ from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from search_index import arrays, bitsets, ranking, spelling
-from search_index.analysis import MAX_KEPT_WORD, SPELLING_ANALYZER, TEXT_ANALYZER
+from search_index.analysis import (
+    MAX_KEPT_WORD,
+    SPELLING_ANALYZER,
+    TEXT_ANALYZER,
+    dutch_term,
+)
 from search_index.schema import ENGLISH_FIELD, TEXT_FIELDS
 from search_index.view import IndexView
 
@@ -144,6 +149,7 @@ def parse_text(searcher: Searcher, text: str, view: IndexView | None = None) -> 
         return None
     fields = (*TEXT_FIELDS, *([ENGLISH_FIELD] if ENGLISH_FIELD in searcher.schema else []))
     parsed = _parsed(fields, searcher.schema, cleaned).accept(_no_phrase_without_positions)
+    parsed = parsed.accept(lambda query: _joined_word(searcher, query))
     if view is not None:
         parsed = parsed.accept(lambda query: _bounded_phrase(searcher, view, query))
     parsed = parsed.normalize()
@@ -189,6 +195,35 @@ def _word_query(fields: tuple[str, ...], schema, word: str) -> Query:
         while len(_WORDS) > WORD_QUERIES:
             _WORDS.popitem(last=False)
     return found
+
+
+# A word no document has may be two words the documents write apart: "reïntegratie" (the
+# spelling before 2005) where they write "re-integratie", "werkgeversservicepunt" where
+# they write "werkgevers servicepunt". Such a word of the text field matches the documents
+# with both parts; the split with the most even parts that both occur wins.
+JOINED_MIN, JOINED_MAX = 8, MAX_KEPT_WORD
+_FIRST_PART, _SECOND_PART = 2, 4
+
+
+def _joined_word(searcher: Searcher, query: Query) -> Query:
+    if not (isinstance(query, Term) and query.fieldname == TEXT_FIELDS[0]
+            and isinstance(query.text, str) and JOINED_MIN <= len(query.text) <= JOINED_MAX
+            and query.text.isalpha()
+            and not searcher.doc_frequency(query.fieldname, query.text)):
+        return query
+    field, word = query.fieldname, query.text  # the whole word's stem: its end is stemmed
+    splits = [(word[:at], word[at:]) for at in range(_FIRST_PART, len(word) - _SECOND_PART + 1)]
+    for first, second in sorted(splits, key=lambda pair: abs(len(pair[0]) - len(pair[1]))):
+        # The first part as a word of its own is stemmed too (werkgevers -> werkgever).
+        terms = [_known(searcher, field, (dutch_term(first), first)),
+                 _known(searcher, field, (second, dutch_term(second)))]
+        if all(terms):
+            return And([Term(field, term) for term in terms])
+    return query
+
+
+def _known(searcher: Searcher, field: str, candidates: tuple[str, ...]) -> str | None:
+    return next((term for term in candidates if searcher.doc_frequency(field, term)), None)
 
 
 def _bounded_phrase(searcher: Searcher, view: IndexView, query: Query) -> Query:

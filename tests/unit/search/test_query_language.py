@@ -182,3 +182,27 @@ def test_a_long_word_of_a_query_is_parsed_but_not_kept(tmp_path):
     assert not any(word == long_word for _fields, word in query._WORDS)
     assert any(word == "schuldhulp" for _fields, word in query._WORDS)
     assert len(query._WORDS) <= before + 1
+
+
+@pytest.fixture
+def spelled_apart(index):
+    make_intervention(title="Re-integratie na ziekte", summary="Terug naar werk.")
+    make_intervention(title="Servicepunt voor werkgevers",
+                      summary="Het werkgevers servicepunt van de regio.")
+    make_intervention(title="Taalcursus", summary="Nederlands leren.")
+    index.sync()
+    return index
+
+
+@pytest.mark.parametrize(("joined", "title"), [
+    ("reïntegratie", "Re-integratie na ziekte"),  # the spelling before 2005
+    ("reintegratie", "Re-integratie na ziekte"),
+    ("werkgeversservicepunt", "Servicepunt voor werkgevers"),
+])
+def test_a_word_the_documents_write_apart_finds_them(spelled_apart, joined, title):
+    assert spelled_apart.titles(joined) == [title]
+
+
+def test_a_misspelt_word_is_not_split_into_nonsense(spelled_apart):
+    result = spelled_apart.search("taalcrusus")
+    assert result.total == 0 and result.suggestion == "taalcursus"
