@@ -7,6 +7,8 @@ setting the e-mail is written to the log. Messages never quote assessments (blin
 
 from __future__ import annotations
 
+import email.policy
+import email.utils
 import smtplib
 from email.message import EmailMessage
 
@@ -24,11 +26,14 @@ _OUTBOX = "registry_outbox"
 
 
 def notify(users, kind: str, message: str, link: str | None = None) -> None:
-    """Add a notice for each user and queue an e-mail for after commit.
+    """Add a notice for each active user and queue an e-mail for after commit (a
+    deactivated account is told nothing: its owner can no longer sign in to act on it).
 
     `message` is the Dutch source text, marked with N_(); it is stored as such and
     translated where it is shown (the dashboard) or sent (e-mail)."""
     for user in users:
+        if not getattr(user, "active", True):
+            continue
         db.session.add(Notice(user_id=user.id, kind=kind, message=message, link=link))
         db.session.info.setdefault(_OUTBOX, []).append((user.email, message, link))
     db.session.flush()
@@ -69,9 +74,26 @@ def send_email(to: str, message: str, link: str | None) -> None:
     # We do not know the recipient's language; e-mail speaks the registry's default.
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
         text = _(message)
-        subject = _("Interventies naar Werk: %(message)s", message=text[:60])
+        subject = _("Interventies naar Werk: %(message)s", message=subject_text(text))
     body = text + (f"\n\n{config['SITE_URL']}{link}" if link else "")
     send_text(to, subject, body)
+
+
+SUBJECT_CHARS = 60
+
+
+def subject_text(text: str) -> str:
+    """The notice's text as a subject: its first sentence, cut at a word (with an
+    ellipsis) when it is longer than SUBJECT_CHARS."""
+    first = text.split(". ", 1)[0].rstrip(".")
+    if len(first) <= SUBJECT_CHARS:
+        return first
+    return first[:SUBJECT_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+# Headers as SMTP wants them, lines up to 998 characters: the default policy folds a
+# header past 78 into encoded words, which breaks a List-Unsubscribe <URL> (RFC 2369).
+_POLICY = email.policy.SMTP.clone(max_line_length=998)
 
 
 def send_text(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
@@ -82,10 +104,12 @@ def send_text(to: str, subject: str, body: str, headers: dict[str, str] | None =
         # Logs carry no e-mail addresses (docs/deploy.md): the message, not the recipient.
         current_app.logger.info("E-mail not sent (no MAIL_SERVER): %s\n%s", subject, body)
         return
-    mail = EmailMessage()
+    mail = EmailMessage(policy=_POLICY)
     mail["From"] = config["MAIL_FROM"]
     mail["To"] = to
     mail["Subject"] = subject
+    mail["Date"] = email.utils.formatdate(localtime=True)
+    mail["Message-ID"] = email.utils.make_msgid(domain=_domain(config["MAIL_FROM"]))
     for name, value in (headers or {}).items():
         mail[name] = value
     mail.set_content(body)
@@ -95,6 +119,11 @@ def send_text(to: str, subject: str, body: str, headers: dict[str, str] | None =
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(mail)
+
+
+def _domain(sender: str) -> str | None:
+    address = email.utils.parseaddr(sender)[1]
+    return address.rpartition("@")[2] or None
 
 
 @event.listens_for(Session, "after_commit")

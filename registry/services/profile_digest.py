@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, to_user_timezone
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import or_, select, update
@@ -46,16 +46,23 @@ def unsubscribe_token(digest: ProfileDigest) -> str:
     return _serializer().dumps([digest.user_id, _stamp(digest.subscribed_at)])
 
 
+# Tokens name the opt-in since this moment; a link signed before names the user alone.
+OPT_IN_TOKENS_SINCE = datetime(2026, 12, 7, 3, 30, tzinfo=UTC)
+
+
 def user_of_token(token: str) -> int | None:
     """The user id a token names, or None when it is not one we signed or its opt-in
     has been replaced by a later one. Links signed before opt-ins were named (the user
-    id alone) still work, so no unsubscribe link in a sent e-mail stops working."""
+    id alone) still end an opt-in made before then, so no unsubscribe link in a sent
+    e-mail stops working; an opt-in made since is not theirs to end."""
     try:
         found = _serializer().loads(token)
     except BadSignature:
         return None
     if isinstance(found, int) and not isinstance(found, bool):
-        return found
+        digest = db.session.get(ProfileDigest, found)
+        began = as_utc(digest.subscribed_at) if digest else None
+        return found if began is None or began < OPT_IN_TOKENS_SINCE else None
     if not (isinstance(found, list) and len(found) == 2
             and all(isinstance(part, int) and not isinstance(part, bool) for part in found)):
         return None
@@ -152,8 +159,9 @@ def digest_mail(user: User, since: datetime, news: list[tuple[str, list]]) -> tu
     unsubscribe_url = f"{site}/profielen/afmelden/{unsubscribe_token(digest)}"
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
         subject = _("Interventies naar Werk: nieuw voor uw bewaarde profielen")
+        # The day in the registry's time zone (23:30 UTC on 30 November is 1 December).
         lines = [_("Nieuw of opnieuw beoordeeld sinds %(day)s, voor uw bewaarde profielen:",
-                   day=since.strftime("%d-%m-%Y")), ""]
+                   day=to_user_timezone(since).strftime("%d-%m-%Y")), ""]
         for label, items in news:
             lines.append(label)
             lines += [f"- {i.title} ({_('nieuw') if kind == 'new' else _('opnieuw beoordeeld')})"

@@ -160,6 +160,27 @@ def test_an_old_link_does_nothing_after_opting_out_and_in_again(client, subscrib
 
 
 def test_a_link_sent_before_links_named_the_opt_in_still_works(client, subscriber):
+    opt_in = db.session.get(ProfileDigest, subscriber.id)
+    opt_in.subscribed_at = profile_digest.OPT_IN_TOKENS_SINCE - timedelta(days=30)
+    db.session.commit()
     legacy = _serializer().dumps(subscriber.id)
     assert client.post(f"/profielen/afmelden/{legacy}").status_code == 200
     assert db.session.get(ProfileDigest, subscriber.id) is None
+
+
+def test_a_link_sent_before_links_named_the_opt_in_cannot_end_a_later_one(client, subscriber):
+    opt_in = db.session.get(ProfileDigest, subscriber.id)
+    opt_in.subscribed_at = profile_digest.OPT_IN_TOKENS_SINCE + timedelta(days=1)
+    db.session.commit()
+    legacy = _serializer().dumps(subscriber.id)
+    assert client.post(f"/profielen/afmelden/{legacy}").status_code == 404
+    assert db.session.get(ProfileDigest, subscriber.id) is not None
+
+
+def test_the_digest_says_since_when_in_the_registrys_time_zone(app, subscriber):
+    from datetime import UTC, datetime
+
+    with app.test_request_context():
+        _subject, body, _headers = profile_digest.digest_mail(
+            subscriber, datetime(2026, 11, 30, 23, 30, tzinfo=UTC), [])
+    assert "sinds 01-12-2026" in body
