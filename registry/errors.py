@@ -118,7 +118,12 @@ def error_response(status: int, code: str, message: str, details: list | None = 
     """Render an error as the API's JSON shape or as a Dutch page."""
     if wants_json():
         body = {"status": status, "code": code, "message": message, "details": details or []}
-        return jsonify(error=body), status
+        response = jsonify(error=body)
+        if status == 401:  # RFC 6750: how to authenticate, and whether the token was the fault
+            sent = request.headers.get("Authorization", "").lower().startswith("bearer ")
+            response.headers["WWW-Authenticate"] = (
+                'Bearer realm="api"' + (', error="invalid_token"' if sent else ""))
+        return response, status
     template = "errors/404.html" if status == 404 else "errors/error.html"
     shown = [d for d in details or [] if d.get("field") not in API_ONLY_DETAILS]
     return render_template(template, status=status, message=message, details=shown), status

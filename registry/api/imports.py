@@ -19,6 +19,7 @@ from registry.api.common import operation, parse_query
 from registry.auth.tokens import token_required
 from registry.errors import ImportRejected, PermissionDenied
 from registry.extensions import db
+from registry.schemas.dutch import DutchSchema
 
 
 class ImportReportSchema(Schema):
@@ -47,7 +48,7 @@ class ImportReportSchema(Schema):
     warning_records = fields.List(fields.Dict())
 
 
-class ImportQuerySchema(Schema):
+class ImportQuerySchema(DutchSchema):
     """?dry_run and ?format of an import."""
 
     class Meta:

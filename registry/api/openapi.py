@@ -38,8 +38,13 @@ def build_spec(app: Flask) -> APISpec:
         version="1",
         openapi_version=OPENAPI_VERSION,
         plugins=[MarshmallowPlugin()],
-        info={"description": "Alleen-lezen API van de databank Interventies naar Werk."},
+        info={"description": "API van de databank Interventies naar Werk: de catalogus, "
+                             "het zoeken en het bewijs openbaar; de procedure en de import "
+                             "met een API-token (Authorization: Bearer ...)."},
     )
+    spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer",
+                   "description": "Een API-token, aan te maken op /account/tokens."})
     spec.components.schema("Error", schema=ErrorSchema)
     for name, description in _ERRORS.items():
         spec.components.response(name, _json_response(description, "Error"))
@@ -47,7 +52,11 @@ def build_spec(app: Flask) -> APISpec:
         view = app.view_functions[rule.endpoint]
         documented = getattr(view, "openapi_operation", None)
         if documented is not None:
-            spec.path(path=openapi_path(rule), operations=_operations(rule, documented))
+            operations = _operations(rule, documented)
+            if getattr(view, "requires_token", False):
+                for operation in operations.values():
+                    operation["security"] = [{"bearer": []}]
+            spec.path(path=openapi_path(rule), operations=operations)
     return spec
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import g, request
 from flask_babel import gettext as _
+from marshmallow import RAISE
 
 from registry import permissions as perm
 from registry.api import bp
@@ -79,7 +80,7 @@ def api_round(round_id: int):
 @token_required
 def api_save_description(round_id: int):
     round_ = _round(round_id, perm.can_edit_draft)
-    data = load(description.description_schema(), _json_body())
+    data = load(description.description_schema(), _json_body(), RAISE)
     if data.get("lock_version") is None:
         raise ValidationFailed(_("lock_version ontbreekt."),
                                [{"field": "lock_version", "messages": [_("Verplicht.")]}])
@@ -114,7 +115,7 @@ def api_assessments(round_id: int):
 def api_save_assessment(round_id: int):
     round_ = _round(round_id, perm.can_assess)
     saved = assessment.save_assessment(round_, g.api_user,
-                                       load(AssessmentInputSchema(), _json_body()))
+                                       load(AssessmentInputSchema(), _json_body(), RAISE))
     return AssessmentListSchema().dump({"items": [_assessment_out(saved)]})
 
 
@@ -124,7 +125,7 @@ def api_save_assessment(round_id: int):
 @token_required
 def api_record_decision(round_id: int):
     round_ = _round(round_id, perm.can_record_decision)
-    data = load(DecisionInputSchema(), _json_body())
+    data = load(DecisionInputSchema(), _json_body(), RAISE)
     if data.get("lock_version") is not None:
         from registry.services.procedure import check_lock_version
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from registry.api import bp
 from registry.api.common import operation, page_query, parse_query
@@ -27,7 +28,7 @@ from search_index.storage import IndexUnavailable
 
 def search_unavailable(error: Exception) -> SearchUnavailable:
     current_app.logger.warning("search index unavailable: %s", error)
-    return SearchUnavailable("De zoekfunctie is tijdelijk niet beschikbaar.")
+    return SearchUnavailable(_("De zoekfunctie is tijdelijk niet beschikbaar."))
 
 
 def _reasons(pairs: list, terms: dict) -> list[dict]:

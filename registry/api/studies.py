@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_babel import gettext as _
 
 from registry.api import bp
 from registry.api.common import PathParameter, operation, page_envelope, page_query, parse_query
@@ -36,7 +37,7 @@ def list_studies():
         return StudyPageSchema().dump({**envelope, "facets": []})
     sort = "relevance" if text and "sort" not in request.args else query["sort"]
     if sort not in SEARCH_SORTS or (sort == "relevance" and not text):
-        message = "Bij zoeken kan de lijst op relevance (met q), -year of title."
+        message = _("Bij zoeken kan de lijst op relevance (met q), -year of title.")
         raise ValidationFailed(message, [{"field": "sort", "messages": [message]}])
     try:
         page, facets = search_studies(current_app.config["INDEX_DIR"], text, filters, sort,

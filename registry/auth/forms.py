@@ -26,10 +26,12 @@ def form_data(list_fields: tuple[str, ...] = ()) -> dict[str, Any]:
     return data
 
 
-def load(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
-    """Validate with a schema. Raises ValidationFailed with the one error shape."""
+def load(schema: Schema, data: dict[str, Any], unknown: str = EXCLUDE) -> dict[str, Any]:
+    """Validate with a schema. Raises ValidationFailed with the one error shape. A form's
+    extra fields (its buttons) are left out; an API body passes unknown=RAISE, so a field
+    a client misspelt is refused by name instead of dropped unseen."""
     try:
-        return schema.load(data, unknown=EXCLUDE)
+        return schema.load(data, unknown=unknown)
     except ValidationError as error:
         raise ValidationFailed(
             _("De invoer is niet geldig."), details_from_marshmallow(error.messages)

@@ -42,4 +42,5 @@ def token_required(view: Callable) -> Callable:
         g.api_user = user
         return view(*args, **kwargs)
 
+    wrapped.requires_token = True  # the OpenAPI document asks for the bearer token there
     return wrapped

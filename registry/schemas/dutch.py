@@ -104,5 +104,7 @@ def translate_field(field: fields.Field) -> None:
 class DutchSchema(Schema):
     """A schema whose built-in error messages are Dutch (and translated)."""
 
+    error_messages = {"unknown": _l("Onbekend veld: dit veld bestaat niet (een typefout?).")}
+
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         translate_field(field_obj)

@@ -117,3 +117,38 @@ def test_a_tokens_last_use_is_kept_to_the_hour_and_shown_to_its_owner(client, ca
     db.session.rollback()
     assert as_utc(db.session.get(ApiToken, token.id).last_used_at) > first
     assert "Nog niet" not in client.get("/account/tokens").get_data(as_text=True)
+
+
+def test_a_misspelt_field_in_an_api_body_is_refused_by_name(client, cast):
+    round_ = drive(cast, "draft")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {create_token(client, cast.owner)}"}
+    body = {"title": "A", "sumary": "vergeten", "lock_version": round_.version.lock_version}
+    response = client.put(f"/api/v1/procedure/rounds/{round_.id}/description", json=body,
+                          headers=headers)
+    assert response.status_code == 422
+    (detail,) = response.get_json()["error"]["details"]
+    assert detail["field"] == "sumary" and "Onbekend veld" in detail["messages"][0]
+    db.session.refresh(round_.version)
+    assert round_.version.title != "A"  # nothing of it was saved
+
+
+@pytest.mark.parametrize(("authorization", "expected"), [
+    (None, 'Bearer realm="api"'),
+    ("Bearer ongeldig", 'Bearer realm="api", error="invalid_token"'),
+])
+def test_a_401_says_how_to_authenticate(client, cast, authorization, expected):
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    headers = {"Authorization": authorization} if authorization else {}
+    response = client.get(f"/api/v1/procedure/rounds/{round_.id}", headers=headers)
+    assert (response.status_code, response.headers["WWW-Authenticate"]) == (401, expected)
+
+
+def test_the_openapi_document_asks_for_the_token_where_the_api_needs_it(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    paths = document["paths"]
+    assert paths["/api/v1/procedure/rounds/{round_id}"]["get"]["security"] == [{"bearer": []}]
+    assert "security" not in paths["/api/v1/search"]["get"]
+    assert "Alleen-lezen" not in document["info"]["description"]

@@ -139,6 +139,8 @@ def test_the_api_searches_studies_and_refuses_a_sort_the_index_cannot_give(live_
     refused = client.get("/api/v1/studies?q=werk&sort=year")
     assert refused.status_code == 422
     assert refused.get_json()["error"]["details"][0]["field"] == "sort"
+    english = client.get("/api/v1/studies?q=werk&sort=year&lang=en").get_json()
+    assert english["error"]["message"].startswith("With a search text the list sorts by")
     plain = client.get("/api/v1/studies").get_json()
     assert plain["facets"] == [] and len(plain["items"]) == 2
 
