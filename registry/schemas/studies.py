@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from registry.effects.plausibility import implausible
@@ -27,9 +28,16 @@ from registry.schemas.search import FacetSchema
 from registry.services.catalogue import STUDY_SORTS, public_interventions_of
 
 
-def _facet_values(description: str) -> fields.List:
-    return fields.List(fields.String(validate=validate.Length(min=1, max=60)),
-                       validate=validate.Length(max=20), metadata={"description": description})
+def _facet_values(description: str, allowed: validate.Validator | None = None) -> fields.List:
+    """A facet's chosen values; with `allowed`, a value the facet cannot have is refused
+    (422 naming it) instead of finding nothing."""
+    checks = [validate.Length(min=1, max=60), *([allowed] if allowed else [])]
+    return fields.List(fields.String(validate=checks), validate=validate.Length(max=20),
+                       metadata={"description": description})
+
+
+APPRAISALS = (*QUALITY_RATINGS, "none")
+LINKED = ("yes", "no")
 
 
 class StudyQuerySchema(PageQuerySchema):
@@ -40,10 +48,13 @@ class StudyQuerySchema(PageQuerySchema):
                        "(met q), -year of title."})
     study_design = _facet_values("Onderzoeksopzet (code uit de woordenlijst study_design); "
                                  "none: niet vastgelegd.")
-    year = _facet_values("Publicatiejaar; none: onbekend.")
-    appraisal = _facet_values("Kwaliteitsoordeel: high, moderate, low of none.")
+    year = _facet_values("Publicatiejaar; none: onbekend.", validate.Regexp(
+        r"^(\d{4}|none)$", error=_l("Geef een jaartal van vier cijfers, of none.")))
+    appraisal = _facet_values("Kwaliteitsoordeel: high, moderate, low of none.",
+                              validate.OneOf(APPRAISALS))
     language = _facet_values("Taal (ISO 639-1); none: onbekend.")
-    linked = _facet_values("yes: gekoppeld aan een interventie; no: niet.")
+    linked = _facet_values("yes: gekoppeld aan een interventie; no: niet.",
+                           validate.OneOf(LINKED))
 
 
 def _optional_text(max_length: int | None = None, **kwargs: Any) -> fields.String:

@@ -164,3 +164,11 @@ def test_english_abstracts_are_analysed_as_english(live_search_app):
     # English stems: "employment" finds "employed", "refugee" finds "refugees".
     assert _found(live_search_app, "employment refugee") == ["Supported employment for refugees"]
     assert _found(live_search_app, "participant") == ["Supported employment for refugees"]
+
+
+@pytest.mark.parametrize("query", ["appraisal=bogus", "year=abc", "linked=maybe",
+                                   "year=20015"])
+def test_a_study_filter_value_the_facet_cannot_have_is_refused_by_name(client, query):
+    response = client.get(f"/api/v1/studies?{query}")
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["field"].startswith(query.split("=")[0])
