@@ -52,5 +52,7 @@ class Notice(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     message: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(300))
+    # What it is about, as written (an intervention's title): shown beside the message.
+    about: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -78,8 +78,10 @@ def _add(round_: AssessmentRound, author: User, kind: str, body: str,
     link = f"/procedure/rondes/{round_.id}/quickscan"
     if kind == "question":
         notify(active_with_role("secretary", "adviser"), "advice_requested",
-               N_("Een indiener vraagt advies over een concept."), link)
+               N_("Een indiener vraagt advies over een concept."), link,
+               about=round_.version.title)
     else:
         notify(active_owners_of(round_.version.intervention), "advice_given",
-               N_("Het secretariaat heeft advies gegeven over uw concept."), link)
+               N_("Het secretariaat heeft advies gegeven over uw concept."), link,
+               about=round_.version.title)
     return advice

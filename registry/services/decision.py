@@ -124,7 +124,7 @@ def record_decision(round_: AssessmentRound, secretary: User, data: dict[str, An
                  after={"outcome": outcome, "level": level, "suggested_level": suggested})
     notify([m.user for m in round_.panel], "decision",
            N_("Er is een besluit vastgelegd; bevestig het alstublieft."),
-           f"/procedure/rondes/{round_.id}")
+           f"/procedure/rondes/{round_.id}", about=round_.version.title)
     return decision
 
 
@@ -177,7 +177,7 @@ def publish_decision(round_: AssessmentRound, secretary: User) -> EvidenceDecisi
     db.session.add(SearchChange(entity_type="intervention", entity_id=intervention.id))
     db.session.flush()
     notify(_owners(round_), "decision", N_("Het besluit over uw interventie is gepubliceerd."),
-           f"/interventies/{intervention.slug}")
+           f"/interventies/{intervention.slug}", about=round_.version.title)
     return decision
 
 

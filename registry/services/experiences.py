@@ -73,7 +73,7 @@ def share_experience(user: User, intervention: Intervention,
                  after={"municipality": municipality.code})
     notify(active_secretaries(), "experience",
            N_("Er is een ervaring uit de praktijk gedeeld die op beoordeling wacht."),
-           "/beheer/ervaringen")
+           "/beheer/ervaringen", about=intervention.title)
     return experience
 
 
@@ -112,7 +112,8 @@ def moderate_experience(user: User, experience: PracticeExperience,
         message = (N_("Uw ervaring uit de praktijk is gepubliceerd.") if wanted == "published"
                    else N_("Uw ervaring uit de praktijk is niet gepubliceerd; de reden staat "
                            "bij uw ervaringen."))
-        notify([experience.submitted_by], "experience", message, "/mijn/ervaringen")
+        notify([experience.submitted_by], "experience", message, "/mijn/ervaringen",
+               about=experience.intervention.title)
 
 
 def get_experience(experience_id: int) -> PracticeExperience:

@@ -118,9 +118,9 @@ def send_reminder(decision: EvidenceDecision, months: int) -> None:
     owners = active_owners_of(intervention)
     secretaries = active_secretaries()
     notify(owners, "reminder", REMINDER,
-           f"/procedure/interventies/{intervention.id}/herbeoordeling")
+           f"/procedure/interventies/{intervention.id}/herbeoordeling", about=intervention.title)
     notify([s for s in secretaries if s not in owners], "reminder", REMINDER,
-           f"/interventies/{intervention.slug}")
+           f"/interventies/{intervention.slug}", about=intervention.title)
     handled = {r.months_before for r in db.session.scalars(
         select(DecisionReminder).where(DecisionReminder.decision_id == decision.id))}
     for point in reminder_points():

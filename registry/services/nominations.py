@@ -79,7 +79,8 @@ def nominate(user: User, data: dict) -> Nomination:
                  after={"kind": nomination.kind, "doi": nomination.doi,
                         "pmid": nomination.pmid, "name": nomination.name})
     notify(active_secretaries(), "nomination",
-           N_("Er is een nieuwe voordracht binnengekomen."), "/procedure/voordrachten")
+           N_("Er is een nieuwe voordracht binnengekomen."), "/procedure/voordrachten",
+           about=_named(nomination))
     return nomination
 
 
@@ -174,7 +175,13 @@ def handle(nomination: Nomination, secretary: User, status: str, reply: str | No
                  after={"status": status, "reply": reply})
     if nomination.nominator is not None:
         notify([nomination.nominator], "nomination",
-               N_("Het secretariaat heeft uw voordracht behandeld."), "/mijn/#voordrachten")
+               N_("Het secretariaat heeft uw voordracht behandeld."), "/mijn/#voordrachten",
+               about=_named(nomination))
+
+
+def _named(nomination: Nomination) -> str | None:
+    """What a nomination is about: its intervention's title, or the name given."""
+    return nomination.intervention.title if nomination.intervention else nomination.name
 
 
 def queue(status: str | None = None) -> list[Nomination]:

@@ -25,17 +25,21 @@ from registry.models.base import utcnow
 _OUTBOX = "registry_outbox"
 
 
-def notify(users, kind: str, message: str, link: str | None = None) -> None:
+def notify(users, kind: str, message: str, link: str | None = None,
+           about: str | None = None) -> None:
     """Add a notice for each active user and queue an e-mail for after commit (a
     deactivated account is told nothing: its owner can no longer sign in to act on it).
 
     `message` is the Dutch source text, marked with N_(); it is stored as such and
-    translated where it is shown (the dashboard) or sent (e-mail)."""
+    translated where it is shown (the dashboard) or sent (e-mail). `about` names what it
+    is about as written (an intervention's title), shown beside it and in the e-mail."""
+    about = about[:300] if about else None
     for user in users:
         if not getattr(user, "active", True):
             continue
-        db.session.add(Notice(user_id=user.id, kind=kind, message=message, link=link))
-        db.session.info.setdefault(_OUTBOX, []).append((user.email, message, link))
+        db.session.add(Notice(user_id=user.id, kind=kind, message=message, link=link,
+                              about=about))
+        db.session.info.setdefault(_OUTBOX, []).append((user.email, message, link, about))
     db.session.flush()
 
 
@@ -69,12 +73,15 @@ def mail_failure(error: BaseException) -> str:
     return type(error).__name__ + (f" (errno {errno})" if errno else "")
 
 
-def send_email(to: str, message: str, link: str | None) -> None:
+def send_email(to: str, message: str, link: str | None, about: str | None = None) -> None:
     config = current_app.config
     # We do not know the recipient's language; e-mail speaks the registry's default.
     with force_locale(config["BABEL_DEFAULT_LOCALE"]):
         text = _(message)
         subject = _("Interventies naar Werk: %(message)s", message=subject_text(text))
+        if about:
+            subject = f"{subject} ({subject_text(about)})"
+            text += "\n\n" + _("Het gaat om: %(about)s", about=about)
     body = text + (f"\n\n{config['SITE_URL']}{link}" if link else "")
     send_text(to, subject, body)
 
@@ -131,9 +138,9 @@ def _send_outbox(session: Session) -> None:
     outbox = session.info.pop(_OUTBOX, [])
     if not outbox or not has_app_context():
         return
-    for to, message, link in outbox:
+    for to, message, link, about in outbox:
         try:
-            send_email(to, message, link)
+            send_email(to, message, link, about)
         except (OSError, smtplib.SMTPException) as error:
             # The action is committed; a mail failure must not undo it. The notice stays.
             current_app.logger.warning("Could not send an e-mail notice: %s",

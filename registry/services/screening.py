@@ -72,7 +72,7 @@ def screen(
     if outcome == "returned":
         notify(_owners_of(round_), "returned",
                N_("Uw aanmelding is teruggestuurd met opmerkingen van de secretaris."),
-               f"/procedure/rondes/{round_.id}")
+               f"/procedure/rondes/{round_.id}", about=round_.version.title)
     return review
 
 
@@ -107,7 +107,7 @@ def assign_reviewer(round_: AssessmentRound, secretary: User, reviewer: User) ->
     notify([reviewer], "assigned",
            N_("U bent gevraagd een interventie te beoordelen. "
               "Verklaar eerst dat u geen belang heeft."),
-           f"/procedure/rondes/{round_.id}")
+           f"/procedure/rondes/{round_.id}", about=round_.version.title)
     return member
 
 

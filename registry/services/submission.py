@@ -139,7 +139,7 @@ def submit(round_: AssessmentRound, owner: User, answer: str | None = None,
     db.session.flush()
     notify(active_secretaries(), "submitted",
            N_("Er is een interventie ingediend die op screening wacht."),
-           f"/procedure/rondes/{round_.id}")
+           f"/procedure/rondes/{round_.id}", about=version.title)
     return submission
 
 

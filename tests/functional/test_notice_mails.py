@@ -83,3 +83,19 @@ def test_a_deactivated_account_gets_no_notice_and_no_mail(app, db_session, serve
     assert told == [active.id]
     assert [_received(raw)["To"] for raw in server] == [active.email]
     assert db.session.scalar(select(func.count()).select_from(Notice)) == 1
+
+
+def test_notices_and_their_mails_name_the_intervention(app, db_session, server, client):
+    from tests.unit.procedure.support import drive, login, make_cast
+
+    cast = make_cast()
+    round_ = drive(cast, "submitted")
+    db.session.commit()
+    title = round_.version.title
+    assert db.session.scalars(select(Notice.about).where(
+        Notice.user_id == cast.secretary.id)).all() == [title]
+    (mail,) = [_received(raw) for raw in server
+               if _received(raw)["To"] == cast.secretary.email]
+    assert f"Het gaat om: {title}" in mail.get_content() and title in mail["Subject"]
+    login(client, cast.secretary)
+    assert f"– <span>{title}</span>" in client.get("/mijn/").get_data(as_text=True)

@@ -169,7 +169,8 @@ def test_marking_a_notice_read_says_so_and_returns_to_the_notices(client, cast):
 
     assert response.headers["Location"].endswith("/mijn/#meldingen")
     assert "De melding is gelezen." in client.get("/mijn/").get_data(as_text=True)
-    assert re.search(r'Gelezen<span class="visually-hidden">: [^<]+</span>', dashboard)
+    assert re.search(r'Gelezen<span class="visually-hidden">: [^<]+ – <span>'
+                     + re.escape(round_.version.title), dashboard)
 
 
 def _unmarked(page: str, text: str) -> bool:
