@@ -80,7 +80,7 @@ def send_email(to: str, message: str, link: str | None, about: str | None = None
         text = _(message)
         subject = _("Interventies naar Werk: %(message)s", message=subject_text(text))
         if about:
-            subject = f"{subject} ({subject_text(about)})"
+            subject = f"{subject} ({cut_at_a_word(about)})"
             text += "\n\n" + _("Het gaat om: %(about)s", about=about)
     body = text + (f"\n\n{config['SITE_URL']}{link}" if link else "")
     send_text(to, subject, body)
@@ -90,12 +90,16 @@ SUBJECT_CHARS = 60
 
 
 def subject_text(text: str) -> str:
-    """The notice's text as a subject: its first sentence, cut at a word (with an
-    ellipsis) when it is longer than SUBJECT_CHARS."""
-    first = text.split(". ", 1)[0].rstrip(".")
-    if len(first) <= SUBJECT_CHARS:
-        return first
-    return first[:SUBJECT_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    """The notice's text as a subject: its first sentence, cut_at_a_word."""
+    return cut_at_a_word(text.split(". ", 1)[0].rstrip("."))
+
+
+def cut_at_a_word(text: str) -> str:
+    """The text, or when longer than SUBJECT_CHARS its start cut at a word, with an
+    ellipsis."""
+    if len(text) <= SUBJECT_CHARS:
+        return text
+    return text[:SUBJECT_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 # Headers as SMTP wants them, lines up to 998 characters: the default policy folds a

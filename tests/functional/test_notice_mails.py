@@ -71,6 +71,7 @@ def test_a_subject_is_cut_at_a_word_not_in_the_middle_of_one():
     long = "Verklaar eerst of u belangen hebt bij de organisatie of interventie van de ronde"
     cut = notices.subject_text(long)
     assert cut.endswith("…") and long.startswith(cut[:-1]) and long[len(cut) - 1] == " "
+    assert notices.cut_at_a_word("IPS. Werk en herstel") == "IPS. Werk en herstel"
 
 
 def test_a_deactivated_account_gets_no_notice_and_no_mail(app, db_session, server):
