@@ -143,14 +143,15 @@ def _analysed(word: str) -> bool:
 
 def parse_text(searcher: Searcher, text: str, view: IndexView | None = None) -> Query | None:
     """The Whoosh query for the user's words (every word must match some field). With the
-    view, a phrase of words common together is bounded (PHRASE_CANDIDATES)."""
+    view, a phrase of words common together is bounded (PHRASE_CANDIDATES) and a word no
+    document has may match its parts (_joined_word)."""
     cleaned = clean_text(text)
     if not cleaned:
         return None
     fields = (*TEXT_FIELDS, *([ENGLISH_FIELD] if ENGLISH_FIELD in searcher.schema else []))
     parsed = _parsed(fields, searcher.schema, cleaned).accept(_no_phrase_without_positions)
-    parsed = parsed.accept(lambda query: _joined_word(searcher, query))
     if view is not None:
+        parsed = parsed.accept(lambda query: _joined_word(searcher, view, query))
         parsed = parsed.accept(lambda query: _bounded_phrase(searcher, view, query))
     parsed = parsed.normalize()
     return None if parsed is qparser.query.NullQuery else parsed
@@ -205,11 +206,13 @@ JOINED_MIN, JOINED_MAX = 8, MAX_KEPT_WORD
 _FIRST_PART, _SECOND_PART = 2, 4
 
 
-def _joined_word(searcher: Searcher, query: Query) -> Query:
+def _joined_word(searcher: Searcher, view: IndexView, query: Query) -> Query:
+    # Whether the word occurs: the view's kept term set, which the search reads next
+    # anyway (no probe of the term file per segment on every query).
     if not (isinstance(query, Term) and query.fieldname == TEXT_FIELDS[0]
             and isinstance(query.text, str) and JOINED_MIN <= len(query.text) <= JOINED_MAX
             and query.text.isalpha()
-            and not searcher.doc_frequency(query.fieldname, query.text)):
+            and not view.term_mask(searcher, query.fieldname, query.text)):
         return query
     field, word = query.fieldname, query.text  # the whole word's stem: its end is stemmed
     splits = [(word[:at], word[at:]) for at in range(_FIRST_PART, len(word) - _SECOND_PART + 1)]
