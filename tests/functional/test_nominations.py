@@ -171,3 +171,20 @@ def test_a_running_trial_is_imported_from_registry_json(db_session):
     commit_import(io.BytesIO(json.dumps([other]).encode()), "done.json")
     assert db.session.scalars(select(Study).filter_by(title="Een afgeronde studie")).one(
         ).ongoing is False
+
+
+@pytest.mark.parametrize("shown", ["gisteren", "<script>", "x" * 500])
+def test_a_garbled_shown_status_is_refused_and_nothing_is_written(people, shown):
+    _professional, _secretary, _intervention, _known, clients = people
+    clients["professional"].post("/voordragen", data={
+        "kind": "intervention", "intervention_title": "Buurtbanen Noord",
+        "reason": "Werkt goed in onze gemeente."})
+    nomination = db.session.scalars(select(Nomination)).one()
+    refused = clients["secretary"].post(f"/procedure/voordrachten/{nomination.id}", data={
+        "status": "accepted", "reply": "Goed idee.", "status_shown": shown})
+    assert refused.status_code == 422
+    assert "<script>" not in refused.get_data(as_text=True).split("<main", 1)[1]
+    db.session.refresh(nomination)
+    assert (nomination.status, nomination.reply) == ("new", None)
+    assert not db.session.scalars(select(AuditEvent).filter_by(
+        action="nomination_handled")).first()
