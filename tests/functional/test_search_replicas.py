@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from registry.extensions import db
 from registry.models import SearchChange, SearchReplica
 from registry.models.base import utcnow
-from registry.search import replicas, sync
+from registry.search import changes, replicas, sync
 from registry.search.kinds import STUDIES
 from search_index import storage
 from tests.functional.search_support import add, index_dir
@@ -233,3 +233,20 @@ def test_a_parallel_rebuild_of_a_kind_without_records_builds_an_empty_index(
 
     assert count == 0
     assert not sync.verify(db.engine, tmp_path / "studies", STUDIES)
+
+
+def test_changes_of_another_kind_leave_the_index_generation_as_it_was(
+        live_search_app, second, monkeypatch):
+    # A new generation makes every searching process drop its caches: an import of
+    # studies must not make one of the intervention index, which it does not change.
+    monkeypatch.setattr(sync, "COMMIT_EVERY", 2)
+    monkeypatch.setattr(sync, "BATCH", 2)
+    _sync(second)
+    changes.record_written(db.session, STUDIES, range(1, 6))
+    db.session.commit()
+    generation = storage.open_current(second).latest_generation()
+
+    assert _sync(second) == 5
+
+    assert storage.open_current(second).latest_generation() == generation
+    assert replicas.lag_seconds(db.session, replicas.replica_id(second)) == 0
