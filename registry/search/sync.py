@@ -73,8 +73,10 @@ def _apply(ix, session: Session, replica: str, kind: DocumentKind) -> int:
 def sync_pending(
     bind: Bind, root: Path, timeout: float = 10.0,
     retention: timedelta = replicas.DEFAULT_RETENTION, kind: DocumentKind = INTERVENTIONS,
+    prune: bool = True,
 ) -> int:
     """Apply every change this replica has not yet applied; returns the rows applied.
+    With `prune`, also drop the log rows every replica has passed (replicas.prune).
 
     Raises storage.LockTimeout when another writer holds the lock too long,
     storage.IndexUnavailable when there is no usable index (the rows then stay) and
@@ -84,8 +86,9 @@ def sync_pending(
         ix = storage.open_current(root, kind.schema())
         with Session(bind) as session:
             applied = _apply(ix, session, replicas.replica_id(root), kind)
-            replicas.prune(session, retention)
-            session.commit()
+            if prune:
+                replicas.prune(session, retention)
+                session.commit()
     return applied
 
 

@@ -13,7 +13,7 @@ from registry.extensions import db
 from registry.models import SearchChange, SearchReplica
 from registry.models.base import utcnow
 from registry.search import changes, replicas, sync
-from registry.search.kinds import STUDIES
+from registry.search.kinds import KINDS, STUDIES
 from search_index import storage
 from tests.functional.search_support import add, index_dir
 
@@ -250,3 +250,29 @@ def test_changes_of_another_kind_leave_the_index_generation_as_it_was(
 
     assert storage.open_current(second).latest_generation() == generation
     assert replicas.lag_seconds(db.session, replicas.replica_id(second)) == 0
+
+
+def test_a_follow_worker_prunes_the_log_once_a_minute_not_on_every_poll(
+        live_search_app, monkeypatch):
+    from registry.search import cli
+
+    class Stop(Exception):
+        pass
+
+    now, pruned = [0.0], []
+    real_prune = replicas.prune
+    monkeypatch.setattr(replicas, "prune", lambda *a: pruned.append(1) or real_prune(*a))
+    monkeypatch.setattr(cli.time, "monotonic", lambda: now[0])
+
+    def sleep(_seconds):  # each poll 20 s after the one before; the sixth is the last
+        now[0] += 20
+        if now[0] >= 120:
+            raise Stop
+
+    monkeypatch.setattr(cli.time, "sleep", sleep)
+
+    result = live_search_app.test_cli_runner().invoke(args=["index", "sync", "--follow"])
+
+    assert isinstance(result.exception, Stop)
+    # Polls at 0, 20, ... 100 s: the first and the one at 60 s prune, for each kind.
+    assert len(pruned) == 2 * len(KINDS)
