@@ -13,6 +13,7 @@ from flask import Response, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from registry.csv_cells import neutralise
 from registry.evidence import LABELS
 from registry.schemas.search import client_profile
 from registry.search import labels, service
@@ -36,6 +37,14 @@ def _base(rank: int, item) -> dict:
             "url": url_for("pages.intervention", slug=hit.slug, _external=True)}
 
 
+def _cell(value):
+    """A CSV cell: lists joined, text that a spreadsheet would run as a formula
+    neutralised (titles and explanations come from the interventions' owners)."""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    return neutralise(value) if isinstance(value, str) else value
+
+
 def _send(kind: str, name: str, fields: tuple[str, ...], rows: list[dict], total: int):
     if kind == "json":
         body = {"total": total, "exported": len(rows), "cap": EXPORT_CAP,
@@ -47,7 +56,7 @@ def _send(kind: str, name: str, fields: tuple[str, ...], rows: list[dict], total
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "; ".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow({key: _cell(value) for key, value in row.items()})
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 

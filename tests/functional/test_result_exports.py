@@ -80,3 +80,22 @@ def test_the_search_page_links_its_exports(client, indexed):
     page = client.get("/zoeken?barrier=debt").get_data(as_text=True)
 
     assert 'href="/zoeken/export.csv?barrier=debt"' in page
+
+
+def test_a_title_that_is_a_formula_is_exported_as_text(client, app, db_session, tmp_path,
+                                                        monkeypatch):
+    # Titles come from the interventions' owners and the export is anonymous: a
+    # spreadsheet must not run them (CSV injection).
+    root = tmp_path / "formula-index"
+    monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
+    make_intervention(title='=HYPERLINK("http://evil.example","Klik")',
+                      tags={"barrier": ["debt"]})
+    db.session.flush()
+    sync.rebuild(db_session.connection(), root)
+
+    text = client.get("/zoeken/export.csv?barrier=debt").get_data(as_text=True)
+    searchers.release_all()
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows[0]["title"] == """'=HYPERLINK("http://evil.example","Klik")"""
+    assert rows[0]["rank"] == "1"
