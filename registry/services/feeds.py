@@ -15,8 +15,12 @@ FEED_SIZE = 50
 
 
 def recent_decisions(limit: int = FEED_SIZE) -> list:
-    """The latest published decisions of public interventions, newest first: rows with
-    id, slug, title, outcome, level, published_at, expired_at, rationale."""
+    """The latest published decisions of public interventions, newest first by their
+    moment (the expiry of an expired one, else the publication; the entry's updated
+    time): rows with id, slug, title, outcome, level, published_at, expired_at,
+    rationale. A recognition lapses years after its publication, so ordering by the
+    publication left every expiry behind fifty newer publications, never announced."""
+    moment = func.coalesce(EvidenceDecision.expired_at, EvidenceDecision.published_at)
     stmt = (
         select(EvidenceDecision.id, Intervention.slug, InterventionVersion.title,
                EvidenceDecision.outcome, EvidenceDecision.level, EvidenceDecision.published_at,
@@ -24,7 +28,7 @@ def recent_decisions(limit: int = FEED_SIZE) -> list:
         .join(Intervention, Intervention.id == EvidenceDecision.intervention_id)
         .join(InterventionVersion, InterventionVersion.id == Intervention.published_version_id)
         .where(EvidenceDecision.published_at.is_not(None))
-        .order_by(EvidenceDecision.published_at.desc(), EvidenceDecision.id.desc())
+        .order_by(moment.desc(), EvidenceDecision.id.desc())
         .limit(limit))
     return list(db.session.execute(stmt))
 

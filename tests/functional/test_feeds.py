@@ -140,3 +140,22 @@ def test_an_expired_recognition_is_titled_expired_in_the_decisions_feed(client, 
     titles = [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")]
     assert any(title.startswith("Jobcoach voor statushouders: Verlopen (was: ")
                for title in titles), titles
+
+
+def test_an_expiry_is_announced_however_many_publications_came_after_it(
+        client, published):
+    # Recognitions lapse years after their publication: the expiry is the newest moment
+    # of the feed and comes first, so the feed's fifty entries hold it however many
+    # decisions were published since the one that lapsed.
+    for number in range(3):
+        other = make_intervention(title=f"Later besluit {number}")
+        other.current_decision = DecisionFactory(
+            intervention=other, version_id=other.published_version_id,
+            published_at=datetime(2026, 4, 1 + number, tzinfo=UTC))
+    published.expired_at = datetime(2026, 5, 1, tzinfo=UTC)
+    db.session.flush()
+
+    entries = _feed(client, "/feeds/besluiten.atom").findall(f"{ATOM}entry")
+
+    assert entries[0].findtext(f"{ATOM}id").endswith(f"#besluit-{published.id}")
+    assert entries[0].findtext(f"{ATOM}updated") == "2026-05-01T00:00:00+00:00"
