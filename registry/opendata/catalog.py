@@ -25,11 +25,11 @@ def _text(nl: str, en: str) -> list[dict]:
     return [{"@value": nl, "@language": "nl"}, {"@value": en, "@language": "en"}]
 
 
-def catalog(urls: dict[str, str], publisher: str, email: str,
+def catalog(urls: dict[str, str | None], publisher: str, email: str,
             modified: date | None) -> dict:
-    """The JSON-LD document. `urls`: catalog, dataset page (landing) and download;
-    `modified`: the date of the latest published decision (no wall clock: the same
-    record gives the same document)."""
+    """The JSON-LD document. `urls`: catalog, dataset page (landing) and download (None
+    while no package has been written: no distribution then, rather than one whose
+    download answers 404); `modified`: the day the package's content last changed."""
     dataset = {
         "@id": urls["landing"] + "#dataset",
         "@type": "dcat:Dataset",
@@ -53,20 +53,22 @@ def catalog(urls: dict[str, str], publisher: str, email: str,
         "dct:license": {"@id": LICENCE["path"]},
         "dct:accessRights": {"@id": ACCESS},
         "dcat:landingPage": {"@id": urls["landing"]},
-        "dcat:distribution": {
-            "@id": urls["download"],
-            "@type": "dcat:Distribution",
-            "dct:title": _text("Data package (CSV, JSON Lines, datapackage.json)",
-                               "Data package (CSV, JSON Lines, datapackage.json)"),
-            "dcat:accessURL": {"@id": urls["landing"]},
-            "dcat:downloadURL": {"@id": urls["download"]},
-            "dct:format": {"@id": ZIP_FORMAT},
-            "dcat:mediaType": {"@id": "https://www.iana.org/assignments/media-types/"
-                                      "application/zip"},
-            "dct:license": {"@id": LICENCE["path"]},
-            "dct:conformsTo": {"@id": "https://specs.frictionlessdata.io/data-package/"},
-        },
     }
+    distribution = {
+        "@id": urls["download"],
+        "@type": "dcat:Distribution",
+        "dct:title": _text("Data package (CSV, JSON Lines, datapackage.json)",
+                           "Data package (CSV, JSON Lines, datapackage.json)"),
+        "dcat:accessURL": {"@id": urls["landing"]},
+        "dcat:downloadURL": {"@id": urls["download"]},
+        "dct:format": {"@id": ZIP_FORMAT},
+        "dcat:mediaType": {"@id": "https://www.iana.org/assignments/media-types/"
+                                  "application/zip"},
+        "dct:license": {"@id": LICENCE["path"]},
+        "dct:conformsTo": {"@id": "https://specs.frictionlessdata.io/data-package/"},
+    }
+    if urls["download"] is not None:
+        dataset["dcat:distribution"] = distribution
     if modified is not None:
         dataset["dct:modified"] = {"@value": modified.isoformat(), "@type": "xsd:date"}
     return {

@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 from registry.csv_cells import neutralise
 from registry.models.base import as_utc
-from registry.opendata.resources import Resource, fingerprint_statements, resources
+from registry.opendata.resources import Resource, resources
 
 NAME = "interventies-naar-werk"
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0",
@@ -133,9 +133,17 @@ def dump(connection: Connection, folder: Path) -> dict[str, int]:
 
 
 def fingerprint(connection: Connection) -> str:
-    """Changes whenever the published record does (resources.fingerprint_statements)."""
-    parts = [list(connection.execute(stmt).one()) for stmt in fingerprint_statements()]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+    """A hash of every record the package would hold: it changes exactly when the
+    package would. Counts and latest ids per table, as before, missed a link removed
+    and made again with another relation, and any edit in place. It reads what a dump
+    reads (about 2 s at 100,000 studies), without writing."""
+    digest = hashlib.sha256()
+    for resource in resources():
+        digest.update(resource.name.encode() + b"\0")
+        for record in records(connection, resource):
+            digest.update(json.dumps(list(record.values()), ensure_ascii=False,
+                                     default=str).encode() + b"\n")
+    return digest.hexdigest()[:32]
 
 
 def write_zip(folder: Path, target: Path) -> None:

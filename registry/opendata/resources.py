@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import aliased
 
 from registry.effects.appraisal import RATINGS as APPRAISAL_RATINGS
@@ -35,7 +35,6 @@ from registry.models import (
     Study,
     StudyAuthor,
     UsageCount,
-    VocabularyRelease,
     VocabularyTerm,
 )
 from registry.models.intervention import version_providers
@@ -397,26 +396,3 @@ def resources() -> list[Resource]:
             _characteristics(), _providers(), _decisions(), _outcome_ratings(),
             _domain_ratings(), _study_appraisals(), _links(), _external_ratings(),
             _practice_experiences(), _usage_counts()]
-
-
-def fingerprint_statements() -> list[Select]:
-    """Aggregates that change whenever what the package holds does (a new package is
-    due): decisions published, superseded or expired; public interventions; studies,
-    findings and links written."""
-    return [
-        select(func.count(_D.id), func.max(_D.published_at), func.max(_D.superseded_at),
-               func.max(_D.expired_at)).where(_D.published_at.is_not(None)),
-        select(func.count(Intervention.id), func.max(Intervention.published_version_id))
-        .where(Intervention.published_version_id.is_not(None)),
-        select(func.count(Study.id), func.max(Study.updated_at)),
-        select(func.count(Finding.id), func.max(Finding.id)),
-        select(func.count(InterventionStudy.study_id)),
-        select(func.count(ExternalRating.id), func.max(ExternalRating.id)),
-        select(func.count(Organisation.id), func.max(Organisation.updated_at)),  # providers
-        select(func.count(PracticeExperience.id), func.max(PracticeExperience.moderated_at))
-        .where(PracticeExperience.status == "published"),
-        select(func.count(VocabularyTerm.id)),
-        select(func.count(VocabularyRelease.id)),
-        select(func.count(UsageCount.id), func.sum(UsageCount.count)).where(
-            _complete_months()),
-    ]

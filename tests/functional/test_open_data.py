@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from frictionless import validate
 
 from registry.demo.loader import load_demo
 from registry.extensions import db
+from registry.models import InterventionStudy
 from registry.opendata.package import ZIP_NAME, dump, publish
 from tests.factories import DecisionFactory, StudyFactory, make_intervention
 from tests.unit.procedure.support import make_user
@@ -158,10 +161,11 @@ def test_the_zip_is_not_found_before_it_was_written(client, catalogue, folder):
 
 # rdflib's JSON-LD parser still builds a ConjunctiveGraph inside (its own deprecation).
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-def test_the_dcat_description_has_the_mandatory_properties(client, catalogue):
+def test_the_dcat_description_has_the_mandatory_properties(client, catalogue, folder):
     from rdflib import Graph, URIRef
     from rdflib.namespace import DCAT, DCTERMS, RDF
 
+    publish(catalogue.connection(), folder)
     response = client.get("/open-data/catalog.jsonld")
     graph = Graph().parse(data=response.get_data(as_text=True), format="json-ld")
 
@@ -238,3 +242,49 @@ def test_the_package_has_the_outcome_ratings_and_the_providers_the_pages_show(ca
              for o in i.published_version.providers}
     assert {(int(p["intervention_id"]), p["organisation"]) for p in providers} == shown
     assert shown
+
+
+def test_the_dcat_description_offers_no_download_before_the_package_is_written(
+        client, catalogue, folder):
+    # A portal harvesting it would list a download that answers 404.
+    dataset = _dataset(client.get("/open-data/catalog.jsonld").get_json())
+
+    assert "dcat:distribution" not in dataset
+    assert "dct:modified" not in dataset
+
+
+def test_the_dcat_description_is_modified_on_the_day_the_package_changed(
+        client, catalogue, folder):
+    # Not the last decision published: an expiry, a study or a link changes the package
+    # too, and the portal harvests again by this date.
+    publish(catalogue.connection(), folder)
+    os.utime(folder / ZIP_NAME, (0, datetime(2026, 3, 4, 23, 30, tzinfo=UTC).timestamp()))
+
+    dataset = _dataset(client.get("/open-data/catalog.jsonld").get_json())
+
+    # 23:30 UTC is past midnight in Amsterdam.
+    assert dataset["dct:modified"]["@value"] == "2026-03-05"
+    assert dataset["dcat:distribution"]["dcat:downloadURL"]["@id"].endswith(ZIP_NAME)
+
+
+def _dataset(document: dict) -> dict:
+    assert document["dcat:dataset"]["@type"] == "dcat:Dataset"
+    return document["dcat:dataset"]
+
+
+def test_publish_sees_a_link_made_again_with_another_relation(catalogue, tmp_path):
+    # Counts per table stayed the same, and the package kept the old relation.
+    intervention = make_intervention(title="Met een gekoppelde studie")
+    link = InterventionStudy(intervention=intervention, study=StudyFactory(),
+                             relation="effect")
+    catalogue.add(link)
+    catalogue.flush()
+    assert publish(catalogue.connection(), tmp_path)
+    link.relation = "process"
+    catalogue.flush()
+
+    assert publish(catalogue.connection(), tmp_path)
+
+    with zipfile.ZipFile(tmp_path / ZIP_NAME) as archive:
+        links = archive.read("intervention_studies.csv").decode()
+    assert f"{intervention.id},{link.study_id},process" in links
