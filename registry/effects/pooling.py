@@ -6,7 +6,9 @@ of meta-analytic variance estimators in the random-effects model", J. Educ. Beha
 Stat. 30: 261–293): start at the DerSimonian–Laird estimate, step
 τ² += (Σw²r² − tr P)/tr P², with w = 1/(v + τ²), r the residuals from the weighted
 mean and P = W − wwᵀ/Σw, halving a step that would go below zero, until it moves less
-than 1e-10 (at most 100 steps). I² as metafor reports it for every estimator:
+than 1e-10 (at most 100 steps; DerSimonian–Laird when it does not get there, or when
+one variance so dwarfs the others that tr P² rounds to zero). I² as metafor reports it
+for every estimator:
 τ²/(τ² + s²), s² the typical within-study variance (k − 1)·Σw₀/((Σw₀)² − Σw₀²),
 w₀ = 1/v; for DerSimonian–Laird that is (Q − df)/Q. The 95% CI of the estimate is
 normal (metafor's default test="z").
@@ -74,6 +76,8 @@ def dersimonian_laird(effects: Sequence[float], variances: Sequence[float]) -> f
     """τ² = max(0, (Q − df)/C), C = Σw − Σw²/Σw, w = 1/v."""
     weights = [1 / v for v in variances]
     c = sum(weights) - sum(w * w for w in weights) / sum(weights)
+    if not c > 0:  # one variance so far above the others that C rounds away
+        return 0.0
     return max(0.0, (_q(effects, variances) - (len(effects) - 1)) / c)
 
 
@@ -81,6 +85,8 @@ def _reml(effects: Sequence[float], variances: Sequence[float], start: float) ->
     tau2 = start
     for _ in range(MAX_STEPS):
         step = _fisher_step(effects, variances, tau2)
+        if step is None:
+            return None
         while tau2 + step < 0:
             step /= 2
             if abs(step) < TOLERANCE:
@@ -92,13 +98,19 @@ def _reml(effects: Sequence[float], variances: Sequence[float], start: float) ->
     return None
 
 
-def _fisher_step(effects: Sequence[float], variances: Sequence[float], tau2: float) -> float:
+def _fisher_step(effects: Sequence[float], variances: Sequence[float],
+                 tau2: float) -> float | None:
+    """The next Fisher scoring step, or None where tr P² rounds to zero: one variance
+    more than about 10⁸ times another (a CI half-width in the thousands beside a precise
+    study) cancels it, and dividing by it was a 500 on the intervention's page."""
     w = [1 / (v + tau2) for v in variances]
     s1, s2, s3 = sum(w), sum(x * x for x in w), sum(x ** 3 for x in w)
     mean = sum(x * y for x, y in zip(w, effects, strict=True)) / s1
     ypy = sum(x * x * (y - mean) ** 2 for x, y in zip(w, effects, strict=True))
     trace_p = s1 - s2 / s1
     trace_pp = s2 - 2 * s3 / s1 + (s2 / s1) ** 2
+    if not (trace_pp > 0 and math.isfinite(trace_pp)):
+        return None
     return (ypy - trace_p) / trace_pp
 
 

@@ -85,3 +85,20 @@ def test_reml_that_does_not_converge_falls_back_to_dersimonian_laird(monkeypatch
 def test_pooling_refuses_what_it_cannot_pool(effects, variances):
     with pytest.raises(ValueError):
         pool(effects, variances)
+
+
+def test_a_study_with_a_huge_interval_beside_a_precise_one_pools_instead_of_crashing():
+    # A raw euro difference entered as g: 1500 (-3000 to 6000) beside 0.3 (0.1 to 0.5).
+    # tr P² rounded to zero and the intervention's page answered 500.
+    precise = ((0.5 - 0.1) / (2 * 1.96)) ** 2
+    huge = ((6000 + 3000) / (2 * 1.96)) ** 2
+
+    result = pool([0.3, 1500.0], [precise, huge])
+
+    assert result.tau2 == 0
+    assert abs(result.estimate - 0.3) < 0.01
+    assert math.isfinite(result.se)
+
+
+def test_dersimonian_laird_is_zero_where_its_denominator_rounds_away():
+    assert dersimonian_laird([0.3, 5e6], [1e-4, 1e17]) == 0.0
