@@ -182,6 +182,16 @@ def to_common_scale(finding: FindingData) -> Effect:
     return _turned(effect)
 
 
+def measured_g(finding: FindingData) -> float | None:
+    """g as the numbers give it, before lower_is_better and the coded direction turn it
+    (positive: more of the measure in the intervention group); None when the finding
+    cannot be put on the scale."""
+    try:
+        return _usable(_convert(finding)).g
+    except (ArithmeticError, ValueError):
+        return None
+
+
 def _turned(effect: Effect) -> Effect:
     """g pointing the other way; a ratio keeps its own scale (a risk ratio of 0.75 for
     benefit dependence is shown as 0.75, not as 1.33)."""

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from registry.effects.effect_sizes import PROPORTION_TYPES, RATIO_TYPES
+from registry.effects.effect_sizes import (
+    PROPORTION_TYPES,
+    RATIO_TYPES,
+    FindingData,
+    measured_g,
+)
 from registry.i18n import N_
 
 OUTSIDE_CI = "effect_size is outside its confidence interval."
@@ -71,8 +76,30 @@ def _against_the_numbers(data: Mapping) -> bool:
 
 def _sign_of_the_numbers(data: Mapping) -> int:
     """+1 when the numbers show more of the measure in the intervention group, -1 when
-    less, 0 when they do not say clearly: the groups' own values, else a reported
-    estimate whose whole CI lies on one side of no difference."""
+    less, 0 when they do not say: the estimate the forest plot and the pooling use
+    (measured_g: a reported effect size before the groups' values), else the groups'
+    own values, else a reported estimate whose whole CI lies on one side of no
+    difference. Reading the groups' values first let an adjusted difference of -2 with
+    raw means 10 and 9 through, and a g of -0.4 without a CI was never read at all:
+    both were then shown turned, as benefits."""
+    g = measured_g(_finding(data))
+    if g:
+        return 1 if g > 0 else -1
+    return _sign_of_the_values(data)
+
+
+NUMBERS = ("effect_size", "ci_lower", "ci_upper", "value_intervention", "value_comparison",
+           "sd_intervention", "sd_comparison")
+
+
+def _finding(data: Mapping) -> FindingData:
+    numbers = {name: float(data[name]) for name in NUMBERS if data.get(name) is not None}
+    counts = {name: int(data[name]) for name in ("n_intervention", "n_comparison")
+              if data.get(name) is not None}
+    return FindingData(data.get("effect_size_type"), **numbers, **counts)
+
+
+def _sign_of_the_values(data: Mapping) -> int:
     first, second = data.get("value_intervention"), data.get("value_comparison")
     if first is not None and second is not None and first != second:
         return 1 if first > second else -1
