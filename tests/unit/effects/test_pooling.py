@@ -102,3 +102,16 @@ def test_a_study_with_a_huge_interval_beside_a_precise_one_pools_instead_of_cras
 
 def test_dersimonian_laird_is_zero_where_its_denominator_rounds_away():
     assert dersimonian_laird([0.3, 5e6], [1e-4, 1e17]) == 0.0
+
+
+def test_reml_converges_where_its_steps_oscillate_as_metafor_does():
+    # With a threshold of 1e-10 Fisher scoring never settled here and the pooling fell
+    # back to DerSimonian-Laird (tau² 0.032); metafor's 1e-5 reaches REML's 0.050.
+    effects = [0.5375, 0.0764, 0.2218, -0.0438, 0.4693]
+    variances = [0.0248, 0.17776, 0.20453, 0.04074, 0.28713]
+
+    result = pool(effects, variances)
+
+    assert result.method == REML
+    assert result.tau2 == pytest.approx(0.0499, abs=1e-3)
+    assert result.estimate == pytest.approx(0.2608, abs=1e-3)
