@@ -8,7 +8,9 @@ and the rating the findings propose. The rules are on the "Over de erkenning" pa
   high or moderate quality, and the finding counts towards the rating.
 - Per study one finding per domain and horizon (findings of one sample are not
   independent): the one on the common scale before one that is not, then the latest
-  time point, then the first coded.
+  time point, then the first coded. When a study's findings that would count point
+  both ways (one favourable, one unfavourable), the proposal is "mixed" whichever
+  counts: a harmful effect never hides behind the study's other finding.
 - Pooled when at least two counted findings are on the common scale (pooling.pool):
   in g, and on the ratio scale too when all are odds ratios or all risk ratios.
 - Proposed rating from the counted findings' directions (F favourable, U unfavourable;
@@ -131,7 +133,18 @@ def _judge(group: Group) -> None:
         row.counts = row.reason is None
     group.rows.sort(key=lambda r: (not r.counts, r.study.year or 0, r.finding.id))
     _pool(group)
-    group.proposed = proposed_rating(group.counted)
+    group.proposed = "mixed" if _points_both_ways(group.rows) else proposed_rating(
+        group.counted)
+
+
+def _points_both_ways(rows: list[Row]) -> bool:
+    """Whether one study's findings that would count but for the one-per-study rule
+    include a favourable and an unfavourable one."""
+    directions: dict[int, set[str]] = {}
+    for row in rows:
+        if row.reason in (None, OTHER_FINDING):
+            directions.setdefault(row.study.id, set()).add(row.finding.direction)
+    return any({"favourable", "unfavourable"} <= found for found in directions.values())
 
 
 def _reason(row: Row, chosen: set[int]) -> str | None:

@@ -167,6 +167,32 @@ def test_a_harmful_domain_is_flagged(app):
     assert group.pooled.estimate < 0
 
 
+def test_a_studys_unfavourable_finding_does_not_hide_behind_its_favourable_one(app):
+    # The one-per-study rule prefers the finding on the common scale: a hazard ratio
+    # against work found, unfavourable, stayed out and the domain read as a benefit.
+    study = _study()
+    _finding(study, effect_size_type="odds_ratio", effect_size=1.5, ci_lower=1.1,
+             ci_upper=2.0, direction="favourable")
+    _finding(study, effect_size_type="hazard_ratio", effect_size=0.7, ci_lower=0.55,
+             ci_upper=0.9, direction="unfavourable")
+
+    (group,) = groups_for([study])
+
+    assert len(group.counted) == 1
+    assert group.proposed == "mixed"
+
+
+def test_a_study_whose_other_finding_does_not_count_is_not_mixed_by_it(app):
+    study = _study()
+    _finding(study, direction="favourable")
+    _finding(study, effect_size=-0.3, ci_lower=-0.5, ci_upper=-0.1,
+             direction="unfavourable", counts_towards_rating=False)
+
+    (group,) = groups_for([study])
+
+    assert group.proposed == "potentially_positive"
+
+
 def test_shown_weights_add_up_to_a_hundred():
     assert domains.shown_percents([100 / 3] * 3) == [34, 33, 33]
     assert sum(domains.shown_percents([16.7] * 5 + [16.5])) == 100
