@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from registry.effects.appraisal import RATINGS as APPRAISAL_RATINGS
@@ -371,19 +371,32 @@ def _complete_months():
 
 
 def _usage_counts() -> Resource:
+    """Cells below SUPPRESS_BELOW are left empty, and where a breakdown (a month's
+    metric by status or by one facet) has exactly one such cell, its smallest other
+    cell too: the statuses add up to the total, so one hidden cell was the total minus
+    the others (12 views, 10 of one status: the hidden one was 2)."""
     small = UsageCount.count < SUPPRESS_BELOW
+    breakdown = (UsageCount.month, UsageCount.metric, UsageCount.dimension)
+    small_cells = func.sum(case((small, 1), else_=0)).over(partition_by=breakdown)
+    smallest_first = func.row_number().over(
+        partition_by=breakdown,
+        order_by=(case((small, 1), else_=0), UsageCount.count, UsageCount.value))
+    hidden = or_(small, and_(UsageCount.dimension != "", small_cells == 1,
+                             smallest_first == 1))
     columns = (Column("month", "date", True, description="The first day of the month."),
                Column("metric", required=True, enum=METRICS),
                Column("dimension", required=True,
                       description="A search facet, 'status', or 'total'."),
                Column("value", required=True, description="Its code, or 'all'."),
-               Column("count", "integer", description=f"Empty below {SUPPRESS_BELOW}."),
+               Column("count", "integer", description=(
+                   f"Empty below {SUPPRESS_BELOW}, and the smallest other cell of a "
+                   "breakdown with one such cell.")),
                Column("suppressed", "boolean", True))
     dimension = case((UsageCount.dimension == "", "total"), else_=UsageCount.dimension)
     value = case((UsageCount.value == "", "all"), else_=UsageCount.value)
     statement = (
         select(UsageCount.month, UsageCount.metric, dimension, value,
-               case((small, None), else_=UsageCount.count), small)
+               case((hidden, None), else_=UsageCount.count), hidden)
         .where(_complete_months())
         .order_by(UsageCount.month, UsageCount.metric, dimension, value))
     return Resource("usage_counts", N_("Gebruikscijfers per maand"), columns,

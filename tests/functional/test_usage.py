@@ -134,5 +134,21 @@ def test_the_data_package_has_finished_months_only_with_small_cells_suppressed(d
     add_cell(MONTH, "intervention_view", "status", "effective_good", 50)
     usage = next(r for r in resources() if r.name == "usage_counts")
     rows = list(records(db.session.connection(), usage))
+    # One status hidden: the other is hidden too, or the total would give it away.
     assert [(r["value"], r["count"], r["suppressed"]) for r in rows] == [
-        ("effective_good", 8, False), ("well_described", None, True)]
+        ("effective_good", None, True), ("well_described", None, True)]
+
+
+def test_a_hidden_cell_cannot_be_worked_out_from_the_total(db_session):
+    last_month = month_of(MONTH - timedelta(days=1))
+    add_cell(last_month, "intervention_view", "", "", 22)
+    for status, count in (("effective_good", 10), ("well_described", 8),
+                          ("expired", 2), ("effective_first", 2)):
+        add_cell(last_month, "intervention_view", "status", status, count)
+    usage = next(r for r in resources() if r.name == "usage_counts")
+
+    shown = {r["value"]: r["count"] for r in records(db.session.connection(), usage)}
+
+    # Two cells below 5: each hidden, and their sum (4) alone is what the total gives.
+    assert shown == {"all": 22, "effective_first": None, "effective_good": 10,
+                     "expired": None, "well_described": 8}
