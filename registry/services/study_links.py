@@ -62,7 +62,9 @@ def link_study(study_id: int, intervention_id: int, relation: str) -> Interventi
     """Link a study to a published intervention.
 
     Raises NotFound for an unknown study or unpublished intervention, ValidationFailed
-    for an unknown relation, Conflict when they are linked already.
+    for an unknown relation, Conflict when they are linked already or while a round of
+    the intervention is under way: the panel decides on the studies it assessed, and
+    a study linked meanwhile was published under a decision nobody made about it.
     """
     if relation not in RELATIONS:
         raise ValidationFailed(_("Kies een soort koppeling."), [
@@ -74,6 +76,10 @@ def link_study(study_id: int, intervention_id: int, relation: str) -> Interventi
     if intervention is None or intervention.published_version_id is None:
         raise NotFound(*_on("intervention",
                             _("Deze interventie bestaat niet of is niet gepubliceerd.")))
+    if open_round(intervention_id) is not None:
+        raise Conflict(*_on("intervention", _(
+            "Deze interventie wordt beoordeeld; nieuwe studies koppelt u als de ronde is "
+            "afgerond, en een herbeoordeling weegt ze mee.")))
     exists = db.session.scalar(select(InterventionStudy.id).filter_by(
         study_id=study_id, intervention_id=intervention_id))
     if exists:

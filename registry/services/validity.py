@@ -126,6 +126,12 @@ def lodge_objection(round_: AssessmentRound, owner: User, grounds: str) -> Asses
     if decision is None or decision.published_at is None:
         raise InvalidTransition(
             _("Er is geen gepubliceerd besluit om bezwaar tegen te maken."))
+    if decision.superseded_at is not None or (
+            round_.version.intervention.current_decision_id != decision.id):
+        # An objection round republishes this round's version: against a decision a
+        # reassessment has replaced, it rolled the public version back.
+        raise InvalidTransition(_("Dit besluit is vervangen door een nieuwer besluit; "
+                                  "bezwaar kan alleen tegen het geldende besluit."))
     published_on = decision.published_at.date()
     if date.today() > published_on + timedelta(days=days):
         raise InvalidTransition(_("De bezwaartermijn van %(days)s dagen is verstreken.", days=days))

@@ -12,7 +12,9 @@ from registry.extensions import db
 from registry.models import AuditEvent, ConflictDeclaration
 from registry.services import decision, screening, submission, validity
 from registry.services.procedure import TRANSITIONS, allowed_transitions, current_decision_of
+from tests.factories import StudyFactory
 from tests.unit.procedure.support import (
+    advance,
     drive,
     make_cast,
     make_user,
@@ -178,3 +180,33 @@ def test_reopening_the_discussion_withdraws_the_unconfirmed_decision(cast):
     recorded = round_.version.intervention.decisions[0]
     decision.reopen_discussion(round_, cast.secretary, "Een lid kan niet instemmen.")
     assert (round_.state, recorded.superseded_at is not None) == ("in_discussion", True)
+
+
+def test_an_objection_to_a_decision_a_reassessment_replaced_is_refused(cast):
+    # The objection round republishes the first round's version: the public version
+    # went back from 2 to 1 and the reassessment's decision was superseded.
+    first = drive(cast, "published")
+    intervention = first.version.intervention
+    second = advance(cast, validity.request_reassessment(intervention, cast.owner),
+                     "published")
+
+    with pytest.raises(InvalidTransition, match="vervangen"):
+        validity.lodge_objection(first, cast.owner, "Bezwaar tegen het oude besluit.")
+
+    assert intervention.published_version_id == second.version_id
+
+
+def test_no_study_is_linked_while_a_round_runs(cast):
+    # The panel decides on the studies it assessed: one linked meanwhile was published
+    # under a decision nobody made about it.
+    from registry.services.study_links import link_study
+
+    round_ = drive(cast, "published")
+    intervention = round_.version.intervention
+    reassessment = advance(cast, validity.request_reassessment(intervention, cast.owner),
+                           "assessed")
+
+    with pytest.raises(Conflict, match="beoordeeld"):
+        link_study(StudyFactory().id, intervention.id, "effect")
+
+    assert len(reassessment.version.intervention.study_links) == 1

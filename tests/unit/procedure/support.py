@@ -132,13 +132,21 @@ def appraisal_form(round_) -> dict[str, str]:
 
 def drive(cast: Cast, until: str, *, with_study: bool = True):
     """Take a new intervention through the services up to step `until` (see STEPS)."""
-    from registry.models.procedure import SCREENING_CRITERIA
     from registry.schemas.procedure import VersionInputSchema
-    from registry.services import assessment, decision, screening, submission
+    from registry.services import submission
 
     round_ = submission.create_intervention(cast.owner, VersionInputSchema().load(description()))
     if with_study:
         link_rct(round_.version.intervention)
+    return advance(cast, round_, until)
+
+
+def advance(cast: Cast, round_, until: str, start: str = "draft"):
+    """Take an existing round from step `start` up to step `until` (see STEPS): a
+    reassessment starts as a draft too."""
+    from registry.models.procedure import SCREENING_CRITERIA
+    from registry.services import assessment, decision, screening, submission
+
     steps = {
         "submitted": lambda: submission.submit(round_, cast.owner),
         "screening": lambda: screening.start_screening(round_, cast.secretary),
@@ -157,7 +165,7 @@ def drive(cast: Cast, until: str, *, with_study: bool = True):
                               for r in (cast.reviewer_a, cast.reviewer_b)],
         "published": lambda: decision.publish_decision(round_, cast.secretary),
     }
-    for step in STEPS[1: STEPS.index(until) + 1]:
+    for step in STEPS[STEPS.index(start) + 1: STEPS.index(until) + 1]:
         steps[step]()
     db.session.flush()
     return round_
