@@ -6,7 +6,7 @@ Token authentication only (the API has no cookie-authenticated writes).
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
@@ -107,14 +107,15 @@ def import_studies():
                              [{"field": "file", "messages": [_("Verplicht.")]}])
     name = upload.filename or "upload"
     columns = parse_assignments(query["column"])
+    cap = current_app.config["IMPORT_MAX_RECORDS"]
     if query["dry_run"]:
         report = preview_import(upload.stream, name, query.get("format"), columns=columns,
-                                sheet=query.get("sheet"))
+                                sheet=query.get("sheet"), max_records=cap)
     else:
         try:
             report = commit_import(upload.stream, name, format_name=query.get("format"),
                                    user_id=g.api_user.id, channel="api", columns=columns,
-                                   sheet=query.get("sheet"))
+                                   sheet=query.get("sheet"), max_records=cap)
         except BaseException:
             db.session.rollback()
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from registry.extensions import db
@@ -75,3 +76,21 @@ def test_deeply_nested_json_is_refused_with_the_error_shape(client):
     )
     assert response.status_code == 422
     assert "te diep genest" in response.json["error"]["details"][0]["messages"][0]
+
+
+@pytest.mark.parametrize("query", ["?dry_run=1", ""])
+def test_a_file_past_the_record_cap_is_refused_and_nothing_is_written(app, client,
+                                                                      monkeypatch, query):
+    # A 20 MB file of a million tiny records held a worker for minutes.
+    monkeypatch.setitem(app.config, "IMPORT_MAX_RECORDS", 2)
+
+    response = post(client, token_for("researcher"), query=query)  # three records
+
+    assert (response.status_code, studies()) == (422, 0)
+    assert "meer dan 2 records" in response.json["error"]["message"]
+
+
+def test_a_file_at_the_record_cap_is_imported(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_MAX_RECORDS", 3)
+
+    assert (post(client, token_for("researcher")).status_code, studies()) == (200, 3)

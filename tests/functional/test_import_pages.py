@@ -477,3 +477,15 @@ def test_the_format_names_are_in_the_pages_language(client):
     english = in_english(client).get("/import/").get_data(as_text=True)
     assert "Web of Science (plain text)" in english and "JSON (registry format)" in english
     assert "(tekst)" not in english
+
+
+def test_a_file_past_the_record_cap_is_refused_at_the_preview(app, client, researcher,
+                                                              monkeypatch):
+    # A 20 MB file of a million tiny records held a worker for minutes.
+    monkeypatch.setitem(app.config, "IMPORT_MAX_RECORDS", 2)
+
+    response = upload(client)  # three records
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "meer dan 2 records" in page and "flask import studies" in page

@@ -130,7 +130,8 @@ def upload():
 def _preview(kept: Upload):
     with (_folder() / kept.token).open("rb") as stream:
         return preview_import(stream, kept.file_name, kept.format, columns=kept.columns,
-                              sheet=kept.sheet)
+                              sheet=kept.sheet,
+                              max_records=current_app.config["IMPORT_MAX_RECORDS"])
 
 
 def _preview_page(report, kept: Upload, errors: dict | None = None, status: int = 200):
@@ -183,7 +184,8 @@ def confirm():
         with (_folder() / upload.token).open("rb") as stream:
             report = commit_import(stream, upload.file_name, format_name=upload.format,
                                    user_id=current_user.id, channel="upload", link_slugs=link_slugs,
-                                   columns=upload.columns, sheet=upload.sheet)
+                                   columns=upload.columns, sheet=upload.sheet,
+                                   max_records=current_app.config["IMPORT_MAX_RECORDS"])
     except DomainError as error:
         db.session.rollback()
         return _form({"file": [error.message]}, error.status)
