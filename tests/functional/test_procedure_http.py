@@ -12,9 +12,11 @@ from registry.extensions import db
 from registry.models import AssessmentRound, AuditEvent, Intervention
 from registry.models.procedure import SCREENING_CRITERIA
 from registry.services.assessment import assessment_items
+from registry.services.procedure import current_decision_of
 from tests.unit.procedure.support import (
     appraisal_form,
     description,
+    drive,
     link_rct,
     login,
     make_cast,
@@ -74,8 +76,8 @@ def test_whole_procedure_over_http(people):
         "outcome": "effective_good", "rationale": "Eén RCT van redelijke kwaliteit.",
         "bevestigd": "1"}))
     for reviewer in ("reviewer_a", "reviewer_b"):
-        ok(c[reviewer].post(f"{base}/bevestigen"))
-    ok(c["secretary"].post(f"{base}/publiceren"))
+        ok(c[reviewer].post(f"{base}/bevestigen", data=_page_lock(round_id)))
+    ok(c["secretary"].post(f"{base}/publiceren", data=_page_lock(round_id)))
 
     slug = db.session.get(Intervention, round_.intervention_id).slug
     public = c["owner"].get(f"/api/v1/interventions/{slug}").get_json()
@@ -154,3 +156,23 @@ def test_a_blank_message_on_the_round_page_is_shown_at_its_field(people, state, 
     assert f'aria-describedby="{element}-fouten" aria-invalid="true">   </textarea>' in page
     assert f'<h1>{round_.version.title}</h1>' in page  # the round, not an error page
     assert db.session.scalar(select(func.count(AuditEvent.id))) == events
+
+
+def _page_lock(round_id: int) -> dict:
+    # What the round page's form sends: the round's version as the page showed it.
+    db.session.expire_all()
+    return {"lock_version": str(db.session.get(AssessmentRound, round_id).lock_version)}
+
+
+def test_a_confirmation_that_does_not_say_its_page_is_refused(client):
+    # It counted for a decision recorded after the page it came from.
+    cast = make_cast()
+    round_ = drive(cast, "decided")
+    db.session.commit()
+    login(client, cast.reviewer_a)
+
+    response = client.post(f"/procedure/rondes/{round_.id}/bevestigen")
+
+    assert response.status_code == 409
+    assert "Laad de pagina opnieuw" in response.get_data(as_text=True)
+    assert not any(vote.confirmed_at for vote in current_decision_of(round_).votes)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry import permissions as perm
+from registry.errors import Conflict
 from registry.services.procedure import check_lock_version, get_round
 
 bp = Blueprint("procedure", __name__, url_prefix="/procedure")
@@ -25,9 +27,16 @@ def load_round(round_id: int, check=perm.can_view_round):
     return round_
 
 
-def check_form_lock(round_) -> None:
-    """A form posted from an older page of this round is refused (409), not applied."""
-    check_lock_version(round_, request.form.get("lock_version") or None)
+def check_form_lock(round_, required: bool = False) -> None:
+    """A form posted from an older page of this round is refused (409), not applied.
+    `required`: one that does not say which page it came from is refused too (409): a
+    confirmation or publication without it counted for a decision recorded after the
+    page, one its sender never saw."""
+    submitted = request.form.get("lock_version") or None
+    if required and submitted is None:
+        raise Conflict(_("Het formulier zegt niet van welke pagina het komt. Laad de "
+                         "pagina opnieuw en kijk welk besluit er nu ligt."))
+    check_lock_version(round_, submitted)
 
 
 def dossier(round_) -> dict:

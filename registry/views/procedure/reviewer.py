@@ -147,6 +147,6 @@ def confirm(round_id: int):
     round_ = load_round(round_id, perm.can_confirm_decision)
     # The page showed one decision: if the secretary has reopened the discussion and
     # recorded another since, the round moved on and this confirmation is refused.
-    check_form_lock(round_)
+    check_form_lock(round_, required=True)
     decision.confirm_decision(round_, current_user)
     return back_to_round(round_id, _("U heeft het besluit bevestigd."))

@@ -239,7 +239,7 @@ def confirm_publish(round_id: int):
 @bp.post("/rondes/<int:round_id>/publiceren")
 def publish(round_id: int):
     round_ = load_round(round_id, perm.can_publish)
-    check_form_lock(round_)
+    check_form_lock(round_, required=True)
     decision.publish_decision(round_, current_user)
     return back_to_round(round_id, _("Het besluit is gepubliceerd."))
 
