@@ -14,6 +14,7 @@ from registry.models.procedure import SCREENING_CRITERIA
 from registry.services.assessment import assessment_items
 from registry.services.procedure import current_decision_of
 from tests.unit.procedure.support import (
+    advance,
     appraisal_form,
     description,
     drive,
@@ -176,3 +177,20 @@ def test_a_confirmation_that_does_not_say_its_page_is_refused(client):
     assert response.status_code == 409
     assert "Laad de pagina opnieuw" in response.get_data(as_text=True)
     assert not any(vote.confirmed_at for vote in current_decision_of(round_).votes)
+
+
+def test_the_owner_reads_the_decision_once_it_is_published(client):
+    # Before, the panel may still reopen the discussion and decide otherwise.
+    cast = make_cast()
+    round_ = drive(cast, "decided")
+    db.session.commit()
+    login(client, cast.owner)
+    page = f"/procedure/rondes/{round_.id}"
+
+    before = client.get(page).get_data(as_text=True)
+    advance(cast, round_, "published", start="decided")
+    db.session.commit()
+    after = client.get(page).get_data(as_text=True)
+
+    assert 'id="besluit"' not in before
+    assert 'id="besluit"' in after
