@@ -166,24 +166,32 @@ def can_lodge_objection(user, round_) -> bool:
 # --- secretary ------------------------------------------------------------------------
 
 
+def _secretary_for(user, round_=None) -> bool:
+    """A secretary, and for a round one without a conflict of interest in it: the same
+    rules as for its panel (submitted it, works for its owner, declared a conflict).
+    One who was also the intervention's owner screened, read the blinded assessments,
+    decided and published their own intervention."""
+    return _has(user, "secretary") and (round_ is None or not conflicts_of(user, round_))
+
+
 def can_screen(user, round_=None) -> bool:
-    return _has(user, "secretary")
+    return _secretary_for(user, round_)
 
 
 def can_assign_panel(user, round_=None) -> bool:
-    return _has(user, "secretary")
+    return _secretary_for(user, round_)
 
 
 def can_open_discussion(user, round_=None) -> bool:
-    return _has(user, "secretary")
+    return _secretary_for(user, round_)
 
 
 def can_record_decision(user, round_=None) -> bool:
-    return _has(user, "secretary")
+    return _secretary_for(user, round_)
 
 
 def can_publish(user, round_=None) -> bool:
-    return _has(user, "secretary")
+    return _secretary_for(user, round_)
 
 
 def can_expire(user, round_=None) -> bool:
@@ -229,7 +237,7 @@ def can_declare_no_conflict(user, round_) -> bool:
 def can_view_dossier(user, round_) -> bool:
     """Panel members see the dossier only after declaring no conflict of interest, and
     never while they have one."""
-    return _has(user, "secretary") or is_cleared_panel_member(user, round_)
+    return _secretary_for(user, round_) or is_cleared_panel_member(user, round_)
 
 
 def can_assess(user, round_) -> bool:
@@ -244,11 +252,11 @@ def can_code_findings_of(user, round_) -> bool:
 def can_adjudicate(user, round_) -> bool:
     """The secretary or a cleared panel member (services.double_coding refuses a coder
     of the study itself)."""
-    return _has(user, "secretary") or is_cleared_panel_member(user, round_)
+    return _secretary_for(user, round_) or is_cleared_panel_member(user, round_)
 
 
 def can_comment(user, round_) -> bool:
-    return _has(user, "secretary") or is_cleared_panel_member(user, round_)
+    return _secretary_for(user, round_) or is_cleared_panel_member(user, round_)
 
 
 def can_confirm_decision(user, round_) -> bool:
@@ -275,7 +283,7 @@ def can_view_assessment(user, assessment) -> bool:
             and own.submitted_at is not None
             and round_.state in DISCUSSION_STATES
         )
-    return _has(user, "secretary")
+    return _secretary_for(user, round_)
 
 
 # --- enforcing ------------------------------------------------------------------------

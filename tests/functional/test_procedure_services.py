@@ -210,3 +210,21 @@ def test_no_study_is_linked_while_a_round_runs(cast):
         link_study(StudyFactory().id, intervention.id, "effect")
 
     assert len(reassessment.version.intervention.study_links) == 1
+
+
+def test_a_secretary_of_the_owners_organisation_does_not_run_its_round(cast):
+    # Owner and secretary in one: they screened, read the blinded assessments, decided
+    # and published their own intervention.
+    from registry import permissions as perm
+
+    colleague = make_user("secretary", organisation=cast.organisation)
+    round_ = drive(cast, "submitted")
+
+    with pytest.raises(PermissionDenied):
+        screening.start_screening(round_, colleague)
+
+    advance(cast, round_, "assessed", start="submitted")
+    assessment = round_.assessments[0]
+    assert not perm.can_view_assessment(colleague, assessment)
+    assert not perm.can_view_dossier(colleague, round_)
+    assert perm.can_view_assessment(cast.secretary, assessment)
