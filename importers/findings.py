@@ -23,7 +23,15 @@ from importers.normalise import normalise_doi, normalise_pmid
 from importers.pipeline import file_sha256, load_lookups
 from importers.validate import _flatten
 from registry.extensions import db
-from registry.models import Finding, ImportBatch, ImportBatchItem, Study
+from registry.models import (
+    AssessmentRound,
+    Finding,
+    ImportBatch,
+    ImportBatchItem,
+    InterventionStudy,
+    InterventionVersion,
+    Study,
+)
 from registry.schemas.common import whole_number
 from registry.schemas.studies import FindingSchema
 from registry.search.changes import record_studies_written
@@ -70,6 +78,10 @@ def _check_row(line: int, cells: dict[str, str], domains: dict[str, int], report
     if study_id is None:
         errors.append(("study", _("Geen studie gevonden bij '%(key)s'.",
                                   key=(cells.get("study") or "")[:80])))
+    elif (assessed := _under_assessment(study_id)) is not None:
+        errors.append(("study", _(
+            "Deze studie hoort bij '%(title)s', die het panel nu beoordeelt; voeg haar "
+            "bevindingen toe als de ronde is afgerond.", title=assessed)))
     try:
         values = _SCHEMA.load(data)
     except ValidationError as error:
@@ -83,6 +95,23 @@ def _check_row(line: int, cells: dict[str, str], domains: dict[str, int], report
         return None
     outcome = domains[values.pop("outcome_domain")]
     return {**values, "study_id": study_id, "outcome_domain_id": outcome}
+
+
+# From the panel's assessments to the decision: findings added meanwhile became
+# criteria nobody scored, or changed the suggested level, and were published under a
+# decision that did not weigh them.
+ASSESSING = ("in_review", "in_discussion", "decided")
+
+
+def _under_assessment(study_id: int) -> str | None:
+    """The title of an intervention this study is linked to whose panel is at work."""
+    return db.session.scalar(
+        select(InterventionVersion.title)
+        .join(AssessmentRound, AssessmentRound.version_id == InterventionVersion.id)
+        .join(InterventionStudy,
+              InterventionStudy.intervention_id == AssessmentRound.intervention_id)
+        .where(InterventionStudy.study_id == study_id, AssessmentRound.state.in_(ASSESSING))
+        .limit(1))
 
 
 def _exists(row: dict) -> bool:

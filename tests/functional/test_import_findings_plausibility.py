@@ -71,3 +71,20 @@ def test_a_favourable_finding_where_less_is_better_may_show_less(app):
     report = import_findings(io.BytesIO((header + row).encode()), "f.csv", commit=True)
 
     assert report.errors == []
+
+
+def test_findings_of_a_study_the_panel_is_assessing_wait_for_the_rounds_end(app):
+    # Added meanwhile they became criteria nobody scored, changed the suggested level,
+    # and were published under a decision that did not weigh them.
+    from tests.unit.procedure.support import drive, make_cast
+
+    round_ = drive(make_cast(), "assessed")
+    study = round_.version.intervention.study_links[0].study
+    row = f"id:{study.id},work,Aan het werk,risk_ratio,1.2,1.1,1.4,100,100,,,,,favourable\n"
+    before = _count(Finding)
+
+    report = import_findings(io.BytesIO((HEADER + row).encode()), "f.csv", commit=True)
+
+    assert [(e["line"], e["field"]) for e in report.errors] == [(2, "study")]
+    assert "beoordeelt" in report.errors[0]["message"]
+    assert _count(Finding) == before
