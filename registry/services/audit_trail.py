@@ -73,6 +73,11 @@ def _named_for_owners(actor, intervention) -> bool:
             or actor.has_role("secretary") or actor.has_role("admin"))
 
 
+# Steps inside the panel's deliberation whose notes speak of it (why the secretary
+# reopened the discussion): the owner sees that they happened, not the note.
+DELIBERATION_NOTES = frozenset({"reopen_discussion"})
+
+
 def shown_events(intervention, whole: bool) -> list[ShownEvent]:
     """The history of one intervention for its page: `whole` (the secretariat) names
     every actor with every note; otherwise (an owner) panel members are "een panellid"
@@ -82,5 +87,7 @@ def shown_events(intervention, whole: bool) -> list[ShownEvent]:
         named = whole or _named_for_owners(event.actor, intervention)
         actor = (event.actor.name if named else _("een panellid")) if event.actor else None
         shown.append(ShownEvent(event.occurred_at, actor, event.action, event.from_state,
-                                event.to_state, event.note if named else None))
+                                event.to_state, event.note if named and (
+                                    whole or event.action not in DELIBERATION_NOTES)
+                                else None))
     return shown

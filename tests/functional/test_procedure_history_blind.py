@@ -49,3 +49,22 @@ def test_the_secretariat_sees_every_name_and_note(history):
     cast, page = history
     shown = page(cast.secretary)
     assert NOTE in shown and REVIEWER in shown
+
+
+def test_the_owner_does_not_read_why_the_discussion_was_reopened(client):
+    from registry.services import decision
+
+    reason = "Beoordelaar B twijfelt aan de effectmaat van de tweede studie"
+    cast = make_cast()
+    round_ = drive(cast, "decided")
+    decision.reopen_discussion(round_, cast.secretary, reason)
+    db.session.commit()
+    page = f"/procedure/interventies/{round_.intervention_id}/geschiedenis"
+
+    login(client, cast.owner)
+    owner_sees = client.get(page).get_data(as_text=True)
+    client.post("/uitloggen")
+    login(client, cast.secretary)
+    secretary_sees = client.get(page).get_data(as_text=True)
+
+    assert reason not in owner_sees and reason in secretary_sees
