@@ -182,18 +182,22 @@ def test_reopening_the_discussion_withdraws_the_unconfirmed_decision(cast):
     assert (round_.state, recorded.superseded_at is not None) == ("in_discussion", True)
 
 
+def _reassessed(cast, until: str):
+    """A published round, and a reassessment of its intervention taken up to `until`."""
+    first = drive(cast, "published")
+    reassessment = validity.request_reassessment(first.version.intervention, cast.owner)
+    return first, advance(cast, reassessment, until)
+
+
 def test_an_objection_to_a_decision_a_reassessment_replaced_is_refused(cast):
     # The objection round republishes the first round's version: the public version
     # went back from 2 to 1 and the reassessment's decision was superseded.
-    first = drive(cast, "published")
-    intervention = first.version.intervention
-    second = advance(cast, validity.request_reassessment(intervention, cast.owner),
-                     "published")
+    first, second = _reassessed(cast, "published")
 
     with pytest.raises(InvalidTransition, match="vervangen"):
         validity.lodge_objection(first, cast.owner, "Bezwaar tegen het oude besluit.")
 
-    assert intervention.published_version_id == second.version_id
+    assert first.version.intervention.published_version_id == second.version_id
 
 
 def test_no_study_is_linked_while_a_round_runs(cast):
@@ -201,15 +205,13 @@ def test_no_study_is_linked_while_a_round_runs(cast):
     # under a decision nobody made about it.
     from registry.services.study_links import link_study
 
-    round_ = drive(cast, "published")
-    intervention = round_.version.intervention
-    reassessment = advance(cast, validity.request_reassessment(intervention, cast.owner),
-                           "assessed")
+    _first, reassessment = _reassessed(cast, "assessed")
+    intervention = reassessment.version.intervention
 
     with pytest.raises(Conflict, match="beoordeeld"):
         link_study(StudyFactory().id, intervention.id, "effect")
 
-    assert len(reassessment.version.intervention.study_links) == 1
+    assert len(intervention.study_links) == 1
 
 
 def test_a_secretary_of_the_owners_organisation_does_not_run_its_round(cast):
