@@ -27,7 +27,8 @@ from importers.tabular import TableOptions
 from importers.validate import Lookups, ValidRecord, validate
 from registry.errors import ImportRejected
 from registry.extensions import db
-from registry.models import ImportBatch, Intervention, VocabularyTerm
+from registry.models import AssessmentRound, ImportBatch, Intervention, VocabularyTerm
+from registry.models.procedure import CLOSED_ROUND_STATES
 from registry.ops.metrics import observe_import
 
 CHUNK_SIZE = 1000
@@ -94,6 +95,10 @@ def load_lookups() -> Lookups:
     lookups.interventions = dict(
         db.session.execute(select(Intervention.slug, Intervention.id)).tuples().all()
     )
+    lookups.assessed = set(db.session.scalars(
+        select(Intervention.slug).join(AssessmentRound,
+                                       AssessmentRound.intervention_id == Intervention.id)
+        .where(AssessmentRound.state.not_in(CLOSED_ROUND_STATES))))
     return lookups
 
 
@@ -315,6 +320,10 @@ def commit_import(
     unknown = [s for s in link_slugs if s not in lookups.interventions]
     if unknown:
         raise reject(_("Onbekende interventie '%(slug)s'.", slug=unknown[0]), "link")
+    assessed = [s for s in link_slugs if s in lookups.assessed]
+    if assessed:
+        raise reject(_("De interventie '%(slug)s' wordt nu beoordeeld; koppel er studies "
+                       "aan als de ronde is afgerond.", slug=assessed[0]), "link")
     batch = ImportBatch(
         format=report.format,
         file_name=file_name[:255],

@@ -70,6 +70,9 @@ class Lookups:
     designs: set[str] = field(default_factory=set)
     outcome_domains: set[str] = field(default_factory=set)
     interventions: dict[str, int] = field(default_factory=dict)
+    # Slugs of interventions whose round is under way: their studies stay as they are
+    # until it ends (registry/services/study_links.link_study).
+    assessed: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -183,15 +186,20 @@ def _validate(raw: RawRecord, lookups: Lookups) -> tuple[ValidRecord | None, lis
     if problems:
         return None, problems
     first = values["authors"][0]["family_name"] if values["authors"] else None
-    known = [s for s in raw.interventions if s in lookups.interventions]
+    known = [s for s in raw.interventions
+             if s in lookups.interventions and s not in lookups.assessed]
     record = ValidRecord(raw.number, raw.line, values, known,
                          title_key(values["title"]), surname_key(first))
     # An unknown intervention drops the link, not the study: a databank moving here
     # imports its studies before the interventions that link them (flask interventions
-    # import makes those links).
+    # import makes those links). So does one being assessed: the panel decides on the
+    # studies it assessed.
     record.warnings = notes + [
         ("interventions", _("Weggelaten: onbekende interventie '%(slug)s'.", slug=s))
-        for s in raw.interventions if s not in lookups.interventions]
+        for s in raw.interventions if s not in lookups.interventions] + [
+        ("interventions", _("Niet gekoppeld aan '%(slug)s': die interventie wordt nu "
+                            "beoordeeld. Koppel de studie als de ronde is afgerond.", slug=s))
+        for s in raw.interventions if s in lookups.assessed]
     return record, []
 
 

@@ -22,6 +22,10 @@ from registry.extensions import db
 from registry.models.base import utcnow
 
 # What screening checks before a dossier goes to the assessors (docs/domain.md).
+# A round in none of these states is under way: its intervention's studies and
+# findings stay as they are until it ends (services.validity.open_round).
+CLOSED_ROUND_STATES = ("published", "expired", "withdrawn", "objection")
+
 SCREENING_CRITERIA = (
     "described",
     "used_in_two_places",

@@ -15,6 +15,7 @@ from registry.errors import InvalidTransition
 from registry.extensions import db
 from registry.models import AssessmentRound, EvidenceDecision, Intervention, Submission, User
 from registry.models.base import utcnow
+from registry.models.procedure import CLOSED_ROUND_STATES
 from registry.row_locks import hold_row
 from registry.services.audit_trail import record_event
 from registry.services.procedure import apply_transition
@@ -88,9 +89,9 @@ def _refuse_a_second_open_round(intervention_id: int) -> None:
 def open_round(intervention_id: int) -> AssessmentRound | None:
     """The intervention's round under way (not published, expired, withdrawn or under
     objection), if any."""
-    closed = ("published", "expired", "withdrawn", "objection")
     stmt = select(AssessmentRound).where(
-        AssessmentRound.intervention_id == intervention_id, AssessmentRound.state.not_in(closed)
+        AssessmentRound.intervention_id == intervention_id,
+        AssessmentRound.state.not_in(CLOSED_ROUND_STATES),
     )
     return db.session.scalars(stmt).first()
 

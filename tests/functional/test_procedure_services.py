@@ -230,3 +230,26 @@ def test_a_secretary_of_the_owners_organisation_does_not_run_its_round(cast):
     assert not perm.can_view_assessment(colleague, assessment)
     assert not perm.can_view_dossier(colleague, round_)
     assert perm.can_view_assessment(cast.secretary, assessment)
+
+
+def test_an_import_links_no_study_to_an_intervention_being_assessed(cast):
+    # The same rule as linking by hand: the panel decides on the studies it assessed.
+    import io
+    import json
+
+    from importers.pipeline import commit_import
+    from importers.source import ImportRejected
+
+    _first, reassessment = _reassessed(cast, "assessed")
+    intervention = reassessment.version.intervention
+    study = {"title": "Werkfit na de beoordeling", "year": 2024,
+             "authors": ["Jansen, A."], "interventions": [intervention.slug]}
+
+    report = commit_import(io.BytesIO(json.dumps([study]).encode()), "s.json")
+
+    assert report.new == 1 and len(intervention.study_links) == 1
+    assert any("wordt nu beoordeeld" in warning["message"]
+               for entry in report.warning_records for warning in entry["warnings"])
+    with pytest.raises(ImportRejected, match="wordt nu beoordeeld"):
+        commit_import(io.BytesIO(json.dumps([{**study, "interventions": []}]).encode()),
+                      "t.json", link_slugs=(intervention.slug,))
