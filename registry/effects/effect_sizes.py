@@ -171,10 +171,7 @@ def to_common_scale(finding: FindingData) -> Effect:
     An estimate without a usable precision (a variance of 0 from a CI whose bounds are
     equal, or an overflow from extreme numbers) is not on the scale: it says so
     (NEEDS_PRECISION) instead of breaking the pooling, the page and the search index."""
-    try:
-        effect = _usable(_convert(finding))
-    except (ArithmeticError, ValueError):  # overflow, a log of 0: numbers past use
-        effect = Effect(reason=NEEDS_PRECISION)
+    effect = _measured(finding)
     if effect.g is not None and finding.lower_is_better:
         effect = _turned(effect)  # less of the measure is better: more of the effect
     if effect.g is None or not _points_the_wrong_way(effect.g, finding.direction):
@@ -186,10 +183,14 @@ def measured_g(finding: FindingData) -> float | None:
     """g as the numbers give it, before lower_is_better and the coded direction turn it
     (positive: more of the measure in the intervention group); None when the finding
     cannot be put on the scale."""
+    return _measured(finding).g
+
+
+def _measured(finding: FindingData) -> Effect:
     try:
-        return _usable(_convert(finding)).g
-    except (ArithmeticError, ValueError):
-        return None
+        return _usable(_convert(finding))
+    except (ArithmeticError, ValueError):  # overflow, a log of 0: numbers past use
+        return Effect(reason=NEEDS_PRECISION)
 
 
 def _turned(effect: Effect) -> Effect:

@@ -148,6 +148,12 @@ def test_a_change_that_reaches_the_index_reaches_the_map(client, mapped, db_sess
     assert (before, after["interventions"], after["studies"]) == (0, 1, 1)
 
 
+def _quasi_experiment_on_work(intervention) -> None:
+    quasi = StudyFactory(design=term("study_design", "quasi_experimental"))
+    link(intervention, quasi)
+    FindingFactory(study=quasi, outcome_domain=term("outcome_domain", "work"))
+
+
 @pytest.fixture
 def designs_mapped(app, db_session, tmp_path, monkeypatch):
     """One intervention with a randomised and a quasi-experimental study on work, one
@@ -156,9 +162,7 @@ def designs_mapped(app, db_session, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
     both, _rct = _with_findings("Jobcoach bijstand", ["work"],
                                 {"target_group": ["social_assistance"]})
-    quasi = StudyFactory(design=term("study_design", "quasi_experimental"))
-    link(both, quasi)
-    FindingFactory(study=quasi, outcome_domain=term("outcome_domain", "work"))
+    _quasi_experiment_on_work(both)
     _only, study = _with_findings("Werkstage", ["work"], {"target_group": ["social_assistance"]})
     study.design = term("study_design", "quasi_experimental")
     db.session.flush()
@@ -194,9 +198,7 @@ def test_a_design_counts_where_a_study_of_that_design_found_something(client, db
     monkeypatch.setitem(app.config, "INDEX_DIR", str(root))
     mixed, rct = _with_findings("Jobcoach bijstand", ["income"],
                                 {"target_group": ["social_assistance"]})
-    quasi = StudyFactory(design=term("study_design", "quasi_experimental"))
-    link(mixed, quasi)
-    FindingFactory(study=quasi, outcome_domain=term("outcome_domain", "work"))
+    _quasi_experiment_on_work(mixed)
     db.session.flush()
     sync.rebuild(db_session.connection(), root)
     try:
