@@ -92,6 +92,9 @@ class Config:
     # How long a process keeps the facet labels of the vocabularies (every search page
     # shows them; they change only when `flask vocabularies load` runs). 0: not kept.
     TERM_LABELS_SECONDS = float(_env("TERM_LABELS_SECONDS", "60"))
+    # Rendered intervention pages each process keeps, compressed (registry/page_cache.py;
+    # about 10 KB a page, so the default holds some 6,000). 0: none kept.
+    PAGE_CACHE_BYTES = int(_env("PAGE_CACHE_BYTES", str(64 * 1024 * 1024)))
     # `flask import studies` lowers its CPU priority by this much (nice): processes of
     # its own session go first (a web service needs CPUWeight, docs/deploy.md). 0: not.
     IMPORT_NICE = int(_env("IMPORT_NICE", "10"))
@@ -136,6 +139,9 @@ class TestConfig(Config):
     USAGE_FLUSH_SECONDS = 0  # tests flush the usage counts themselves
     SEARCH_CATCH_UP_SECONDS = 0  # tests catch up by hand (registry/search/catch_up.py)
     TERM_LABELS_SECONDS = 0  # tests change labels and look at once
+    # Test commits are savepoints: the content generation never moves, so a kept page
+    # would outlive its test. The page cache's tests use databases of their own.
+    PAGE_CACHE_BYTES = 0
     IMPORT_NICE = 0  # the CLI tests run the command inside the test process
     # A laptop's REGISTRY_TRUSTED_* must not make every test request a 400.
     TRUSTED_HOSTS = None

@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from registry import content_generation
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -95,8 +97,11 @@ def run_migrations_online():
         context.configure(connection=connection, target_metadata=get_metadata(),
                           transaction_per_migration=True, **conf_args)
 
-        with context.begin_transaction():
+        # The revisions' commits do not move the content generation (before 0034 there
+        # is none); the upgrade moves it once at its end instead.
+        with content_generation.paused(connection), context.begin_transaction():
             context.run_migrations()
+        content_generation.move_on_after_upgrade(connection)
 
 
 if context.is_offline_mode():

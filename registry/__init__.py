@@ -68,6 +68,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from registry.usage.counting import init_usage
 
     init_usage(app)
+    from registry.content_generation import init_content_generation
+    from registry.page_cache import init_page_cache
+
+    init_content_generation(app)
+    init_page_cache(app)
     return app
 
 

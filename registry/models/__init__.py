@@ -4,6 +4,7 @@ from registry.models.account import ApiToken, FailedLogin, Notice
 from registry.models.appraisal import AgreedAppraisal, StudyAppraisal
 from registry.models.audit import AuditEvent, AuditTrailIsAppendOnly
 from registry.models.coding import CodedFinding, FindingAdjudication, FindingCoding
+from registry.models.content import ContentGeneration
 from registry.models.crosswalk import ExternalRating
 from registry.models.decision import (
     AssessmentRound,
@@ -37,6 +38,7 @@ from registry.models.user import User, UserExpertise, UserRole
 from registry.models.vocabulary import VocabularyRelease, VocabularyTerm
 
 __all__ = [
+    "ContentGeneration",
     "Guide",
     "GuideVersion",
     "ProfileDigest",

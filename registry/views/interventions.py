@@ -1,9 +1,12 @@
 """The list of published interventions and the page of one intervention."""
 
 from flask import render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from registry import permissions as perm
+from registry.page_cache import KeptPage, kept_page
 from registry.services import experiences, guides
 from registry.services.catalogue import (
     INTERVENTION_SORTS,
@@ -54,23 +57,38 @@ def _agreed(decision) -> dict[int, str]:
 
 @bp.get("/interventies/<slug>")
 def intervention(slug: str):
+    can_manage_external = perm.can_manage_external_ratings(current_user)
+    can_share_experience = perm.can_share_experiences(current_user)
+    key = ("intervention", slug, str(get_locale()), request.host_url,
+           can_manage_external, can_share_experience)
+    page = kept_page(key, lambda: _intervention_record(
+        slug, can_manage_external, can_share_experience))
+    count_status("intervention_view", page.status)
+    return render_template("interventions/detail.html", page=page,
+                           back=back_to_results(request.args.get("terug")))
+
+
+def _intervention_record(slug: str, can_manage_external: bool,
+                         can_share_experience: bool) -> KeptPage:
+    """The intervention's page as every visitor with these permissions sees it."""
     intervention = get_intervention(slug)
-    count_status("intervention_view", public_status(intervention))
     links = intervention.study_links
-    return render_template(
-        "interventions/detail.html",
-        **_record(intervention),
+    record = _record(intervention)
+    body = render_template(
+        "interventions/_record.html",
+        **record,
         history=public_decisions(intervention),
         study_links=[link for link in links if not link.study.ongoing],
         ongoing=[link.study for link in links if link.study.ongoing],
         findings=[finding for link in links for finding in link.study.findings],
         appraisals=_agreed(intervention.current_decision),
-        can_manage_external=perm.can_manage_external_ratings(current_user, intervention),
+        can_manage_external=can_manage_external,
         experiences=experiences.published_experiences(intervention.id),
-        can_share_experience=perm.can_share_experiences(current_user),
+        can_share_experience=can_share_experience,
         guides=guides.guides_for(intervention_id=intervention.id),
-        back=back_to_results(request.args.get("terug")),
     )
+    # An autoescaping template's output.
+    return KeptPage(record["version"].title, record["status"], Markup(body))  # noqa: S704
 
 
 @bp.get("/interventies/<slug>/factsheet")

@@ -1,0 +1,221 @@
+"""Kept intervention pages (registry/page_cache.py) and the content generation that
+tells when they no longer hold (registry/content_generation.py).
+
+These tests commit for real on a database of their own (the per-test session's commits
+are savepoints, which never move the generation); a second app on the same database is
+a second host.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import event, select, update
+
+from registry.bulk_insert import insert_rows
+from registry.content_generation import current_generation
+from registry.extensions import db
+from registry.models import Intervention, Study, StudyAuthor
+from registry.page_cache import EXTENSION
+from registry.services.vocabularies import load_vocabularies
+from registry.usage.store import write_counts
+from tests.conftest import make_test_app
+from tests.factories import FindingFactory, StudyFactory, link, make_intervention
+from tests.functional.search_support import connect_args
+from tests.unit.procedure.support import login, make_user
+
+KEEP = {"PAGE_CACHE_BYTES": 4 * 1024 * 1024}
+
+
+@contextmanager
+def own_app(url: str, tmp_path, revision: str = "head") -> Iterator[Flask]:
+    """An app keeping pages on a database of its own, migrated to revision, with a
+    published intervention (slug "jobcoach") linked to one study with a finding. Not
+    inside an app context: each request has its own session, as in production."""
+    app = make_test_app(url, tmp_path, **KEEP, SQLALCHEMY_ENGINE_OPTIONS={
+        "connect_args": connect_args(url)})
+    saved = db.session
+    db.session = db._make_scoped_session({})
+    try:
+        with app.app_context():
+            upgrade(revision=revision)
+            load_vocabularies()
+            intervention = make_intervention(slug="jobcoach", title="Jobcoach op de werkvloer",
+                                             outcome="effective_first")
+            study = StudyFactory(title="Eerste meting van de jobcoach")
+            FindingFactory(study=study)
+            link(intervention, study)
+            db.session.commit()
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        db.session = saved
+
+
+@pytest.fixture
+def host(db_session, own_database_url, tmp_path) -> Iterator[Flask]:
+    with own_app(own_database_url, tmp_path) as app:
+        yield app
+
+
+@pytest.fixture
+def other_host(host, own_database_url, tmp_path) -> Flask:
+    """A second app on the same database: another host behind the load balancer."""
+    return make_test_app(own_database_url, tmp_path / "other", **KEEP)
+
+
+@contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def note(connection, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def page(app: Flask, path: str = "/interventies/jobcoach", client=None) -> str:
+    response = (client or app.test_client()).get(path)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def generation(app: Flask) -> int:
+    with app.app_context():
+        return current_generation(db.session)
+
+
+def commit_in(app: Flask, change) -> None:
+    with app.app_context():
+        change()
+        db.session.commit()
+
+
+def rename_study(title: str):
+    def change():
+        db.session.scalars(select(Study)).one().title = title
+    return change
+
+
+def test_a_kept_page_is_served_without_reading_its_records(host):
+    first = page(host)
+    with statements(host) as seen:
+        second = page(host)
+    assert second == first
+    assert not [s for s in seen if "studies" in s or "findings" in s]
+
+
+def test_a_page_kept_on_one_host_shows_an_edit_committed_on_another(host, other_host):
+    assert "Eerste meting van de jobcoach" in page(host)
+    commit_in(other_host, rename_study("Herziene meting van de jobcoach"))
+    shown = page(host)
+    assert "Herziene meting van de jobcoach" in shown
+    assert "Eerste meting" not in shown
+
+
+def test_an_update_statement_moves_the_generation(host):
+    page(host)
+    before = generation(host)
+    commit_in(host, lambda: db.session.execute(
+        update(Study).values(title="Meting na een bulkwijziging")))
+    assert generation(host) == before + 1
+    assert "Meting na een bulkwijziging" in page(host)
+
+
+def test_rows_written_by_copy_move_the_generation(host):
+    before = generation(host)
+
+    def add_author():
+        study_id = db.session.scalars(select(Study.id)).one()
+        insert_rows(StudyAuthor.__table__, [
+            {"study_id": study_id, "position": 3, "family_name": "Aydın"}])
+    commit_in(host, add_author)
+    assert generation(host) == before + 1
+
+
+def test_a_rolled_back_change_moves_nothing(host):
+    page(host)
+    before = generation(host)
+    with host.app_context():
+        rename_study("Nooit vastgelegd")()
+        db.session.flush()
+        db.session.rollback()
+    assert generation(host) == before
+    assert "Nooit vastgelegd" not in page(host)
+
+
+def test_counters_written_beside_the_pages_keep_them(host):
+    page(host)
+    before = generation(host)
+    with host.app_context():
+        write_counts(db.engine, Counter({(date.today().replace(day=1), "search", "", ""): 3}))
+    assert generation(host) == before
+    assert len(host.extensions[EXTENSION]) == 1
+
+
+def test_a_withdrawn_intervention_is_gone_at_once(host, other_host):
+    page(host)
+
+    def withdraw():
+        db.session.scalars(select(Intervention)).one().published_version = None
+    commit_in(other_host, withdraw)
+    assert host.test_client().get("/interventies/jobcoach").status_code == 404
+
+
+def test_what_a_visitor_may_do_is_kept_apart(host):
+    manage = "Oordelen van andere databanken beheren"
+    assert manage not in page(host)
+    client = host.test_client()
+    with host.app_context():
+        secretary = make_user("secretary")
+        db.session.commit()
+        login(client, secretary)
+    assert manage in page(host, client=client)
+    assert manage not in page(host)
+
+
+def test_each_language_is_kept_apart(host):
+    dutch, english = page(host), page(host, "/interventies/jobcoach?lang=en")
+    assert "Effect per uitkomstdomein" in dutch
+    assert "Effect per outcome domain" in english
+    assert "Effect per uitkomstdomein" in page(host)
+
+
+def test_the_link_back_to_the_results_is_each_request_s_own(host):
+    back = page(host, "/interventies/jobcoach?terug=/zoeken?q%3Djobcoach")
+    plain = page(host)
+    assert "Terug naar de resultaten" in back and "/zoeken?q=jobcoach" in back
+    assert "Terug naar de resultaten" not in plain
+
+
+def test_a_database_before_the_counter_still_commits_and_serves_pages(
+        db_session, own_database_url, tmp_path):
+    # New code started before `flask db upgrade`: its commits (the fixture's) and pages
+    # go on, without kept pages.
+    with own_app(own_database_url, tmp_path, revision="0033_notice_about") as app:
+        shown = page(app)
+        commit_in(app, rename_study("Herziene meting van de jobcoach"))
+        assert "Herziene meting van de jobcoach" in page(app)
+        assert "Eerste meting van de jobcoach" in shown
+        assert len(app.extensions[EXTENSION]) == 0
+
+
+def test_an_upgrade_moves_the_generation(host):
+    before = generation(host)
+    with host.app_context():
+        upgrade()
+    assert generation(host) == before + 1
