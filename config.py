@@ -93,8 +93,8 @@ class Config:
     # shows them; they change only when `flask vocabularies load` runs). 0: not kept.
     TERM_LABELS_SECONDS = float(_env("TERM_LABELS_SECONDS", "60"))
     # Rendered intervention pages each process keeps, compressed (registry/page_cache.py;
-    # about 10 KB a page, so the default holds some 6,000). 0: none kept.
-    PAGE_CACHE_BYTES = int(_env("PAGE_CACHE_BYTES", str(64 * 1024 * 1024)))
+    # about 10 KB a page, so the default holds some 3,000). 0: none kept.
+    PAGE_CACHE_BYTES = int(_env("PAGE_CACHE_BYTES", str(32 * 1024 * 1024)))
     # `flask import studies` lowers its CPU priority by this much (nice): processes of
     # its own session go first (a web service needs CPUWeight, docs/deploy.md). 0: not.
     IMPORT_NICE = int(_env("IMPORT_NICE", "10"))

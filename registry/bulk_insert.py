@@ -20,7 +20,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from registry.content_generation import PAGE_INDEPENDENT_TABLES, note_content_write
+from registry.content_generation import KEPT_PAGE_TABLES, note_content_write
 from registry.extensions import db, on_postgresql
 from registry.table_statistics import note_inserted
 
@@ -62,7 +62,7 @@ def insert_rows(table: Table, rows: list[dict[str, Any]], session: Session | Non
         # the same DOI first is the 409 of a lost race, not a server error.
         raise IntegrityError(statement, None, error) from error
     note_inserted(session, table.name, len(rows))  # COPY is no statement the session sees
-    if table.name not in PAGE_INDEPENDENT_TABLES:
+    if table.name in KEPT_PAGE_TABLES:
         note_content_write(session.connection())
 
 

@@ -1,4 +1,4 @@
-"""The content generation moves on with every commit that wrote what pages show.
+"""The content generation moves on with every commit that wrote what kept pages show.
 
 Kept pages (registry/page_cache.py) are valid for one generation. The counter is a row
 in the database, moved by the writing transaction itself just before its COMMIT: the new
@@ -7,12 +7,13 @@ transaction that dies (an error, kill -9) moves nothing. The row is locked only 
 that last UPDATE to the COMMIT, so a long import does not hold up other writers.
 
 Which transactions wrote is watched on the app's engine, not declared by each service:
-every INSERT, UPDATE or DELETE the engine sends marks its connection, except those to
-PAGE_INDEPENDENT_TABLES (counters and bookkeeping no kept page shows); any other
-statement that is not a read (DDL, a text() statement) marks it too. Rows written past
-the engine (COPY, registry/bulk_insert.py) are marked by note_content_write. Alembic's
-upgrade moves the generation once at its end (migrations/env.py), since a data migration
-can change what pages show.
+an INSERT, UPDATE or DELETE the engine sends to one of KEPT_PAGE_TABLES marks its
+connection, and so does any other statement that is not a read (DDL, a text()
+statement: its tables are not known). Writes elsewhere (a panel's assessments, notices,
+counters) keep the pages: while a panel works, every save would otherwise empty every
+host's kept pages. Rows written past the engine (COPY, registry/bulk_insert.py) are
+marked by note_content_write. Alembic's upgrade moves the generation once at its end
+(migrations/env.py), since a data migration can change what pages show.
 """
 
 from __future__ import annotations
@@ -30,12 +31,15 @@ from sqlalchemy.orm import Session
 from registry.extensions import db
 from registry.read_requests import is_reading
 
-# Tables no kept page reads (tests/functional/test_page_cache_tables.py holds the intervention
-# page to that): writing only these keeps the kept pages.
-PAGE_INDEPENDENT_TABLES = frozenset({
-    "usage_counts", "failed_logins", "api_tokens", "notices", "decision_reminders",
-    "search_changes", "search_replicas", "search_replica_applied", "saved_profiles",
-    "profile_digests", "content_generation",
+# Every table the kept part of an intervention page reads (tests/functional/
+# test_page_cache_tables.py renders the demo's pages and holds them to this list: a page
+# that comes to read another table fails it until the table is added here).
+KEPT_PAGE_TABLES = frozenset({
+    "agreed_appraisals", "domain_ratings", "evidence_decisions", "external_ratings",
+    "findings", "guide_versions", "guides", "intervention_studies",
+    "intervention_version_providers", "intervention_version_tags", "intervention_versions",
+    "interventions", "organisations", "outcome_ratings", "practice_experiences", "studies",
+    "study_authors", "vocabulary_terms",
 })
 # Statements that are not reads but change no rows (statistics, SQLite's settings).
 NOT_WRITING = frozenset({"ANALYZE", "PRAGMA", "VACUUM", "COMMIT"})
@@ -80,7 +84,7 @@ def writes_shown_content(statement: str, context) -> bool:
     compiled = getattr(context, "compiled", None)
     table = getattr(getattr(compiled, "statement", None), "table", None)
     if table is not None and (context.isinsert or context.isupdate or context.isdelete):
-        return getattr(table, "name", None) not in PAGE_INDEPENDENT_TABLES
+        return getattr(table, "name", None) in KEPT_PAGE_TABLES
     words = statement.lstrip(" \t\r\n(").split(None, 1)
     return not words or words[0].upper() not in NOT_WRITING
 

@@ -8,8 +8,10 @@ a second host.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 
@@ -21,12 +23,18 @@ from sqlalchemy import event, select, update
 from registry.bulk_insert import insert_rows
 from registry.content_generation import current_generation
 from registry.extensions import db
-from registry.models import Intervention, Study, StudyAuthor
+from registry.models import Intervention, Notice, Study, StudyAuthor
 from registry.page_cache import EXTENSION
 from registry.services.vocabularies import load_vocabularies
 from registry.usage.store import write_counts
 from tests.conftest import make_test_app
-from tests.factories import FindingFactory, StudyFactory, link, make_intervention
+from tests.factories import (
+    FindingFactory,
+    OrganisationFactory,
+    StudyFactory,
+    link,
+    make_intervention,
+)
 from tests.functional.search_support import connect_args
 from tests.unit.procedure.support import login, make_user
 
@@ -158,9 +166,15 @@ def test_a_rolled_back_change_moves_nothing(host):
     assert "Nooit vastgelegd" not in page(host)
 
 
-def test_counters_written_beside_the_pages_keep_them(host):
+def test_writes_no_kept_page_shows_keep_the_pages(host):
+    # A panel at work, a sign-in, the usage counters: none of it is on the page.
     page(host)
     before = generation(host)
+
+    def notify():
+        reviewer = make_user("reviewer")
+        db.session.add(Notice(user_id=reviewer.id, kind="assigned", message="Nieuwe ronde"))
+    commit_in(host, notify)
     with host.app_context():
         write_counts(db.engine, Counter({(date.today().replace(day=1), "search", "", ""): 3}))
     assert generation(host) == before
@@ -219,3 +233,18 @@ def test_an_upgrade_moves_the_generation(host):
     with host.app_context():
         upgrade()
     assert generation(host) == before + 1
+
+
+def test_writers_committing_at_once_each_move_the_generation(host):
+    before = generation(host)
+    start = threading.Barrier(4)
+
+    def write(number: int) -> None:
+        with host.app_context():
+            start.wait(timeout=30)  # SQLite lets one writer in at a time; PostgreSQL all
+            OrganisationFactory(name=f"Gemeente {number}")
+            db.session.commit()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(write, range(4)))
+    assert generation(host) == before + 4

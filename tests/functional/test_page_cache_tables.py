@@ -1,6 +1,6 @@
-"""A kept intervention page may only be kept while no table it reads changes: writing
-to PAGE_INDEPENDENT_TABLES does not move the content generation, so the kept part of the
-page must read none of them (registry/content_generation.py)."""
+"""A kept intervention page holds while no table it reads changes: only writes to
+KEPT_PAGE_TABLES move the content generation, so the kept part of the page must read no
+other table (registry/content_generation.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 
 from sqlalchemy import event, select
 
-from registry.content_generation import PAGE_INDEPENDENT_TABLES
+from registry.content_generation import KEPT_PAGE_TABLES
 from registry.demo.loader import load_demo
 from registry.extensions import db
 from registry.models import Intervention
@@ -21,7 +21,7 @@ def _tables_read(statements: list[str]) -> set[str]:
             if re.search(rf'\b"?{name}"?\b', statement)}
 
 
-def test_kept_intervention_pages_read_no_page_independent_table(app, db_session):
+def test_kept_intervention_pages_read_only_tables_that_move_the_generation(app, db_session):
     load_demo()
     db_session.flush()
     slugs = db_session.scalars(select(Intervention.slug).where(
@@ -43,4 +43,4 @@ def test_kept_intervention_pages_read_no_page_independent_table(app, db_session)
     # The demo's pages show all the record's parts (else this test proves little).
     assert {"studies", "findings", "evidence_decisions", "practice_experiences",
             "guide_versions", "vocabulary_terms"} <= read
-    assert read & PAGE_INDEPENDENT_TABLES == set()
+    assert read - KEPT_PAGE_TABLES == set()
