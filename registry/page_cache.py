@@ -22,6 +22,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from registry.extensions import db
+from registry.ops.metrics import observe_kept_page
 
 EXTENSION = "page_cache"
 COMPRESSION_LEVEL = 1  # 60 KB of HTML in about 0.2 ms, to a seventh
@@ -111,6 +112,7 @@ def kept_page(key: Hashable, render: Callable[[], KeptPage]) -> KeptPage:
     if generation is None:
         return render()
     page = cache.get(generation, key)
+    observe_kept_page(page is not None)
     if page is None:
         page = render()
         cache.put(generation, key, page)

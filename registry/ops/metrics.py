@@ -1,4 +1,4 @@
-"""Prometheus metrics: requests, searches, imports, and the search index's lag.
+"""Prometheus metrics: requests, searches, kept pages, imports, and the index's lag.
 
 Under gunicorn (PROMETHEUS_MULTIPROC_DIR set before the workers start, see
 gunicorn.conf.py) every worker writes its samples to files in that folder and a scrape
@@ -52,6 +52,11 @@ SEARCH_SECONDS = Histogram(
     ("kind",),
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
+KEPT_PAGES = Counter(
+    "registry_kept_pages",
+    "Intervention pages asked of a process's kept pages: found (hit) or rendered (miss).",
+    ("result",),
+)
 IMPORT_SECONDS = Histogram(
     "registry_import_seconds",
     "Duration of one committed study import.",
@@ -82,6 +87,11 @@ def search_timer(kind: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     observe_search(kind, time.perf_counter() - started)
+
+
+def observe_kept_page(found: bool) -> None:
+    """Count one look-up in the kept pages (registry/page_cache.py)."""
+    KEPT_PAGES.labels(result="hit" if found else "miss").inc()
 
 
 def observe_import(seconds: float, records: int, size_bytes: int) -> None:

@@ -18,6 +18,7 @@ from datetime import date
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from prometheus_client import REGISTRY
 from sqlalchemy import event, select, update
 
 from registry.bulk_insert import insert_rows
@@ -119,12 +120,18 @@ def rename_study(title: str):
     return change
 
 
+def kept_pages_counted(result: str) -> float:
+    return REGISTRY.get_sample_value("registry_kept_pages_total", {"result": result}) or 0
+
+
 def test_a_kept_page_is_served_without_reading_its_records(host):
+    hits, misses = kept_pages_counted("hit"), kept_pages_counted("miss")
     first = page(host)
     with statements(host) as seen:
         second = page(host)
     assert second == first
     assert not [s for s in seen if "studies" in s or "findings" in s]
+    assert (kept_pages_counted("hit") - hits, kept_pages_counted("miss") - misses) == (1, 1)
 
 
 def test_a_page_kept_on_one_host_shows_an_edit_committed_on_another(host, other_host):
