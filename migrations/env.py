@@ -98,10 +98,12 @@ def run_migrations_online():
                           transaction_per_migration=True, **conf_args)
 
         # The revisions' commits do not move the content generation (before 0034 there
-        # is none); the upgrade moves it once at its end instead.
-        with content_generation.paused(connection), context.begin_transaction():
-            context.run_migrations()
-        content_generation.move_on_after_upgrade(connection)
+        # is none); the upgrade moves it once at its end instead, a failed one too.
+        try:
+            with content_generation.paused(connection), context.begin_transaction():
+                context.run_migrations()
+        finally:
+            content_generation.move_on_after_upgrade(connection)
 
 
 if context.is_offline_mode():

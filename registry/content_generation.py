@@ -101,9 +101,10 @@ def paused(connection: Connection) -> Iterator[None]:
 
 
 def move_on_after_upgrade(connection: Connection) -> None:
-    """Move the generation once, where the upgrade left a counter."""
+    """Move the generation once, where the upgrade left a counter (also after a failed
+    revision: the revisions before it committed, data fixes included)."""
     if connection.in_transaction():
-        connection.commit()
+        connection.rollback()  # every revision's own transaction has ended by now
     if not inspect(connection).has_table("content_generation"):
         connection.rollback()
         return
@@ -134,7 +135,7 @@ def _bump(connection: Connection) -> None:
         try:
             cursor.execute(BUMP)
         except Exception as error:
-            if not _is_missing_table(error):
+            if not is_missing_table(error):
                 raise
             if postgres:
                 cursor.execute("ROLLBACK TO SAVEPOINT content_generation")
@@ -147,7 +148,8 @@ def _bump(connection: Connection) -> None:
         cursor.close()
 
 
-def _is_missing_table(error: Exception) -> bool:
+def is_missing_table(error: BaseException | None) -> bool:
+    """Whether a driver's error says the content generation's table does not exist."""
     return isinstance(error, psycopg.errors.UndefinedTable) or (
         isinstance(error, sqlite3.OperationalError) and "no such table" in str(error))
 

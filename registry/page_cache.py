@@ -18,11 +18,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from markupsafe import Markup
+from sqlalchemy.exc import DBAPIError
 
+from registry.content_generation import current_generation, has_counter, is_missing_table
 from registry.extensions import db
 from registry.ops.metrics import observe_kept_page
+from registry.search.terms import RENDERING_GENERATION
 
 EXTENSION = "page_cache"
 COMPRESSION_LEVEL = 1  # 60 KB of HTML in about 0.2 ms, to a seventh
@@ -74,6 +77,13 @@ class PageCache:
                 _key, (title, status, old) = self._pages.popitem(last=False)
                 self._bytes -= len(old) + len(title) + len(status)
 
+    def forget(self) -> None:
+        """Drop every kept page."""
+        with self._lock:
+            self.generation = None
+            self._pages.clear()
+            self._bytes = 0
+
     def __len__(self) -> int:
         return len(self._pages)
 
@@ -82,9 +92,8 @@ class PageCache:
         # commit empties what one after it kept (pages are rendered again, never stale),
         # and a database restored from a backup is not mistaken for an old one.
         if generation != self.generation:
-            self.generation = generation
             self._pages.clear()
-            self._bytes = 0
+            self.generation, self._bytes = generation, 0
 
 
 def init_page_cache(app: Flask) -> None:
@@ -96,8 +105,6 @@ def init_page_cache(app: Flask) -> None:
 
 def kept_page(key: Hashable, render: Callable[[], KeptPage]) -> KeptPage:
     """The page kept under key for the committed generation, else render() (kept)."""
-    from registry.content_generation import current_generation, has_counter
-
     cache: PageCache | None = current_app.extensions.get(EXTENSION)
     if cache is None:
         return render()
@@ -107,13 +114,24 @@ def kept_page(key: Hashable, render: Callable[[], KeptPage]) -> KeptPage:
         if not has_counter(db.session):
             return render()
         cache.counter_seen = True
-    # Read before the page's own rows: what render() reads is at least this new.
-    generation = current_generation(db.session)
+    try:
+        # Read before the page's own rows: what render() reads is at least this new.
+        generation = current_generation(db.session)
+    except DBAPIError as error:
+        if not is_missing_table(error.orig):
+            raise
+        # Downgraded below 0034 under this process: the request goes on without kept
+        # pages, and a counter made again later starts from nothing this process knew.
+        db.session.rollback()
+        cache.counter_seen = False
+        cache.forget()
+        return render()
     if generation is None:
         return render()
     page = cache.get(generation, key)
     observe_kept_page(page is not None)
     if page is None:
+        setattr(g, RENDERING_GENERATION, generation)
         page = render()
         cache.put(generation, key, page)
     return page

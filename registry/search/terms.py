@@ -12,7 +12,7 @@ import difflib
 import time
 from collections.abc import Iterable
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -21,7 +21,9 @@ from registry.extensions import db
 from registry.models import VocabularyTerm
 from registry.search.documents import FACET_VOCABULARY, FACETS
 
-_kept_labels: dict[str, tuple[float, dict]] = {}
+_kept_labels: dict[str, tuple[float, int | None, dict]] = {}
+# g's attribute holding the content generation a kept page is being rendered in.
+RENDERING_GENERATION = "rendering_generation"
 # Unknown values a refusal suggests a likely meant one for, at most: each suggestion
 # compares the value with every code of its facet (340 municipalities).
 SUGGESTIONS = 5
@@ -29,15 +31,19 @@ SUGGESTIONS = 5
 
 def term_labels(locale: str) -> dict[str, dict[str, tuple[int, str]]]:
     """Per facet: value -> (position, label) from the vocabularies, for display; kept
-    for TERM_LABELS_SECONDS per process (read-only: shared between requests)."""
+    for TERM_LABELS_SECONDS per process (read-only: shared between requests). A kept
+    page (registry/page_cache.py) is rendered with labels read in its own content
+    generation: it is kept for as long as that lasts, not for the labels' seconds."""
     keep = current_app.config.get("TERM_LABELS_SECONDS", 0)
+    generation = g.get(RENDERING_GENERATION)
     now = time.monotonic()
     found = _kept_labels.get(locale)
-    if keep and found is not None and now - found[0] < keep:
-        return found[1]
+    if (keep and found is not None and now - found[0] < keep
+            and (generation is None or found[1] == generation)):
+        return found[2]
     labels = _read_term_labels(locale)
     if keep:
-        _kept_labels[locale] = (now, labels)
+        _kept_labels[locale] = (now, generation, labels)
     return labels
 
 

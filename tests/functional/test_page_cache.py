@@ -8,24 +8,34 @@ a second host.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from prometheus_client import REGISTRY
 from sqlalchemy import event, select, update
 
 from registry.bulk_insert import insert_rows
 from registry.content_generation import current_generation
 from registry.extensions import db
-from registry.models import Intervention, Notice, Study, StudyAuthor
+from registry.models import (
+    Intervention,
+    Notice,
+    PracticeExperience,
+    Study,
+    StudyAuthor,
+    VocabularyTerm,
+)
 from registry.page_cache import EXTENSION
+from registry.search import terms
 from registry.services.vocabularies import load_vocabularies
 from registry.usage.store import write_counts
 from tests.conftest import make_test_app
@@ -255,3 +265,72 @@ def test_writers_committing_at_once_each_move_the_generation(host):
     with ThreadPoolExecutor(4) as pool:
         list(pool.map(write, range(4)))
     assert generation(host) == before + 4
+
+
+def test_a_province_renamed_by_a_vocabulary_load_reaches_the_kept_page(host, monkeypatch):
+    monkeypatch.setitem(host.config, "TERM_LABELS_SECONDS", 60)  # labels kept, as live
+    monkeypatch.setattr(terms, "_kept_labels", {})
+
+    def share_experience():
+        db.session.add(PracticeExperience(
+            intervention_id=db.session.scalars(select(Intervention.id)).one(),
+            municipality_id=db.session.scalars(select(VocabularyTerm.id).filter_by(
+                vocabulary="municipality", code="GM1680")).one(),
+            started_on=date(2024, 1, 1), target_group="Jongeren", observations="Goed",
+            contact_name="A. de Vries", contact_email="a@example.org", status="published"))
+    commit_in(host, share_experience)
+    assert "Aa en Hunze (Drenthe)" in page(host)
+
+    def rename_province():  # as `flask vocabularies load` of a new release does
+        db.session.scalars(select(VocabularyTerm).filter_by(
+            vocabulary="region", code="drenthe")).one().label_nl = "Provincie Drenthe"
+    commit_in(host, rename_province)
+    assert "Aa en Hunze (Provincie Drenthe)" in page(host)
+
+
+FIX_REVISION = '''"""A data fix, then a revision that fails.
+
+Revision ID: 9901_data_fix
+Revises: 0034_content_generation
+"""
+from alembic import op
+
+revision = "9901_data_fix"
+down_revision = "0034_content_generation"
+
+
+def upgrade():
+    op.execute("UPDATE studies SET title = 'Titel na de datacorrectie'")
+'''
+FAILING_REVISION = '''"""Fails.
+
+Revision ID: 9902_fails
+Revises: 9901_data_fix
+"""
+revision = "9902_fails"
+down_revision = "9901_data_fix"
+
+
+def upgrade():
+    raise RuntimeError("this revision fails")
+'''
+
+
+def test_a_failed_upgrade_still_moves_the_generation_past_the_revisions_before_it(
+        host, tmp_path):
+    folder = tmp_path / "migrations"
+    shutil.copytree(Path(__file__).parents[2] / "migrations", folder)
+    (folder / "versions" / "9901_data_fix.py").write_text(FIX_REVISION)
+    (folder / "versions" / "9902_fails.py").write_text(FAILING_REVISION)
+    page(host)
+    with host.app_context(), pytest.raises(SystemExit):  # Flask-Migrate exits on errors
+        upgrade(directory=str(folder))
+    assert "Titel na de datacorrectie" in page(host)
+
+
+def test_a_downgrade_below_the_counter_under_a_running_process_serves_pages(host):
+    page(host)
+    with host.app_context():
+        downgrade(revision="0033_notice_about")
+    assert "Eerste meting van de jobcoach" in page(host)
+    assert len(host.extensions[EXTENSION]) == 0
