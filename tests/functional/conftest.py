@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -30,18 +31,19 @@ def live_search_app(db_session, own_database_url, tmp_path) -> Iterator[Flask]:
             searchers.release_all()
 
 
-@pytest.fixture
-def threaded_app(own_database_url, tmp_path) -> Iterator[Flask]:
-    """An app on a database of its own (migrated, vocabularies loaded) for requests in
-    threads of their own, at the same moment: each thread gets a session of its own on
-    the app's engine (the per-test session is bound to the shared test connection), and
-    what they write is committed. Not inside an app context."""
-    app = make_test_app(own_database_url, tmp_path, IMPORT_UPLOAD_DIR=str(tmp_path))
+@contextmanager
+def app_with_own_sessions(url: str, tmp_path, revision: str = "head",
+                          **overrides) -> Iterator[Flask]:
+    """An app on a database of its own (migrated to revision, vocabularies loaded),
+    not inside an app context: each request, thread or `with app.app_context()` gets a
+    session of its own on the app's engine (the per-test session is bound to the shared
+    test connection), and what they write is committed, as in production."""
+    app = make_test_app(url, tmp_path, **overrides)
     saved = db.session
     db.session = db._make_scoped_session({})
     try:
         with app.app_context():
-            upgrade()
+            upgrade(revision=revision)
             load_vocabularies()
             db.session.commit()
         yield app
@@ -50,3 +52,12 @@ def threaded_app(own_database_url, tmp_path) -> Iterator[Flask]:
             db.session.remove()
             db.engine.dispose()
         db.session = saved
+
+
+@pytest.fixture
+def threaded_app(own_database_url, tmp_path) -> Iterator[Flask]:
+    """An app on a database of its own for requests in threads of their own, at the
+    same moment (app_with_own_sessions)."""
+    with app_with_own_sessions(own_database_url, tmp_path,
+                               IMPORT_UPLOAD_DIR=str(tmp_path)) as app:
+        yield app

@@ -36,7 +36,6 @@ from registry.models import (
 )
 from registry.page_cache import EXTENSION
 from registry.search import terms
-from registry.services.vocabularies import load_vocabularies
 from registry.usage.store import write_counts
 from tests.conftest import make_test_app
 from tests.factories import (
@@ -46,6 +45,7 @@ from tests.factories import (
     link,
     make_intervention,
 )
+from tests.functional.conftest import app_with_own_sessions
 from tests.functional.search_support import connect_args
 from tests.unit.procedure.support import login, make_user
 
@@ -57,14 +57,9 @@ def own_app(url: str, tmp_path, revision: str = "head") -> Iterator[Flask]:
     """An app keeping pages on a database of its own, migrated to revision, with a
     published intervention (slug "jobcoach") linked to one study with a finding. Not
     inside an app context: each request has its own session, as in production."""
-    app = make_test_app(url, tmp_path, **KEEP, SQLALCHEMY_ENGINE_OPTIONS={
-        "connect_args": connect_args(url)})
-    saved = db.session
-    db.session = db._make_scoped_session({})
-    try:
+    with app_with_own_sessions(url, tmp_path, revision, **KEEP, SQLALCHEMY_ENGINE_OPTIONS={
+            "connect_args": connect_args(url)}) as app:
         with app.app_context():
-            upgrade(revision=revision)
-            load_vocabularies()
             intervention = make_intervention(slug="jobcoach", title="Jobcoach op de werkvloer",
                                              outcome="effective_first")
             study = StudyFactory(title="Eerste meting van de jobcoach")
@@ -72,11 +67,6 @@ def own_app(url: str, tmp_path, revision: str = "head") -> Iterator[Flask]:
             link(intervention, study)
             db.session.commit()
         yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        db.session = saved
 
 
 @pytest.fixture
