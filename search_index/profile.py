@@ -39,7 +39,9 @@ focus_penalty when the client has target groups or barriers: 5 times the share o
               intervention's own target groups and barriers that the client does not
               have, each weighted by the square of its specificity (the rarest decide
               whom an intervention is made for); an intervention made for another group
-              (alleenstaande ouders, statushouders) ranks below one made for this client
+              (alleenstaande ouders, statushouders) ranks below one made for this client.
+              A group the client belongs to by another characteristic (implied_focus:
+              the over-55s, for a client of 55 or older) counts as the client's own
 harm          5 when the intervention's effects are rated (possibly) negative in any
               outcome domain (the registry passes these as penalties)
 
@@ -94,6 +96,10 @@ class ClientProfile:
     # The age bands in their vocabulary's order, youngest first: which bands are next to
     # each other (without it any other band counts as far).
     age_order: tuple[str, ...] = ()
+    # Target groups or barriers the client belongs to by another characteristic (a
+    # client of 55 or older is one of the over-55s): in the focus penalty they count as
+    # the client's own, not as "made for another group". Not characteristics of the fit.
+    implied_focus: tuple[tuple[str, str], ...] = ()
 
     def characteristics(self) -> list[tuple[str, str]]:
         """(facet, value) pairs the client has, in the order they are explained."""
@@ -187,6 +193,7 @@ class _Features:
 
     weighted: list[tuple[str, str, int, float]]  # facet, value, documents, weight
     total_weight: float
+    implied: list[tuple[str, str, int, float]]  # the profile's implied_focus, weighted
     rung_classes: list[tuple[int, int]]  # (distance, documents); distance 0 omitted
     age_classes: list[tuple[float, int]]  # (penalty, documents)
 
@@ -198,7 +205,14 @@ def _features(view: IndexView, profile: ClientProfile) -> _Features:
         docs = _mask(view, facet, value) & view.live
         weighted.append((facet, value, docs, specificity(docs.bit_count(), live_count)))
     total = max(sum(w for *_, w in weighted), fit_floor(live_count)) or 1.0
-    return _Features(weighted, total, _rung_classes(view, profile), _age_classes(view, profile))
+    named = set(profile.characteristics())
+    implied = []
+    for facet, value in profile.implied_focus:
+        if (facet, value) not in named:
+            docs = _mask(view, facet, value) & view.live
+            implied.append((facet, value, docs, specificity(docs.bit_count(), live_count)))
+    return _Features(weighted, total, implied, _rung_classes(view, profile),
+                     _age_classes(view, profile))
 
 
 def _rung_classes(view: IndexView, profile: ClientProfile) -> list[tuple[int, int]]:
@@ -380,6 +394,8 @@ def focus_penalties(view: IndexView, features: _Features) -> np.ndarray:
             shared += weight ** FOCUS_SPECIFICITY_POWER * arrays.facet_value(view, facet, value)
     if not given:
         return np.zeros(view.size)
+    for facet, value, _docs, weight in features.implied:
+        shared += weight ** FOCUS_SPECIFICITY_POWER * arrays.facet_value(view, facet, value)
     total, named = _focus_totals(view)
     share = np.minimum(np.divide(shared, total, out=shared), 1.0, out=shared)
     return np.multiply(FOCUS_PENALTY * (1 - share), named, out=share)

@@ -171,6 +171,9 @@ def search_profile(
 
 
 SAVED_PROFILE_WATCH = 200  # the best results of a saved profile "new since" looks at
+# Target groups defined by age alone: a client in the age band is one of them, named or
+# not (the ranking's focus penalty does not count them as made for another group).
+TARGET_GROUPS_BY_AGE_BAND = {"55_plus": ("over_55",)}
 
 
 def _widened(profile: ClientProfile) -> ClientProfile:
@@ -179,7 +182,10 @@ def _widened(profile: ClientProfile) -> ClientProfile:
     if profile.age_band and not profile.age_order:
         profile.age_order = age_order()
     goal = expand_goal(profile.goal)
-    return replace(profile, goal=goal, goal_domains=goal_domains(profile.goal, goal))
+    implied = tuple(("target_group", group)
+                    for group in TARGET_GROUPS_BY_AGE_BAND.get(profile.age_band or "", ()))
+    return replace(profile, goal=goal, goal_domains=goal_domains(profile.goal, goal),
+                   implied_focus=implied)
 
 
 def profile_ids(root: Path, profile: ClientProfile, limit: int) -> list[int]:

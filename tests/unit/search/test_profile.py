@@ -228,6 +228,25 @@ def test_an_intervention_made_for_another_group_ranks_below_one_made_for_this_cl
     assert titles(index, result) == ["Schulden", "Schulden en psychische klachten"]
 
 
+def test_a_group_the_client_belongs_to_by_age_is_not_held_against_a_focus(index):
+    # Both are made for debt; one also for the over-55s, whom a client of 55 or older
+    # belongs to without naming the group: it is as much made for this client.
+    make_intervention(title="Schulden", tags={"barrier": ["debt"]})
+    make_intervention(title="Schulden 55-plus",
+                      tags={"barrier": ["debt"], "target_group": ["over_55"]})
+    make_intervention(title="Schulden alleenstaande ouders",
+                      tags={"barrier": ["debt"], "target_group": ["single_parents"]})
+    index.sync()
+    older = index.profile(barriers=["debt"], implied_focus=(("target_group", "over_55"),))
+    anyone = index.profile(barriers=["debt"])
+    scores = {title: hit.score for title, hit in zip(titles(index, older), older.hits,
+                                                     strict=True)}
+    assert scores["Schulden 55-plus"] == pytest.approx(scores["Schulden"])
+    assert scores["Schulden alleenstaande ouders"] < scores["Schulden"]
+    assert titles(index, anyone)[0] == "Schulden"
+    assert anyone.hits[1].score < anyone.hits[0].score
+
+
 def test_without_target_groups_or_barriers_nothing_is_held_against_a_focus(index):
     make_intervention(title="Verslaving", tags={"barrier": ["addiction"]},
                       ladder_rung_min=2, ladder_rung_max=3)
@@ -287,3 +306,11 @@ def test_a_rare_group_the_client_lacks_weighs_more_than_two_common_ones(index):
     index.sync()
     assert titles(index, index.profile(barriers=["debt"])) == [
         "Aaa ook breed", "Zzz voor verslaafden"]
+
+
+@pytest.mark.parametrize(("age_band", "implied"), [
+    ("55_plus", (("target_group", "over_55"),)), ("45_54", ()), (None, ())])
+def test_the_registry_counts_a_client_of_55_or_older_among_the_over_55s(age_band, implied):
+    from registry.search.service import _widened
+
+    assert _widened(ClientProfile(age_band=age_band)).implied_focus == implied
