@@ -20,6 +20,7 @@ from pathlib import Path
 from bench.search.probe import _profile
 from bench.search.run import WORK
 from registry.search.goals import goal_domains
+from registry.search.service import TARGET_GROUPS_BY_AGE_BAND
 from search_index import profile as v2
 from search_index import searchers
 
@@ -69,9 +70,13 @@ def catalogue_index(size: int) -> Path:
 
 
 def _as_registry_asks(profile):
-    """The profile as registry/search/service.py hands it over (age order, goal domains)."""
+    """The profile as registry/search/service.py hands it over (age order, goal domains,
+    the target groups the age band implies)."""
+    implied = tuple(("target_group", group)
+                    for group in TARGET_GROUPS_BY_AGE_BAND.get(profile.age_band or "", ()))
     return v2.ClientProfile(**{**vars(profile), "age_order": AGE_ORDER,
-                               "goal_domains": goal_domains(profile.goal)})
+                               "goal_domains": goal_domains(profile.goal),
+                               "implied_focus": implied})
 
 
 def p95(values: list[float]) -> float:
@@ -85,7 +90,7 @@ def main() -> None:
     searcher, view = searchers.acquire(Path(root))
     ways = {"v1 (baseline)": lambda i: v1.run_profile(searcher, view, v1.ClientProfile(
                 **{k: v for k, v in vars(_profile(i)).items()
-                   if k not in ("age_order", "goal_domains")})),
+                   if k not in ("age_order", "goal_domains", "implied_focus")})),
             "v2": lambda i: v2.run_profile(searcher, view, _as_registry_asks(_profile(i)))}
     cpu: dict[str, list[float]] = {name: [] for name in ways}
     for i in range(10):  # warm: per-term sets, norms, level masks
