@@ -5,6 +5,8 @@ pass, whatever the editor typed."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -13,8 +15,13 @@ _PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
 TAGS = {"p", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "a", "blockquote", "code",
         "pre", "table", "thead", "tbody", "tr", "th", "td", "hr", "br"}
 MAX_CHARS = 50_000
+# Texts whose HTML each process keeps: a guide page rendered its Markdown on every view
+# (0.9 s of CPU for a text of MAX_CHARS built to be slow). The HTML is a function of the
+# text alone, so a kept one is never stale; at most 64 × (50 KB of text + its HTML).
+RENDERED_KEPT = 64
 
 
+@lru_cache(maxsize=RENDERED_KEPT)
 def render_markdown(text: str) -> Markup:
     """The text as sanitised HTML (at most MAX_CHARS of it)."""
     html = _PARSER.render(text[:MAX_CHARS])

@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+from registry import guides_markdown
 from registry.guides_markdown import render_markdown
 
 
@@ -52,3 +53,14 @@ def test_markdown_becomes_headings_lists_emphasis_links_and_tables():
     assert "<h2>Kop</h2>" in html and "<strong>vet</strong>" in html and "<em>schuin</em>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer">site</a>' in html
     assert "<table>" in html
+
+
+def test_a_text_is_rendered_once_per_process(monkeypatch):
+    rendered: list[str] = []
+    parse = guides_markdown._PARSER.render
+    monkeypatch.setattr(guides_markdown._PARSER, "render",
+                        lambda text: rendered.append(text) or parse(text))
+    render_markdown.cache_clear()
+    text = "## Eén keer omzetten\n\nDaarna uit het geheugen."
+    first, second = render_markdown(text), render_markdown(text)
+    assert first == second and len(rendered) == 1
