@@ -66,9 +66,9 @@ def current_generation(session: Session) -> int | None:
         text("SELECT generation FROM content_generation WHERE id = 1")).scalar()
 
 
-def has_counter(session: Session) -> bool:
+def has_counter(connection: Connection) -> bool:
     """Whether the database has the counter (it is upgraded to 0034 or later)."""
-    return inspect(session.connection()).has_table("content_generation")
+    return inspect(connection).has_table("content_generation")
 
 
 def note_content_write(connection: Connection) -> None:
@@ -105,7 +105,7 @@ def move_on_after_upgrade(connection: Connection) -> None:
     revision: the revisions before it committed, data fixes included)."""
     if connection.in_transaction():
         connection.rollback()  # every revision's own transaction has ended by now
-    if not inspect(connection).has_table("content_generation"):
+    if not has_counter(connection):
         connection.rollback()
         return
     _bump(connection)

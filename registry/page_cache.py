@@ -111,7 +111,7 @@ def kept_page(key: Hashable, render: Callable[[], KeptPage]) -> KeptPage:
     if not cache.counter_seen:
         # Asked until the upgrade made it (then never again): a query on a table that
         # does not exist would end the request's transaction on PostgreSQL.
-        if not has_counter(db.session):
+        if not has_counter(db.session.connection()):
             return render()
         cache.counter_seen = True
     try:

@@ -22,19 +22,12 @@ import statistics
 import time
 
 from bench.load import mix
-from bench.load.catalogue import DATABASE_URL, INDEX_DIR, TARGETS
+from bench.load.catalogue import TARGETS
+from bench.load.profile import _app as load_app
 
 
 def _app(cache_bytes: int):
-    import logging
-
-    from registry import create_app
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "INDEX_DIR": str(INDEX_DIR),
-                      "SEARCH_SYNC": "worker", "PAGE_CACHE_BYTES": cache_bytes,
-                      "USAGE_COUNTING": False})
-    logging.getLogger().setLevel(logging.WARNING)
-    return app
+    return load_app(PAGE_CACHE_BYTES=cache_bytes, USAGE_COUNTING=False)
 
 
 def _draw(slugs: list[str], count: int, exponent: float, rng: random.Random) -> list[str]:

@@ -31,13 +31,14 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def _app():
+def _app(**overrides):
+    """The app on the load database, with settings overridden."""
     import logging
 
     from registry import create_app
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "INDEX_DIR": str(INDEX_DIR),
-                      "SEARCH_SYNC": "worker"})
+                      "SEARCH_SYNC": "worker", **overrides})
     logging.getLogger().setLevel(logging.WARNING)  # not a line per request on the terminal
     return app
 
