@@ -180,6 +180,30 @@ class DutchTokenizer(Tokenizer):
 
 
 DUTCH_ANALYZER = DutchTokenizer()
+_WORD_TERMS: dict[str, str] = {}
+
+
+def word_terms(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(term, start, end) of every word of `text`: what DUTCH_ANALYZER(text, chars=True,
+    mode="query", removestops=False) gives, a stop word as its folded form. The terms are
+    kept per word as written, so a text costs a pattern match and a lookup per word, not a
+    Token and a fold: a search page marks the words of up to twenty summaries it has not
+    shown before (registry/search/snippets.py)."""
+    found = []
+    terms = _WORD_TERMS
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        term = terms.get(word)
+        if term is None:
+            folded = word.lower().translate(accent_map)
+            stopped = len(folded) < 2 or folded in DUTCH_STOP_WORDS
+            term = folded if stopped else dutch_term(folded)
+            if len(word) <= MAX_KEPT_WORD:
+                if len(terms) > 200_000:  # as dutch_term bounds its own
+                    terms.clear()
+                terms[word] = term
+        found.append((term, match.start(), match.end()))
+    return tuple(found)
 # Title prefixes for compound words (no stemming: prefixes of the surface form).
 PREFIX_ANALYZER = _base() | EdgePrefixFilter()
 # Whole words as written (folded), the source of spelling suggestions.

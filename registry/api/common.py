@@ -10,7 +10,7 @@ from flask import current_app, url_for
 from marshmallow import Schema
 
 from registry.request_query import parse_query  # noqa: F401 (the API's views use it)
-from registry.schemas.pagination import PageQuerySchema
+from registry.schemas.pagination import PageQuerySchema, paging_schema
 from registry.services.catalogue import Page
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -57,10 +57,8 @@ def operation(summary: str, **details: Any) -> Callable[[View], View]:
 
 def page_query(schema_class: type[QuerySchema]) -> QuerySchema:
     """A paging query schema with the page size limits of this app's configuration."""
-    return schema_class(
-        max_per_page=current_app.config["API_MAX_PER_PAGE"],
-        default_per_page=current_app.config["API_DEFAULT_PER_PAGE"],
-    )
+    return paging_schema(schema_class, current_app.config["API_MAX_PER_PAGE"],
+                         current_app.config["API_DEFAULT_PER_PAGE"])
 
 
 def page_envelope(page: Page, endpoint: str, **args: Any) -> dict[str, Any]:

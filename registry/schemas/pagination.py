@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -39,6 +40,15 @@ class PageQuerySchema(DutchSchema):
         per_page.load_default = default_per_page
         per_page.validators = [validate.Range(min=1, max=max_per_page)]
         translate_field(per_page)
+
+
+@lru_cache(maxsize=64)
+def paging_schema(schema_class: type[PageQuerySchema], max_per_page: int,
+                  default_per_page: int) -> PageQuerySchema:
+    """The one instance of a paging query schema with these limits, shared by every request
+    and thread: a schema keeps nothing of a load, and setting one up (binding and
+    translating every field) cost a search page more than loading its query string."""
+    return schema_class(max_per_page=max_per_page, default_per_page=default_per_page)
 
 
 def sort_field(choices: tuple[str, ...], default: str) -> fields.String:

@@ -2,33 +2,58 @@
 index generation: working them out is a query and the rating rules for every hit, a
 third of a search page's time at 10k interventions, and every change they depend on (a
 link, study, finding or the current decision) rewrites the intervention's document, so
-a new generation starts afresh."""
+a new generation starts afresh.
+
+Only an intervention with findings can have a harm rating, and its document names their
+outcome domains (the facet outcome_domain): the others are answered without a query, so
+a page of results without findings, seen for the first time, costs no SQL here."""
 
 from __future__ import annotations
 
 import threading
 
 from registry.services.effects import harmful_domains
-from search_index.view import generation_key
+from search_index import bitsets
+from search_index.view import IndexView, generation_key
 
 MAX_KEPT = 50_000  # interventions per generation; beyond it the cache starts again
+FINDINGS_FACET = "outcome_domain"  # the outcome domains of an intervention's findings
 _kept: dict[tuple, dict[int, tuple[str, ...]]] = {}
+_with_findings: dict[tuple, frozenset[int]] = {}
 _lock = threading.Lock()
 
 
-def harm_of(searcher, ids: list[int]) -> dict[int, tuple[str, ...]]:
+def harm_of(searcher, view: IndexView, ids: list[int]) -> dict[int, tuple[str, ...]]:
     """Per intervention the outcome domains rated (possibly) negative."""
     generation = generation_key(searcher)
     with _lock:
         known = _kept.get(generation)
         if known is None:
             _kept.clear()
+            _with_findings.clear()
             known = _kept[generation] = {}
         missing = [i for i in ids if i not in known]
     if missing:
-        found = harmful_domains(missing)
+        findings = _ids_with_findings(generation, view)
+        asked = [i for i in missing if i in findings]
+        found = harmful_domains(asked) if asked else {}
         with _lock:
             if len(known) > MAX_KEPT:
                 known.clear()
             known.update((i, tuple(found.get(i, ()))) for i in missing)
     return {i: known.get(i, ()) for i in ids}
+
+
+def _ids_with_findings(generation: tuple, view: IndexView) -> frozenset[int]:
+    """The interventions whose documents in this generation name an outcome domain of a
+    finding (a deleted document's too: asking about one more costs a query, not a
+    warning)."""
+    found = _with_findings.get(generation)
+    if found is None:
+        mask = 0
+        for value_mask in view.values.get(FINDINGS_FACET, {}).values():
+            mask |= value_mask
+        found = frozenset(view.ids[doc] for doc in bitsets.to_ids(mask, view.size))
+        with _lock:
+            _with_findings[generation] = found
+    return found

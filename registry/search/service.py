@@ -120,7 +120,7 @@ def search(root: Path, request: SearchRequest,
     result = run_search(searcher, view, request)
     partial = [(hit.intervention_id, hit.score) for hit in result.partial]
     ids = [i for i, _ in result.hits + partial]
-    loaded = _load(ids, harm_of(searcher, ids))
+    loaded = _load(ids, harm_of(searcher, view, ids))
     terms = _query_terms(result) if snippets else set()
     items = _items(result.hits, loaded, terms)
     result.partial_items = _items(partial, loaded, terms)
@@ -146,11 +146,11 @@ def search_profile(
     widened = _widened(profile)
 
     def harm_penalties(ids: list[int]) -> dict[int, float]:
-        return {i: HARM_PENALTY for i, domains in harm_of(searcher, ids).items() if domains}
+        return {i: HARM_PENALTY for i, domains in harm_of(searcher, view, ids).items() if domains}
 
     result = run_profile(searcher, view, widened, page, per_page, harm_penalties)
     ids = [h.intervention_id for h in result.hits]
-    loaded = _load(ids, harm_of(searcher, ids))
+    loaded = _load(ids, harm_of(searcher, view, ids))
     items = [
         Item(
             loaded[h.intervention_id],

@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 from markupsafe import Markup, escape
 
-from search_index.analysis import DUTCH_ANALYZER
+from search_index.analysis import word_terms
 
 MAX_CHARS = 220
 SURROUND = 60
@@ -31,8 +31,7 @@ def tokens(summary: str) -> tuple[tuple[str, int, int], ...]:
         if found is not None:
             _cache.move_to_end(summary)
             return found
-    found = tuple((t.text, t.startchar, t.endchar)
-                  for t in DUTCH_ANALYZER(summary, chars=True, mode="query", removestops=False))
+    found = word_terms(summary)
     with _lock:
         _cache[summary] = found
         while len(_cache) > CACHE_SIZE:

@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from registry.errors import ValidationFailed, details_from_marshmallow
 from registry.ops.metrics import search_timer
+from registry.schemas.pagination import paging_schema
 from registry.schemas.search import (
     ProfileQuerySchema,
     SearchQuerySchema,
@@ -51,7 +52,7 @@ def _english(args: MultiDict) -> MultiDict:
 
 def _load(schema_class) -> dict:
     size = current_app.config["PAGE_SIZE"]
-    schema = schema_class(max_per_page=max(size, 100), default_per_page=size)
+    schema = paging_schema(schema_class, max(size, 100), size)
     try:
         return schema.load(query_dict(_english(request.args), schema))
     except ValidationError as error:

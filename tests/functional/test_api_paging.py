@@ -110,3 +110,18 @@ def test_method_not_allowed_names_the_allowed_methods(client):
     response = client.post("/api/v1/interventions")
     assert response.status_code == 405
     assert "GET" in response.headers["Allow"]
+
+
+def test_the_shared_query_schema_answers_in_each_requests_language(app, client):
+    from registry.api.common import page_query
+    from registry.schemas.interventions import InterventionQuerySchema
+
+    maximum = app.config["API_MAX_PER_PAGE"]
+    english = client.get("/api/v1/interventions?per_page=0&lang=en").get_json()
+    dutch = client.get("/api/v1/interventions?per_page=0").get_json()
+
+    assert english["error"]["details"][0]["messages"] == [f"Enter a number from 1 to {maximum}."]
+    assert dutch["error"]["details"][0]["messages"] == [
+        f"Geef een getal van 1 tot en met {maximum}."]
+    with app.test_request_context():
+        assert page_query(InterventionQuerySchema) is page_query(InterventionQuerySchema)

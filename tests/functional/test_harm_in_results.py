@@ -91,3 +91,27 @@ def test_a_harmful_result_ranks_below_an_equal_safe_one_in_the_profile_search(cl
     body = client.get("/api/v1/search/profile?target_group=social_assistance").get_json()
 
     assert [item["slug"] for item in body["items"]] == ["veilig", "risico"]
+
+
+def test_only_interventions_with_findings_are_asked_about(app, harmed, monkeypatch):
+    from registry.search import harm
+
+    plain = make_intervention(title="Schuldhulp zonder onderzoek", slug="zonder-onderzoek",
+                              tags={"target_group": ["social_assistance"]})
+    db.session.flush()
+    sync.rebuild(db.session.connection(), harmed["root"])
+    asked: list[list[int]] = []
+
+    def recorded(ids):
+        asked.append(sorted(ids))
+        return harmful_domains(ids)
+
+    monkeypatch.setattr(harm, "harmful_domains", recorded)
+    searcher, view = searchers.acquire(harmed["root"])
+    ids = [harmed["harmful"].id, plain.id, harmed["safe"].id]
+
+    assert harm.harm_of(searcher, view, ids) == {
+        harmed["harmful"].id: ("income",), plain.id: (), harmed["safe"].id: ()}
+    assert asked == [sorted([harmed["harmful"].id, harmed["safe"].id])]
+    harm.harm_of(searcher, view, [plain.id])  # known now: no second question
+    assert len(asked) == 1

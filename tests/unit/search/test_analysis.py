@@ -1,6 +1,8 @@
 """Dutch analysis: stemming, plurals, accent folding, stop words, compound prefixes."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from search_index.analysis import DUTCH_ANALYZER, PREFIX_ANALYZER
 from tests.factories import make_intervention
@@ -106,3 +108,17 @@ def test_a_word_longer_than_any_dutch_word_is_stemmed_but_not_kept():
     assert long_word not in analysis._STEMS
     analysis.dutch_term("werkervaring")
     assert "werkervaring" in analysis._STEMS
+
+
+@given(st.lists(st.sampled_from(
+    ["De", "cliënten", "en", "hun", "ideeën", "interventies", "Één", "e.g.", "3.5", "a",
+     "werkervaringsplaatsen", "JOBCOACHES", "naar", "Werk", "schuld-hulp", "café", "x" * 45]),
+    max_size=30))
+def test_word_terms_are_the_analyzers_terms_with_their_spans(words):
+    from search_index.analysis import word_terms
+
+    text = " ".join(words) + "!"
+    expected = tuple((t.text, t.startchar, t.endchar) for t in DUTCH_ANALYZER(
+        text, chars=True, mode="query", removestops=False))
+    assert word_terms(text) == expected
+    assert word_terms(text) == expected  # the second time from the kept terms
