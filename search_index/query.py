@@ -11,7 +11,18 @@ from itertools import islice
 
 import numpy as np
 from whoosh import qparser
-from whoosh.query import And, Not, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import (
+    And,
+    Every,
+    Not,
+    NullQuery,
+    NumericRange,
+    Or,
+    Phrase,
+    Query,
+    Term,
+    TermRange,
+)
 from whoosh.searching import Searcher
 
 from search_index import arrays, bitsets, ranking, spelling
@@ -149,12 +160,77 @@ def parse_text(searcher: Searcher, text: str, view: IndexView | None = None) -> 
     if not cleaned:
         return None
     fields = (*TEXT_FIELDS, *([ENGLISH_FIELD] if ENGLISH_FIELD in searcher.schema else []))
-    parsed = _parsed(fields, searcher.schema, cleaned).accept(_no_phrase_without_positions)
+    words = cleaned.split()
+    if view is not None and _plain(cleaned, words):
+        parsed = _and_of([_rewritten_word(searcher, view, fields, word) for word in words])
+    else:
+        parsed = _rewritten(searcher, view, _parsed(fields, searcher.schema, cleaned))
+    return None if parsed is NullQuery else parsed
+
+
+def _plain(cleaned: str, words: list[str]) -> bool:
+    """Words only: no quotes, no operators."""
+    return '"' not in cleaned and not any(word in _OPERATORS for word in words)
+
+
+def _rewritten(searcher: Searcher, view: IndexView | None, parsed: Query) -> Query:
+    """The parsed query as it is searched: phrases only where positions are kept, and
+    with the view, joined words split and common phrases bounded; normalized."""
+    parsed = parsed.accept(_no_phrase_without_positions)
     if view is not None:
         parsed = parsed.accept(lambda query: _joined_word(searcher, view, query))
         parsed = parsed.accept(lambda query: _bounded_phrase(searcher, view, query))
-    parsed = parsed.normalize()
-    return None if parsed is qparser.query.NullQuery else parsed
+    return parsed.normalize()
+
+
+# Rewritten word queries kept per index view (their rewriting reads its term sets), at
+# most this many per view.
+VIEW_WORD_QUERIES = 4096
+
+
+def _rewritten_word(searcher: Searcher, view: IndexView, fields: tuple[str, ...],
+                    word: str) -> Query:
+    """One plain word's query as _rewritten makes it, kept in the view: the rewriting
+    passes and Whoosh's normalize were a third of a warm text search (bench/README.md,
+    "Against tantivy"). Each pass rewrites a word's own query without looking at the
+    other words, so rewriting each word is rewriting their AND."""
+    kept = view.arrays.get(_VIEW_WORDS)
+    if kept is None:
+        kept = view.arrays.setdefault(_VIEW_WORDS, {})
+    key = (fields, word)
+    found = kept.get(key)
+    if found is None:
+        found = _rewritten(searcher, view, _word_query(fields, searcher.schema, word))
+        if len(kept) >= VIEW_WORD_QUERIES:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+_VIEW_WORDS = ("rewritten word queries",)
+
+
+def _and_of(queries: list[Query]) -> Query:
+    """And(queries).normalize() for queries normalized already, without normalizing
+    them again: nested ANDs flattened, repeats and null queries dropped, one query
+    alone returned as it is. (Ranges and Every, which Whoosh's normalize also merges,
+    never come from the users' query language; they go the whole way.)"""
+    flat: list[Query] = []
+    for query in queries:
+        if type(query) is And and query.boost == 1.0:
+            flat += query.subqueries
+        elif isinstance(query, And):
+            return And(queries).normalize()
+        else:
+            flat.append(query)
+    if any(isinstance(query, Every | TermRange | NumericRange) for query in flat):
+        return And(queries).normalize()
+    unique = [query for query in dict.fromkeys(flat) if query is not NullQuery]
+    if not unique:
+        return NullQuery
+    if len(unique) == 1:
+        return unique[0]
+    return And(unique)
 
 
 def _parsed(fields: tuple[str, ...], schema, cleaned: str) -> Query:
@@ -297,22 +373,31 @@ def _and(base: int, masks: dict[str, int], skip: str | None = None) -> int:
 def facet_counts(
     view: IndexView, matched: int, masks: dict[str, int], filters: dict[str, list[str]]
 ) -> dict[str, list[FacetValue]]:
-    """Per value: results if it were added, with every other facet's filter applied.
+    """Per value with results, and per chosen value: results if it were added, with every
+    other facet's filter applied. A value no result has is left out unless it is chosen
+    (the pages and the API show no such value; building them was a third of the counts'
+    time on a text search, whose few results have few of the ~200 values).
 
     Counted with numpy over a matrix of every value's documents (arrays.facet_matrix):
     once against the results, and again for each filtered facet without its own filter;
     a Python AND and bit count per value cost four times as much (bench/README.md)."""
     rows, names, matrix = arrays.facet_matrix(view)
-    counts = arrays.counts_in(matrix, _and(matched, masks), view.size)
+    counts = arrays.counts_in(matrix, _and(matched, masks), view.size).tolist()
     found: dict[str, list[FacetValue]] = {}
     for facet in view.facets:
         part = rows[facet]
         own = counts[part]
         if facet in masks:
-            own = arrays.counts_in(matrix[part], _and(matched, masks, skip=facet), view.size)
+            own = arrays.counts_in(matrix[part], _and(matched, masks, skip=facet),
+                                   view.size).tolist()
         chosen = set(filters.get(facet, ()))
+        if not chosen:
+            found[facet] = [FacetValue(name, count, False)
+                            for name, count in zip(names[part], own, strict=True) if count]
+            continue
         values = [FacetValue(name, count, name in chosen)
-                  for name, count in zip(names[part], own.tolist(), strict=True)]
+                  for name, count in zip(names[part], own, strict=True)
+                  if count or name in chosen]
         gone = chosen.difference(names[part])
         if gone:  # chosen values stay visible even when no document has them any more
             values = sorted(values + [FacetValue(name, 0, True) for name in gone],

@@ -33,7 +33,17 @@ def test_facets_combine_with_and(catalogue):
 
 def test_count_of_a_facet_ignores_its_own_filter(catalogue):
     result = catalogue.search(filters={"barrier": ["debt"], "age_band": ["under_27"]})
-    assert counts(result, "barrier") == {"debt": 1, "language": 1, "mental_health": 0}
+    # mental_health would have no result: a value without results is left out.
+    assert counts(result, "barrier") == {"debt": 1, "language": 1}
+
+
+def test_a_chosen_value_without_results_is_counted_and_others_are_left_out(catalogue):
+    result = catalogue.search(filters={"barrier": ["language"], "age_band": ["55_plus"]})
+    assert counts(result, "barrier") == {"debt": 1, "language": 0, "mental_health": 1}
+    assert counts(result, "age_band") == {"55_plus": 0, "under_27": 1}
+    assert [(v.value, v.selected) for v in result.facets["age_band"]] == [
+        ("55_plus", True), ("under_27", False)]
+    assert "region" in result.facets and counts(result, "region") == {}
 
 
 def test_count_of_other_facets_applies_the_filter(catalogue):
@@ -111,5 +121,8 @@ def test_counts_equal_a_count_of_each_values_documents(index):
         masks = filter_masks(view, filters)
         for facet, values in result.facets.items():
             base = _and(matched, masks, skip=facet)
+            expected = {name: (base & mask).bit_count()
+                        for name, mask in view.values[facet].items()}
             assert {v.value: v.count for v in values} == {
-                name: (base & mask).bit_count() for name, mask in view.values[facet].items()}
+                name: count for name, count in expected.items()
+                if count or name in filters.get(facet, ())}

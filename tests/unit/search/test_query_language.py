@@ -11,6 +11,7 @@ from search_index import searchers
 from search_index.query import (
     MAX_QUERY_WORDS,
     _no_phrase_without_positions,
+    _rewritten,
     clean_text,
     parse_text,
     user_parser,
@@ -26,6 +27,7 @@ def catalogue(index):
     make_intervention(title="Jobcoach op de werkvloer", summary="Begeleiding naar werk.")
     make_intervention(title="Schuldhulp voor jongeren", summary="Schulden regelen en werk.")
     make_intervention(title="Taalcursus", summary="Nederlands leren zonder diploma.")
+    make_intervention(title="Re-integratie naar werk", summary="Aan de slag via re-integratie.")
     index.sync()
     return index
 
@@ -158,6 +160,31 @@ def test_plain_words_parse_as_the_parser_parses_the_whole_text(catalogue, words)
         whole = None
 
     assert parse_text(searcher, text) == whole
+
+
+_PLAIN_WORDS = [w for w in _WORDS if w not in ("OR", "NOT", "AND", '"werk naar"')] + [
+    "reïntegratie", "schuldhulp", "werk", "jobcoach"]
+
+
+@given(words=st.lists(st.sampled_from(_PLAIN_WORDS), min_size=1, max_size=6))
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_plain_words_with_the_view_are_rewritten_as_the_whole_text_is(catalogue, words):
+    # parse_text keeps each word's rewritten query in the view and joins them; the
+    # whole text parsed, rewritten and normalized at once must give the same query.
+    # ("reïntegratie", which no document has, is rewritten to its two parts.)
+    searcher, view = searchers.acquire(catalogue.root)
+    text = " ".join(words)
+    cleaned = clean_text(text)
+    whole = None
+    if cleaned:
+        parsed = user_parser(list(TEXT_FIELDS), searcher.schema).parse(cleaned)
+        whole = _rewritten(searcher, view, parsed)
+    if whole is q.NullQuery:
+        whole = None
+
+    assert parse_text(searcher, text, view) == whole
+    assert parse_text(searcher, text, view) == whole  # the second time from the kept words
 
 
 @pytest.mark.parametrize("text", ["NOT OR OR", "werk NOT OR OR", "OR NOT OR AND"])
