@@ -155,14 +155,30 @@ def best_order(scores: np.ndarray, ties: np.ndarray, stop: int,
 def bm25(view: IndexView, searcher: Searcher, term: Term) -> tuple[np.ndarray, np.ndarray]:
     """(documents, scores): the term's BM25F score (Whoosh's, search_index/ranking.py) for
     each document that contains it; empty for a field that is not scored."""
-    field, text = term.fieldname, term.text
-    if not searcher.schema[field].scorable:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    ids, weights = _postings(view, searcher, field, text)
+    ids, weights, gain = bm25_parts(view, searcher, term)
     if not len(ids):
         return ids, weights
-    gain = idf(searcher, len(ids)) * term.boost * (K1 + 1)
-    return ids, gain * weights / (weights + _norms(view, searcher, field)[ids])
+    return ids, bm25_of(view, searcher, term.fieldname, gain, weights, ids)
+
+
+def bm25_parts(view: IndexView, searcher: Searcher, term: Term
+               ) -> tuple[np.ndarray, np.ndarray, float]:
+    """(documents ascending, weights, gain) of a term, from which bm25_of scores any of
+    its documents; no documents for a field that is not scored."""
+    field, text = term.fieldname, term.text
+    if not searcher.schema[field].scorable:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), 0.0
+    ids, weights = _postings(view, searcher, field, text)
+    if not len(ids):
+        return ids, weights, 0.0
+    return ids, weights, idf(searcher, len(ids)) * term.boost * (K1 + 1)
+
+
+def bm25_of(view: IndexView, searcher: Searcher, field: str, gain: float,
+            weights: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """The BM25F scores of documents with these weights in a term of `field`: element by
+    element the same floats for any subset of a term's documents."""
+    return gain * weights / (weights + _norms(view, searcher, field)[docs])
 
 
 def idf(searcher: Searcher, doc_frequency: int) -> float:

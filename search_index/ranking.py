@@ -15,7 +15,7 @@ import numpy as np
 from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher
 
-from search_index import arrays
+from search_index import arrays, bitsets
 from search_index.view import IndexView
 
 
@@ -44,12 +44,48 @@ def top_scored(
         return None
     if not mask:
         return []
+    candidates = bitsets.to_id_array(mask, view.size)
+    postings = sum(len(arrays.bm25_parts(view, searcher, term)[0]) for term in terms)
+    if len(candidates) <= SPARSE_CANDIDATES and len(candidates) * SPARSE_SHARE < postings:
+        docs, scores = _scored_candidates(searcher, view, terms, candidates)
+    else:
+        docs, scores = _scored_catalogue(searcher, view, terms, candidates)
+    order = arrays.best_order(scores, docs, stop)  # ties: lower document first
+    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
+
+
+# Up to this many matching documents, and when the terms' postings hold SPARSE_SHARE
+# times more, each term's score is looked up for the matches alone (a binary search in
+# its postings); else scores are added over the whole catalogue. A text at 100k matches
+# a few hundred documents where its words' postings hold thousands (7 % off the p95 of
+# 200 unseen texts there; at 10k, where postings are short, no difference).
+SPARSE_CANDIDATES = 2048
+SPARSE_SHARE = 4
+
+
+def _scored_candidates(searcher, view, terms, candidates):
+    """(documents, scores) of the candidates that some term has; each score summed in the
+    query's order, as _scored_catalogue and Whoosh sum them."""
+    scores = np.zeros(len(candidates))
+    scored = np.zeros(len(candidates), dtype=bool)
+    for term in terms:
+        ids, weights, gain = arrays.bm25_parts(view, searcher, term)
+        if not len(ids):
+            continue
+        at = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)
+        has = ids[at] == candidates
+        scores[has] += arrays.bm25_of(view, searcher, term.fieldname, gain,
+                                      weights[at[has]], candidates[has])
+        scored |= has
+    return candidates[scored], scores[scored]
+
+
+def _scored_catalogue(searcher, view, terms, candidates):
     scores = np.zeros(view.size)
     scored = np.zeros(view.size, dtype=bool)
     for term in terms:  # summed in the query's order, as Whoosh sums them
         ids, term_scores = arrays.bm25(view, searcher, term)
         scores[ids] += term_scores
         scored[ids] = True
-    docs = np.flatnonzero(scored & arrays.of_mask(mask, view.size))
-    order = arrays.best_order(scores[docs], docs, stop)  # ties: lower document first
-    return list(zip(docs[order].tolist(), scores[docs][order].tolist(), strict=True))
+    docs = candidates[scored[candidates]]
+    return docs, scores[docs]

@@ -18,8 +18,13 @@ def catalogue(index):
     return index
 
 
+@pytest.mark.parametrize("sparse", [2048, 0], ids=["few candidates", "whole catalogue"])
 @pytest.mark.parametrize("text", ["werk", "begeleiding werk", "jobcoaching", "werk OR schulden"])
-def test_scores_and_order_are_whooshs(catalogue, text):
+def test_scores_and_order_are_whooshs(catalogue, text, sparse, monkeypatch):
+    # Both ways of scoring: the candidates looked up in each term's postings, and every
+    # term's postings added over the whole catalogue.
+    monkeypatch.setattr(ranking, "SPARSE_CANDIDATES", sparse)
+    monkeypatch.setattr(ranking, "SPARSE_SHARE", 0)
     searcher, view = searchers.acquire(catalogue.root)
     query = parse_text(searcher, text)
     ours = ranking.top_scored(searcher, view, query, text_mask(searcher, view, query), 10)
@@ -27,6 +32,23 @@ def test_scores_and_order_are_whooshs(catalogue, text):
                     key=lambda hit: (-hit[1], hit[0]))
     assert [doc for doc, _ in ours] == [doc for doc, _ in whoosh]
     assert [round(s, 9) for _, s in ours] == [round(s, 9) for _, s in whoosh]
+
+
+def test_both_ways_of_scoring_give_the_same_floats(index, monkeypatch):
+    from registry.demo.generator import generate
+
+    generate(80)
+    index.sync()
+    searcher, view = searchers.acquire(index.root)
+    monkeypatch.setattr(ranking, "SPARSE_SHARE", 0)
+    for text in ["werk", "begeleiding werk", "schulden jongeren", "taal werk begeleiding"]:
+        query = parse_text(searcher, text)
+        mask = text_mask(searcher, view, query)
+        found = []
+        for sparse in (10_000, 0):
+            monkeypatch.setattr(ranking, "SPARSE_CANDIDATES", sparse)
+            found.append(ranking.top_scored(searcher, view, query, mask, 50))
+        assert found[0] == found[1] and found[0], text
 
 
 def test_a_phrase_is_scored_by_whoosh(catalogue):
