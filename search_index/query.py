@@ -183,9 +183,23 @@ def _rewritten(searcher: Searcher, view: IndexView | None, parsed: Query) -> Que
     return parsed.normalize()
 
 
-# Rewritten word queries kept per index view (their rewriting reads its term sets), at
-# most this many per view.
+# Per index view at most this many rewritten word queries, and as many spelling
+# corrections (both are worked out from the view's term sets).
 VIEW_WORD_QUERIES = 4096
+
+
+def _kept_in_view(view: IndexView, name: str, key, make):
+    """make()'s answer for key, kept in the view under `name` (VIEW_WORD_QUERIES at most)."""
+    kept = view.arrays.get(("kept words", name))
+    if kept is None:
+        kept = view.arrays.setdefault(("kept words", name), {})
+    found = kept.get(key)
+    if found is None:
+        found = make()
+        if len(kept) >= VIEW_WORD_QUERIES:
+            kept.clear()
+        kept[key] = found
+    return found
 
 
 def _rewritten_word(searcher: Searcher, view: IndexView, fields: tuple[str, ...],
@@ -194,20 +208,8 @@ def _rewritten_word(searcher: Searcher, view: IndexView, fields: tuple[str, ...]
     passes and Whoosh's normalize were a third of a warm text search (bench/README.md,
     "Against tantivy"). Each pass rewrites a word's own query without looking at the
     other words, so rewriting each word is rewriting their AND."""
-    kept = view.arrays.get(_VIEW_WORDS)
-    if kept is None:
-        kept = view.arrays.setdefault(_VIEW_WORDS, {})
-    key = (fields, word)
-    found = kept.get(key)
-    if found is None:
-        found = _rewritten(searcher, view, _word_query(fields, searcher.schema, word))
-        if len(kept) >= VIEW_WORD_QUERIES:
-            kept.clear()
-        kept[key] = found
-    return found
-
-
-_VIEW_WORDS = ("rewritten word queries",)
+    return _kept_in_view(view, "rewritten", (fields, word), lambda: _rewritten(
+        searcher, view, _word_query(fields, searcher.schema, word)))
 
 
 def _and_of(queries: list[Query]) -> Query:
@@ -488,13 +490,14 @@ def suggest(searcher: Searcher, view: IndexView, text: str) -> str | None:
 
     Only unknown words are corrected: a known word that is rare in titles is not a typo.
     """
-    corrector = spelling.corrector(searcher, view)
     parts = _PARTS.findall(clean_text(text))
-    corrected = [_corrected(searcher, view, corrector, part) for part in parts]
+    corrected = [_kept_in_view(view, "corrected", part,
+                               lambda part=part: _corrected(searcher, view, part))
+                 for part in parts]
     return " ".join(corrected) if corrected != parts else None
 
 
-def _corrected(searcher: Searcher, view: IndexView, corrector, part: str) -> str:
+def _corrected(searcher: Searcher, view: IndexView, part: str) -> str:
     if part.startswith('"') or part in _OPERATORS:
         return part
     # Known: some document holds it (deleted ones too, as a document frequency counts
@@ -510,6 +513,7 @@ def _corrected(searcher: Searcher, view: IndexView, corrector, part: str) -> str
     # → "doet", "slecht" → "echt"); a typo keeps the first letter, and a different first
     # letter made "nt2" and "wsw" other words too.
     maxdist = 1 if len(words[0]) < TWO_EDITS_FROM else 2
+    corrector = spelling.corrector(searcher, view)
     found = corrector.suggest(words[0], limit=1, maxdist=maxdist, prefix=1)
     return found[0] if found else part
 

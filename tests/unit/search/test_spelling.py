@@ -67,3 +67,16 @@ def test_a_warmed_up_process_has_read_each_segments_spelling_words(index):
     searchers.release_all()
     view = searchers.warm(index.root, ("text",))
     assert view.segments and all(data._spelling_words for data in view.segments)
+
+
+def test_a_kept_correction_lasts_as_long_as_its_index_generation(index):
+    from tests.factories import make_intervention
+
+    make_intervention(title="Jobcoaching", summary="Begeleiding door een jobcoach.")
+    index.sync()
+    assert index.search("begeleidnig").suggestion == "begeleiding"
+    assert index.search("begeleidnig").suggestion == "begeleiding"  # kept in the view
+    # Once a record holds the word, the next generation knows it: no typo any more.
+    make_intervention(title="Begeleidnig", summary="Een titel met een vreemd woord.")
+    index.sync()
+    assert index.search("begeleidnig").suggestion is None
