@@ -36,7 +36,7 @@ _HELD = ("postings bytes",)  # what the kept postings of a view take
 def of_mask(mask: int, size: int) -> np.ndarray:
     """A bitset as a boolean array of `size` documents."""
     raw = np.frombuffer(mask.to_bytes((size + 7) // 8 or 1, "little"), dtype=np.uint8)
-    return np.unpackbits(raw, bitorder="little")[:size].astype(bool)
+    return np.unpackbits(raw, bitorder="little")[:size].view(np.bool_)  # 0 or 1: no copy
 
 
 def kept(view: IndexView, key: tuple, build):

@@ -20,6 +20,18 @@ def test_a_bitset_reads_as_booleans_per_document():
     assert arrays.of_mask(0b1001, 6).tolist() == [True, False, False, True, False, False]
 
 
+@given(st.sets(st.integers(min_value=0, max_value=1_999), max_size=60),
+       st.integers(min_value=2_000, max_value=2_100))
+def test_a_bitset_reads_as_its_document_numbers(docs, size):
+    from search_index import bitsets
+
+    mask = bitsets.from_ids(docs, size)
+
+    assert bitsets.to_id_array(mask, size).tolist() == sorted(docs)
+    assert np.flatnonzero(arrays.of_mask(mask, size)).tolist() == sorted(docs)
+    assert arrays.of_mask(mask, size).dtype == np.bool_ and len(arrays.of_mask(mask, size)) == size
+
+
 @pytest.fixture
 def catalogue(index):
     for number in range(6):
