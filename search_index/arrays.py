@@ -53,6 +53,14 @@ def facet_value(view: IndexView, facet: str, value: str) -> np.ndarray:
         view.values.get(facet, {}).get(value, 0) & view.live, view.size))
 
 
+def facet_docs(view: IndexView, facet: str, value: str) -> np.ndarray:
+    """The live documents with this facet value, as document numbers: adding a weight to
+    them alone touches a few thousand entries, where adding it times facet_value reads
+    and writes the whole catalogue (at 100k, memory traffic was most of a profile's time)."""
+    return kept(view, ("value docs", facet, value),
+                lambda: np.flatnonzero(facet_value(view, facet, value)).astype(np.int32))
+
+
 def live(view: IndexView) -> np.ndarray:
     return kept(view, ("live",), lambda: of_mask(view.live, view.size))
 
@@ -145,11 +153,31 @@ def best_order(scores: np.ndarray, ties: np.ndarray, stop: int,
     rounded and sorted: a score more than a rounding step below the stop-th best cannot."""
     positions = np.arange(len(scores))
     if len(scores) > stop:
-        cutoff = np.partition(scores, len(scores) - stop)[len(scores) - stop]
+        cutoff = _stop_th_highest(scores, stop)
         slack = 2 * 10.0 ** -decimals if decimals is not None else 0.0
         positions = np.flatnonzero(scores >= cutoff - slack)
     kept = scores[positions] if decimals is None else np.round(scores[positions], decimals)
     return positions[np.lexsort((ties[positions], -kept))][:stop]
+
+
+# From this many scores on, the stop-th highest is looked for among those above a guess
+# from every SAMPLE_STRIDE-th score: a partition of 100k scores took 0.8 ms, a fifth of a
+# profile search at 100k; the comparison and the partition of the few above take 0.05.
+SAMPLE_FROM = 4096
+SAMPLE_STRIDE = 32
+
+
+def _stop_th_highest(scores: np.ndarray, stop: int) -> float:
+    """The stop-th highest of the scores (1 ≤ stop < len(scores))."""
+    if len(scores) >= SAMPLE_FROM:
+        sample = scores[::SAMPLE_STRIDE]
+        rank = min(len(sample), stop // SAMPLE_STRIDE + 2)
+        guess = np.partition(sample, len(sample) - rank)[len(sample) - rank]
+        above = scores[scores >= guess]
+        # With `stop` or more at or above the guess, the stop-th highest is one of them.
+        if len(above) >= stop:
+            return np.partition(above, len(above) - stop)[len(above) - stop]
+    return np.partition(scores, len(scores) - stop)[len(scores) - stop]
 
 
 def bm25(view: IndexView, searcher: Searcher, term: Term) -> tuple[np.ndarray, np.ndarray]:

@@ -296,7 +296,7 @@ def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> np.ndarray:
         total += scores
         covered += scores > 0
     total *= arrays.live(view)
-    matched = np.flatnonzero(total)
+    matched = np.flatnonzero(total != 0)  # a boolean array: numpy finds these 8x faster
     if len(matched) > TEXT_CANDIDATES:
         matched = matched[np.argpartition(-total[matched], TEXT_CANDIDATES - 1)[
             :TEXT_CANDIDATES]]
@@ -391,14 +391,33 @@ def focus_penalties(view: IndexView, features: _Features) -> np.ndarray:
     for facet, value, _docs, weight in features.weighted:
         if facet in FOCUS_FACETS:
             given = True
-            shared += weight ** FOCUS_SPECIFICITY_POWER * arrays.facet_value(view, facet, value)
+            _add_weight(shared, view, facet, value, weight ** FOCUS_SPECIFICITY_POWER)
     if not given:
         return np.zeros(view.size)
     for facet, value, _docs, weight in features.implied:
-        shared += weight ** FOCUS_SPECIFICITY_POWER * arrays.facet_value(view, facet, value)
+        _add_weight(shared, view, facet, value, weight ** FOCUS_SPECIFICITY_POWER)
     total, named = _focus_totals(view)
     share = np.minimum(np.divide(shared, total, out=shared), 1.0, out=shared)
     return np.multiply(FOCUS_PENALTY * (1 - share), named, out=share)
+
+
+# A value that fewer than one document in this many has gets its weight added to those
+# documents alone; a commoner one as weight times 0 or 1 over the whole catalogue (a
+# scattered update of half the catalogue costs four times a pass over all of it).
+SPARSE_VALUE_SHARE = 8
+
+
+def _add_weight(into: np.ndarray, view: IndexView, facet: str, value: str, weight: float,
+                counted: np.ndarray | None = None) -> None:
+    """into += weight (times counted) for the documents with the value: either way the
+    same floats, since the others would add weight times 0."""
+    docs = arrays.facet_docs(view, facet, value)
+    if len(docs) * SPARSE_VALUE_SHARE < view.size:
+        into[docs] += weight if counted is None else weight * counted[docs]
+    elif counted is None:
+        into += weight * arrays.facet_value(view, facet, value)
+    else:
+        into += weight * counted * arrays.facet_value(view, facet, value)
 
 
 def _focus_totals(view: IndexView) -> tuple[np.ndarray, np.ndarray]:
@@ -417,15 +436,22 @@ def _scores(view: IndexView, features: _Features, profile: ClientProfile,
     the goal)."""
     fit = np.zeros(view.size)
     for facet, value, _docs, weight in features.weighted:
-        counted = _rung_narrowness(view) if facet == "ladder_rung" else 1.0
-        fit += weight * counted * arrays.facet_value(view, facet, value)
+        _add_weight(fit, view, facet, value, weight,
+                    _rung_narrowness(view) if facet == "ladder_rung" else None)
     fit /= features.total_weight
     evidence = evidence_in_goal_domains(view, profile) * evidence_weight(
         bool(features.weighted), bool(text.any()))
-    scores = (FIT_WEIGHT * fit + TEXT_WEIGHT * text + evidence
-              - _rung_penalties(view, profile)
-              - _age_penalties(view, profile) - focus_penalties(view, features))
-    return scores, np.flatnonzero(arrays.live(view) & ((fit > 0) | (text > 0)))
+    # FIT_WEIGHT * fit + TEXT_WEIGHT * text + evidence - rung - age - focus, term by term
+    # in that order (the same floats) into one array: each new temporary of the whole
+    # catalogue cost its allocation and page faults, most of this function at 100k.
+    in_result = np.flatnonzero(arrays.live(view) & ((fit > 0) | (text > 0)))
+    scores = np.multiply(fit, FIT_WEIGHT, out=fit)  # fit is not needed any more
+    scores += np.multiply(text, TEXT_WEIGHT)
+    scores += evidence
+    scores -= _rung_penalties(view, profile)
+    scores -= _age_penalties(view, profile)
+    scores -= focus_penalties(view, features)
+    return scores, in_result
 
 
 def _ranked(view: IndexView, scores: np.ndarray, candidates: np.ndarray,

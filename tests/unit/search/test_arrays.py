@@ -4,6 +4,7 @@ Whoosh), bounded term postings, and the same results from threads sharing one vi
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -112,12 +113,25 @@ def test_threads_sharing_one_view_get_the_same_ranking(catalogue):
 @settings(max_examples=300, deadline=None)
 @given(base=st.lists(st.integers(0, 6), min_size=1, max_size=60),
        noise=st.lists(st.integers(-3, 3), min_size=60, max_size=60),
-       stop=st.integers(1, 20))
-def test_best_order_with_rounding_is_a_full_sort_of_the_rounded_scores(base, noise, stop):
+       stop=st.integers(1, 20), sample_from=st.sampled_from([10**9, 8]))
+def test_best_order_with_rounding_is_a_full_sort_of_the_rounded_scores(base, noise, stop,
+                                                                       sample_from):
     # Scores on a grid of 0.25 with noise of a few 1e-10: many tie once rounded to 9
-    # decimals, some only just; the first `stop` must be those of sorting everything.
+    # decimals, some only just; the first `stop` must be those of sorting everything,
+    # whether the cutoff is found in all scores or first guessed from a sample of them.
     scores = np.array([b * 0.25 + n * 3e-10 for b, n in zip(base, noise, strict=False)])
     ties = np.arange(len(scores))[::-1].copy()
     rounded = np.round(scores, 9)
     expected = np.lexsort((ties, -rounded))[:stop]
-    assert arrays.best_order(scores, ties, stop, decimals=9).tolist() == expected.tolist()
+    with patch.multiple(arrays, SAMPLE_FROM=sample_from, SAMPLE_STRIDE=3):
+        found = arrays.best_order(scores, ties, stop, decimals=9)
+    assert found.tolist() == expected.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(scores=st.lists(st.floats(-5, 5), min_size=2, max_size=200), data=st.data())
+def test_the_stop_th_highest_score_is_found_from_a_sample_as_from_all(scores, data):
+    stop = data.draw(st.integers(1, len(scores) - 1))
+    values = np.array(scores)
+    with patch.multiple(arrays, SAMPLE_FROM=4, SAMPLE_STRIDE=5):
+        assert arrays._stop_th_highest(values, stop) == sorted(scores, reverse=True)[stop - 1]

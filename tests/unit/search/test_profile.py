@@ -314,3 +314,27 @@ def test_the_registry_counts_a_client_of_55_or_older_among_the_over_55s(age_band
     from registry.search.service import _widened
 
     assert _widened(ClientProfile(age_band=age_band)).implied_focus == implied
+
+
+def test_a_weight_added_to_a_values_documents_or_over_all_gives_the_same_ranking(
+        index, monkeypatch):
+    # _add_weight adds a rare value's weight to its documents alone and a common one's
+    # over the whole catalogue: forced one way and then the other, the same floats.
+    from registry.demo.generator import generate
+    from search_index import profile as module
+    from search_index.profile import ClientProfile, run_profile
+
+    generate(80)
+    index.sync()
+    searcher, view = searchers.acquire(index.root)
+    profiles = [
+        ClientProfile(rung=2, barriers=["debt", "language"], goal="werk"),
+        ClientProfile(rung=5, age_band="55_plus", target_groups=["ww"]),
+        ClientProfile(barriers=["mental_health"], support_need="high", goal="begeleiding"),
+    ]
+    found = []
+    for share in (0, 10**9):
+        monkeypatch.setattr(module, "SPARSE_VALUE_SHARE", share)
+        found.append([[(h.intervention_id, h.score) for h in run_profile(
+            searcher, view, profile).hits] for profile in profiles])
+    assert found[0] == found[1] and all(found[0])
