@@ -133,16 +133,23 @@ def _postings(view: IndexView, searcher: Searcher, field: str, text) -> tuple:
     if found is not None:
         return found
     found = build()
-    size = ENTRY_BYTES + len(text) + found[0].nbytes + found[1].nbytes
+    _keep_term_arrays(view, key, found, len(text) + found[0].nbytes + found[1].nbytes)
+    return found
+
+
+_TERM_ARRAYS = ("postings", "bm25")  # kept per term, together up to MAX_POSTINGS_BYTES
+
+
+def _keep_term_arrays(view: IndexView, key: tuple, found, nbytes: int) -> None:
+    size = ENTRY_BYTES + nbytes
     with _EVICTION:
         held = view.arrays.get(_HELD, 0) + size
         if held > MAX_POSTINGS_BYTES:  # list() copies the keys: other threads may add
-            for old in [k for k in list(view.arrays) if k[0] == "postings"]:
+            for old in [k for k in list(view.arrays) if k[0] in _TERM_ARRAYS]:
                 view.arrays.pop(old, None)
             held = size
         view.arrays[_HELD] = held
         view.arrays[key] = found
-    return found
 
 
 def best_order(scores: np.ndarray, ties: np.ndarray, stop: int,
@@ -183,10 +190,18 @@ def _stop_th_highest(scores: np.ndarray, stop: int) -> float:
 def bm25(view: IndexView, searcher: Searcher, term: Term) -> tuple[np.ndarray, np.ndarray]:
     """(documents, scores): the term's BM25F score (Whoosh's, search_index/ranking.py) for
     each document that contains it; empty for a field that is not scored."""
+    key = ("bm25", term.fieldname, term.text, term.boost)
+    found = view.arrays.get(key)
+    if found is not None:
+        return found
     ids, weights, gain = bm25_parts(view, searcher, term)
     if not len(ids):
         return ids, weights
-    return ids, bm25_of(view, searcher, term.fieldname, gain, weights, ids)
+    # Kept beside the postings (a goal's or text's common words come back query after
+    # query, and this is three passes over all their postings); bounded with them.
+    found = ids, bm25_of(view, searcher, term.fieldname, gain, weights, ids)
+    _keep_term_arrays(view, key, found, len(term.text) + found[1].nbytes)
+    return found
 
 
 def bm25_parts(view: IndexView, searcher: Searcher, term: Term

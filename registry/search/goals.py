@@ -20,8 +20,19 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(word.lower() for word in group["words"]) for group in data["groups"])
 
 
+@lru_cache(maxsize=4096)
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    """Any of the phrases as a whole word or words (compiled once per process: building
+    and looking up each pattern per search was most of the widening's time)."""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, phrases))})(?!\w)")
+
+
 def _contains(text: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text) is not None
+    return _pattern((phrase,)).search(text) is not None
+
+
+def _contains_any(text: str, phrases: tuple[str, ...]) -> bool:
+    return bool(phrases) and _pattern(phrases).search(text) is not None
 
 
 def expand_goal(goal: str) -> str:
@@ -29,7 +40,7 @@ def expand_goal(goal: str) -> str:
     text = goal[:MAX_GOAL_CHARS].lower()
     extra: list[str] = []
     for group in synonym_groups():
-        if any(_contains(text, word) for word in group):
+        if _contains_any(text, group):
             extra += [word for word in group if not _contains(text, word) and word not in extra]
     return " ".join([goal[:MAX_GOAL_CHARS], *extra]) if extra else goal[:MAX_GOAL_CHARS]
 
@@ -46,5 +57,4 @@ def goal_domains(goal: str, widened: str | None = None) -> tuple[str, ...]:
     (goal_synonyms.json, "outcome_domains"), in the file's order; `widened`: the goal as
     expand_goal gave it already."""
     text = (widened if widened is not None else expand_goal(goal)).lower()
-    return tuple(domain for domain, words in _domain_words()
-                 if any(_contains(text, word) for word in words))
+    return tuple(domain for domain, words in _domain_words() if _contains_any(text, words))

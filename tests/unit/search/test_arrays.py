@@ -77,10 +77,12 @@ def test_term_postings_kept_are_bounded_in_bytes(catalogue, monkeypatch):
     monkeypatch.setattr(arrays, "MAX_POSTINGS_BYTES", 2 * (one[0].nbytes + one[1].nbytes))
     for word in ("schuld", "taal", "werk", "op", "het", "werk"):
         arrays.add_bm25(np.zeros(view.size), view, searcher, Term("text", word))
-        kept = [view.arrays[key] for key in view.arrays if key[0] == "postings"]
-        assert sum(ids.nbytes + weights.nbytes for ids, weights in kept) <= \
-            arrays.MAX_POSTINGS_BYTES
-    assert ("postings", "text", "werk") in view.arrays
+        postings = [view.arrays[key] for key in view.arrays if key[0] == "postings"]
+        scores = [view.arrays[key] for key in view.arrays if key[0] == "bm25"]
+        # A term's scores share its postings' document numbers.
+        assert sum(ids.nbytes + weights.nbytes for ids, weights in postings) + sum(
+            term_scores.nbytes for _ids, term_scores in scores) <= arrays.MAX_POSTINGS_BYTES
+    assert ("bm25", "text", "werk", 1.0) in view.arrays
 
 
 def test_words_no_document_has_are_not_kept_without_bound(catalogue, monkeypatch):

@@ -1,6 +1,8 @@
 """A client's goal widened with near-words from the versioned synonym list."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registry.search.goals import expand_goal, synonym_groups
 
@@ -39,3 +41,16 @@ def test_each_group_names_a_facet_value_of_the_vocabularies(app, db_session):
         select(VocabularyTerm.vocabulary, VocabularyTerm.code))}
     named = [g["facet"] for g in json.loads(SYNONYMS.read_text())["groups"] if g["facet"]]
     assert named and set(named) <= known
+
+
+@given(words=st.lists(st.sampled_from(
+    ["schulden", "geld", "geldzorgen", "een baan", "baan", "werk", "betaald werk", "werk-",
+     "c++", "(taal)", "taal", "nederlands leren", "-", "a.b"]), max_size=8),
+    phrases=st.lists(st.sampled_from(
+        ["schulden", "geld", "een baan", "werk", "c++", "(taal)", "taal", "a.b", "leren"]),
+        max_size=4, unique=True))
+def test_a_group_matches_when_one_of_its_phrases_does(words, phrases):
+    from registry.search.goals import _contains, _contains_any
+
+    text = " ".join(words)
+    assert _contains_any(text, tuple(phrases)) == any(_contains(text, p) for p in phrases)
