@@ -10,7 +10,6 @@ from whoosh import query as q
 from search_index import searchers
 from search_index.query import (
     MAX_QUERY_WORDS,
-    _no_phrase_without_positions,
     _rewritten,
     clean_text,
     parse_text,
@@ -143,21 +142,28 @@ _WORDS = ["werk", "schuldhulpverlening", "jobcoach", "werk-leerbaan", "e-learnin
           '"werk naar"', "taalcursus", "ABC", "1e", "§", "ü"]
 
 
+def _whole_text(searcher, text: str, view=None):
+    """The whole text through Whoosh's parser, rewritten as parse_text rewrites it (phrases
+    only where positions are kept; with the view, joined words and common phrases)."""
+    cleaned = clean_text(text)
+    if not cleaned:
+        return None
+    parsed = user_parser(list(TEXT_FIELDS), searcher.schema).parse(cleaned)
+    whole = _rewritten(searcher, view, parsed)
+    return None if whole is q.NullQuery else whole
+
+
 @given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6))
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_plain_words_parse_as_the_parser_parses_the_whole_text(catalogue, words):
-    searcher, view = searchers.acquire(catalogue.root)
+    searcher, _view = searchers.acquire(catalogue.root)
     text = " ".join(words)
-    cleaned = clean_text(text)
     try:
-        whole = (user_parser(list(TEXT_FIELDS), searcher.schema).parse(cleaned)
-                 .accept(_no_phrase_without_positions).normalize() if cleaned else None)
+        whole = _whole_text(searcher, text)
     except IndexError:  # Whoosh's parser fails on some runs of operators ("NOT OR OR")
         parse_text(searcher, text)  # ours does not
         return
-    if whole is q.NullQuery:
-        whole = None
 
     assert parse_text(searcher, text) == whole
 
@@ -175,13 +181,7 @@ def test_plain_words_with_the_view_are_rewritten_as_the_whole_text_is(catalogue,
     # ("reïntegratie", which no document has, is rewritten to its two parts.)
     searcher, view = searchers.acquire(catalogue.root)
     text = " ".join(words)
-    cleaned = clean_text(text)
-    whole = None
-    if cleaned:
-        parsed = user_parser(list(TEXT_FIELDS), searcher.schema).parse(cleaned)
-        whole = _rewritten(searcher, view, parsed)
-    if whole is q.NullQuery:
-        whole = None
+    whole = _whole_text(searcher, text, view)
 
     assert parse_text(searcher, text, view) == whole
     assert parse_text(searcher, text, view) == whole  # the second time from the kept words
