@@ -142,6 +142,11 @@ _WORDS = ["werk", "schuldhulpverlening", "jobcoach", "werk-leerbaan", "e-learnin
           '"werk naar"', "taalcursus", "ABC", "1e", "§", "ü"]
 
 
+# The catalogue fixture is built once for all examples (it is not changed by them).
+MANY_EXAMPLES = settings(max_examples=300, deadline=None,
+                         suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
 def _whole_text(searcher, text: str, view=None):
     """The whole text through Whoosh's parser, rewritten as parse_text rewrites it (phrases
     only where positions are kept; with the view, joined words and common phrases)."""
@@ -154,8 +159,7 @@ def _whole_text(searcher, text: str, view=None):
 
 
 @given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=6))
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@MANY_EXAMPLES
 def test_plain_words_parse_as_the_parser_parses_the_whole_text(catalogue, words):
     searcher, _view = searchers.acquire(catalogue.root)
     text = " ".join(words)
@@ -173,8 +177,7 @@ _PLAIN_WORDS = [w for w in _WORDS if w not in ("OR", "NOT", "AND", '"werk naar"'
 
 
 @given(words=st.lists(st.sampled_from(_PLAIN_WORDS), min_size=1, max_size=6))
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@MANY_EXAMPLES
 def test_plain_words_with_the_view_are_rewritten_as_the_whole_text_is(catalogue, words):
     # parse_text keeps each word's rewritten query in the view and joins them; the
     # whole text parsed, rewritten and normalized at once must give the same query.
