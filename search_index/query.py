@@ -266,7 +266,7 @@ def _word_query(fields: tuple[str, ...], schema, word: str) -> Query:
         if found is not None:
             _WORDS.move_to_end(key)
             return found
-    found = user_parser(list(fields), schema).parse(word)
+    found = _built_word_query(fields, schema, word)
     if len(word) > MAX_KEPT_WORD:  # kept, it would hold about 2 KB
         return found
     with _WORDS_LOCK:
@@ -274,6 +274,26 @@ def _word_query(fields: tuple[str, ...], schema, word: str) -> Query:
         while len(_WORDS) > WORD_QUERIES:
             _WORDS.popitem(last=False)
     return found
+
+
+def _built_word_query(fields: tuple[str, ...], schema, word: str) -> Query:
+    """What the users' parser makes of one plain word, built from each field's analysis
+    without it: per field no query (no token), a Term (one) or an AND of Terms (several:
+    the fields' multitoken_query "default" and the parser's AND group), the fields OR-ed,
+    normalized. Setting up and running the parser took 0.1 ms a word, a third of a first
+    search of two new words (tested against the parser on random words). A field that
+    parses queries itself, or joins tokens otherwise, goes through the parser."""
+    parts: list[Query] = []
+    for name in fields:
+        field = schema[name]
+        if field.self_parsing() or field.multitoken_query.lower() not in ("default", "and"):
+            return user_parser(list(fields), schema).parse(word)
+        texts = list(field.process_text(word, mode="query", tokenize=True, removestops=True))
+        if len(texts) == 1:
+            parts.append(Term(name, texts[0]))
+        elif texts:
+            parts.append(And([Term(name, text) for text in texts]))
+    return Or(parts).normalize()
 
 
 # A word no document has may be two words the documents write apart: "reïntegratie" (the

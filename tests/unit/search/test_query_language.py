@@ -236,3 +236,19 @@ def test_a_word_the_documents_write_apart_finds_them(spelled_apart, joined, titl
 def test_a_misspelt_word_is_not_split_into_nonsense(spelled_apart):
     result = spelled_apart.search("taalcrusus")
     assert result.total == 0 and result.suggestion == "taalcursus"
+
+
+@given(word=st.text(alphabet=st.sampled_from(
+    list("werkdiploma's-/.+*^~:()[]{}§üÉéë12_") + [" "]), min_size=1, max_size=14)
+    .map(lambda text: text.replace(" ", "")).filter(bool))
+@MANY_EXAMPLES
+def test_a_word_query_is_built_as_the_parser_parses_the_word(catalogue, word):
+    from search_index.query import _built_word_query
+
+    searcher, _view = searchers.acquire(catalogue.root)
+    fields = tuple(TEXT_FIELDS)
+    try:
+        parsed = user_parser(list(fields), searcher.schema).parse(word)
+    except Exception:  # noqa: BLE001 (the parser's own failures are not ours to match)
+        return
+    assert _built_word_query(fields, searcher.schema, word) == parsed
