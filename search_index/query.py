@@ -188,14 +188,17 @@ def _rewritten(searcher: Searcher, view: IndexView | None, parsed: Query) -> Que
 VIEW_WORD_QUERIES = 4096
 
 
-def _kept_in_view(view: IndexView, name: str, key, make):
-    """make()'s answer for key, kept in the view under `name` (VIEW_WORD_QUERIES at most)."""
+def _kept_in_view(view: IndexView, name: str, word: str, key, make):
+    """make()'s answer for the word's key, kept in the view under `name` (VIEW_WORD_QUERIES
+    at most, and not for a word longer than MAX_KEPT_WORD)."""
     kept = view.arrays.get(("kept words", name))
     if kept is None:
         kept = view.arrays.setdefault(("kept words", name), {})
     found = kept.get(key)
     if found is None:
         found = make()
+        if len(word) > MAX_KEPT_WORD:  # as _word_query: a long word is worked out each time
+            return found
         if len(kept) >= VIEW_WORD_QUERIES:
             kept.clear()
         kept[key] = found
@@ -208,7 +211,7 @@ def _rewritten_word(searcher: Searcher, view: IndexView, fields: tuple[str, ...]
     passes and Whoosh's normalize were a third of a warm text search (bench/README.md,
     "Against tantivy"). Each pass rewrites a word's own query without looking at the
     other words, so rewriting each word is rewriting their AND."""
-    return _kept_in_view(view, "rewritten", (fields, word), lambda: _rewritten(
+    return _kept_in_view(view, "rewritten", word, (fields, word), lambda: _rewritten(
         searcher, view, _word_query(fields, searcher.schema, word)))
 
 
@@ -511,7 +514,7 @@ def suggest(searcher: Searcher, view: IndexView, text: str) -> str | None:
     Only unknown words are corrected: a known word that is rare in titles is not a typo.
     """
     parts = _PARTS.findall(clean_text(text))
-    corrected = [_kept_in_view(view, "corrected", part,
+    corrected = [_kept_in_view(view, "corrected", part, part,
                                lambda part=part: _corrected(searcher, view, part))
                  for part in parts]
     return " ".join(corrected) if corrected != parts else None

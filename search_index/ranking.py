@@ -45,9 +45,10 @@ def top_scored(
     if not mask:
         return []
     candidates = bitsets.to_id_array(mask, view.size)
-    postings = sum(len(arrays.bm25_parts(view, searcher, term)[0]) for term in terms)
+    parts = [(term, *arrays.bm25_parts(view, searcher, term)) for term in terms]
+    postings = sum(len(ids) for _term, ids, _weights, _gain in parts)
     if len(candidates) <= SPARSE_CANDIDATES and len(candidates) * SPARSE_SHARE < postings:
-        docs, scores = _scored_candidates(searcher, view, terms, candidates)
+        docs, scores = _scored_candidates(searcher, view, parts, candidates)
     else:
         docs, scores = _scored_catalogue(searcher, view, terms, candidates)
     order = arrays.best_order(scores, docs, stop)  # ties: lower document first
@@ -63,13 +64,13 @@ SPARSE_CANDIDATES = 2048
 SPARSE_SHARE = 4
 
 
-def _scored_candidates(searcher, view, terms, candidates):
-    """(documents, scores) of the candidates that some term has; each score summed in the
-    query's order, as _scored_catalogue and Whoosh sum them."""
+def _scored_candidates(searcher, view, parts, candidates):
+    """(documents, scores) of the candidates that some term has, from each term's
+    (term, documents, weights, gain); each score summed in the query's order, as
+    _scored_catalogue and Whoosh sum them."""
     scores = np.zeros(len(candidates))
     scored = np.zeros(len(candidates), dtype=bool)
-    for term in terms:
-        ids, weights, gain = arrays.bm25_parts(view, searcher, term)
+    for term, ids, weights, gain in parts:
         if not len(ids):
             continue
         at = np.minimum(np.searchsorted(ids, candidates), len(ids) - 1)

@@ -13,13 +13,12 @@ from __future__ import annotations
 import threading
 
 from registry.services.effects import harmful_domains
-from search_index import bitsets
+from search_index import arrays, bitsets
 from search_index.view import IndexView, generation_key
 
 MAX_KEPT = 50_000  # interventions per generation; beyond it the cache starts again
 FINDINGS_FACET = "outcome_domain"  # the outcome domains of an intervention's findings
 _kept: dict[tuple, dict[int, tuple[str, ...]]] = {}
-_with_findings: dict[tuple, frozenset[int]] = {}
 _lock = threading.Lock()
 
 
@@ -30,11 +29,10 @@ def harm_of(searcher, view: IndexView, ids: list[int]) -> dict[int, tuple[str, .
         known = _kept.get(generation)
         if known is None:
             _kept.clear()
-            _with_findings.clear()
             known = _kept[generation] = {}
         missing = [i for i in ids if i not in known]
     if missing:
-        findings = _ids_with_findings(generation, view)
+        findings = _ids_with_findings(view)
         asked = [i for i in missing if i in findings]
         found = harmful_domains(asked) if asked else {}
         with _lock:
@@ -44,16 +42,14 @@ def harm_of(searcher, view: IndexView, ids: list[int]) -> dict[int, tuple[str, .
     return {i: known.get(i, ()) for i in ids}
 
 
-def _ids_with_findings(generation: tuple, view: IndexView) -> frozenset[int]:
-    """The interventions whose documents in this generation name an outcome domain of a
-    finding (a deleted document's too: asking about one more costs a query, not a
-    warning)."""
-    found = _with_findings.get(generation)
-    if found is None:
+def _ids_with_findings(view: IndexView) -> frozenset[int]:
+    """The interventions whose documents in this view name an outcome domain of a finding
+    (a deleted document's too: asking about one more costs a query, not a warning); kept
+    on the view, which lasts as long as its index generation."""
+    def build() -> frozenset[int]:
         mask = 0
         for value_mask in view.values.get(FINDINGS_FACET, {}).values():
             mask |= value_mask
-        found = frozenset(view.ids[doc] for doc in bitsets.to_ids(mask, view.size))
-        with _lock:
-            _with_findings[generation] = found
-    return found
+        return frozenset(view.ids[doc] for doc in bitsets.to_ids(mask, view.size))
+
+    return arrays.kept(view, ("ids with findings",), build)

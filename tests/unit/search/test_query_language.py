@@ -252,3 +252,14 @@ def test_a_word_query_is_built_as_the_parser_parses_the_word(catalogue, word):
     except Exception:  # noqa: BLE001 (the parser's own failures are not ours to match)
         return
     assert _built_word_query(fields, searcher.schema, word) == parsed
+
+
+def test_a_word_longer_than_any_dutch_word_is_not_kept_in_the_view(catalogue):
+    from search_index.analysis import MAX_KEPT_WORD
+
+    searcher, view = searchers.acquire(catalogue.root)
+    long_word = "werk" * (MAX_KEPT_WORD // 4 + 1)
+    parse_text(searcher, f"jobcoach {long_word}", view)
+    kept = view.arrays[("kept words", "rewritten")]
+    assert any(word == "jobcoach" for _fields, word in kept)
+    assert not any(word == long_word for _fields, word in kept)
