@@ -167,6 +167,13 @@ def post_fork(server, worker):
     # The worker has one thread at this point; the application loads after this.
     if REQUEST_BOUNDARY_GC:
         gc.disable()
+    # Each search's whole-catalogue arrays reuse the memory the last one freed, instead of
+    # fresh pages the kernel faults in (registry/ops/allocator.py).
+    from registry.ops.allocator import keep_freed_memory
+
+    kept = keep_freed_memory()
+    worker.log.info("Worker %s: freed memory %s", os.getpid(),
+                    "kept for the next request" if kept else "handled by the C library's defaults")
 
 
 def post_worker_init(worker):

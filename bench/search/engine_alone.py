@@ -17,6 +17,7 @@ import statistics
 import sys
 import time
 
+from bench.search.as_served import serve_conditions
 from bench.search.probe import FILTERS
 from bench.search.profile_speed import catalogue_index, p95
 from bench.search.text_speed import unseen_texts
@@ -33,6 +34,7 @@ def _timed(searcher, view, request: SearchRequest) -> float:
 
 
 def main() -> None:
+    allocator = serve_conditions()
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     searcher, view = searchers.acquire(catalogue_index(size))
@@ -46,7 +48,8 @@ def main() -> None:
                 for _ in range(WARM_ROUNDS) for i in range(count)]
         cells.append(f"{kind}: first {statistics.median(first):.2f} / {p95(first):.2f}, "
                      f"warm {statistics.median(warm):.2f} / {p95(warm):.2f}")
-    print(f"{size} interventions, {count} unseen texts, CPU ms p50 / p95 | " + " | ".join(cells))
+    print(f"{size} interventions ({allocator}), {count} unseen texts, "
+          "CPU ms p50 / p95 | " + " | ".join(cells))
 
 
 if __name__ == "__main__":

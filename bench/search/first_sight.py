@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.search.as_served import serve_conditions
 from bench.search.profile_speed import catalogue_index, p95
 from bench.search.run import WORK
 from bench.search.text_speed import unseen_texts
@@ -73,6 +74,7 @@ def blocks_only_copy(root: Path, size: int) -> Path:
 
 
 def main() -> None:
+    allocator = serve_conditions()
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     roots = dict(zip(WAYS, (None, index_with_arrays(size)), strict=True))
@@ -94,7 +96,8 @@ def main() -> None:
                 cpu[(way, phase)].append((time.thread_time() - start) * 1000)
                 found[way] = (result.total, [doc for doc, _ in result.hits])
             same &= found[WAYS[0]] == found[WAYS[1]]
-    print(f"{size} interventions, {count} word pairs never searched before; run_search "
+    print(f"{size} interventions ({allocator}), {count} word pairs never searched "
+          "before; run_search "
           f"(text, top 20, all facet counts), CPU ms p50 / p95; load average "
           f"{os.getloadavg()[0]:.1f}\n")
     print("| phase | " + " | ".join(WAYS) + " | p95 arrays / blocks |")

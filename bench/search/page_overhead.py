@@ -23,6 +23,7 @@ import sys
 import time
 
 from bench.load import mix
+from bench.search.as_served import serve_conditions
 from bench.search.profile_speed import catalogue_index, p95
 from bench.search.run import WORK
 
@@ -82,10 +83,12 @@ def measure(size: int, rounds: int) -> dict[str, dict[str, list[float]]]:
 
 
 def main() -> None:
+    allocator = serve_conditions()
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     measured = measure(size, rounds)
-    print(f"| page ({size:,} interventions, {rounds} requests, CPU ms) | page p50 / p95 | "
+    print(f"| page ({size:,} interventions, {rounds} requests, CPU ms; {allocator}) | "
+          "page p50 / p95 | "
           "engine p50 / p95 | page p95 − engine p95 | within engine p95 + 10 ms |")
     print("|---|---|---|---|---|")
     for kind, parts in measured.items():

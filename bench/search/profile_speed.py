@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.search.as_served import serve_conditions
 from bench.search.probe import _profile
 from bench.search.run import WORK
 from registry.search.goals import goal_domains
@@ -84,6 +85,7 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
+    allocator = serve_conditions()
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     root = catalogue_index(size)
     v1 = _v1_module()
@@ -102,7 +104,8 @@ def main() -> None:
             way(i)
             cpu[name].append((time.thread_time() - start) * 1000)
     base = p95(cpu["v1 (baseline)"])
-    print(f"{size} interventions, CPU ms per profile query, 300 queries each, alternating\n")
+    print(f"{size} interventions ({allocator}), CPU ms per profile query, 300 queries each, "
+          "alternating\n")
     print("| ranking | p50 | p95 | p95 / v1 |\n|---|---|---|---|")
     for name, values in cpu.items():
         print(f"| {name} | {statistics.median(values):.1f} | {p95(values):.1f} | "

@@ -31,6 +31,7 @@ import time
 
 import tantivy
 
+from bench.search.as_served import serve_conditions
 from bench.search.probe import FILTERS
 from bench.search.profile_speed import catalogue_index, p95
 from bench.search.run import WORK
@@ -116,6 +117,7 @@ def _timed(fn) -> tuple[float, float]:
 
 
 def main() -> None:
+    allocator = serve_conditions()
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     root = catalogue_index(size)
@@ -156,7 +158,8 @@ def main() -> None:
                                    for t in texts),
                    statistics.mean(_tantivy_search(index, searcher, facets, t, {})[0]
                                    for t in texts))
-    print(f"{size} interventions, {count} word pairs never queried before, CPU ms per "
+    print(f"{size} interventions ({allocator}), {count} word pairs never queried "
+          "before, CPU ms per "
           f"query (p50 / p95), the engines alternating\n")
     print("| query | phase | Whoosh (ours) | tantivy | p95 ours / tantivy | wall p95 ours / "
           "tantivy |")

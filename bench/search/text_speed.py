@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 
+from bench.search.as_served import serve_conditions
 from bench.search.profile_speed import catalogue_index, p95
 from search_index import ranking, searchers
 from search_index.query import parse_text, text_mask
@@ -74,6 +75,7 @@ def _timed(way, searcher, view, query, mask) -> tuple[float, list]:
 
 
 def main() -> None:
+    allocator = serve_conditions()
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 300
     ways = {"per-posting loop (baseline)": _baseline_module(), "arrays": ranking}
@@ -90,7 +92,8 @@ def main() -> None:
                 cpu[(name, phase)].append(ms)
                 results.append([(doc, round(score, 9)) for doc, score in found])
             assert results[0] == results[1], (query, results)
-    print(f"{size} interventions, {count} word pairs never queried before (each found in "
+    print(f"{size} interventions ({allocator}), {count} word pairs never queried "
+          "before (each found in "
           f"some document), top {TOP}, CPU ms per query\n")
     print("| scoring | cold p50 | cold p95 | warm p50 | warm p95 | warm p95 / baseline |")
     print("|---|---|---|---|---|---|")

@@ -120,6 +120,17 @@ def test_each_worker_warms_the_search_before_serving(served):
         "intervention no index yet, study no index yet"] * 2
 
 
+def test_each_worker_keeps_freed_memory_for_the_next_request(served):
+    _, _, (_, err) = served
+    deadline = time.monotonic() + 10
+    while True:
+        reports = re.findall(r"Worker \d+: freed memory (.*)", err.read_text())
+        if len(reports) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert reports == ["kept for the next request"] * 2
+
+
 def test_stale_samples_are_removed_at_start(served):
     _, metrics, _ = served
     assert not (metrics / "counter_1.db").exists()
@@ -167,6 +178,8 @@ def conf(monkeypatch, tmp_path):
     """gunicorn.conf.py loaded in this process (its metrics folder default kept out of
     os.environ); Python's collector settings restored afterwards."""
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    # post_fork would set this test process's allocator thresholds for good.
+    monkeypatch.setattr("registry.ops.allocator.keep_freed_memory", lambda: False)
     spec = importlib.util.spec_from_file_location("gunicorn_conf_under_test",
                                                   ROOT / "gunicorn.conf.py")
     module = importlib.util.module_from_spec(spec)
