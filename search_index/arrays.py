@@ -84,10 +84,11 @@ def words_of(mask: int, size: int) -> np.ndarray:
     return np.frombuffer(mask.to_bytes(8 * ((size + 63) // 64), "little"), dtype=np.uint64)
 
 
-def facet_matrix(view: IndexView) -> tuple[dict[str, slice], list[str], np.ndarray]:
+def facet_matrix(view: IndexView) -> tuple[dict[str, slice], list[str], tuple]:
     """Every facet value's documents as one row of 64-bit words, so that all values are
     counted against a set in one AND and popcount: rows of a facet (a slice per facet,
-    its values in name order), the values' names, and the matrix."""
+    its values in name order), the values' names, and the matrix both ways (a row per
+    value; a row per 64 documents, for counting over a few of them: counts_in)."""
     def build():
         rows: dict[str, slice] = {}
         names: list[str] = []
@@ -97,15 +98,29 @@ def facet_matrix(view: IndexView) -> tuple[dict[str, slice], list[str], np.ndarr
             rows[facet] = slice(len(names), len(names) + len(values))
             names += [name for name, _ in values]
             masks += [mask for _, mask in values]
-        matrix = np.array([words_of(mask, view.size) for mask in masks], dtype=np.uint64)
-        return rows, names, matrix.reshape(len(masks), (view.size + 63) // 64)
+        by_value = np.array([words_of(mask, view.size) for mask in masks], dtype=np.uint64)
+        by_value = by_value.reshape(len(masks), (view.size + 63) // 64)
+        return rows, names, (by_value, np.ascontiguousarray(by_value.T))
 
     return kept(view, ("facet matrix",), build)
 
 
-def counts_in(matrix: np.ndarray, mask: int, size: int) -> np.ndarray:
-    """Per row of the matrix, how many of its documents are in `mask`."""
-    return np.bitwise_count(matrix & words_of(mask, size)).sum(axis=1, dtype=np.int64)
+# A set whose documents lie in fewer than one in SPARSE_WORDS of the 64-document words is
+# counted over those words alone: a text search's few hundred results at 100k lie in a
+# few hundred of 1,563 words, and ANDing all of them was half of its time.
+SPARSE_WORDS = 3
+
+
+def counts_in(matrix: tuple, mask: int, size: int, rows: slice = slice(None)) -> np.ndarray:
+    """Per value of facet_matrix's matrix (of those in `rows`), how many of its documents
+    are in `mask`."""
+    by_value, by_words = matrix
+    words = words_of(mask, size)
+    used = np.flatnonzero(words)
+    if len(used) * SPARSE_WORDS < len(words):
+        return np.bitwise_count(by_words[used, rows] & words[used, None]).sum(
+            axis=0, dtype=np.int64)
+    return np.bitwise_count(by_value[rows] & words).sum(axis=1, dtype=np.int64)
 
 
 def _norms(view: IndexView, searcher: Searcher, field: str) -> np.ndarray:

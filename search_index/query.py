@@ -413,8 +413,8 @@ def facet_counts(
         part = rows[facet]
         own = counts[part]
         if facet in masks:
-            own = arrays.counts_in(matrix[part], _and(matched, masks, skip=facet),
-                                   view.size).tolist()
+            own = arrays.counts_in(matrix, _and(matched, masks, skip=facet), view.size,
+                                   part).tolist()
         chosen = set(filters.get(facet, ()))
         if not chosen:
             found[facet] = [FacetValue(name, count, False)

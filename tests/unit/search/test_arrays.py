@@ -137,3 +137,25 @@ def test_the_stop_th_highest_score_is_found_from_a_sample_as_from_all(scores, da
     values = np.array(scores)
     with patch.multiple(arrays, SAMPLE_FROM=4, SAMPLE_STRIDE=5):
         assert arrays._stop_th_highest(values, stop) == sorted(scores, reverse=True)[stop - 1]
+
+
+@given(st.lists(st.sets(st.integers(min_value=0, max_value=1_299), max_size=400),
+                min_size=1, max_size=6),
+       st.sets(st.integers(min_value=0, max_value=1_299), max_size=300),
+       st.integers(min_value=0, max_value=5), st.sampled_from([0, 10**6]))
+def test_counts_over_the_words_a_set_uses_equal_counts_over_all_words(values, chosen, start,
+                                                                     sparse_words):
+    """Each value's documents in the set, counted over the 64-document words the set has
+    documents in or over all of them (SPARSE_WORDS forced either way): the same counts,
+    and those of the bitsets themselves."""
+    from search_index import bitsets
+
+    size = 1_300
+    masks = [bitsets.from_ids(docs, size) for docs in values]
+    by_value = np.array([arrays.words_of(m, size) for m in masks])
+    matrix = by_value, np.ascontiguousarray(by_value.T)
+    chosen_mask = bitsets.from_ids(chosen, size)
+    rows = slice(min(start, len(masks) - 1), None)
+    with patch.object(arrays, "SPARSE_WORDS", sparse_words):
+        counts = arrays.counts_in(matrix, chosen_mask, size, rows).tolist()
+    assert counts == [(m & chosen_mask).bit_count() for m in masks[rows]]
