@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -407,15 +408,23 @@ def facet_counts(
     once against the results, and again for each filtered facet without its own filter;
     a Python AND and bit count per value cost four times as much (bench/README.md)."""
     rows, names, matrix = arrays.facet_matrix(view)
-    counts = arrays.counts_in(matrix, _and(matched, masks), view.size).tolist()
+    all_counts = arrays.counts_in(matrix, _and(matched, masks), view.size)
+    # The values with results, ascending: a facet without a filter lists only these (a
+    # text search's results have a few dozen of the ~200 values).
+    with_results = np.flatnonzero(all_counts).tolist()
+    counts = all_counts.tolist()
     found: dict[str, list[FacetValue]] = {}
     for facet in view.facets:
         part = rows[facet]
+        chosen = set(filters.get(facet, ()))
+        if facet not in masks and not chosen:
+            found[facet] = [FacetValue(names[i], counts[i], False) for i in with_results[
+                bisect_left(with_results, part.start):bisect_left(with_results, part.stop)]]
+            continue
         own = counts[part]
         if facet in masks:
             own = arrays.counts_in(matrix, _and(matched, masks, skip=facet), view.size,
                                    part).tolist()
-        chosen = set(filters.get(facet, ()))
         if not chosen:
             found[facet] = [FacetValue(name, count, False)
                             for name, count in zip(names[part], own, strict=True) if count]
