@@ -5,10 +5,10 @@ per intervention), several per query, freed again at its end. With glibc's defau
 the memory freed at the top of the heap is handed back to the kernel once more than
 twice the last freed large block is free (the dynamic trim threshold), and blocks above
 the dynamic mmap threshold are mapped and unmapped one by one. Either way the next query
-touches fresh pages, and the kernel faults in and zeroes each of them: a profile search
-at 100k spent about 45% of its time there (bench/README.md, "Freed memory kept by the
-workers"). Fixed thresholds keep the freed memory for the next request instead; glibc
-then also stops adjusting them.
+touches fresh pages, and the kernel faults in and zeroes each of them: up to 45% of a
+profile search at 100k, a tenth in a served worker on average (bench/README.md, "Freed
+memory kept by the workers"). Fixed thresholds keep the freed memory for the next request
+instead; glibc then also stops adjusting them.
 """
 
 from __future__ import annotations
