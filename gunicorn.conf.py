@@ -1,7 +1,7 @@
 """gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app` (see docs/deploy.md).
 
 Environment: REGISTRY_BIND (127.0.0.1:8000), REGISTRY_WORKERS (2 per CPU), REGISTRY_THREADS
-(2),
+(2), REGISTRY_KEEP_FREED_MEMORY (1; 0 leaves the C allocator's defaults),
 PROMETHEUS_MULTIPROC_DIR (a folder of its own per gunicorn; default: one under the
 temporary folder, removed on exit). Every REGISTRY_* setting of the application itself
 is read by create_app in each worker. On Python < 3.12 the workers collect garbage at
@@ -33,6 +33,8 @@ def _cpus() -> int:
 # threads of its process, and at 20 requests/s the p95 was 2.08x the uncontended one;
 # with 4 x 2 it was 1.22x, 1.92x during a bulk import (bench/README.md, "Load").
 workers = int(os.environ.get("REGISTRY_WORKERS", str(2 * _cpus())))
+# "0" leaves the C allocator's own thresholds (post_fork, docs/deploy.md).
+KEEP_FREED_MEMORY = os.environ.get("REGISTRY_KEEP_FREED_MEMORY", "1") != "0"
 threads = int(os.environ.get("REGISTRY_THREADS", "2"))
 # Threads: a request waiting on the database or a file upload does not hold a process.
 worker_class = "gthread"
@@ -171,7 +173,7 @@ def post_fork(server, worker):
     # fresh pages the kernel faults in (registry/ops/allocator.py).
     from registry.ops.allocator import keep_freed_memory
 
-    kept = keep_freed_memory()
+    kept = KEEP_FREED_MEMORY and keep_freed_memory()
     worker.log.info("Worker %s: freed memory %s", os.getpid(),
                     "kept for the next request" if kept else "handled by the C library's defaults")
 

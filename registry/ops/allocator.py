@@ -21,8 +21,8 @@ M_MMAP_THRESHOLD = -3
 # Blocks up to this size come from the heap, not a mapping of their own: a float array
 # of 2M interventions. glibc refuses more than 32 MiB on 64-bit systems.
 MMAP_THRESHOLD = 16 * 2**20
-# Free memory at the heap's top up to this size stays with the process (per arena:
-# each request thread allocates from one of its own), so a worker keeps about what its
+# Free memory at the heap's top up to this size stays with the process (per arena: a
+# request thread usually allocates from one of its own), so a worker keeps about what its
 # largest recent query needed.
 TRIM_THRESHOLD = 32 * 2**20
 

@@ -55,6 +55,20 @@ def test_gunicorn_runs_two_processes_per_cpu_with_two_threads_each(monkeypatch, 
     assert (settings["workers"], settings["threads"]) == (2 * len(os.sched_getaffinity(0)), 2)
 
 
+@pytest.mark.parametrize(("value", "kept"), [(None, True), ("1", True), ("0", False)])
+def test_gunicorn_workers_keep_freed_memory_unless_set_to_0(monkeypatch, tmp_path, value, kept):
+    import runpy
+    from pathlib import Path
+
+    if value is None:
+        monkeypatch.delenv("REGISTRY_KEEP_FREED_MEMORY", raising=False)
+    else:
+        monkeypatch.setenv("REGISTRY_KEEP_FREED_MEMORY", value)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # restored afterwards
+    settings = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))
+    assert settings["KEEP_FREED_MEMORY"] is kept
+
+
 def test_gunicorn_raises_the_open_files_limit_for_the_index_files_threads_keep_open(
         tmp_path):
     import subprocess

@@ -11,7 +11,9 @@ ROOT = Path(__file__).parents[2]
 
 # What a search does at 100k interventions, in small: whole-catalogue float arrays made
 # and freed again, query after query. Prints the page faults of 50 such queries after
-# five to warm up. Run in a process of its own: the thresholds are the process's.
+# five to warm up. Run in a process of its own: the thresholds are the process's. This
+# is the main thread's heap; a request thread's arena faults under other patterns (the
+# profile search between other work: bench/README.md, "Freed memory kept by the workers").
 QUERIES = """
 import resource, sys
 import numpy as np
