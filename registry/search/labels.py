@@ -112,15 +112,16 @@ def reason_label(facet: str, value: str, terms: dict) -> str:
 def explanation_of(item, terms: dict) -> str:
     """The explanation of one profile result (a registry.search.service.Item)."""
     return explanation(item.fits, item.mismatches, item.unaddressed, terms,
-                       item.positive_goal_domains, item.only_age_band)
+                       item.positive_goal_domains, item.only_age_band, item.other_barriers)
 
 
 def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict,
-                positive_goal_domains: list | tuple = (), only_age_band: str | None = None
-                ) -> str:
+                positive_goal_domains: list | tuple = (), only_age_band: str | None = None,
+                other_barriers: list | tuple = ()) -> str:
     """One Dutch line: what fits, what does not, what the intervention does not name, the
-    one age band it is made for when the client's age was not given, and the goal's
-    outcome domains its effects are rated positive in."""
+    other barriers it is made for when none is the client's, the one age band it is made
+    for when the client's age was not given, and the goal's outcome domains its effects
+    are rated positive in."""
 
     def join(reasons: list) -> str:
         return ", ".join(reason_label(f, v, terms) for f, v in reasons)
@@ -132,6 +133,9 @@ def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict,
         parts.append(_("past niet: %(items)s", items=join(mismatches)))
     if unaddressed:
         parts.append(_("niet genoemd: %(items)s", items=join(unaddressed)))
+    if other_barriers:
+        parts.append(_("gemaakt voor andere belemmeringen: %(items)s",
+                       items=join([("barrier", code) for code in other_barriers])))
     if only_age_band:
         parts.append(_("alleen voor %(band)s (leeftijd niet opgegeven)",
                        band=in_running_text(value_label("age_band", only_age_band, terms))))

@@ -64,6 +64,7 @@ class Item:
     goal_matched: bool | None = None
     positive_goal_domains: list = field(default_factory=list)
     only_age_band: str | None = None  # the one band it serves, when no age was given
+    other_barriers: list = field(default_factory=list)  # its own, when none is the client's
 
 
 def _load(ids: list[int], harm: dict[int, tuple[str, ...]]) -> dict[int, Hit]:
@@ -163,6 +164,7 @@ def search_profile(
             goal_matched=h.goal_matched,
             positive_goal_domains=h.positive_goal_domains,
             only_age_band=h.only_age_band,
+            other_barriers=h.other_barriers,
         )
         for h in result.hits
         if h.intervention_id in loaded

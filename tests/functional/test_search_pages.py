@@ -182,3 +182,11 @@ def test_a_profile_page_past_the_last_leads_to_the_last(client, indexed):
     response = client.get("/zoeken/profiel?rung=2&pagina=40")
     assert response.status_code == 302
     assert "pagina=1" in response.headers["Location"]
+
+
+def test_profile_explains_an_intervention_made_for_other_barriers(client, indexed):
+    body = client.get("/api/v1/search/profile?rung=2&barrier=debt").get_json()
+    explained = {item["title"]: item["explanation"] for item in body["items"]}
+    assert "gemaakt voor andere belemmeringen" not in explained["Schuldhulpverlening jong"]
+    assert explained["Taaltraject"].endswith(
+        "gemaakt voor andere belemmeringen: taalbeheersing")

@@ -338,3 +338,42 @@ def test_a_weight_added_to_a_values_documents_or_over_all_gives_the_same_ranking
         found.append([[(h.intervention_id, h.score) for h in run_profile(
             searcher, view, profile).hits] for profile in profiles])
     assert found[0] == found[1] and all(found[0])
+
+
+@pytest.mark.parametrize("penalty", [0.0, 3.0])
+def test_an_intervention_made_for_other_barriers_loses_the_barrier_penalty(
+        index, monkeypatch, penalty):
+    # The client's barrier is debt: one made for anxiety is made for another problem; one
+    # naming debt among others, or no barrier at all, is not.
+    from search_index import profile as module
+
+    make_intervention(title="Angst", tags={"barrier": ["mental_health"], "target_group": ["ww"]})
+    make_intervention(title="Schulden en angst",
+                      tags={"barrier": ["debt", "mental_health"], "target_group": ["ww"]})
+    make_intervention(title="Zonder belemmering", tags={"target_group": ["ww"]})
+    index.sync()
+    client = {"barriers": ["debt"], "target_groups": ["ww"]}
+    monkeypatch.setattr(module, "BARRIER_MISMATCH_PENALTY", 0.0)
+    before = dict(zip(titles(index, index.profile(**client)),
+                      index.profile(**client).hits, strict=True))
+    monkeypatch.setattr(module, "BARRIER_MISMATCH_PENALTY", penalty)
+    after = dict(zip(titles(index, index.profile(**client)),
+                     index.profile(**client).hits, strict=True))
+    assert {title: round(before[title].score - hit.score, 3) for title, hit in after.items()} \
+        == {"Angst": penalty, "Schulden en angst": 0.0, "Zonder belemmering": 0.0}
+    assert {title: hit.other_barriers for title, hit in after.items()} == {
+        "Angst": ["mental_health"], "Schulden en angst": [], "Zonder belemmering": []}
+
+
+def test_without_barriers_no_intervention_is_held_back_for_its_own(index, monkeypatch):
+    from search_index import profile as module
+
+    make_intervention(title="Angst", tags={"barrier": ["mental_health"], "target_group": ["ww"]})
+    make_intervention(title="Zonder belemmering", tags={"target_group": ["ww"]})
+    index.sync()
+    scores = []
+    for penalty in (0.0, 3.0):
+        monkeypatch.setattr(module, "BARRIER_MISMATCH_PENALTY", penalty)
+        result = index.profile(target_groups=["ww"])
+        scores.append([(h.intervention_id, h.score, h.other_barriers) for h in result.hits])
+    assert scores[0] == scores[1] and all(not barriers for *_, barriers in scores[0])
