@@ -51,11 +51,12 @@ harm          5 when the intervention's effects are rated (possibly) negative in
               outcome domain (the registry passes these as penalties)
 
 Interventions that address nothing of the profile and do not match the goal are left out.
+The penalties are computed in search_index/profile_penalties.py, the characteristics'
+weights in search_index/profile_weights.py.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -64,22 +65,27 @@ from whoosh.query import And
 from whoosh.searching import Searcher
 
 from search_index import arrays, ranking
+from search_index.profile_penalties import (
+    age_classes,
+    age_penalties,
+    barrier_mismatches,
+    focus_penalties,
+    only_band,
+    other_barriers,
+    rung_classes,
+    rung_penalties,
+    rung_penalty,
+    subtract_barrier_penalty,
+)
+from search_index.profile_weights import add_weight, facet_mask, specificity
 from search_index.query import parse_text
 from search_index.view import IndexView
 
 FIT_WEIGHT, TEXT_WEIGHT, EVIDENCE_WEIGHT = 10.0, 4.0, 1.5
 HARM_PENALTY = 5.0  # what the registry subtracts for a harm rating (registry/search/service.py)
-RUNG_FIRST_STEP_PENALTY, RUNG_STEP_PENALTY, RUNG_STEPS_COUNTED = 1.0, 2.0, 3
 RUNG_BREADTH_DISCOUNT = 0.75  # of the rung's fit, for a range spanning the whole ladder
 FIT_FLOOR_CHARACTERISTICS, FIT_FLOOR_SHARE = 2, 0.1
-FOCUS_PENALTY = 5.0
-FOCUS_SPECIFICITY_POWER = 2  # how strongly the rarest target groups and barriers count
-FOCUS_FACETS = ("target_group", "barrier")  # what an intervention is made for
-BARRIER_FACET = "barrier"
-BARRIER_MISMATCH_PENALTY = 3.0
 POSITIVE_FACET = "positive_effect"  # outcome domains rated (potentially) positive
-AGE_NEAR_PENALTY, AGE_FAR_PENALTY = 1.0, 3.0
-AGE_UNKNOWN_PENALTY = AGE_NEAR_PENALTY  # no age given, the intervention serves one band
 TEXT_CANDIDATES = 200
 MAX_GOAL_WORDS = 12
 PROVISIONAL_POINTS = 0.1
@@ -165,19 +171,6 @@ def evidence_weight(has_characteristics: bool = True, has_goal_match: bool = Tru
     return EVIDENCE_WEIGHT * (reachable or FIT_WEIGHT + TEXT_WEIGHT) / (FIT_WEIGHT + TEXT_WEIGHT)
 
 
-def specificity(named: int, live: int) -> float:
-    """The weight of a characteristic that `named` of `live` interventions name."""
-    return math.log(1 + live / (1 + named))
-
-
-def rung_penalty(distance):
-    """The penalty for a client's rung `distance` rungs outside the intervention's range
-    (a number or an array of them)."""
-    counted = np.minimum(distance, RUNG_STEPS_COUNTED)
-    return np.where(counted > 0,
-                    RUNG_FIRST_STEP_PENALTY + RUNG_STEP_PENALTY * (counted - 1), 0.0)
-
-
 def fit_floor(live: int) -> float:
     """The least total weight a profile's fit is a share of (see the module docstring)."""
     return FIT_FLOOR_CHARACTERISTICS * specificity(round(live * FIT_FLOOR_SHARE), live)
@@ -189,10 +182,6 @@ def score(fit: float, text: float, level_rank: int, rung_distance: int,
     profile with characteristics and a goal that matches."""
     return (FIT_WEIGHT * fit + TEXT_WEIGHT * text + evidence_weight() * evidence_points(
         level_rank) - float(rung_penalty(rung_distance)) - age_penalty)
-
-
-def _mask(view: IndexView, facet: str, value: str) -> int:
-    return view.values.get(facet, {}).get(value, 0)
 
 
 @dataclass
@@ -211,69 +200,17 @@ def _features(view: IndexView, profile: ClientProfile) -> _Features:
     live_count = view.live.bit_count()
     weighted = []
     for facet, value in profile.characteristics():
-        docs = _mask(view, facet, value) & view.live
+        docs = facet_mask(view, facet, value) & view.live
         weighted.append((facet, value, docs, specificity(docs.bit_count(), live_count)))
     total = max(sum(w for *_, w in weighted), fit_floor(live_count)) or 1.0
     named = set(profile.characteristics())
     implied = []
     for facet, value in profile.implied_focus:
         if (facet, value) not in named:
-            docs = _mask(view, facet, value) & view.live
+            docs = facet_mask(view, facet, value) & view.live
             implied.append((facet, value, docs, specificity(docs.bit_count(), live_count)))
-    return _Features(weighted, total, implied, _rung_classes(view, profile),
-                     _age_classes(view, profile))
-
-
-def _rung_classes(view: IndexView, profile: ClientProfile) -> list[tuple[int, int]]:
-    if not profile.rung:
-        return []
-    rungs = view.values.get("ladder_rung", {})
-    any_rung = 0
-    for mask in rungs.values():
-        any_rung |= mask
-    placed = _mask(view, "ladder_rung", str(profile.rung))
-    classes = []
-    for distance in range(1, 6):
-        near = (_mask(view, "ladder_rung", str(profile.rung - distance))
-                | _mask(view, "ladder_rung", str(profile.rung + distance))) & ~placed
-        if near & any_rung:
-            classes.append((distance, near & view.live))
-        placed |= near
-    return classes
-
-
-def _one_band_only(view: IndexView) -> int:
-    """The documents that name exactly one age band."""
-    seen_once = seen_more = 0
-    for mask in view.values.get("age_band", {}).values():
-        seen_more |= seen_once & mask
-        seen_once |= mask
-    return seen_once & ~seen_more
-
-
-def _only_band(view: IndexView, doc: int) -> str | None:
-    """The age band of a document that names exactly one, else None."""
-    named = [code for code, mask in view.values.get("age_band", {}).items() if mask >> doc & 1]
-    return named[0] if len(named) == 1 else None
-
-
-def _age_classes(view: IndexView, profile: ClientProfile) -> list[tuple[float, int]]:
-    if not profile.age_band:
-        return [(AGE_UNKNOWN_PENALTY, _one_band_only(view) & view.live)]
-    bands = view.values.get("age_band", {})
-    own = bands.get(profile.age_band, 0)
-    order = list(profile.age_order)
-    near = 0
-    if profile.age_band in order:
-        index = order.index(profile.age_band)
-        for neighbour in order[max(index - 1, 0):index + 2]:
-            near |= bands.get(neighbour, 0)
-    any_age = 0
-    for mask in bands.values():
-        any_age |= mask
-    near_docs = near & ~own & view.live
-    far_docs = any_age & ~own & ~near & view.live
-    return [(AGE_NEAR_PENALTY, near_docs), (AGE_FAR_PENALTY, far_docs)]
+    return _Features(weighted, total, implied, rung_classes(view, profile),
+                     age_classes(view, profile))
 
 
 def _goal_words(searcher: Searcher, view: IndexView, goal: str) -> list:
@@ -315,46 +252,7 @@ def _text_scores(searcher: Searcher, view: IndexView, goal: str) -> np.ndarray:
     return text
 
 
-def _rung_penalties(view: IndexView, profile: ClientProfile) -> np.ndarray:
-    """Per document rung_penalty of how many rungs the client's rung lies outside its
-    range (0 inside, or when it names no rung). Kept per index generation and rung (a
-    few small whole numbers: float32 holds them exactly)."""
-    def build() -> np.ndarray:
-        penalties = np.zeros(view.size, dtype=np.float32)
-        for rung_distance, docs in _rung_classes(view, profile):
-            penalties[arrays.of_mask(docs, view.size)] = float(rung_penalty(rung_distance))
-        return penalties
-
-    return arrays.kept(view, ("rung_penalties", profile.rung), build)
-
-
-def _age_penalties(view: IndexView, profile: ClientProfile) -> np.ndarray:
-    """Per document its age penalty (see the module docstring), kept per index
-    generation, age band and order of the bands."""
-    def build() -> np.ndarray:
-        penalties = np.zeros(view.size, dtype=np.float32)
-        for penalty, docs in _age_classes(view, profile):
-            penalties[arrays.of_mask(docs, view.size)] = penalty
-        return penalties
-
-    return arrays.kept(view, ("age_penalties", profile.age_band, tuple(profile.age_order)),
-                       build)
-
-
 _POINTS = np.array([evidence_points(rank) for rank in range(7)])
-
-
-def _focus_weights(view: IndexView) -> np.ndarray:
-    """Per document the weight of all its target groups and barriers (each its
-    specificity to FOCUS_SPECIFICITY_POWER); kept only as _focus_totals."""
-    live_count = view.live.bit_count()
-    total = np.zeros(view.size)
-    for facet in FOCUS_FACETS:
-        for value, mask in view.values.get(facet, {}).items():
-            named = (mask & view.live).bit_count()
-            total += (specificity(named, live_count) ** FOCUS_SPECIFICITY_POWER
-                      * arrays.facet_value(view, facet, value))
-    return total
 
 
 def rung_narrowness(named, rungs: int):
@@ -392,60 +290,13 @@ def evidence_in_goal_domains(view: IndexView, profile: ClientProfile) -> np.ndar
     return (level + _positive_in_goal(view, profile)) / 2
 
 
-def focus_penalties(view: IndexView, features: _Features) -> np.ndarray:
-    """Per document FOCUS_PENALTY times the share of its target groups' and barriers'
-    weight that the client does not have (0 when the client names neither)."""
-    shared = np.zeros(view.size)
-    given = False
-    for facet, value, _docs, weight in features.weighted:
-        if facet in FOCUS_FACETS:
-            given = True
-            _add_weight(shared, view, facet, value, weight ** FOCUS_SPECIFICITY_POWER)
-    if not given:
-        return np.zeros(view.size)
-    for facet, value, _docs, weight in features.implied:
-        _add_weight(shared, view, facet, value, weight ** FOCUS_SPECIFICITY_POWER)
-    total, named = _focus_totals(view)
-    share = np.minimum(np.divide(shared, total, out=shared), 1.0, out=shared)
-    return np.multiply(FOCUS_PENALTY * (1 - share), named, out=share)
-
-
-# A value that fewer than one document in this many has gets its weight added to those
-# documents alone; a commoner one as weight times 0 or 1 over the whole catalogue (a
-# scattered update of half the catalogue costs four times a pass over all of it).
-SPARSE_VALUE_SHARE = 8
-
-
-def _add_weight(into: np.ndarray, view: IndexView, facet: str, value: str, weight: float,
-                counted: np.ndarray | None = None) -> None:
-    """into += weight (times counted) for the documents with the value: either way the
-    same floats, since the others would add weight times 0."""
-    docs = arrays.facet_docs(view, facet, value)
-    if len(docs) * SPARSE_VALUE_SHARE < view.size:
-        into[docs] += weight if counted is None else weight * counted[docs]
-    elif counted is None:
-        into += weight * arrays.facet_value(view, facet, value)
-    else:
-        into += weight * counted * arrays.facet_value(view, facet, value)
-
-
-def _focus_totals(view: IndexView) -> tuple[np.ndarray, np.ndarray]:
-    """(_focus_weights with 1 where a document names no target group or barrier, 1.0
-    where it names some and 0.0 where not): the focus penalty's divisor and its mask."""
-    def build() -> tuple[np.ndarray, np.ndarray]:
-        total = _focus_weights(view)
-        return np.where(total > 0, total, 1.0), (total > 0).astype(float)
-
-    return arrays.kept(view, ("focus_totals",), build)
-
-
 def _scores(view: IndexView, features: _Features, profile: ClientProfile,
             text: np.ndarray, mismatched: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """(score per document, the documents in the result: fitting something or matching
     the goal); `mismatched` is barrier_mismatches'."""
     fit = np.zeros(view.size)
     for facet, value, _docs, weight in features.weighted:
-        _add_weight(fit, view, facet, value, weight,
+        add_weight(fit, view, facet, value, weight,
                     _rung_narrowness(view) if facet == "ladder_rung" else None)
     fit /= features.total_weight
     evidence = evidence_in_goal_domains(view, profile) * evidence_weight(
@@ -457,36 +308,11 @@ def _scores(view: IndexView, features: _Features, profile: ClientProfile,
     scores = np.multiply(fit, FIT_WEIGHT, out=fit)  # fit is not needed any more
     scores += np.multiply(text, TEXT_WEIGHT)
     scores += evidence
-    scores -= _rung_penalties(view, profile)
-    scores -= _age_penalties(view, profile)
+    scores -= rung_penalties(view, profile)
+    scores -= age_penalties(view, profile)
     scores -= focus_penalties(view, features)
-    if mismatched is not None:
-        # Times 0 or 1, not subtract(where=): the same floats, and a mask over half the
-        # catalogue made the masked subtraction seven times slower at 100k.
-        scores -= BARRIER_MISMATCH_PENALTY * mismatched
+    subtract_barrier_penalty(scores, mismatched)
     return scores, in_result
-
-
-def _naming_barriers(view: IndexView) -> np.ndarray:
-    """Per document whether it names any barrier, kept per index generation."""
-    def build() -> np.ndarray:
-        named = np.zeros(view.size, dtype=bool)
-        for value in view.values.get(BARRIER_FACET, {}):
-            named |= arrays.facet_value(view, BARRIER_FACET, value)
-        return named
-
-    return arrays.kept(view, ("naming barriers",), build)
-
-
-def barrier_mismatches(view: IndexView, profile: ClientProfile) -> np.ndarray | None:
-    """Per document whether barrier_penalty applies: it names barriers, none of them the
-    client's; None when the client names no barrier."""
-    if not profile.barriers:
-        return None
-    mismatched = _naming_barriers(view).copy()
-    for value in profile.barriers:
-        mismatched[arrays.facet_docs(view, BARRIER_FACET, value)] = False
-    return mismatched
 
 
 def _ranked(view: IndexView, scores: np.ndarray, candidates: np.ndarray,
@@ -535,14 +361,6 @@ def explain(view: IndexView, profile: ClientProfile, doc: int,
     return fits, sorted(hard), unaddressed
 
 
-def _other_barriers(view: IndexView, mismatched: np.ndarray | None, doc: int) -> list[str]:
-    """The document's barriers when barrier_penalty applies to it, else []."""
-    if mismatched is None or not mismatched[doc]:
-        return []
-    return [code for code in sorted(view.values.get(BARRIER_FACET, {}))
-            if arrays.facet_value(view, BARRIER_FACET, code)[doc]]
-
-
 def run_profile(
     searcher: Searcher, view: IndexView, profile: ClientProfile, page: int = 1,
     per_page: int = 20, penalties: Penalties | None = None,
@@ -565,6 +383,6 @@ def run_profile(
                     if arrays.facet_value(view, POSITIVE_FACET, d)[doc]]
         hits.append(ProfileHit(view.ids[doc], round(float(scores[doc]), 3), fits, hard,
                                unaddressed, matched, positive,
-                               None if profile.age_band else _only_band(view, doc),
-                               _other_barriers(view, mismatched, doc)))
+                               None if profile.age_band else only_band(view, doc),
+                               other_barriers(view, mismatched, doc)))
     return ProfileResult(len(candidates), hits)

@@ -318,10 +318,10 @@ def test_the_registry_counts_a_client_of_55_or_older_among_the_over_55s(age_band
 
 def test_a_weight_added_to_a_values_documents_or_over_all_gives_the_same_ranking(
         index, monkeypatch):
-    # _add_weight adds a rare value's weight to its documents alone and a common one's
+    # add_weight adds a rare value's weight to its documents alone and a common one's
     # over the whole catalogue: forced one way and then the other, the same floats.
     from registry.demo.generator import generate
-    from search_index import profile as module
+    from search_index import profile_weights as module
     from search_index.profile import ClientProfile, run_profile
 
     generate(80)
@@ -345,7 +345,7 @@ def test_an_intervention_made_for_other_barriers_loses_the_barrier_penalty(
         index, monkeypatch, penalty):
     # The client's barrier is debt: one made for anxiety is made for another problem; one
     # naming debt among others, or no barrier at all, is not.
-    from search_index import profile as module
+    from search_index import profile_penalties as module
 
     make_intervention(title="Angst", tags={"barrier": ["mental_health"], "target_group": ["ww"]})
     make_intervention(title="Schulden en angst",
@@ -366,7 +366,7 @@ def test_an_intervention_made_for_other_barriers_loses_the_barrier_penalty(
 
 
 def test_without_barriers_no_intervention_is_held_back_for_its_own(index, monkeypatch):
-    from search_index import profile as module
+    from search_index import profile_penalties as module
 
     make_intervention(title="Angst", tags={"barrier": ["mental_health"], "target_group": ["ww"]})
     make_intervention(title="Zonder belemmering", tags={"target_group": ["ww"]})
