@@ -52,7 +52,8 @@ harm          5 when the intervention's effects are rated (possibly) negative in
 
 Interventions that address nothing of the profile and do not match the goal are left out.
 The penalties are computed in search_index/profile_penalties.py, the characteristics'
-weights in search_index/profile_weights.py.
+weights in search_index/profile_weights.py; the client's profile is defined in
+search_index/profile_inputs.py.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ from whoosh.query import And
 from whoosh.searching import Searcher
 
 from search_index import arrays, ranking
+from search_index.profile_inputs import ClientProfile, Features
 from search_index.profile_penalties import (
     age_classes,
     age_penalties,
@@ -92,41 +94,6 @@ PROVISIONAL_POINTS = 0.1
 
 
 Penalties = Callable[[list[int]], dict[int, float]]
-
-
-@dataclass
-class ClientProfile:
-    rung: int | None = None
-    support_need: str | None = None
-    age_band: str | None = None
-    target_groups: list[str] = field(default_factory=list)
-    barriers: list[str] = field(default_factory=list)
-    domains: list[str] = field(default_factory=list)
-    phases: list[str] = field(default_factory=list)
-    goal: str = ""
-    # The outcome domains the goal is about (codes of the positive_effect facet).
-    goal_domains: tuple[str, ...] = ()
-    # The age bands in their vocabulary's order, youngest first: which bands are next to
-    # each other (without it any other band counts as far).
-    age_order: tuple[str, ...] = ()
-    # Target groups or barriers the client belongs to by another characteristic (a
-    # client of 55 or older is one of the over-55s): in the focus penalty they count as
-    # the client's own, not as "made for another group". Not characteristics of the fit.
-    implied_focus: tuple[tuple[str, str], ...] = ()
-
-    def characteristics(self) -> list[tuple[str, str]]:
-        """(facet, value) pairs the client has, in the order they are explained."""
-        pairs = [("ladder_rung", str(self.rung))] if self.rung else []
-        pairs += [("support_need", self.support_need)] if self.support_need else []
-        pairs += [("age_band", self.age_band)] if self.age_band else []
-        for facet, values in (
-            ("target_group", self.target_groups),
-            ("barrier", self.barriers),
-            ("domain", self.domains),
-            ("phase", self.phases),
-        ):
-            pairs += [(facet, v) for v in values]
-        return pairs
 
 
 @dataclass
@@ -184,19 +151,7 @@ def score(fit: float, text: float, level_rank: int, rung_distance: int,
         level_rank) - float(rung_penalty(rung_distance)) - age_penalty)
 
 
-@dataclass
-class _Features:
-    """The profile's characteristics with their weights, and the distance classes of
-    rung and age as document sets."""
-
-    weighted: list[tuple[str, str, int, float]]  # facet, value, documents, weight
-    total_weight: float
-    implied: list[tuple[str, str, int, float]]  # the profile's implied_focus, weighted
-    rung_classes: list[tuple[int, int]]  # (distance, documents); distance 0 omitted
-    age_classes: list[tuple[float, int]]  # (penalty, documents)
-
-
-def _features(view: IndexView, profile: ClientProfile) -> _Features:
+def _features(view: IndexView, profile: ClientProfile) -> Features:
     live_count = view.live.bit_count()
     weighted = []
     for facet, value in profile.characteristics():
@@ -209,7 +164,7 @@ def _features(view: IndexView, profile: ClientProfile) -> _Features:
         if (facet, value) not in named:
             docs = facet_mask(view, facet, value) & view.live
             implied.append((facet, value, docs, specificity(docs.bit_count(), live_count)))
-    return _Features(weighted, total, implied, rung_classes(view, profile),
+    return Features(weighted, total, implied, rung_classes(view, profile),
                      age_classes(view, profile))
 
 
@@ -290,7 +245,7 @@ def evidence_in_goal_domains(view: IndexView, profile: ClientProfile) -> np.ndar
     return (level + _positive_in_goal(view, profile)) / 2
 
 
-def _scores(view: IndexView, features: _Features, profile: ClientProfile,
+def _scores(view: IndexView, features: Features, profile: ClientProfile,
             text: np.ndarray, mismatched: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """(score per document, the documents in the result: fitting something or matching
     the goal); `mismatched` is barrier_mismatches'."""
@@ -341,7 +296,7 @@ def _ranked_with_penalties(view: IndexView, scores: np.ndarray, candidates: np.n
 
 
 def explain(view: IndexView, profile: ClientProfile, doc: int,
-            features: _Features | None = None) -> tuple[list, list, list]:
+            features: Features | None = None) -> tuple[list, list, list]:
     """(fits, mismatches, not addressed) of one document for this client: a mismatch is
     a rung outside the intervention's range or an age band it does not serve."""
     features = features or _features(view, profile)

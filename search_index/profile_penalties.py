@@ -6,16 +6,12 @@ generation."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from search_index import arrays
+from search_index.profile_inputs import ClientProfile, Features
 from search_index.profile_weights import add_weight, facet_mask, specificity
 from search_index.view import IndexView
-
-if TYPE_CHECKING:
-    from search_index.profile import ClientProfile, _Features
 
 RUNG_FIRST_STEP_PENALTY, RUNG_STEP_PENALTY, RUNG_STEPS_COUNTED = 1.0, 2.0, 3
 AGE_NEAR_PENALTY, AGE_FAR_PENALTY = 1.0, 3.0
@@ -136,7 +132,7 @@ def focus_totals(view: IndexView) -> tuple[np.ndarray, np.ndarray]:
     return arrays.kept(view, ("focus_totals",), build)
 
 
-def focus_penalties(view: IndexView, features: _Features) -> np.ndarray:
+def focus_penalties(view: IndexView, features: Features) -> np.ndarray:
     """Per document FOCUS_PENALTY times the share of its target groups' and barriers'
     weight that the client does not have (0 when the client names neither)."""
     shared = np.zeros(view.size)
