@@ -10,7 +10,7 @@ import numpy as np
 
 from search_index import arrays
 from search_index.profile_inputs import ClientProfile, Features
-from search_index.profile_weights import add_weight, facet_mask, specificity
+from search_index.profile_weights import add_weight, facet_mask, specificity, values_named
 from search_index.view import IndexView
 
 RUNG_FIRST_STEP_PENALTY, RUNG_STEP_PENALTY, RUNG_STEPS_COUNTED = 1.0, 2.0, 3
@@ -73,7 +73,7 @@ def one_band_only(view: IndexView) -> int:
 
 def only_band(view: IndexView, doc: int) -> str | None:
     """The age band of a document that names exactly one, else None."""
-    named = [code for code, mask in view.values.get("age_band", {}).items() if mask >> doc & 1]
+    named = values_named(view, "age_band", doc)
     return named[0] if len(named) == 1 else None
 
 
@@ -176,8 +176,7 @@ def other_barriers(view: IndexView, mismatched: np.ndarray | None, doc: int) -> 
     """The document's barriers when barrier_penalty applies to it, else []."""
     if mismatched is None or not mismatched[doc]:
         return []
-    return [code for code in sorted(view.values.get(BARRIER_FACET, {}))
-            if arrays.facet_value(view, BARRIER_FACET, code)[doc]]
+    return values_named(view, BARRIER_FACET, doc)
 
 
 def subtract_barrier_penalty(scores: np.ndarray, mismatched: np.ndarray | None) -> None:

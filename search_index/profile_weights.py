@@ -27,6 +27,12 @@ def facet_mask(view: IndexView, facet: str, value: str) -> int:
     return view.values.get(facet, {}).get(value, 0)
 
 
+def values_named(view: IndexView, facet: str, doc: int) -> list[str]:
+    """The facet's values a live document names, in name order."""
+    return [code for code in sorted(view.values.get(facet, {}))
+            if arrays.facet_value(view, facet, code)[doc]]
+
+
 def add_weight(into: np.ndarray, view: IndexView, facet: str, value: str, weight: float,
                 counted: np.ndarray | None = None) -> None:
     """into += weight (times counted) for the documents with the value: either way the
