@@ -17,6 +17,7 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import Flask, current_app, g
 from markupsafe import Markup
@@ -29,6 +30,7 @@ from registry.search.terms import RENDERING_GENERATION
 
 EXTENSION = "page_cache"
 COMPRESSION_LEVEL = 1  # 60 KB of HTML in about 0.2 ms, to a seventh
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class PageCache:
         self.generation: int | None = None
         self.counter_seen = False  # the database has the content generation table
         self._pages: OrderedDict[Hashable, tuple[str, str, bytes]] = OrderedDict()
+        self._values: dict[Hashable, object] = {}  # kept_value's, a few, not counted
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -77,11 +80,22 @@ class PageCache:
                 _key, (title, status, old) = self._pages.popitem(last=False)
                 self._bytes -= len(old) + len(title) + len(status)
 
+    def get_value(self, generation: int, key: Hashable) -> object | None:
+        with self._lock:
+            self._enter(generation)
+            return self._values.get(key)
+
+    def put_value(self, generation: int, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._enter(generation)
+            self._values[key] = value
+
     def forget(self) -> None:
-        """Drop every kept page."""
+        """Drop every kept page and value."""
         with self._lock:
             self.generation = None
             self._pages.clear()
+            self._values.clear()
             self._bytes = 0
 
     def __len__(self) -> int:
@@ -93,6 +107,7 @@ class PageCache:
         # and a database restored from a backup is not mistaken for an old one.
         if generation != self.generation:
             self._pages.clear()
+            self._values.clear()
             self.generation, self._bytes = generation, 0
 
 
@@ -106,27 +121,8 @@ def init_page_cache(app: Flask) -> None:
 def kept_page(key: Hashable, render: Callable[[], KeptPage]) -> KeptPage:
     """The page kept under key for the committed generation, else render() (kept)."""
     cache: PageCache | None = current_app.extensions.get(EXTENSION)
-    if cache is None:
-        return render()
-    if not cache.counter_seen:
-        # Asked until the upgrade made it (then never again): a query on a table that
-        # does not exist would end the request's transaction on PostgreSQL.
-        if not has_counter(db.session.connection()):
-            return render()
-        cache.counter_seen = True
-    try:
-        # Read before the page's own rows: what render() reads is at least this new.
-        generation = current_generation(db.session)
-    except DBAPIError as error:
-        if not is_missing_table(error.orig):
-            raise
-        # Downgraded below 0034 under this process: the request goes on without kept
-        # pages, and a counter made again later starts from nothing this process knew.
-        db.session.rollback()
-        cache.counter_seen = False
-        cache.forget()
-        return render()
-    if generation is None:
+    generation = _committed_generation(cache)
+    if cache is None or generation is None:
         return render()
     page = cache.get(generation, key)
     observe_kept_page(page is not None)
@@ -135,3 +131,43 @@ def kept_page(key: Hashable, render: Callable[[], KeptPage]) -> KeptPage:
         page = render()
         cache.put(generation, key, page)
     return page
+
+
+def kept_value(key: Hashable, read: Callable[[], T]) -> T:
+    """What read() gave in the committed generation, kept beside the pages, else read()
+    (kept). For small values every page reads, made of the KEPT_PAGE_TABLES only (a
+    write elsewhere does not move the generation) and never of ORM objects (they are
+    bound to the session that loaded them)."""
+    cache: PageCache | None = current_app.extensions.get(EXTENSION)
+    generation = _committed_generation(cache)
+    if cache is None or generation is None:
+        return read()
+    value = cache.get_value(generation, key)
+    if value is None:
+        value = read()
+        cache.put_value(generation, key, value)
+    return value  # type: ignore[return-value]
+
+
+def _committed_generation(cache: PageCache | None) -> int | None:
+    """The committed content generation; None without a cache or a counter."""
+    if cache is None:
+        return None
+    if not cache.counter_seen:
+        # Asked until the upgrade made it (then never again): a query on a table that
+        # does not exist would end the request's transaction on PostgreSQL.
+        if not has_counter(db.session.connection()):
+            return None
+        cache.counter_seen = True
+    try:
+        # Read before what is kept is read: that is then at least this new.
+        return current_generation(db.session)
+    except DBAPIError as error:
+        if not is_missing_table(error.orig):
+            raise
+        # Downgraded below 0034 under this process: the request goes on without kept
+        # pages, and a counter made again later starts from nothing this process knew.
+        db.session.rollback()
+        cache.counter_seen = False
+        cache.forget()
+        return None

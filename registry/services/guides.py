@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from registry.errors import Conflict, NotFound, ValidationFailed, details_from_marshmallow
 from registry.extensions import db
 from registry.models import Guide, GuideVersion, Intervention, VocabularyTerm
+from registry.page_cache import kept_value
 from registry.row_locks import hold_row
 from registry.schemas.guides import LINKED_FACETS, GuideInputSchema
 from registry.unit_of_work import lost_race
@@ -116,26 +117,52 @@ def guide_by_slug(slug: str) -> Guide:
 
 
 @dataclass(frozen=True)
+class GuideText:
+    """What the guide list and the pages beside results show of a guide's current
+    version: plain values, not the ORM row, so that it can be kept between requests."""
+
+    id: int
+    number: int
+    title: str
+    phase: str
+    body: str
+    facets: tuple[str, ...]
+    intervention_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class CurrentGuide:
-    """A guide with its current version only: what the guide list and the pages beside
-    results show."""
+    """A guide with its current version only."""
 
     id: int
     slug: str
-    current: GuideVersion
+    current: GuideText
 
 
 def current_guides() -> list[CurrentGuide]:
-    """Every guide with its current version, in title order: one query that leaves the
-    older versions in the database. The search and intervention pages read this on every
-    request, so their cost does not grow with the guides' history."""
+    """Every guide with its current version, in title order. Every search page and
+    intervention page reads this: it is kept for the content generation (guides and
+    their versions are among the tables that move it), so a request reads one counter
+    row instead of every guide."""
+    return kept_value("current_guides", _read_current_guides)
+
+
+def _read_current_guides() -> list[CurrentGuide]:
+    # One query that leaves the older versions in the database: its cost does not grow
+    # with the guides' history.
     newest = (select(GuideVersion.guide_id, func.max(GuideVersion.number).label("number"))
               .group_by(GuideVersion.guide_id).subquery())
-    stmt = (select(Guide.id, Guide.slug, GuideVersion)
+    stmt = (select(Guide.id, Guide.slug, GuideVersion.id, GuideVersion.number,
+                   GuideVersion.title, GuideVersion.phase, GuideVersion.body,
+                   GuideVersion.facets, GuideVersion.intervention_ids)
             .join(GuideVersion, GuideVersion.guide_id == Guide.id)
             .join(newest, (newest.c.guide_id == GuideVersion.guide_id)
                   & (newest.c.number == GuideVersion.number)))
-    guides = [CurrentGuide(*row) for row in db.session.execute(stmt)]
+    guides = [CurrentGuide(guide_id, slug, GuideText(version_id, number, title, phase, body,
+                                                     tuple(facets or ()),
+                                                     tuple(intervention_ids or ())))
+              for guide_id, slug, version_id, number, title, phase, body, facets,
+              intervention_ids in db.session.execute(stmt)]
     return sorted(guides, key=lambda g: g.current.title.lower())
 
 
@@ -167,7 +194,7 @@ def _kept_stems(version_id: int, text: str) -> frozenset[str]:
     return frozenset(_stems(text))
 
 
-def _version_stems(version: GuideVersion) -> frozenset[str]:
+def _version_stems(version: GuideText) -> frozenset[str]:
     # A version never changes once saved (a revision is a new one): its stems are
     # worked out once per process, not on every search page.
     return _kept_stems(version.id, f"{version.title}\n{version.body}")

@@ -324,3 +324,39 @@ def test_a_downgrade_below_the_counter_under_a_running_process_serves_pages(host
         downgrade(revision="0033_notice_about")
     assert "Eerste meting van de jobcoach" in page(host)
     assert len(host.extensions[EXTENSION]) == 0
+
+
+def add_guide(slug: str, title: str, number: int = 1):
+    def change():
+        from registry.models import Guide, GuideVersion
+
+        guide = db.session.scalar(select(Guide).where(Guide.slug == slug))
+        if guide is None:
+            guide = Guide(slug=slug)
+            db.session.add(guide)
+        guide.versions.append(GuideVersion(number=number, title=title, phase="guidance",
+                                           body="Tekst", facets=["barrier:debt"]))
+    return change
+
+
+def test_the_guides_beside_results_are_read_once_per_generation(host):
+    commit_in(host, add_guide("schulden", "Schulden eerst"))
+    assert "Schulden eerst" in page(host, "/werkwijzers")
+    with statements(host) as seen:
+        shown = page(host, "/werkwijzers")
+    assert "Schulden eerst" in shown
+    assert not [s for s in seen if "guide_versions" in s]
+
+
+def test_a_guide_revised_on_another_host_replaces_the_kept_one(host, other_host):
+    from registry.services.guides import guides_for
+
+    commit_in(host, add_guide("schulden", "Schulden eerst"))
+    assert "Schulden eerst" in page(host, "/werkwijzers")
+    commit_in(other_host, add_guide("schulden", "Schulden eerst, herzien", number=2))
+    shown = page(host, "/werkwijzers")
+    assert "Schulden eerst, herzien" in shown
+    assert "Schulden eerst<" not in shown
+    with host.test_request_context():
+        assert [g.current.title for g in guides_for([("barrier", "debt")])] == [
+            "Schulden eerst, herzien"]
