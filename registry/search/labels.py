@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -88,16 +89,38 @@ def value_order(facet: str, value: str, terms: dict) -> tuple:
 
 def facet_groups(facets: dict, terms: dict) -> list[dict]:
     """Facets with labels, values in vocabulary order; unused unchosen values hidden."""
+    facet_labels, status_labels = _translated(str(get_locale()))
     groups = []
     for facet in FACETS:
+        if facet == "level":
+            def label(value: str) -> str:
+                return status_labels.get(value, value)
+        else:
+            vocabulary = terms.get(facet, {})
+
+            def label(value: str, vocabulary=vocabulary) -> str:
+                return vocabulary.get(value, (0, value))[1]
         values = [
-            {"value": v.value, "label": value_label(facet, v.value, terms),
-             "count": v.count, "selected": v.selected}
+            {"value": v.value, "label": label(v.value), "count": v.count, "selected": v.selected}
             for v in sorted(facets.get(facet, []), key=lambda v: value_order(facet, v.value, terms))
             if v.count or v.selected
         ]
-        groups.append({"name": facet, "label": str(FACET_LABELS[facet]), "values": values})
+        groups.append({"name": facet, "label": facet_labels[facet], "values": values})
     return groups
+
+
+_TRANSLATED: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+
+
+def _translated(locale: str) -> tuple[dict[str, str], dict[str, str]]:
+    """FACET_LABELS and the status labels as text in this locale, translated once per
+    process (a lazy text walks Flask-Babel's request context each time it is read: 40 a
+    search page). Called in a request of that locale."""
+    found = _TRANSLATED.get(locale)
+    if found is None:
+        found = _TRANSLATED[locale] = ({k: str(v) for k, v in FACET_LABELS.items()},
+                                       {k: str(v) for k, v in STATUS_LABELS.items()})
+    return found
 
 
 def reason_label(facet: str, value: str, terms: dict) -> str:

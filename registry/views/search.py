@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -39,6 +39,9 @@ EXPORT_CAP = 1000
 # shared with the API, the English ones. The English names are still accepted.
 DUTCH_PARAMS = {"pagina": "page", "sorteer": "sort"}
 ENGLISH_PARAMS = {english: dutch for dutch, english in DUTCH_PARAMS.items()}
+# What url_for leaves unquoted in a query argument (werkzeug.urls._urlencode): links built
+# by hand read exactly as url_for's.
+URL_BUILDER_SAFE = "!$'()*,/:;?@"
 
 
 def _english(args: MultiDict) -> MultiDict:
@@ -100,14 +103,19 @@ def _url(state: dict, **changes) -> str:
 def _toggles(state: dict) -> Callable[[str, str], str]:
     """toggle(facet, value): the link that adds or removes one facet value and keeps the
     rest, to the first page; what _url(state, facet=..., pagina=None) gives. A page has
-    about a hundred: the state's parameters are encoded once, not once per link."""
+    about a hundred: the state's parameters are encoded once, not once per link, and a
+    value added is encoded alone, after its facet's chosen ones."""
     base = _url({})
     encoded = {key: urlencode({key: value}, doseq=True) for key, value in state.items()}
 
     def toggle(facet: str, value: str) -> str:
-        chosen = list(state.get(facet, []))
-        chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-        own = urlencode({facet: chosen}, doseq=True) if chosen else None
+        chosen = state.get(facet, [])
+        if value in chosen:
+            kept = [v for v in chosen if v != value]
+            own = urlencode({facet: kept}, doseq=True) if kept else None
+        else:
+            added = f"{quote_plus(facet)}={quote_plus(value)}"
+            own = f"{encoded[facet]}&{added}" if chosen else added
         parts = [own if key == facet else part for key, part in encoded.items()]
         if facet not in encoded:
             parts.append(own)
@@ -115,6 +123,18 @@ def _toggles(state: dict) -> Callable[[str, str], str]:
         return f"{base}?{'&'.join(parts)}" if parts else base
 
     return toggle
+
+
+def _record_urls() -> Callable[[str], str]:
+    """record_url(slug): an intervention page's link that leads back to this page; what
+    url_for("pages.intervention", slug=slug, terug=request.full_path) gives, with the way
+    back encoded once a page rather than once a result."""
+    back = urlencode({"terug": request.full_path}, safe=URL_BUILDER_SAFE)
+
+    def record_url(slug: str) -> str:
+        return f"{url_for('pages.intervention', slug=slug)}?{back}"
+
+    return record_url
 
 
 @bp.get("/zoeken")
@@ -161,6 +181,7 @@ def search():
         english_note=_locale() == "en" and bool(args["q"]) and result.total < FEW_RESULTS,
         guides=guides.guides_matching(args["q"]) if args["q"] else [],
         export_cap=EXPORT_CAP,
+        record_url=_record_urls(),
     )
 
 
@@ -218,7 +239,7 @@ def search_profile():
         "search/profile.html", result=result, items=items,
         fit_labels=labels.FIT_GROUP_LABELS,
         guides=guides.guides_for(profile.characteristics()),
-        pages=pages, export_cap=EXPORT_CAP,
+        pages=pages, export_cap=EXPORT_CAP, record_url=_record_urls(),
         **{**context, "described": True},
     )
 

@@ -1,5 +1,7 @@
 """The search page and API: facets in the URL, notices, visibility, profile explanations."""
 
+import re
+
 import pytest
 
 from registry.extensions import db
@@ -30,6 +32,19 @@ def test_page_lists_matches_with_highlight(client, indexed):
 def test_facet_link_keeps_text_and_adds_value(client, indexed):
     page = client.get("/zoeken?q=jong").get_data(as_text=True)
     assert 'href="/zoeken?q=jong&amp;barrier=debt"' in page
+
+
+def test_result_links_lead_back_to_the_page_as_url_for_writes_them(app, client, indexed):
+    from flask import request, url_for
+
+    path = "/zoeken?q=%22schuldhulpverlening+jong%22%2C+%C3%A9%C3%A9n%3A+jong%21&barrier=debt"
+    page = client.get(path).get_data(as_text=True)
+    links = re.findall(r'href="(/interventies/([a-z0-9-]+)\?[^"]*)"', page)
+    assert links
+    with app.test_request_context(path):
+        for href, slug in links:
+            expected = url_for("pages.intervention", slug=slug, terug=request.full_path)
+            assert href == expected.replace("&", "&amp;")
 
 
 def test_not_recognised_is_labelled(client, indexed):
@@ -138,6 +153,27 @@ def test_english_pages_say_the_catalogue_is_searched_in_dutch(client, indexed):
     client.get("/taal/en?next=/")
     page = client.get("/zoeken?q=debt+young").get_data(as_text=True)
     assert "in Dutch" in page
+
+
+def test_facet_labels_follow_the_language_of_each_page(client, indexed):
+    # The labels are translated once per language and process: a Dutch page first must
+    # not leave its words on the English page, nor the other way round.
+    dutch = client.get("/zoeken?barrier=debt").get_data(as_text=True)
+    client.get("/taal/en?next=/")
+    english = client.get("/zoeken?barrier=debt").get_data(as_text=True)
+    client.get("/taal/nl?next=/")
+    again = client.get("/zoeken?barrier=debt").get_data(as_text=True)
+
+    def level_label(page: str) -> str:
+        found = re.search(r'data-value="effective_good"[^>]*>\s*<span[^>]*>.</span>\s*([^<]+?) <',
+                          page)
+        return found.group(1) if found else ""
+
+    assert "<summary>Belemmeringen</summary>" in dutch
+    assert level_label(dutch) == "Effectief volgens goede aanwijzingen"
+    assert "<summary>Barriers</summary>" in english and "<summary>Belemmeringen" not in english
+    assert level_label(english) == "Effective according to good indications"
+    assert again == dutch
 
 
 def test_results_come_before_the_filters(client, indexed):
