@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from collections.abc import Callable
+
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -123,8 +125,24 @@ def _translated(locale: str) -> tuple[dict[str, str], dict[str, str]]:
     return found
 
 
-def reason_label(facet: str, value: str, terms: dict) -> str:
+Gettext = Callable[..., str]
+
+
+def page_gettext() -> Gettext:
+    """gettext bound to this request's translations, for the texts of a page's twenty
+    results: Flask-Babel's own gettext walks the request context three times a text."""
+    translate = get_translations().ugettext
+
+    def gettext(string: str, **variables) -> str:
+        text = translate(string)
+        return text % variables if variables else text
+
+    return gettext
+
+
+def reason_label(facet: str, value: str, terms: dict, gettext: Gettext = _) -> str:
     """How one client characteristic reads in an explanation ("trede 2", "schulden")."""
+    _ = gettext
     if facet == "ladder_rung":
         return _("trede %(rung)s", rung=value)
     if facet == "age_band":
@@ -132,22 +150,24 @@ def reason_label(facet: str, value: str, terms: dict) -> str:
     return in_running_text(value_label(facet, value, terms))
 
 
-def explanation_of(item, terms: dict) -> str:
+def explanation_of(item, terms: dict, gettext: Gettext = _) -> str:
     """The explanation of one profile result (a registry.search.service.Item)."""
     return explanation(item.fits, item.mismatches, item.unaddressed, terms,
-                       item.positive_goal_domains, item.only_age_band, item.other_barriers)
+                       item.positive_goal_domains, item.only_age_band, item.other_barriers,
+                       gettext=gettext)
 
 
 def explanation(fits: list, mismatches: list, unaddressed: list, terms: dict,
                 positive_goal_domains: list | tuple = (), only_age_band: str | None = None,
-                other_barriers: list | tuple = ()) -> str:
+                other_barriers: list | tuple = (), gettext: Gettext = _) -> str:
     """One Dutch line: what fits, what does not, what the intervention does not name, the
     other barriers it is made for when none is the client's, the one age band it is made
     for when the client's age was not given, and the goal's outcome domains its effects
     are rated positive in."""
+    _ = gettext
 
     def join(reasons: list) -> str:
-        return ", ".join(reason_label(f, v, terms) for f, v in reasons)
+        return ", ".join(reason_label(f, v, terms, gettext) for f, v in reasons)
 
     parts = []
     if fits:
@@ -188,8 +208,9 @@ def fit_group(fits: int, given: int, mismatches: int, goal_matched: bool | None)
     return "good" if goal_matched else "partial"
 
 
-def fit_summary(fits: int, given: int, goal_matched: bool | None) -> str:
+def fit_summary(fits: int, given: int, goal_matched: bool | None, gettext: Gettext = _) -> str:
     """One plain line: how many characteristics fit, and whether the goal did."""
+    _ = gettext
     parts = []
     if given:
         parts.append(_("Past op %(fits)s van %(given)s kenmerken.", fits=fits, given=given))

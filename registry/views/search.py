@@ -230,14 +230,15 @@ def search_profile():
     # In the ranking's order, each with its fit group as a label: grouping the page by
     # fit reordered what the ranking had put first, and broke the order between pages
     # (page 2 opened with "Past deels" after page 1's "Past niet").
+    gettext = labels.page_gettext()
     for item in items:
-        item.explanation = labels.explanation_of(item, terms)
-        item.fit_summary = labels.fit_summary(len(item.fits), given, item.goal_matched)
+        item.explanation = labels.explanation_of(item, terms, gettext)
+        item.fit_summary = labels.fit_summary(len(item.fits), given, item.goal_matched, gettext)
         item.fit_group = labels.fit_group(len(item.fits), given, len(item.mismatches),
                                           item.goal_matched)
     return render_template(
         "search/profile.html", result=result, items=items,
-        fit_labels=labels.FIT_GROUP_LABELS,
+        fit_labels={group: str(label) for group, label in labels.FIT_GROUP_LABELS.items()},
         guides=guides.guides_for(profile.characteristics()),
         pages=pages, export_cap=EXPORT_CAP, record_url=_record_urls(),
         **{**context, "described": True},

@@ -176,6 +176,18 @@ def test_facet_labels_follow_the_language_of_each_page(client, indexed):
     assert again == dutch
 
 
+def test_profile_results_are_explained_in_the_language_of_each_page(client, indexed):
+    path = "/zoeken/profiel?rung=2&barrier=debt"
+    dutch = client.get(path).get_data(as_text=True)
+    client.get("/taal/en?next=/")
+    english = client.get(path).get_data(as_text=True)
+
+    assert "past: trede 2, schulden" in dutch and "Past op 2 van 2 kenmerken." in dutch
+    assert "Past goed." in dutch
+    assert "fits: rung 2, debt<" in english and "Fits 2 of 2 characteristics." in english
+    assert "past:" not in english and "Past goed" not in english
+
+
 def test_results_come_before_the_filters(client, indexed):
     page = client.get("/zoeken?q=schuldhulpverlening").get_data(as_text=True)
     assert page.index('id="resultaten"') < page.index('id="filters"')
