@@ -9,25 +9,30 @@ runs one boolean query whose clauses are the terms of search_index/profile.py's 
     fit           a constant score per characteristic the document names: FIT_WEIGHT times
                   its specificity (log(1 + N / (1 + n)), n from tantivy's document
                   frequency) over the profile's total weight (at least fit_floor);
-    text          the goal's words as an OR, BM25 over text and title, boosted so that
-                  the best document scores TEXT_WEIGHT (the best found by a first query
-                  of the goal alone, as ours scores the goal first);
+    text          the goal's words (those the Dutch analysis keeps, at most
+                  MAX_GOAL_WORDS) as an OR, BM25 over text and title, three quarters of
+                  TEXT_WEIGHT for the best document (found by a first query of the goal
+                  alone, as ours scores the goal first), and a quarter shared by the words
+                  a document contains (ours multiplies: BM25 / best x (1 + share) / 2);
     evidence      per level a constant (evidence_points of its rank times evidence_weight),
                   the highest one a document has (a disjunction max);
     rung, age     the penalty of the rung or age band, of those a document names, nearest
                   the client's (0 inside the range; a disjunction max);
     focus         a document made only for other target groups and barriers loses
                   FOCUS_PENALTY; one that also names the client's loses, per other
-                  group, FOCUS_PENALTY times that group's weight over its weight and the
-                  client's (a boolean query cannot divide by a document's own total, as
-                  ours does; the nearest it can write);
+                  group, FOCUS_PENALTY times that group's weight over the weight of all
+                  other groups and the client's (so less than FOCUS_PENALTY in all, as
+                  ours; ours divides by the document's own groups' weight, which a boolean
+                  query cannot);
     barriers      a document naming barriers, none of the client's, loses
                   BARRIER_MISMATCH_PENALTY;
 
 and, as ours, returns only documents that fit something or match the goal (those clauses
-are a Must). Not written: the rung's breadth discount and the goal words' share (they
-need per-document arithmetic). So the two engines rank by nearly the same numbers, not
-the same; the report gives how many of each profile's top 10 both engines put there.
+are a Must). Not written: the rung's breadth discount, and ours giving a text score only
+to the goal's best TEXT_CANDIDATES matches (tantivy scores every match, so more
+documents are results when a goal matches more than 200). So the two engines rank by
+nearly the same numbers, not the same; the report gives how many of each profile's top
+10 both engines put there.
 
 Profiles: rung 1-6, each age band, one or two barriers and a target group drawn from the
 catalogue's values, a domain, and a goal of two words (bench.search.text_speed's unseen
@@ -39,6 +44,7 @@ engine alone: no page, no harm penalties).
 
 from __future__ import annotations
 
+import re
 import statistics
 import sys
 import tempfile
@@ -52,8 +58,10 @@ from bench.search.tantivy_peer import _documents, _tantivy_index
 from bench.search.text_speed import unseen_texts
 from registry.evidence import STATUS_RANK
 from search_index import searchers
+from search_index.analysis import DUTCH_ANALYZER
 from search_index.profile import (
     FIT_WEIGHT,
+    MAX_GOAL_WORDS,
     TEXT_WEIGHT,
     ClientProfile,
     evidence_points,
@@ -93,6 +101,19 @@ def profiles(view, texts: list[str]) -> list[ClientProfile]:
     return made
 
 
+def goal_words(goal: str) -> list[str]:
+    """The goal's words as ours counts them: those the Dutch analysis keeps (no stop
+    words, no signs), at most MAX_GOAL_WORDS."""
+    return [word for word in re.findall(r"\w+", goal) if any(DUTCH_ANALYZER(word))][
+        :MAX_GOAL_WORDS]
+
+
+def _text_query(index, words: str):
+    """Words (goal_words': no signs of tantivy's query language) as an OR over the text
+    and the title."""
+    return index.parse_query(words, ["text", "title"])
+
+
 def _term(index, facet: str, value: str):
     return Q.term_query(index.schema, facet, value)
 
@@ -129,17 +150,17 @@ class PeerQuery:
         total = max(sum(w for *_, w in weighted), fit_floor(self.live)) or 1.0
         found = [_const(_term(index, f, v), FIT_WEIGHT * w / total) for f, v, w in weighted]
         text_matched = False
-        if profile.goal.strip():
-            goal = index.parse_query(profile.goal, ["text", "title"])
+        words = goal_words(profile.goal)
+        if words:
+            goal = _text_query(index, " ".join(words))
             best = self.searcher.search(goal, 1).hits
             if best and best[0][0] > 0:
                 text_matched = True
                 # Ours: BM25 / best x (1 + share of the words) / 2; summed instead: three
                 # quarters BM25 / best, a quarter the share of the words.
                 found.append(Q.boost_query(goal, 0.75 * TEXT_WEIGHT / best[0][0]))
-                words = profile.goal.split()
-                found += [_const(index.parse_query(word, ["text", "title"]),
-                                 0.25 * TEXT_WEIGHT / len(words)) for word in words]
+                found += [_const(_text_query(index, word), 0.25 * TEXT_WEIGHT / len(words))
+                          for word in words]
         clauses = [(OCCUR.Must, Q.boolean_query([(OCCUR.Should, q) for q in found]))]
         share = evidence_weight(bool(weighted), text_matched)
         clauses.append((OCCUR.Should, Q.disjunction_max_query([
@@ -173,10 +194,12 @@ class PeerQuery:
             [(OCCUR.Must, Q.boolean_query([(OCCUR.Should, Q.exists_query(f))
                                            for f in FOCUS_FACETS]))]
             + [(OCCUR.MustNot, _term(index, f, v)) for f, v in own])
-        partly = []
-        for f, v in others:
-            other = self.weight(f, v) ** FOCUS_SPECIFICITY_POWER
-            partly.append(_const(_term(index, f, v), -FOCUS_PENALTY * other / (other + own_weight)))
+        # Each other group's weight over all other groups' and the client's: a document's
+        # penalties then add up to less than FOCUS_PENALTY, as ours never exceeds it.
+        weights = {(f, v): self.weight(f, v) ** FOCUS_SPECIFICITY_POWER for f, v in others}
+        divisor = sum(weights.values()) + own_weight
+        partly = [_const(_term(index, f, v), -FOCUS_PENALTY * weights[(f, v)] / divisor)
+                  for f, v in others]
         names_own = Q.boolean_query([(OCCUR.Should, _term(index, f, v)) for f, v in own])
         return [(OCCUR.Should, _const(made_for_others, -FOCUS_PENALTY)),
                 (OCCUR.Should, Q.boolean_query([(OCCUR.Must, _const(names_own, 0.0))]
