@@ -116,14 +116,27 @@ def _timed(fn) -> tuple[float, float]:
     return (time.thread_time() - start) * 1000, (time.perf_counter() - wall) * 1000
 
 
-def main() -> None:
+def arguments() -> tuple[str, int, int]:
+    """(how freed memory is handled, SIZE, the number of queries) of a peer bench."""
     allocator = serve_conditions()
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    return allocator, size, count
+
+
+def catalogue(size: int) -> tuple[list[dict], object, object, tuple[str, ...]]:
+    """The catalogue of SIZE: its search documents, our searcher and view of its index,
+    and the facets tantivy indexes (those the documents use)."""
     root = catalogue_index(size)
     documents = _documents(size)
     whoosh_searcher, view = searchers.acquire(root)
     facets = tuple(f for f in view.facets if any(doc.get(f) for doc in documents[:500]))
+    return documents, whoosh_searcher, view, facets
+
+
+def main() -> None:
+    allocator, size, count = arguments()
+    documents, whoosh_searcher, view, facets = catalogue(size)
     with tempfile.TemporaryDirectory() as folder:
         start, cpu = time.perf_counter(), time.process_time()
         index = _tantivy_index(documents, facets, folder)

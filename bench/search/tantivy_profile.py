@@ -46,18 +46,15 @@ from __future__ import annotations
 
 import re
 import statistics
-import sys
 import tempfile
 import time
 
 import tantivy
 
-from bench.search.as_served import serve_conditions
-from bench.search.profile_speed import catalogue_index, p95
-from bench.search.tantivy_peer import _documents, _tantivy_index
+from bench.search.profile_speed import p95
+from bench.search.tantivy_peer import _tantivy_index, arguments, catalogue
 from bench.search.text_speed import unseen_texts
 from registry.evidence import STATUS_RANK
-from search_index import searchers
 from search_index.analysis import DUTCH_ANALYZER
 from search_index.profile import (
     FIT_WEIGHT,
@@ -218,13 +215,8 @@ def _timed(fn) -> float:
 
 
 def main() -> None:
-    allocator = serve_conditions()
-    size = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 200
-    root = catalogue_index(size)
-    documents = _documents(size)
-    whoosh_searcher, view = searchers.acquire(root)
-    facets = tuple(f for f in view.facets if any(doc.get(f) for doc in documents[:500]))
+    allocator, size, count = arguments()
+    documents, whoosh_searcher, view, facets = catalogue(size)
     values = {f: sorted(view.values.get(f, {})) for f in FOCUS_FACETS}
     with tempfile.TemporaryDirectory() as folder:
         index = _tantivy_index(documents, facets, folder)
