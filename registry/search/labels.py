@@ -79,7 +79,7 @@ SORT_LABELS = {
 def value_label(facet: str, value: str, terms: dict) -> str:
     """The label of one facet value; the code itself when the vocabulary lacks it."""
     if facet == "level":
-        return str(STATUS_LABELS.get(value, value))
+        return _translated(str(get_locale()))[1].get(value, value)
     return terms.get(facet, {}).get(value, (0, value))[1]
 
 
@@ -91,19 +91,12 @@ def value_order(facet: str, value: str, terms: dict) -> tuple:
 
 def facet_groups(facets: dict, terms: dict) -> list[dict]:
     """Facets with labels, values in vocabulary order; unused unchosen values hidden."""
-    facet_labels, status_labels = _translated(str(get_locale()))
+    facet_labels = _translated(str(get_locale()))[0]
     groups = []
     for facet in FACETS:
-        if facet == "level":
-            def label(value: str) -> str:
-                return status_labels.get(value, value)
-        else:
-            vocabulary = terms.get(facet, {})
-
-            def label(value: str, vocabulary=vocabulary) -> str:
-                return vocabulary.get(value, (0, value))[1]
         values = [
-            {"value": v.value, "label": label(v.value), "count": v.count, "selected": v.selected}
+            {"value": v.value, "label": value_label(facet, v.value, terms),
+             "count": v.count, "selected": v.selected}
             for v in sorted(facets.get(facet, []), key=lambda v: value_order(facet, v.value, terms))
             if v.count or v.selected
         ]
