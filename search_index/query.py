@@ -65,6 +65,13 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # When the text finds fewer than FEW_RESULTS: a spelling suggestion (the API shows it
+    # too), and, for the search page alone, the records matching some of the words and
+    # the number of results without each word (alternatives). Only what is shown is
+    # computed: the API, exports and feeds would otherwise rank and load partial matches
+    # nobody sees.
+    suggest: bool = True
+    alternatives: bool = False
 
 
 @dataclass
@@ -628,8 +635,9 @@ def run_search(searcher: Searcher, view: IndexView, request: SearchRequest) -> S
     words, excluded = _words(query)
     result.words = len(words)
     if query is not None and total < FEW_RESULTS:
-        result.suggestion = suggest(searcher, view, request.text)
-        if len(words) > 1 and request.page == 1:
+        if request.suggest:
+            result.suggestion = suggest(searcher, view, request.text)
+        if request.alternatives and len(words) > 1 and request.page == 1:
             allowed = _and(view.live, masks)
             for part in excluded:
                 allowed &= match_mask(searcher, view, part)

@@ -34,7 +34,7 @@ def search_studies(index_dir: Path | str, text: str, filters: dict[str, list[str
     chosen = {name: values[:MAX_VALUES] for name, values in filters.items()
               if name in STUDIES.facets and values}
     request = SearchRequest(text=text, filters=chosen, sort=SEARCH_SORTS[sort], page=page,
-                            per_page=per_page)
+                            per_page=per_page, suggest=False)  # the page shows none
     result = run_search(searcher, view, request)
     ids = [study_id for study_id, _score in result.hits]
     loaded = {study.id: study for study in db.session.scalars(

@@ -142,7 +142,8 @@ def search():
     args = _load(SearchQuerySchema)
     state = _state(args)
     filters = {f: args[f] for f in FACETS if args[f]}
-    search_request = SearchRequest(args["q"], filters, args["sort"], args["page"], args["per_page"])
+    search_request = SearchRequest(args["q"], filters, args["sort"], args["page"], args["per_page"],
+                                   alternatives=True)
     try:
         with search_timer("text"):
             result, items = service.search(search_root(), search_request)

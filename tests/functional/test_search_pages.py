@@ -6,7 +6,7 @@ import pytest
 
 from registry.extensions import db
 from registry.search import sync
-from search_index import searchers
+from search_index import query, searchers
 from tests.factories import make_intervention
 
 
@@ -116,6 +116,20 @@ def test_few_full_matches_are_followed_by_partial_ones(client, indexed):
     page = client.get("/zoeken?q=schuldhulpverlening+taaltraject").get_data(as_text=True)
     assert "Interventies met een deel van uw zoekwoorden" in page
     assert "Bevat 1 van de 2 zoekwoorden." in page
+
+
+@pytest.mark.parametrize("path", ["/api/v1/search", "/zoeken.atom", "/zoeken/export.csv"])
+def test_only_the_page_ranks_partial_matches(client, indexed, monkeypatch, path):
+    """The API, the feed and the export show no partial matches, so they rank none (nor
+    load them from the database)."""
+    ranked = []
+    partial_hits = query.partial_hits
+    monkeypatch.setattr(query, "partial_hits", lambda *args: ranked.append(path)
+                        or partial_hits(*args))
+    assert client.get(path + "?q=schuldhulpverlening+taaltraject").status_code == 200
+    assert ranked == []
+    client.get("/zoeken?q=schuldhulpverlening+taaltraject")
+    assert ranked == [path]
 
 
 def test_an_empty_result_offers_fewer_words_and_the_profile_search(client, indexed):

@@ -1,5 +1,6 @@
 """Few full matches: the records matching most of the words follow, ranked; an empty
-result offers the same text with one word fewer, with the count that gives."""
+result offers the same text with one word fewer, with the count that gives. The search
+page asks for both (alternatives=True); the API, exports and feeds show neither."""
 
 import pytest
 
@@ -16,6 +17,10 @@ def catalogue(index):
     return index
 
 
+def _search(catalogue, text: str, **kwargs):
+    return catalogue.search(text, alternatives=True, **kwargs)
+
+
 def _titles(catalogue, ids):
     from registry.extensions import db
     from registry.models import Intervention
@@ -24,7 +29,7 @@ def _titles(catalogue, ids):
 
 
 def test_records_with_most_of_the_words_follow_the_full_matches(catalogue):
-    result = catalogue.search("werkervaring schulden budgetcoach")
+    result = _search(catalogue, "werkervaring schulden budgetcoach")
 
     partial = [(hit.matched, hit.intervention_id) for hit in result.partial]
 
@@ -36,26 +41,38 @@ def test_records_with_most_of_the_words_follow_the_full_matches(catalogue):
 
 
 def test_full_matches_are_not_repeated_among_the_partial_ones(catalogue):
-    result = catalogue.search("werkervaring schulden")
+    result = _search(catalogue, "werkervaring schulden")
     full = {i for i, _ in result.hits}
     assert full and not full & {hit.intervention_id for hit in result.partial}
 
 
 def test_no_partial_matches_for_a_single_word(catalogue):
-    assert catalogue.search("budgetcoachen").partial == []
+    assert _search(catalogue, "budgetcoachen").partial == []
 
 
 def test_partial_matches_respect_the_filters(catalogue):
-    result = catalogue.search("werkervaring budgetcoach", filters={"level": ["expired"]})
+    result = _search(catalogue, "werkervaring budgetcoach", filters={"level": ["expired"]})
     assert result.partial == []
 
 
 def test_an_empty_result_offers_each_word_left_out(catalogue):
-    result = catalogue.search("budgetcoach nederlands")
+    result = _search(catalogue, "budgetcoach nederlands")
     drops = {(drop.word, drop.text, drop.count) for drop in result.word_drops}
     assert drops == {("budgetcoach", "nederlands", 1), ("nederlands", "budgetcoach", 1)}
 
 
 def test_excluded_words_stay_excluded_among_partial_matches(catalogue):
-    result = catalogue.search("werkervaring budgetcoach NOT schulden")
+    result = _search(catalogue, "werkervaring budgetcoach NOT schulden")
     assert _titles(catalogue, [hit.intervention_id for hit in result.partial]) == ["Werkervaring"]
+
+
+def test_partial_matches_and_word_drops_only_when_asked_for(catalogue):
+    asked = _search(catalogue, "budgetcoach nederlands")
+    plain = catalogue.search("budgetcoach nederlands")
+    assert asked.partial and asked.word_drops
+    assert (plain.total, plain.partial, plain.word_drops) == (asked.total, [], [])
+
+
+def test_the_spelling_suggestion_can_be_left_out(catalogue):
+    assert catalogue.search("budgetcoah").suggestion == "budgetcoach"
+    assert catalogue.search("budgetcoah", suggest=False).suggestion is None
