@@ -105,6 +105,15 @@ def facet_matrix(view: IndexView) -> tuple[dict[str, slice], list[str], tuple]:
     return kept(view, ("facet matrix",), build)
 
 
+def facet_of_rows(view: IndexView) -> list[str]:
+    """The facet of each row of facet_matrix's matrix."""
+    def build():
+        rows = facet_matrix(view)[0]
+        return [facet for facet, part in rows.items() for _ in range(part.start, part.stop)]
+
+    return kept(view, ("facet of rows",), build)
+
+
 # A set whose documents lie in fewer than one in SPARSE_WORDS of the 64-document words is
 # counted over those words alone: a text search's few hundred results at 100k lie in a
 # few hundred of 1,563 words, and ANDing all of them was half of its time.

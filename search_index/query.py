@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -416,22 +415,23 @@ def facet_counts(
     a Python AND and bit count per value cost four times as much (bench/README.md)."""
     rows, names, matrix = arrays.facet_matrix(view)
     all_counts = arrays.counts_in(matrix, _and(matched, masks), view.size)
-    # The values with results, ascending: a facet without a filter lists only these (a
-    # text search's results have a few dozen of the ~200 values).
-    with_results = np.flatnonzero(all_counts).tolist()
     counts = all_counts.tolist()
-    found: dict[str, list[FacetValue]] = {}
+    # A facet without a filter lists the values with results (a text search's results
+    # have a few dozen of the ~200 values), in name order: the values with results are
+    # walked once, ascending, each to its facet's list (a loop per facet with a search in
+    # them was half of the counts' time on a filtered text search).
+    found: dict[str, list[FacetValue]] = {facet: [] for facet in view.facets}
+    facet_of = arrays.facet_of_rows(view)
+    for i in np.flatnonzero(all_counts).tolist():
+        found[facet_of[i]].append(FacetValue(names[i], counts[i], False))
     for facet in view.facets:
-        part = rows[facet]
-        chosen = set(filters.get(facet, ()))
-        if facet not in masks and not chosen:
-            found[facet] = [FacetValue(names[i], counts[i], False) for i in with_results[
-                bisect_left(with_results, part.start):bisect_left(with_results, part.stop)]]
+        if facet not in masks and not filters.get(facet):
             continue
+        chosen = set(filters.get(facet, ()))
+        part = rows[facet]
         own = counts[part]
         if facet in masks:
-            own = arrays.counts_in(matrix, _and(matched, masks, skip=facet), view.size,
-                                   part).tolist()
+            own = _own_counts(view, facet, _and(matched, masks, skip=facet))
         if not chosen:
             found[facet] = [FacetValue(name, count, False)
                             for name, count in zip(names[part], own, strict=True) if count]
@@ -445,6 +445,23 @@ def facet_counts(
                             key=lambda value: value.value)
         found[facet] = values
     return found
+
+
+# A filtered facet's own values (two to a dozen) are counted one by one with Python's AND
+# and bit count while that reads at most OWN_COUNT_WORDS 64-bit words in all; below it,
+# numpy's dozen array operations a call cost more (at 10k documents: 3.4–4.9 against
+# 8.6–12.2 µs per filtered facet).
+OWN_COUNT_WORDS = 4096
+
+
+def _own_counts(view: IndexView, facet: str, docs: int) -> list[int]:
+    """How many of `docs` each value of the facet has, in facet_matrix's row order."""
+    rows, names, matrix = arrays.facet_matrix(view)
+    part = rows[facet]
+    if (part.stop - part.start) * ((view.size + 63) >> 6) <= OWN_COUNT_WORDS:
+        values = view.values[facet]
+        return [(values[name] & docs).bit_count() for name in names[part]]
+    return arrays.counts_in(matrix, docs, view.size, part).tolist()
 
 
 # A page in a sort order is found by walking the order while that takes at most this

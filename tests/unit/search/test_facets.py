@@ -99,15 +99,19 @@ def test_misspelt_word_gets_a_suggestion(index):
     assert index.search("begeleidnig").suggestion == "begeleiding"
 
 
-def test_counts_equal_a_count_of_each_values_documents(index):
+@pytest.mark.parametrize("own_count_words", [0, 10**9])
+def test_counts_equal_a_count_of_each_values_documents(index, monkeypatch, own_count_words):
     """Whatever the filters, a value's count is the number of documents that have it
-    and pass the other facets' filters (and the text): counted here one by one."""
+    and pass the other facets' filters (and the text): counted here one by one, with a
+    filtered facet's own values counted by numpy or one by one (OWN_COUNT_WORDS); each
+    facet's values in name order."""
     import random
 
     from registry.demo.generator import generate
-    from search_index import searchers
+    from search_index import query, searchers
     from search_index.query import SearchRequest, _and, filter_masks, run_search, text_mask
 
+    monkeypatch.setattr(query, "OWN_COUNT_WORDS", own_count_words)
     generate(60)
     index.sync()
     searcher, view = searchers.acquire(index.root)
@@ -126,3 +130,4 @@ def test_counts_equal_a_count_of_each_values_documents(index):
             assert {v.value: v.count for v in values} == {
                 name: count for name, count in expected.items()
                 if count or name in filters.get(facet, ())}
+            assert [v.value for v in values] == sorted(v.value for v in values)
