@@ -44,8 +44,10 @@ def top_scored(
         return None
     if not mask:
         return []
-    candidates = bitsets.to_id_array(mask, view.size)
     parts = [(term, *arrays.bm25_parts(view, searcher, term)) for term in terms]
+    if mask.bit_count() <= FEW_CANDIDATES:
+        return _top_of_few(searcher, view, parts, mask, stop)
+    candidates = bitsets.to_id_array(mask, view.size)
     postings = sum(len(ids) for _term, ids, _weights, _gain in parts)
     if len(candidates) <= SPARSE_CANDIDATES and len(candidates) * SPARSE_SHARE < postings:
         docs, scores = _scored_candidates(searcher, view, parts, candidates)
@@ -62,6 +64,31 @@ def top_scored(
 # 200 unseen texts there; at 10k, where postings are short, no difference).
 SPARSE_CANDIDATES = 2048
 SPARSE_SHARE = 4
+
+
+# Up to this many matching documents (a filtered text search often has one to three),
+# each term's score of each is looked up one by one: numpy's half a dozen calls a term
+# cost more than the scores. At 10k, 200 unseen texts, the best 20 of k of their matches:
+# 20 against 31 µs at k = 2, 28 against 33 at 4, 45 against 34 at 8.
+FEW_CANDIDATES = 4
+
+
+def _top_of_few(searcher, view, parts, mask: int, stop: int) -> list[tuple[int, float]]:
+    """top_scored's answer for a few candidates: the same sums of the same floats (each
+    term's score as arrays.bm25_of computes it, added in the query's order), ordered
+    best first, ties by lower document."""
+    candidates = bitsets.to_ids(mask, view.size)
+    scores: dict[int, float] = {}
+    for term, ids, weights, gain in parts:
+        if not len(ids):
+            continue
+        norms = view.norms(searcher, term.fieldname)
+        for doc in candidates:
+            at = int(np.searchsorted(ids, doc))
+            if at < len(ids) and ids[at] == doc:
+                weight = float(weights[at])
+                scores[doc] = scores.get(doc, 0.0) + gain * weight / (weight + norms[doc])
+    return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:stop]
 
 
 def _scored_candidates(searcher, view, parts, candidates):

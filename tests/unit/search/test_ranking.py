@@ -18,12 +18,15 @@ def catalogue(index):
     return index
 
 
-@pytest.mark.parametrize("sparse", [2048, 0], ids=["few candidates", "whole catalogue"])
+@pytest.mark.parametrize(("sparse", "few"), [(2048, 0), (0, 0), (0, 10**6)],
+                         ids=["candidates", "whole catalogue", "one by one"])
 @pytest.mark.parametrize("text", ["werk", "begeleiding werk", "jobcoaching", "werk OR schulden"])
-def test_scores_and_order_are_whooshs(catalogue, text, sparse, monkeypatch):
-    # Both ways of scoring: the candidates looked up in each term's postings, and every
-    # term's postings added over the whole catalogue.
+def test_scores_and_order_are_whooshs(catalogue, text, sparse, few, monkeypatch):
+    # The three ways of scoring: the candidates looked up in each term's postings with
+    # numpy, every term's postings added over the whole catalogue, and each candidate's
+    # score looked up one by one.
     monkeypatch.setattr(ranking, "SPARSE_CANDIDATES", sparse)
+    monkeypatch.setattr(ranking, "FEW_CANDIDATES", few)
     monkeypatch.setattr(ranking, "SPARSE_SHARE", 0)
     searcher, view = searchers.acquire(catalogue.root)
     query = parse_text(searcher, text)
@@ -34,7 +37,7 @@ def test_scores_and_order_are_whooshs(catalogue, text, sparse, monkeypatch):
     assert [round(s, 9) for _, s in ours] == [round(s, 9) for _, s in whoosh]
 
 
-def test_both_ways_of_scoring_give_the_same_floats(index, monkeypatch):
+def test_every_way_of_scoring_gives_the_same_floats(index, monkeypatch):
     from registry.demo.generator import generate
 
     generate(80)
@@ -45,10 +48,11 @@ def test_both_ways_of_scoring_give_the_same_floats(index, monkeypatch):
         query = parse_text(searcher, text)
         mask = text_mask(searcher, view, query)
         found = []
-        for sparse in (10_000, 0):
+        for sparse, few in ((10_000, 0), (0, 0), (0, 10**6)):
             monkeypatch.setattr(ranking, "SPARSE_CANDIDATES", sparse)
+            monkeypatch.setattr(ranking, "FEW_CANDIDATES", few)
             found.append(ranking.top_scored(searcher, view, query, mask, 50))
-        assert found[0] == found[1] and found[0], text
+        assert found[0] == found[1] == found[2] and found[0], text
 
 
 def test_a_phrase_is_scored_by_whoosh(catalogue):
@@ -65,3 +69,17 @@ def test_changed_record_is_ranked_with_its_new_text(catalogue):
     item.published_version.title = "Zeldzaam traject"
     catalogue.sync()
     assert catalogue.titles("zeldzaam") == ["Zeldzaam traject"]
+
+
+@pytest.mark.parametrize("few", [0, 10**6], ids=["arrays", "one by one"])
+def test_equal_scores_put_the_lower_document_first(index, monkeypatch, few):
+    # The second document has the query's first word: it is scored first.
+    make_intervention(title="Alfa traject", summary="Een traject naar werk.")
+    make_intervention(title="Beta traject", summary="Een traject naar werk.")
+    index.sync()
+    monkeypatch.setattr(ranking, "FEW_CANDIDATES", few)
+    searcher, view = searchers.acquire(index.root)
+    query = parse_text(searcher, "beta OR alfa")
+    ranked = ranking.top_scored(searcher, view, query, text_mask(searcher, view, query), 10)
+    assert len(ranked) == 2 and ranked[0][1] == ranked[1][1]
+    assert [doc for doc, _ in ranked] == [0, 1]
