@@ -7,8 +7,9 @@ without JavaScript; each facet link adds or removes one value and keeps the rest
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -42,6 +43,7 @@ ENGLISH_PARAMS = {english: dutch for dutch, english in DUTCH_PARAMS.items()}
 # What url_for leaves unquoted in a query argument (werkzeug.urls._urlencode): links built
 # by hand read exactly as url_for's.
 URL_BUILDER_SAFE = "!$'()*,/:;?@"
+PATH_SEGMENT_SAFE = "!$&'()*+,/:;=@"  # werkzeug's BaseConverter.to_url
 
 
 def _english(args: MultiDict) -> MultiDict:
@@ -100,6 +102,11 @@ def _url(state: dict, **changes) -> str:
     return f"{base}?{urlencode(params, doseq=True)}" if params else base
 
 
+@lru_cache(maxsize=4096)  # a page links ~100 values of the same few hundred
+def _encoded_pair(facet: str, value: str) -> str:
+    return f"{quote_plus(facet)}={quote_plus(value)}"
+
+
 def _toggles(state: dict) -> Callable[[str, str], str]:
     """toggle(facet, value): the link that adds or removes one facet value and keeps the
     rest, to the first page; what _url(state, facet=..., pagina=None) gives. A page has
@@ -114,7 +121,7 @@ def _toggles(state: dict) -> Callable[[str, str], str]:
             kept = [v for v in chosen if v != value]
             own = urlencode({facet: kept}, doseq=True) if kept else None
         else:
-            added = f"{quote_plus(facet)}={quote_plus(value)}"
+            added = _encoded_pair(facet, value)
             own = f"{encoded[facet]}&{added}" if chosen else added
         parts = [own if key == facet else part for key, part in encoded.items()]
         if facet not in encoded:
@@ -130,9 +137,12 @@ def _record_urls() -> Callable[[str], str]:
     url_for("pages.intervention", slug=slug, terug=request.full_path) gives, with the way
     back encoded once a page rather than once a result."""
     back = urlencode({"terug": request.full_path}, safe=URL_BUILDER_SAFE)
+    # The route built once, its slug quoted as werkzeug's converter quotes a path segment
+    # (url_for walks the URL map for each of a page's twenty results).
+    prefix = url_for("pages.intervention", slug="-")[:-1]
 
     def record_url(slug: str) -> str:
-        return f"{url_for('pages.intervention', slug=slug)}?{back}"
+        return f"{prefix}{quote(slug, safe=PATH_SEGMENT_SAFE)}?{back}"
 
     return record_url
 

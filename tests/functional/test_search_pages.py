@@ -6,6 +6,7 @@ import pytest
 
 from registry.extensions import db
 from registry.search import sync
+from registry.views import search as search_views
 from search_index import query, searchers
 from tests.factories import make_intervention
 
@@ -45,6 +46,11 @@ def test_result_links_lead_back_to_the_page_as_url_for_writes_them(app, client, 
         for href, slug in links:
             expected = url_for("pages.intervention", slug=slug, terug=request.full_path)
             assert href == expected.replace("&", "&amp;")
+        # Slugs no record has (yet): quoted as url_for quotes them.
+        record_url = search_views._record_urls()
+        for slug in ["één-traject", "a b", "50%", "a/b", "x?y#z", "a+b&c=d", "~-._!*'()"]:
+            assert record_url(slug) == url_for("pages.intervention", slug=slug,
+                                               terug=request.full_path)
 
 
 def test_not_recognised_is_labelled(client, indexed):
