@@ -1,12 +1,13 @@
 """Profile ranking quality on a judged set:
-`.venv/bin/python -m bench.search.ndcg [--heldout | --third] [-v]`.
+`.venv/bin/python -m bench.search.ndcg [--heldout | --third | --fourth] [-v]`.
 
 The demo catalogue (42 interventions) in a fresh SQLite database with its index, the
 30 judged client profiles of bench/search/profiles_judged.json (rules: JUDGING.md), or
 with --heldout the 15 of profiles_heldout.json (judged by someone else, blind to the
 ranking), or with --third those of profiles_third.json (written after the held-out set
-had been used to choose a rule, blind to it), each run through the profile search as the
-page runs it; nDCG@5 and nDCG@10
+had been used to choose a rule, blind to it), or with --fourth those of
+profiles_fourth.json (written blind the same way, to measure the ranking as it stood
+on 2026-12-08), each run through the profile search as the page runs it; nDCG@5 and nDCG@10
 per query with gain 2^grade - 1, and the mean (bench/README.md, "Profile ranking:
 judged set"). -v adds each query's first five results.
 """
@@ -30,6 +31,8 @@ from search_index import searchers
 JUDGED = Path(__file__).with_name("profiles_judged.json")
 HELDOUT = Path(__file__).with_name("profiles_heldout.json")
 THIRD = Path(__file__).with_name("profiles_third.json")
+FOURTH = Path(__file__).with_name("profiles_fourth.json")
+SETS = {"--heldout": HELDOUT, "--third": THIRD, "--fourth": FOURTH}
 
 
 def dcg(grades: list[int]) -> float:
@@ -48,7 +51,7 @@ def ranked_slugs(root: Path, args: dict) -> list[str]:
 
 
 def main() -> None:
-    source = HELDOUT if "--heldout" in sys.argv else THIRD if "--third" in sys.argv else JUDGED
+    source = next((path for option, path in SETS.items() if option in sys.argv), JUDGED)
     judged = json.loads(source.read_text(encoding="utf-8"))["queries"]
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
