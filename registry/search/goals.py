@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from functools import lru_cache
+from itertools import zip_longest
 from pathlib import Path
 
 SYNONYMS = Path(__file__).with_name("goal_synonyms.json")
@@ -36,12 +37,19 @@ def _contains_any(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 def expand_goal(goal: str) -> str:
-    """The goal followed by the near-words of every group it names, each once."""
+    """The goal followed by the near-words of every group it names, each once: the first
+    of each group, then the second of each, and so on. The profile search reads only the
+    first words of a goal (search_index/profile.py, MAX_GOAL_WORDS), so a group of many
+    near-words would otherwise leave no room for the next group the goal names."""
     text = goal[:MAX_GOAL_CHARS].lower()
-    extra: list[str] = []
+    named: list[list[str]] = []
+    seen: set[str] = set()
     for group in synonym_groups():
         if _contains_any(text, group):
-            extra += [word for word in group if not _contains(text, word) and word not in extra]
+            words = [word for word in group if not _contains(text, word) and word not in seen]
+            seen.update(words)
+            named.append(words)
+    extra = [word for turn in zip_longest(*named) for word in turn if word is not None]
     return " ".join([goal[:MAX_GOAL_CHARS], *extra]) if extra else goal[:MAX_GOAL_CHARS]
 
 

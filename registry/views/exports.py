@@ -66,7 +66,7 @@ def search_export(kind: str):
     args = load_search_args()
     filters = {f: args[f] for f in FACETS if args[f]}
     result, items = service.search(search_root(), SearchRequest(
-        args["q"], filters, args["sort"], 1, EXPORT_CAP), snippets=False)
+        args["q"], filters, args["sort"], 1, EXPORT_CAP, suggest=False), snippets=False)
     rows = [{**_base(rank, item), "harmful_domains": list(item.intervention.harmful)}
             for rank, item in enumerate(items, 1)]
     return _send(kind, _("zoekresultaten"), SEARCH_FIELDS, rows, result.total)

@@ -85,7 +85,7 @@ def search_feed():
     args = load_search_args()
     filters = {f: args[f] for f in FACETS if args[f]}
     result, items = service.search(search_root(), SearchRequest(
-        args["q"], filters, "decided", 1, FEED_SIZE))
+        args["q"], filters, "decided", 1, FEED_SIZE, suggest=False))
     alternate = url_with_query("pages.search", _external=True)
     # Named by its words, so feeds of different searches can be told apart in a reader.
     title = (_("Interventies naar Werk: zoekresultaten voor ‘%(q)s’", q=xml_text(args["q"]))

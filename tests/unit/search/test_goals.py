@@ -22,6 +22,16 @@ def test_a_goal_gains_the_near_words_of_what_it_names(goal, added):
     assert widened.startswith(goal) and added in widened
 
 
+@pytest.mark.parametrize(("goal", "not_added"), [
+    ("een VOG aanvragen voor een baan in de thuiszorg", "strafblad"),  # routine for care
+    ("wil werken als oppas of op de bso", "zorgtaken"),  # a job, not his care duties
+    ("werk bij een ondernemer in de buurt", "zzp"),
+    ("dat is zijn eigen zaak", "ondernemen"),
+])
+def test_a_word_that_often_means_something_else_widens_nothing(goal, not_added):
+    assert not_added not in expand_goal(goal)
+
+
 def test_a_word_inside_another_word_does_not_count():
     assert expand_goal("Taalgebruik") == "Taalgebruik"  # "taal" is no whole word here
 
@@ -65,3 +75,24 @@ def test_a_group_matches_when_one_of_its_phrases_does(words, phrases):
 
     text = " ".join(words)
     assert _contains_any(text, tuple(phrases)) == any(_contains(text, p) for p in phrases)
+
+
+def _searched_terms(index, goal: str) -> list[set[str]]:
+    """Per word the profile search reads of the widened goal, its terms."""
+    from search_index import ranking, searchers
+    from search_index.profile import _goal_words
+    from tests.factories import make_intervention
+
+    make_intervention(title="Op weg", summary="Vervoer en reizen naar werk met de fiets.")
+    index.sync()
+    searcher, view = searchers.acquire(index.root)
+    return [{term.text for term in ranking.plain_terms(word)}
+            for word in _goal_words(searcher, view, expand_goal(goal))]
+
+
+def test_every_group_a_goal_names_is_searched(index):
+    # The debt group alone has more near-words than the profile search reads of a goal:
+    # the groups take turns, so the mobility group's first near-words are searched too.
+    searched = set().union(*_searched_terms(index, "schulden, rijbewijs halen"))
+    assert {"vervoer", "reiz"} & searched
+
