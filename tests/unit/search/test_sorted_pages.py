@@ -34,6 +34,17 @@ def test_a_set_reads_back_as_its_document_numbers_ascending(docs, size):
     assert bitsets.to_ids(bitsets.from_ids(docs, size), size) == sorted(docs)
 
 
+@pytest.mark.parametrize("count", range(bitsets.FEW_IDS + 3))
+def test_a_few_documents_read_back_as_many_do(count):
+    """A set of up to FEW_IDS is read bit by bit, a larger one by numpy: the same answer,
+    the first and the last document included."""
+    size = 10_000
+    ends = [size - 1, 0][:count]
+    docs = {*ends, *random.Random(count).sample(range(1, size - 1), count - len(ends))}
+    mask = bitsets.from_ids(docs, size)
+    assert bitsets.to_ids(mask, size) == sorted(docs) == bitsets.to_id_array(mask, size).tolist()
+
+
 @given(st.sets(st.integers(0, 2999), max_size=400), st.integers(0, 60), st.integers(1, 40),
        st.integers(0, 5))
 @settings(max_examples=80, deadline=None)
