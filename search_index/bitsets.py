@@ -38,6 +38,8 @@ FEW_IDS = 6
 
 def to_ids(mask: int, size: int) -> list[int]:
     """The document numbers in the set, ascending."""
+    if mask < 0:  # no set is; the loop below would never end on one
+        raise ValueError("a document set cannot be negative")
     if mask.bit_count() > FEW_IDS:
         return to_id_array(mask, size).tolist()
     ids = []

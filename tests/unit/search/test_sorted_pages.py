@@ -45,6 +45,25 @@ def test_a_few_documents_read_back_as_many_do(count):
     assert bitsets.to_ids(mask, size) == sorted(docs) == bitsets.to_id_array(mask, size).tolist()
 
 
+@pytest.mark.parametrize("mask", [-1, -(1 << 5)])
+def test_a_negative_set_is_refused_not_walked_forever(mask):
+    """In a thread: the walk that never ends would otherwise hang the test run."""
+    import threading
+
+    outcome = []
+
+    def read() -> None:
+        try:
+            bitsets.to_ids(mask, 100)
+        except ValueError:
+            outcome.append("refused")
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=5)
+    assert outcome == ["refused"]
+
+
 @given(st.sets(st.integers(0, 2999), max_size=400), st.integers(0, 60), st.integers(1, 40),
        st.integers(0, 5))
 @settings(max_examples=80, deadline=None)
