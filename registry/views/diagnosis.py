@@ -17,7 +17,7 @@ from registry.search import labels, service
 from registry.search.diagnosis import MAX_GOAL_CHARS, chosen, guide, profile_query, reasons
 from registry.search.terms import term_labels
 from registry.views import bp
-from registry.views.search import search_root
+from registry.views.search import describe_fit, fit_labels, search_root
 from search_index.storage import IndexUnavailable
 
 SHORT_LIST = 5
@@ -74,6 +74,9 @@ def _profile_page(answers, goal: str, context: dict):
         try:
             result, short_list = service.search_profile(search_root(), profile, 1, SHORT_LIST)
             total = result.total
+            # As on the profile results: an intervention one rung away can rank high
+            # ("Past niet"), and the short list must say so.
+            describe_fit(short_list, len(profile.characteristics()), terms)
         except IndexUnavailable as error:
             current_app.logger.warning("search index unavailable: %s", error)
             unavailable = True
@@ -81,7 +84,7 @@ def _profile_page(answers, goal: str, context: dict):
         "search/diagnosis.html", step=None, reasons=reasons(answers), terms=terms,
         characteristics=[(labels.FACET_LABELS.get(f, f), labels.value_label(f, c, terms))
                          for f, c in chosen_pairs],
-        short_list=short_list, total=total, unavailable=unavailable,
+        short_list=short_list, total=total, unavailable=unavailable, fit_labels=fit_labels(),
         profile_url=url_for("pages.search_profile") + "?" + urlencode(
             [(k, v) for k, values in query.items() for v in values]),
         others=[(key, a.key) for key, a in answers.items()], version=guide().version,

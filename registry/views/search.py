@@ -238,22 +238,30 @@ def search_profile():
     given = len(profile.characteristics())
     if args["page"] == 1:
         count_search("profile_search", profile.characteristics(), known_codes(terms))
-    # In the ranking's order, each with its fit group as a label: grouping the page by
-    # fit reordered what the ranking had put first, and broke the order between pages
-    # (page 2 opened with "Past deels" after page 1's "Past niet").
+    describe_fit(items, given, terms)
+    return render_template(
+        "search/profile.html", result=result, items=items, fit_labels=fit_labels(),
+        guides=guides.guides_for(profile.characteristics()),
+        pages=pages, export_cap=EXPORT_CAP, record_url=_record_urls(),
+        **{**context, "described": True},
+    )
+
+
+def describe_fit(items: list, given: int, terms: dict) -> None:
+    """Give each profile hit its fit label, the line on how much fits and why, as every
+    page of profile results shows them. In the ranking's order: grouping a page by fit
+    reordered what the ranking had put first, and broke the order between pages (page 2
+    opened with "Past deels" after page 1's "Past niet")."""
     gettext = labels.page_gettext()
     for item in items:
         item.explanation = labels.explanation_of(item, terms, gettext)
         item.fit_summary = labels.fit_summary(len(item.fits), given, item.goal_matched, gettext)
         item.fit_group = labels.fit_group(len(item.fits), given, len(item.mismatches),
                                           item.goal_matched)
-    return render_template(
-        "search/profile.html", result=result, items=items,
-        fit_labels={group: str(label) for group, label in labels.FIT_GROUP_LABELS.items()},
-        guides=guides.guides_for(profile.characteristics()),
-        pages=pages, export_cap=EXPORT_CAP, record_url=_record_urls(),
-        **{**context, "described": True},
-    )
+
+
+def fit_labels() -> dict[str, str]:
+    return {group: str(label) for group, label in labels.FIT_GROUP_LABELS.items()}
 
 
 def _profile_pages(args: dict, total: int) -> dict:

@@ -55,6 +55,17 @@ def test_the_profile_shows_why_and_the_short_list(client, indexed):
     assert "/zoeken/profiel?barrier=debt&amp;rung=2" in html
 
 
+def test_the_short_list_says_how_well_each_fits(client, indexed):
+    """As on the profile results: a label, how many characteristics fit, and why; here
+    the debt programme ends at rung 4, two below the client's."""
+    html = page(client, "stap=10&schulden=ja&trede=6")
+    fits = re.findall(r'result__title"><a href="/interventies/([^"]+)".*?'
+                      r'<strong class="fit-label fit-label--(\w+)">([^<]+)</strong> ([^<]+)</p>',
+                      html, re.S)
+    assert ("schuldhulp-eerst", "poor", "Past niet.", "Past op 1 van 2 kenmerken.") in fits
+    assert '<p class="result__why">past: schulden; past niet: trede 6</p>' in html
+
+
 def test_the_goal_field_replaces_the_carried_goal(client, indexed):
     html = page(client, "stap=10&schulden=ja&doel=oud")
     form = html[html.index('<label for="doel">') - 400:html.index('<label for="doel">')]
