@@ -1,8 +1,12 @@
 """Spotting personal data in short free text a professional types (a saved profile's
 label, a practice experience's narrative), so it is refused before it is stored:
-citizen service numbers passing the 11-test, dates, e-mail addresses and Dutch phone
-numbers, in the ways people write them (with spaces, dots, dashes or slashes between
-the digits, Dutch or English month names, a phone number's area code in brackets).
+citizen service numbers passing the 11-test (or named as one: "bsn 123456789"), dates
+(also as eight digits, "12031990", or as a day and month after a word about birth,
+"geboren 12/03"), e-mail addresses and Dutch
+phone numbers, in the ways people write them (with spaces, dots, dashes or slashes
+between the digits, Dutch or English month names, a phone number's area code in
+brackets). A month and year alone ("maart 2024") is not taken for a date: labels name
+cohorts and periods that way.
 
 The text is first normalised (NFKC, invisible format characters such as zero-width
 spaces removed), so look-alike digits and hidden characters do not hide a number."""
@@ -30,6 +34,18 @@ _DATE = re.compile(
     re.IGNORECASE)
 # A date in digits is not a citizen service number, though its digits may pass the test.
 _NOT_A_NUMBER = re.compile(_NUMERIC_DATE)
+# A day and month without the year after a word about birth ("geboren 12/03", "geb.
+# 12-3", "jarig 12.03"): a birthday. Without such a word "10/12" or "12-03" is as often a
+# fraction, a score or a range, in a label or an experience's narrative.
+_BIRTH_DAY = re.compile(
+    r"\b(?:geboren|geb|geboortedatum|geboortedag|jarig|verjaardag|born|birthday|dob)\b"
+    r"\W{0,3}(?:op\s+|on\s+)?(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)", re.IGNORECASE)
+# Eight digits together, which may be a date without separators (_is_compact_date); with
+# separators they are a range of years ("2010-2015") as often.
+_EIGHT_DIGITS = re.compile(r"(?<!\d)\d{8}(?!\d)")
+# A number named a citizen service number is one, whatever its check digit.
+_BSN_WORD = re.compile(r"\b(?:bsn|burgerservicenummer|sofi|sofinummer|sofi-nummer)\b",
+                       re.IGNORECASE)
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 # A run of digits with the characters people write between them, possibly opening
 # with + or a bracket: a phone number when its digits are one (see _is_phone).
@@ -58,6 +74,21 @@ def passes_eleven_test(digits: str) -> bool:
     return (total - int(number[8])) % 11 == 0
 
 
+def _is_compact_date(digits: str) -> bool:
+    """Whether eight digits are a date written without separators: ddmmyyyy or
+    yyyymmdd, with a year from 1900 to 2099."""
+    for day, month, year in ((digits[:2], digits[2:4], digits[4:]),
+                             (digits[6:], digits[4:6], digits[:4])):
+        if 1900 <= int(year) <= 2099 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            return True
+    return False
+
+
+def _is_day_and_month(match: re.Match) -> bool:
+    day, month = match.groups()
+    return 1 <= int(day) <= 31 and 1 <= int(month) <= 12
+
+
 def _is_phone(run: str) -> bool:
     """Whether a run of digits is a Dutch phone number: +31 / 0031 and nine digits (a
     "(0)" after the country code allowed), or 0 and nine digits."""
@@ -74,10 +105,11 @@ def personal_data_in(text: str) -> list[str]:
     """The kinds of personal data the text seems to hold (keys of KINDS), in that order."""
     text = normalised(text)
     found = []
-    numbers = _NUMBER.findall(_NOT_A_NUMBER.sub(" ", text))
-    if any(passes_eleven_test(re.sub(r"\D", "", m)) for m in numbers):
+    numbers = [re.sub(r"\D", "", m) for m in _NUMBER.findall(_NOT_A_NUMBER.sub(" ", text))]
+    if any(passes_eleven_test(m) for m in numbers) or (numbers and _BSN_WORD.search(text)):
         found.append("bsn")
-    if _DATE.search(text):
+    if (_DATE.search(text) or any(_is_compact_date(m) for m in _EIGHT_DIGITS.findall(text))
+            or any(_is_day_and_month(m) for m in _BIRTH_DAY.finditer(text))):
         found.append("date")
     if _EMAIL.search(text):
         found.append("email")

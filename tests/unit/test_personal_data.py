@@ -45,6 +45,21 @@ def test_the_eleven_test(digits, valid):
     ("Budget 1000-2000 euro", []),
     ("Tot 2024-04-30", ["date"]),  # its digits pass the 11-test, but it is a date
     ("May need a job coach, March 2024 cohort", []),
+    # Named a citizen service number, whatever its check digit; dates without the year or
+    # without separators.
+    ("Jongere, bsn 123456789", ["bsn"]),
+    ("Burgerservicenummer: 1234 56 789", ["bsn"]),
+    ("Schulden, geb. 12031990", ["date"]),
+    ("Geboren 19900312", ["date"]),
+    ("Trede 2, geboren 12/03", ["date"]),
+    ("Geb. 3-12", ["date"]),
+    ("Trede 2, geboren 12.03.'90", ["date"]),
+    ("Jarig op 12-03", ["date"]),
+    # Ranges, fractions and other numbers that are none of these.
+    ("Trede 2/3, 18-27 jaar, 32-40 uur", []),
+    ("10/12 deelnemers vond werk, intake 12-03", []),
+    ("Klant 12345678", []),  # eight digits that are no date and fail the 11-test
+    ("Score 16.45 op de matrix", []),
 ])
 def test_personal_data_is_spotted(label, kinds):
     assert personal_data_in(label) == kinds
