@@ -34,6 +34,7 @@ def test_word_forms_share_one_term(one, other):
 
 def test_stop_words_are_dropped():
     assert tokens("de cliënt en het werk") == tokens("cliënt werk")
+    assert tokens("wil van zijn schulden af") == tokens("schulden")
 
 
 def test_title_prefixes_index_compound_heads():
