@@ -50,3 +50,15 @@ def test_search_facets_result_and_back_keep_the_state(live_server, page):
     assert _ticked(page) == expected
     assert page.locator(".results__count").inner_text() == count
     assert page.locator(".result__title a").all_inner_texts() == titles
+
+
+def test_a_filter_heading_shows_the_sites_focus_ring_from_the_keyboard(live_server, page):
+    """The facet headings (<summary>) take focus like every other control: the 3 px
+    outline, not the browser's thin default."""
+    page.goto(live_server + "/zoeken?q=werk")
+    heading = page.locator(".facet > summary").first
+    heading.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # from the keyboard, so :focus-visible applies
+    assert heading.evaluate("node => node === document.activeElement")
+    assert heading.evaluate("node => getComputedStyle(node).outlineWidth") == "3px"
