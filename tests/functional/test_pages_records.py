@@ -331,3 +331,15 @@ def test_compare_shows_costs_as_the_intervention_page_does(client, full_interven
     make_intervention(slug="zonder-kosten", title="Zonder kosten")
     text = page_text(client.get("/vergelijken?i=werkfit&i=zonder-kosten"))
     assert "Kosten per deelnemer € 1.500 tot € 3.000 –" in text
+
+
+def test_an_english_studys_own_texts_are_marked_english(client):
+    """The setting and keywords are the study's own words, as its title and abstract: a
+    screen reader reads them in English on the Dutch page."""
+    study = StudyFactory(title="Work first in six offices", language="en",
+                         abstract="A randomised trial.", keywords=["activation"],
+                         setting="Six regional offices of the public employment service.")
+    body = client.get(f"/studies/{study.id}").get_data(as_text=True)
+    for text in ("Six regional offices", "activation"):
+        before = body[:body.index(text)]
+        assert before[before.rindex("<dd"):].startswith('<dd lang="en">'), text
