@@ -136,9 +136,13 @@ def clean_text(text: str) -> str:
     """The user's text, bounded in size, without the words that cannot match anywhere.
 
     A stop word (de, en, zonder) or a lone sign is dropped here, before parsing: the
-    text field drops it, but another field would still require it.
+    text field drops it, but another field would still require it. A wildcard's star is
+    dropped too: the words keep it ("schuld*" would search a term no record has), and
+    the word alone finds its forms and compounds ("schuld*" as "schuld": schulden,
+    schuldhulp).
     """
-    parts = _PARTS.findall(text[:MAX_QUERY_CHARS])
+    parts = [part if part.startswith('"') else part.replace("*", "")
+             for part in _PARTS.findall(text[:MAX_QUERY_CHARS])]
     kept = [part for part in parts if part.startswith('"') or _indexable(part)]
     return " ".join(kept[:MAX_QUERY_WORDS])
 

@@ -65,6 +65,11 @@ def test_stop_words_are_never_required(catalogue, with_stop_words, without):
     assert catalogue.titles(with_stop_words) == catalogue.titles(without) != []
 
 
+def test_a_wildcard_searches_the_word_before_it(catalogue):
+    assert catalogue.titles("schuld*") == catalogue.titles("schuld") != []
+    assert catalogue.titles("*") == []
+
+
 def test_or_between_words_is_kept(catalogue):
     titles = catalogue.titles("schuldhulp OR taalcursus")
     assert sorted(titles) == ["Schuldhulp voor jongeren", "Taalcursus"]
