@@ -99,3 +99,11 @@ def test_a_title_that_is_a_formula_is_exported_as_text(client, app, db_session, 
     rows = list(csv.DictReader(io.StringIO(text)))
     assert rows[0]["title"] == """'=HYPERLINK("http://evil.example","Klik")"""
     assert rows[0]["rank"] == "1"
+
+
+def test_a_search_without_results_offers_no_download_but_its_feed(client, indexed):
+    empty = client.get("/zoeken?q=schuldhulp&barrier=language").get_data(as_text=True)
+    found = client.get("/zoeken?q=schuldhulp").get_data(as_text=True)
+    assert "/zoeken/export.csv" in found and "/zoeken/export.csv" not in empty
+    assert "/zoeken/export.json" not in empty
+    assert "Deze zoekopdracht volgen (Atom-feed)" in empty
