@@ -161,6 +161,7 @@ IMPORT_COUNTS = {
     "merged": _l("Samengevoegd"),
     "probable": _l("Mogelijk dubbel"),
     "invalid": _l("Ongeldig"),
+    "warnings": _l("Met waarschuwing"),
     "rows": _l("Regels"),
     "added": _l("Toegevoegd"),
     "skipped": _l("Overgeslagen"),

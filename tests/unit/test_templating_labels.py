@@ -46,3 +46,13 @@ def test_a_page_reads_the_resolved_labels(app):
         assert shown == "No difference"
         assert render_template_string("{{ labels is sameas resolved }}",
                                       resolved=resolved_labels("en")) == "True"
+
+
+def test_every_count_an_import_keeps_has_a_label():
+    """The batch pages show each count of batch.counts by its label, the code itself
+    only when none is known ("warnings: 0" on a Dutch page)."""
+    from importers.pipeline import ImportReport
+
+    kept = set(ImportReport("ris", "f.ris", "0" * 64).counts())
+    kept |= {"rows", "added", "skipped"}  # importers/findings.py
+    assert kept <= set(labels.IMPORT_COUNTS)
