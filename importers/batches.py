@@ -81,13 +81,11 @@ def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
     current_state(batch)
     if batch.state != "committed":
         raise Conflict(_("Deze import is al ongedaan gemaakt."))
-    items = list(db.session.scalars(select(ImportBatchItem).where(
-        ImportBatchItem.batch_id == batch.id).order_by(ImportBatchItem.id.desc())))
-    _refuse_if_built_upon(batch, {i.study_id for i in items if i.study_id})
+    items = _items(batch)
+    _refuse_undo(batch, items)
     batch_links = {link for item in items for link in (item.link_ids or [])}
     added = [i.study_id for i in items if i.action == "added" and i.study_id]
     kept = hand_links(added, batch_links)  # linked by hand since: the study stays
-    refuse_if_judged_since(added, [f for i in items for f in (i.finding_ids or [])])
     titles = study_titles([s for s in added if s not in kept])
     for item in items:
         _remove_links_and_findings(item)
@@ -101,6 +99,28 @@ def undo_batch(batch: ImportBatch, user_id: int | None) -> None:
         s for s in added if s])
     batch.state, batch.undone_at, batch.undone_by_id = "undone", utcnow(), user_id
     db.session.flush()
+
+
+def undo_refusal(batch: ImportBatch) -> str | None:
+    """Why undo_batch would refuse the batch now, or None: what the page that asks to
+    confirm the undo says instead of offering it."""
+    try:
+        _refuse_undo(batch, _items(batch))
+    except Conflict as refused:
+        return refused.message
+    return None
+
+
+def _items(batch: ImportBatch) -> list[ImportBatchItem]:
+    return list(db.session.scalars(select(ImportBatchItem).where(
+        ImportBatchItem.batch_id == batch.id).order_by(ImportBatchItem.id.desc())))
+
+
+def _refuse_undo(batch: ImportBatch, items: list[ImportBatchItem]) -> None:
+    """Conflict when a later import built on the batch or the procedure used its work."""
+    _refuse_if_built_upon(batch, {i.study_id for i in items if i.study_id})
+    refuse_if_judged_since([i.study_id for i in items if i.action == "added" and i.study_id],
+                           [f for i in items for f in (i.finding_ids or [])])
 
 
 def _refuse_if_built_upon(batch: ImportBatch, study_ids: set[int]) -> None:

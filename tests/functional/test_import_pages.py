@@ -489,3 +489,20 @@ def test_a_file_past_the_record_cap_is_refused_at_the_preview(app, client, resea
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "meer dan 2 records" in page and "flask import studies" in page
+
+
+def test_undo_of_a_batch_a_later_one_built_on_says_why_instead_of_offering_it(
+        client, researcher, ips):
+    first = _imported(client)
+    # A later import found a probable duplicate of one of the first's studies.
+    later = ImportBatch(kind="studies", format="ris", file_name="b.ris", file_sha256="1" * 64,
+                        channel="upload", created_by_id=researcher.id)
+    db.session.add(later)
+    db.session.flush()
+    db.session.add(PendingDuplicate(batch_id=later.id, record_number=1, record={},
+                                    candidate_study_id=_added_study(first).id,
+                                    method="title", score=90.6))
+    db.session.commit()
+    page = client.get(f"/import/batches/{first.id}/ongedaan-maken").get_data(as_text=True)
+    assert "bouwt voort op deze import; maak die eerst ongedaan." in page
+    assert "Ja, maak deze import ongedaan" not in page

@@ -26,7 +26,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from importers.batches import decide_pending, undo_batch
+from importers.batches import decide_pending, undo_batch, undo_refusal
 from importers.columns import FIELDS
 from importers.csv_format import template_csv
 from importers.detect import FORMAT_LABELS, PARSERS
@@ -252,7 +252,8 @@ def confirm_undo(batch_id: int):
     if found.state != "committed":
         flash(_("Deze import is al ongedaan gemaakt."))
         return redirect(url_for("imports.batch", batch_id=batch_id))
-    return render_template("imports/undo.html", batch=found, plan=plan_undo(found))
+    return render_template("imports/undo.html", batch=found, plan=plan_undo(found),
+                           refused=undo_refusal(found))
 
 
 @bp.post("/batches/<int:batch_id>/ongedaan-maken")
