@@ -87,14 +87,27 @@ def _check_row(line: int, cells: dict[str, str], domains: dict[str, int], report
     except ValidationError as error:
         errors += _flatten(error.messages)
         values = None
-    if values and values["outcome_domain"] not in domains:
+    # Every problem of a row at once: the domain is checked also when another field failed.
+    domain = values["outcome_domain"] if values else _domain_code(data.get("outcome_domain"))
+    if domain is not None and domain not in domains:
         errors.append(("outcome_domain", _("Onbekend uitkomstdomein '%(code)s'.",
-                                           code=values["outcome_domain"])))
+                                           code=domain)))
     report.errors += [{"line": line, "field": f, "message": m} for f, m in errors]
     if errors:
         return None
     outcome = domains[values.pop("outcome_domain")]
     return {**values, "study_id": study_id, "outcome_domain_id": outcome}
+
+
+def _domain_code(cell: str | None) -> str | None:
+    """The cell's outcome domain code as the schema reads it; None when it has none, or
+    one the schema refuses (its own error says so)."""
+    if not cell:
+        return None
+    try:
+        return _SCHEMA.fields["outcome_domain"].deserialize(cell)
+    except ValidationError:
+        return None
 
 
 # From the panel's assessments to the decision: findings added meanwhile became

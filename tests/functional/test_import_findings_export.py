@@ -55,6 +55,12 @@ def test_row_errors_are_dutch_per_field(study):
                               "message": "Onbekend uitkomstdomein 'werkplek'."}]
 
 
+def test_every_problem_of_a_row_is_listed_at_once(study):
+    report = findings(HEADER + "10.5555/een,werkplek,Aan het werk,twaalf,1.2,favourable\n")
+    assert {error["field"] for error in report.errors} == {"outcome_domain",
+                                                           "time_point_months"}
+
+
 def test_which_side_is_better_is_read_by_its_dutch_column_or_refused_by_name(study):
     header = HEADER.rstrip("\n") + ",lager_is_beter\n"
     report = findings(header + "10.5555/een,income,Uitkering,12,0.8,favourable,true\n")

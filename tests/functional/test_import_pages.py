@@ -368,6 +368,8 @@ def test_findings_preview_writes_nothing_and_confirm_adds_them(client, researche
     response = client.post("/import/bevindingen/bevestigen", data={"token": token(client)})
     assert (preview.status_code, added_by_preview, response.status_code, count(Finding)) == (
         200, 0, 302, 1)
+    assert "bevindingen.csv: 1 regel. Er is nog niets opgeslagen." in preview.get_data(
+        as_text=True)
 
 
 def test_findings_with_one_bad_row_show_the_dutch_error_and_keep_nothing(client, researcher,
@@ -378,6 +380,7 @@ def test_findings_with_one_bad_row_show_the_dutch_error_and_keep_nothing(client,
     page = response.get_data(as_text=True)
     assert (response.status_code, "Geen studie gevonden bij" in page, count(Finding)) == (
         422, True, 0)
+    assert "1 fout gevonden;" in page
     assert list(uploads.iterdir()) == []
 
 
