@@ -212,7 +212,7 @@ def test_batch_page_shows_merge_method_and_score(client, researcher, ips):
     StudyFactory(doi="10.1000/tva.2019.0035", journal=None)
     batch = _imported(client)
     page = client.get(f"/import/batches/{batch.id}").get_data(as_text=True)
-    assert "samengevoegd" in page and "zelfde DOI" in page and "100.0" in page
+    assert "samengevoegd" in page and "zelfde DOI" in page and "<td>100,0</td>" in page
 
 
 def test_undo_via_the_page_removes_what_the_batch_added(client, researcher, ips):
@@ -270,6 +270,7 @@ def test_pending_page_shows_the_record_beside_the_candidate(client, researcher, 
     waiting = _waiting(client)
     page = client.get("/import/dubbelen").get_data(as_text=True)
     assert f'for="merge-{waiting.id}"' in page and waiting.candidate.title in page
+    assert f"score {format(waiting.score, '.1f').replace('.', ',')} (" in page  # Dutch
 
 
 @pytest.mark.parametrize(("decision", "studies", "state"), [

@@ -155,6 +155,12 @@ def test_the_page_offers_the_zip_once_published(client, catalogue, folder):
     assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None
 
 
+def test_the_page_leads_developers_to_the_api_description(client, folder):
+    page = client.get("/open-data").get_data(as_text=True)
+    assert '<a href="/api/v1/openapi.json">' in page
+    assert client.get("/api/v1/openapi.json").get_json()["openapi"].startswith("3.1")
+
+
 def test_the_zip_is_not_found_before_it_was_written(client, catalogue, folder):
     assert client.get(f"/open-data/{ZIP_NAME}").status_code == 404
 
