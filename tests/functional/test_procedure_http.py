@@ -64,6 +64,10 @@ def test_whole_procedure_over_http(people):
     ok(c["secretary"].post(f"{base}/screening/starten"))
     ok(c["secretary"].post(f"{base}/screening", data={
         "outcome": "accepted", "checklist": list(SCREENING_CRITERIA)}))
+    # Nobody chosen: the message stands at the reviewers' fieldset, not only at the top.
+    refused = ok(c["secretary"].post(f"{base}/panel", data={}), 422).get_data(as_text=True)
+    assert ('<fieldset id="toevoegen" aria-describedby="toevoegen-fouten">' in refused
+            and '<p class="field-errors" id="toevoegen-fouten">Kies minstens' in refused)
     for reviewer in ("reviewer_a", "reviewer_b"):
         ok(c["secretary"].post(f"{base}/panel", data={"reviewer_id": getattr(cast, reviewer).id}))
         ok(c[reviewer].post(f"{base}/verklaring"))
