@@ -2,11 +2,10 @@
 label, a practice experience's narrative), so it is refused before it is stored:
 citizen service numbers passing the 11-test (or named as one: "bsn 123456789"), dates
 (also as eight digits, "12031990", or as a day and month after a word about birth,
-"geboren 12/03"), e-mail addresses and Dutch
-phone numbers, in the ways people write them (with spaces, dots, dashes or slashes
-between the digits, Dutch or English month names, a phone number's area code in
-brackets). A month and year alone ("maart 2024") is not taken for a date: labels name
-cohorts and periods that way.
+"geboren 12/03"), e-mail addresses and Dutch phone numbers, in the ways people write
+them (with spaces, dots, dashes or slashes between the digits, Dutch or English month
+names, a phone number's area code in brackets). A month and year alone ("maart 2024")
+is not taken for a date: labels name cohorts and periods that way.
 
 The text is first normalised (NFKC, invisible format characters such as zero-width
 spaces removed), so look-alike digits and hidden characters do not hide a number."""
